@@ -1,0 +1,152 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Fieldwork: offline-first work orders for installation and repair technicians.
+///
+/// A headless client over the same local store the desktop app uses.
+#[derive(Debug, Parser)]
+#[command(name = "fieldwork", version, propagate_version = true)]
+pub struct Cli {
+    /// The data folder (database and media). Defaults to the system's data folder.
+    #[arg(long, global = true, env = "FIELDWORK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print one JSON document instead of tables (errors become {code, message} on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the data folder and database (safe to run again).
+    Init,
+    /// Fill an empty data folder with deterministic demo data.
+    Seed {
+        /// How many jobs to generate.
+        #[arg(long, default_value_t = 500)]
+        jobs: usize,
+        /// Same seed, same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// List jobs: today's by default.
+    Jobs(JobsArgs),
+    /// Search jobs by number, customer, phone, address, serial, problem or notes.
+    Search {
+        /// Words to find; every word must match. Chinese is matched anywhere in the text.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Look at or work on one job.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// Search the parts catalogue.
+    Parts {
+        /// Part number or words of the description (all parts when left out).
+        query: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Changes waiting to be sent to head office.
+    Outbox {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Check the database and the media folder; exits 1 if anything is wrong.
+    Check {
+        /// Also delete media files that no record refers to.
+        #[arg(long)]
+        sweep: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct JobsArgs {
+    /// Today's appointments of this device's technician (the default).
+    #[arg(long)]
+    pub today: bool,
+    /// Appointments on a day (YYYY-MM-DD, local time).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Every job in a status (new, scheduled, en_route, on_site, in_progress, on_hold,
+    /// completed, closed, cancelled).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Every job, newest first.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Everything about a job. JOB is its id or job number.
+    Show { job: String },
+    /// Move a job on: en_route, on_site, in_progress, on_hold (with --reason), completed.
+    Status {
+        job: String,
+        status: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add a note ("-" reads it from standard input).
+    Note { job: String, text: String },
+    /// Record the diagnosis.
+    Diagnosis { job: String, text: String },
+    /// Record the resolution (what was done).
+    Resolution { job: String, text: String },
+    /// Record why the customer did not sign.
+    NoSignature { job: String, reason: String },
+    /// Record a part used, from the catalogue or typed in.
+    Part {
+        job: String,
+        #[arg(long)]
+        part_no: String,
+        #[arg(long, allow_negative_numbers = true)]
+        qty: f64,
+        /// Required for parts not in the catalogue.
+        #[arg(long)]
+        description: Option<String>,
+        /// Price per unit, e.g. 12.50 (the catalogue price when left out).
+        #[arg(long, allow_hyphen_values = true)]
+        unit_price: Option<String>,
+        /// Charge the customer for it (default: whether the job is chargeable).
+        #[arg(long, conflicts_with = "free")]
+        chargeable: bool,
+        /// Do not charge the customer for it.
+        #[arg(long)]
+        free: bool,
+    },
+    /// Answer a checklist item: yes/no, a number, one of the choices, or text.
+    Checklist { job: String, item: String, value: String },
+    /// Record travel or labour time, or correct an entry.
+    Time {
+        job: String,
+        #[arg(long, value_parser = ["travel", "labour"])]
+        kind: String,
+        /// Start: 2026-11-22T09:30:00Z, "2026-11-22 09:30" or "09:30" (local time).
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: String,
+        /// The id of the entry this one corrects.
+        #[arg(long)]
+        corrects: Option<String>,
+    },
+    /// Record the customer's rating (1–5) and comment.
+    Feedback {
+        job: String,
+        #[arg(long, allow_negative_numbers = true)]
+        rating: i64,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+}

@@ -1,0 +1,202 @@
+//! `fieldwork`: a headless client over the Fieldwork core, for support staff, scripts and tests.
+
+mod args;
+mod output;
+mod when;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use fieldwork_core::domain::{JobStatus, TimeEntryKind};
+use fieldwork_core::store::outbox::JobField;
+use fieldwork_core::store::{NewPart, NewTimeEntry};
+use fieldwork_core::{CoreError, JobFilter, Store};
+
+use args::{Cli, Command, JobCommand};
+use output::Out;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf, CoreError> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("com", "Fieldwork", "fieldwork")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| CoreError::DataDir {
+            path: String::from("(none)"),
+            detail: String::from("no home folder; pass --data-dir or set FIELDWORK_DATA_DIR"),
+        })
+}
+
+/// Reads TEXT, or standard input when TEXT is `-` (for long notes and scripts).
+fn text_arg(text: &str) -> Result<String, CoreError> {
+    if text != "-" {
+        return Ok(text.to_owned());
+    }
+    let mut buf = String::new();
+    std::io::stdin().read_to_string(&mut buf)?;
+    Ok(buf)
+}
+
+fn run(cli: Cli, out: &Out) -> Result<ExitCode, CoreError> {
+    let dir = data_dir(&cli)?;
+    let today = chrono::Local::now().date_naive();
+    match cli.command {
+        Command::Init => {
+            let store = Store::init(&dir)?;
+            out.init(&dir, &store)?;
+        }
+        Command::Seed { jobs, seed } => {
+            let mut store = Store::init(&dir)?;
+            let started = std::time::Instant::now();
+            let opts =
+                fieldwork_core::seed::SeedOptions { jobs, seed, today, now: chrono::Utc::now() };
+            let summary = fieldwork_core::seed::seed(&mut store, &opts)?;
+            out.seeded(&summary, started.elapsed())?;
+        }
+        Command::Jobs(a) => {
+            let store = Store::open(&dir)?;
+            let filter = if a.all {
+                JobFilter::All
+            } else if let Some(s) = a.status {
+                JobFilter::Status(s.parse::<JobStatus>()?)
+            } else {
+                JobFilter::Day {
+                    date: a.date.unwrap_or(today),
+                    technician_id: store.device_technician()?,
+                }
+            };
+            out.jobs(&store.list_jobs(&filter, None)?)?;
+        }
+        Command::Search { query, limit } => {
+            let store = Store::open(&dir)?;
+            out.jobs(&store.search(&query.join(" "), limit)?)?;
+        }
+        Command::Parts { query, limit } => {
+            let store = Store::open(&dir)?;
+            out.parts(
+                &store.find_parts(query.as_deref().unwrap_or(""), limit)?,
+                &store.currency()?,
+            )?;
+        }
+        Command::Outbox { limit } => {
+            let store = Store::open(&dir)?;
+            out.outbox(&store.pending_mutations(limit)?, store.pending_mutation_count()?)?;
+        }
+        Command::Check { sweep } => {
+            let store = Store::open(&dir)?;
+            let report = store.check(sweep)?;
+            out.check(&report)?;
+            if !report.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Job(cmd) => {
+            let mut store = Store::open(&dir)?;
+            job(&mut store, cmd, out, today)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn job(
+    store: &mut Store,
+    cmd: JobCommand,
+    out: &Out,
+    today: chrono::NaiveDate,
+) -> Result<(), CoreError> {
+    match cmd {
+        JobCommand::Show { job } => out.job(&store.job_detail(&job)?, &store.currency()?)?,
+        JobCommand::Status { job, status, reason } => {
+            let to: JobStatus = status.parse()?;
+            let order = store.change_status(&job, to, reason.as_deref())?;
+            out.moved(&order, store.actor().role)?;
+        }
+        JobCommand::Note { job, text } => {
+            let note = store.add_note(&job, &text_arg(&text)?)?;
+            out.done(&note, &format!("Note added to {job}."))?;
+        }
+        JobCommand::Diagnosis { job, text } => {
+            store.set_job_field(&job, JobField::Diagnosis, Some(&text_arg(&text)?))?;
+            out.field(&job, JobField::Diagnosis)?;
+        }
+        JobCommand::Resolution { job, text } => {
+            store.set_job_field(&job, JobField::Resolution, Some(&text_arg(&text)?))?;
+            out.field(&job, JobField::Resolution)?;
+        }
+        JobCommand::NoSignature { job, reason } => {
+            store.set_job_field(&job, JobField::SignatureAbsenceReason, Some(&reason))?;
+            out.field(&job, JobField::SignatureAbsenceReason)?;
+        }
+        JobCommand::Part { job, part_no, qty, description, unit_price, chargeable, free } => {
+            let unit_price_cents =
+                unit_price.as_deref().map(fieldwork_core::money::parse_price).transpose()?;
+            let part = store.add_part(
+                &job,
+                NewPart {
+                    part_no,
+                    quantity: qty,
+                    description,
+                    unit_price_cents,
+                    chargeable: if chargeable {
+                        Some(true)
+                    } else if free {
+                        Some(false)
+                    } else {
+                        None
+                    },
+                },
+            )?;
+            out.done(
+                &part,
+                &format!(
+                    "Added {} × {} ({}) to {job}: {} {}.",
+                    part.quantity,
+                    part.part_no,
+                    part.description,
+                    fieldwork_core::money::format_cents(part.line_total_cents),
+                    if part.chargeable { "chargeable" } else { "free of charge" }
+                ),
+            )?;
+        }
+        JobCommand::Checklist { job, item, value } => {
+            store.answer_checklist(&job, &item, &value)?;
+            let detail = store.job_detail(&job)?;
+            let answer = detail.checklist.into_iter().find(|a| a.item_key == item.trim());
+            out.done(&answer, &format!("Checklist item {item} of {job} recorded."))?;
+        }
+        JobCommand::Time { job, kind, start, end, corrects } => {
+            let entry = store.add_time_entry(
+                &job,
+                NewTimeEntry {
+                    kind: kind.parse::<TimeEntryKind>()?,
+                    started_at: when::parse_instant(&start, today)?,
+                    ended_at: when::parse_instant(&end, today)?,
+                    supersedes: corrects,
+                },
+            )?;
+            out.done(
+                &entry,
+                &format!("{} minutes of {} recorded on {job}.", entry.minutes, entry.kind),
+            )?;
+        }
+        JobCommand::Feedback { job, rating, comment } => {
+            let fb = store.give_feedback(&job, rating, comment.as_deref())?;
+            out.done(&fb, &format!("Rating {}/5 recorded on {job}.", fb.rating))?;
+        }
+    }
+    Ok(())
+}

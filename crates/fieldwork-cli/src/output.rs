@@ -1,0 +1,323 @@
+//! What the commands print: aligned tables for people, one JSON document with `--json`.
+#![allow(clippy::print_stdout)]
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{Cell, Table};
+use fieldwork_core::domain::{JobDetail, JobSummary, Part, WorkOrder};
+use fieldwork_core::lifecycle::{Role, allowed_moves};
+use fieldwork_core::money::format_cents;
+use fieldwork_core::seed::SeedSummary;
+use fieldwork_core::store::outbox::{JobField, OutboxEntry};
+use fieldwork_core::store::{CheckReport, SCHEMA_VERSION};
+use fieldwork_core::{CoreError, Store};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::when::{local, window};
+
+#[derive(Debug)]
+pub struct Out {
+    pub json: bool,
+}
+
+/// Writes to stdout; a closed pipe (`fieldwork jobs --all | head`) is not an error.
+fn emit(text: &str) -> Result<(), CoreError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(NOTHING);
+    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t
+}
+
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+impl Out {
+    fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), CoreError> {
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        emit(&text)
+    }
+
+    fn text(&self, text: &str) -> Result<(), CoreError> {
+        emit(&format!("{text}\n"))
+    }
+
+    /// One line on stderr: `error: …`, or `{code, message}` with `--json`.
+    pub fn error(&self, e: &CoreError) {
+        let line = if self.json {
+            json!({ "code": e.code(), "message": e.to_string() }).to_string()
+        } else {
+            format!("error: {e}")
+        };
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+
+    /// A single record: JSON of the record, or a sentence.
+    pub fn done<T: Serialize>(&self, record: &T, sentence: &str) -> Result<(), CoreError> {
+        if self.json { self.json(record) } else { self.text(sentence) }
+    }
+
+    pub fn init(&self, dir: &Path, store: &Store) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({
+                "data_dir": dir,
+                "database": store.path(),
+                "device_id": store.device_id(),
+                "schema_version": SCHEMA_VERSION,
+            }));
+        }
+        self.text(&format!("Data folder ready: {}", dir.display()))
+    }
+
+    pub fn seeded(&self, s: &SeedSummary, took: Duration) -> Result<(), CoreError> {
+        if self.json {
+            let mut v = serde_json::to_value(s)?;
+            v["elapsed_ms"] = json!(took.as_millis());
+            return self.json(&v);
+        }
+        self.text(&format!(
+            "Seeded {} jobs, {} customers and {} technicians in {:.1} s.\nThis device belongs to {}, who has {} jobs today.",
+            s.jobs,
+            s.customers,
+            s.technicians,
+            took.as_secs_f64(),
+            s.device_technician_name,
+            s.today_jobs_for_device_technician
+        ))
+    }
+
+    pub fn jobs(&self, jobs: &[JobSummary]) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(jobs);
+        }
+        if jobs.is_empty() {
+            return self.text("No jobs.");
+        }
+        let mut t =
+            table(&["JOB", "WHEN", "STATUS", "PRIORITY", "TYPE", "CUSTOMER", "ADDRESS", "DUE"]);
+        for j in jobs {
+            t.add_row(vec![
+                j.number.clone(),
+                window(j.appointment_start, j.appointment_end),
+                j.status.to_string(),
+                j.priority.to_string(),
+                j.job_type.clone(),
+                cut(&j.customer_name, 24),
+                cut(&j.site_address, 40),
+                local(j.due_at),
+            ]);
+        }
+        self.text(&format!("{t}\n{} jobs", jobs.len()))
+    }
+
+    pub fn parts(&self, parts: &[Part], currency: &str) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(parts);
+        }
+        if parts.is_empty() {
+            return self.text("No parts match.");
+        }
+        let mut t = table(&["PART NO", "DESCRIPTION", "UNIT PRICE"]);
+        for p in parts {
+            t.add_row(vec![
+                p.part_no.clone(),
+                p.description.clone(),
+                format!("{} {currency}", format_cents(p.unit_price_cents)),
+            ]);
+        }
+        self.text(&t.to_string())
+    }
+
+    pub fn outbox(&self, entries: &[OutboxEntry], total: i64) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({ "pending": total, "entries": entries }));
+        }
+        if entries.is_empty() {
+            return self.text("Nothing waiting for head office.");
+        }
+        let mut t = table(&["SEQ", "WHEN", "CHANGE", "JOB"]);
+        for e in entries {
+            t.add_row(vec![
+                e.seq.to_string(),
+                local(e.created_at),
+                e.mutation.kind().to_owned(),
+                e.mutation.job_id().to_owned(),
+            ]);
+        }
+        self.text(&format!("{t}\n{total} changes waiting for head office"))
+    }
+
+    pub fn check(&self, r: &CheckReport) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(r);
+        }
+        let mut lines = vec![format!(
+            "{}: {} jobs, {} changes waiting for head office",
+            if r.ok { "OK" } else { "PROBLEMS FOUND" },
+            r.jobs,
+            r.pending_mutations
+        )];
+        lines.extend(r.integrity_errors.iter().map(|e| format!("database: {e}")));
+        lines.extend(r.foreign_key_errors.iter().map(|e| format!("broken reference: {e}")));
+        lines.extend(r.missing_media.iter().map(|h| format!("missing media file: {h}")));
+        for o in &r.orphan_media {
+            let what =
+                if r.orphans_removed > 0 { "removed" } else { "unreferenced (run with --sweep)" };
+            lines.push(format!("orphan media file {what}: {o}"));
+        }
+        self.text(&lines.join("\n"))
+    }
+
+    pub fn moved(&self, order: &WorkOrder, role: Role) -> Result<(), CoreError> {
+        let next: Vec<&str> =
+            allowed_moves(order.status, role).iter().map(|m| m.to.as_str()).collect();
+        if self.json {
+            return self.json(&json!({
+                "id": order.id,
+                "number": order.number,
+                "status": order.status,
+                "allowed_next": next,
+            }));
+        }
+        let next = if next.is_empty() { String::from("nothing") } else { next.join(", ") };
+        self.text(&format!("{} is now {}. Next: {next}.", order.number, order.status))
+    }
+
+    pub fn field(&self, job: &str, field: JobField) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({ "job": job, "field": field, "saved": true }));
+        }
+        let what = match field {
+            JobField::Diagnosis => "Diagnosis",
+            JobField::Resolution => "Resolution",
+            JobField::SignatureAbsenceReason => "Reason for no signature",
+        };
+        self.text(&format!("{what} saved on {job}."))
+    }
+
+    pub fn job(&self, d: &JobDetail, currency: &str) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(d);
+        }
+        let o = &d.work_order;
+        let mut s = String::new();
+        let mut line = |k: &str, v: &str| s.push_str(&format!("{k:<14}{v}\n"));
+        line("Job", &format!("{}  [{}]  {} · {}", o.number, o.status, d.job_type.name, o.priority));
+        line("Appointment", &window(o.appointment_start, o.appointment_end));
+        line("Due on site", &local(o.due_at));
+        line("Customer", &format!("{}  {}", d.customer.name, d.customer.phone));
+        line("Address", &format!("{}, {}", d.site.address, d.site.city));
+        if let Some(n) = &d.site.access_notes {
+            line("Access", n);
+        }
+        if let Some(e) = &d.equipment {
+            line(
+                "Equipment",
+                &format!("{} {} {} · serial {}", e.category, e.brand, e.model, e.serial),
+            );
+        }
+        line(
+            "Warranty",
+            &format!("{}{}", o.warranty_status, if o.chargeable { " (chargeable)" } else { "" }),
+        );
+        line("Technician", d.assignee.as_ref().map_or("unassigned", |t| t.name.as_str()));
+        line("Problem", &o.reported_problem);
+        line("Diagnosis", o.diagnosis.as_deref().unwrap_or("—"));
+        line("Resolution", o.resolution.as_deref().unwrap_or("—"));
+        if let Some(r) = &o.signature_absence_reason {
+            line("No signature", r);
+        }
+        let mut sections = vec![s];
+        let mut t = table(&["CHECKLIST", "", "ANSWER"]);
+        for a in &d.checklist {
+            let answer = a.value.as_ref().map_or_else(
+                || String::from("—"),
+                |v| match v {
+                    fieldwork_core::domain::ChecklistValue::Checkbox(b) => {
+                        String::from(if *b { "yes" } else { "no" })
+                    }
+                    fieldwork_core::domain::ChecklistValue::Number(n) => {
+                        format!("{n} {}", a.unit.as_deref().unwrap_or(""))
+                    }
+                    fieldwork_core::domain::ChecklistValue::Choice(c)
+                    | fieldwork_core::domain::ChecklistValue::Text(c) => c.clone(),
+                },
+            );
+            t.add_row(vec![
+                a.item_key.clone(),
+                format!("{}{}", a.label, if a.required { " *" } else { "" }),
+                answer,
+            ]);
+        }
+        sections.push(t.to_string());
+        if !d.parts.is_empty() {
+            let mut t = table(&["PART", "DESCRIPTION", "QTY", "UNIT", "TOTAL", ""]);
+            for p in &d.parts {
+                t.add_row(vec![
+                    p.part_no.clone(),
+                    cut(&p.description, 36),
+                    p.quantity.to_string(),
+                    format_cents(p.unit_price_cents),
+                    format_cents(p.line_total_cents),
+                    String::from(if p.chargeable { "chargeable" } else { "free" }),
+                ]);
+            }
+            sections.push(format!(
+                "{t}\nChargeable parts: {} {currency}",
+                format_cents(d.chargeable_parts_total_cents)
+            ));
+        }
+        if !d.time_entries.is_empty() {
+            let mut t = table(&["TIME", "FROM", "TO", "MINUTES", "SOURCE"]);
+            for e in &d.time_entries {
+                t.add_row(vec![
+                    e.kind.to_string(),
+                    local(e.started_at),
+                    local(e.ended_at),
+                    e.minutes.to_string(),
+                    e.source.to_string(),
+                ]);
+            }
+            sections.push(t.to_string());
+        }
+        if !d.notes.is_empty() {
+            let notes: Vec<String> = d
+                .notes
+                .iter()
+                .map(|n| format!("{}  {}: {}", local(n.created_at), n.author, n.body))
+                .collect();
+            sections.push(format!("NOTES\n{}", notes.join("\n")));
+        }
+        if let Some(f) = &d.feedback {
+            sections.push(format!(
+                "RATING  {}/5  {}",
+                f.rating,
+                f.comment.as_deref().unwrap_or("")
+            ));
+        }
+        let moves: Vec<&str> =
+            allowed_moves(o.status, Role::Technician).iter().map(|m| m.to.as_str()).collect();
+        if !moves.is_empty() {
+            sections.push(format!("Next: {}", moves.join(", ")));
+        }
+        self.text(sections.join("\n\n").trim_end())
+    }
+}

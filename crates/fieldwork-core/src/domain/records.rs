@@ -1,0 +1,138 @@
+//! Facts a technician records on a job. Notes, parts, time entries, feedback, photos and
+//! signatures are insert-only rows: they never conflict when devices sync.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{JobStatus, word_enum};
+
+/// Longest note, in characters. A note is what a person types on site, not a file.
+pub const NOTE_MAX_CHARS: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub job_id: String,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+word_enum! {
+    pub enum TimeEntryKind ("time entry kind") {
+        Travel = "travel",
+        Labour = "labour",
+    }
+}
+
+word_enum! {
+    pub enum TimeEntrySource ("time entry source") {
+        /// Made from the job's status changes (en route → on site is travel, and so on).
+        Derived = "derived",
+        /// Typed in by the technician.
+        Manual = "manual",
+    }
+}
+
+/// A span of travel or labour. A correction is a new entry that names the one it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub id: String,
+    pub job_id: String,
+    pub kind: TimeEntryKind,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub minutes: i64,
+    pub source: TimeEntrySource,
+    /// The entry this one corrects, if any.
+    pub supersedes: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A part in the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    pub part_no: String,
+    pub description: String,
+    pub description_zh: String,
+    pub unit_price_cents: i64,
+}
+
+/// Longest part description.
+pub const PART_DESCRIPTION_MAX_CHARS: usize = 500;
+/// Largest quantity on one part line.
+pub const PART_MAX_QUANTITY: f64 = 10_000.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartUsed {
+    pub id: String,
+    pub job_id: String,
+    pub part_no: String,
+    pub description: String,
+    pub quantity: f64,
+    pub unit_price_cents: i64,
+    pub chargeable: bool,
+    /// Whether the part came from the catalogue or was typed in.
+    pub from_catalogue: bool,
+    pub line_total_cents: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The customer's rating of the visit. A later rating replaces an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub id: String,
+    pub job_id: String,
+    /// 1 (poor) to 5 (excellent).
+    pub rating: u8,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Longest feedback comment.
+pub const FEEDBACK_COMMENT_MAX_CHARS: usize = 2_000;
+
+word_enum! {
+    pub enum PhotoKind ("photo kind") {
+        Before = "before",
+        After = "after",
+        Fault = "fault",
+        Nameplate = "nameplate",
+        Receipt = "receipt",
+        Other = "other",
+    }
+}
+
+/// A stored photo (the media itself arrives with photo import).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub id: String,
+    pub job_id: String,
+    pub kind: PhotoKind,
+    pub caption: Option<String>,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A customer's signature on the job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignatureRef {
+    pub id: String,
+    pub job_id: String,
+    pub signer_name: String,
+    pub signed_at: DateTime<Utc>,
+    /// SHA-256 of the signed facts at signing time.
+    pub summary_sha256: String,
+}
+
+/// One step of a job's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub id: String,
+    pub job_id: String,
+    pub from_status: Option<JobStatus>,
+    pub to_status: JobStatus,
+    pub reason: Option<String>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,21 @@
+//! Fieldwork core: the after-sales domain, its lifecycle rules, and the local SQLite store that
+//! keeps a technician's records safe offline. No UI, no network.
+//!
+//! - [`domain`]: work orders and everything recorded on them.
+//! - [`lifecycle`]: who may move a job where, and what completion needs.
+//! - [`sla`]: deadlines and warranty from the company's policy.
+//! - [`store`]: the database, the outbox for sync, search and integrity checks.
+//! - [`seed`]: deterministic demo data.
+
+pub mod domain;
+pub mod error;
+pub mod hlc;
+pub mod ids;
+pub mod lifecycle;
+pub mod money;
+pub mod seed;
+pub mod sla;
+pub mod store;
+
+pub use error::{CoreError, Result};
+pub use store::{Actor, JobFilter, Store};

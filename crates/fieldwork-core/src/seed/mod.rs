@@ -1,0 +1,703 @@
+//! Deterministic demo data: a company's worth of customers, sites, appliances and jobs in every
+//! status, spread over the past, today and the coming two weeks. The same seed on the same day
+//! gives the same data. Scales to 100,000 jobs and more.
+//!
+//! The device's technician gets a realistic day: about six appointments today, all still to be
+//! worked, while the rest of the team's history fills the store.
+
+pub mod content;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::domain::{
+    ChecklistItemKind, ChecklistValue, Customer, Equipment, EquipmentCategory, Feedback, JobStatus,
+    JobType, Note, Part, PartUsed, Priority, Site, StatusChange, Technician, TimeEntry,
+    TimeEntrySource, WarrantyStatus, WorkOrder,
+};
+use crate::error::{CoreError, Result};
+use crate::hlc::Hlc;
+use crate::sla::{self, SlaPolicy};
+use crate::store::{SeedWriter, Store};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub jobs: usize,
+    pub seed: u64,
+    /// The local calendar day that counts as today.
+    pub today: NaiveDate,
+    /// The present moment (jobs before it are worked, after it are planned).
+    pub now: DateTime<Utc>,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub jobs: usize,
+    pub customers: usize,
+    pub technicians: usize,
+    pub device_technician_id: String,
+    pub device_technician_name: String,
+    pub today_jobs_for_device_technician: usize,
+}
+
+/// A deterministic UUIDv7 for a record made at `at`, with random bits from the seeded generator.
+fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
+    let mut bytes = [0u8; 10];
+    rng.fill(&mut bytes);
+    let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid().to_string()
+}
+
+fn stamp(at: DateTime<Utc>, logical: u32) -> String {
+    Hlc { wall_ms: at.timestamp_millis(), logical, node: String::from("headoffice") }.to_string()
+}
+
+/// One planned job: when, for whom, and in which part of the timeline.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: DateTime<Utc>,
+    technician: Option<usize>,
+    when: When,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Past,
+    Today,
+    Future,
+    /// Reported, not yet scheduled.
+    Unscheduled,
+}
+
+/// A customer with their site and the appliances there, for repeat visits.
+#[derive(Debug, Clone)]
+struct Household {
+    customer: usize,
+    site_id: String,
+    chinese: bool,
+    equipment: Vec<(String, EquipmentCategory, Option<NaiveDate>)>,
+    last_job: Option<String>,
+}
+
+fn local_time(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let naive = date.and_hms_opt(hour, minute, 0).unwrap_or_default();
+    chrono::Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc))
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Plans every job's slot, oldest first.
+fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slot> {
+    let n = opts.jobs;
+    let mut slots = Vec::with_capacity(n);
+    let mut push_day = |slots: &mut Vec<Slot>, date: NaiveDate, tech: usize, count: usize, when| {
+        for k in 0..count {
+            let hour = 8 + u32::try_from(k * 2).unwrap_or(0) % 10;
+            let minute = if rng.gen_bool(0.5) { 0 } else { 30 };
+            slots.push(Slot {
+                start: local_time(date, hour, minute),
+                technician: Some(tech),
+                when,
+            });
+        }
+    };
+    // Today for the device's technician first, so even a tiny demo has a day to work.
+    let mine_today = n.min(6);
+    push_day(&mut slots, opts.today, 0, mine_today, When::Today);
+    let unscheduled = (n / 50).min(n.saturating_sub(slots.len()));
+    // Today for the rest of the team, then two weeks ahead: about a quarter of the jobs at most.
+    let future_budget = (n / 4).saturating_sub(mine_today);
+    let mut future = Vec::new();
+    'days: for day in 0..15 {
+        let date = opts.today + Duration::days(day);
+        let per_tech = if is_weekend(date) { 2 } else { 5 };
+        for tech in 0..techs {
+            if day == 0 && tech == 0 {
+                continue;
+            }
+            if future.len() + per_tech > future_budget {
+                break 'days;
+            }
+            let when = if day == 0 { When::Today } else { When::Future };
+            push_day(&mut future, date, tech, per_tech, when);
+        }
+    }
+    slots.extend(future);
+    // The past: the team's history, about five jobs per technician per working day.
+    let past = n.saturating_sub(slots.len() + unscheduled);
+    let mut date = opts.today - Duration::days(1);
+    let mut made = 0;
+    let mut history = Vec::with_capacity(past);
+    while made < past {
+        let per_tech = if is_weekend(date) { 1 } else { 5 };
+        for tech in 0..techs {
+            let count = per_tech.min(past - made);
+            push_day(&mut history, date, tech, count, When::Past);
+            made += count;
+            if made >= past {
+                break;
+            }
+        }
+        date -= Duration::days(1);
+    }
+    slots.extend(history);
+    for _ in 0..unscheduled {
+        slots.push(Slot { start: opts.now, technician: None, when: When::Unscheduled });
+    }
+    slots.sort_by_key(|s| s.start);
+    slots
+}
+
+fn weighted<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
+    let total: u32 = table.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.gen_range(0..total.max(1));
+    for (v, w) in table {
+        if pick < *w {
+            return *v;
+        }
+        pick -= w;
+    }
+    table[0].0
+}
+
+/// Generates demo data into an empty store and makes the first technician the device's.
+pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
+    if opts.jobs == 0 {
+        return Err(CoreError::invalid("jobs", "generate at least one job"));
+    }
+    if opts.jobs > 5_000_000 {
+        return Err(CoreError::invalid("jobs", "at most 5,000,000 jobs"));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let policy = store.sla_policy()?;
+    let techs_n = (opts.jobs / 2_500).clamp(4, 40);
+    let w = store.seed_writer()?;
+    let mut generator = Generator {
+        w: &w,
+        rng: &mut rng,
+        opts,
+        policy,
+        techs: Vec::new(),
+        types: Vec::new(),
+        parts: Vec::new(),
+        customers: Vec::new(),
+        households: Vec::new(),
+        serial: 0,
+    };
+    generator.catalogues(techs_n)?;
+    let slots = plan_slots(generator.rng, opts, techs_n);
+    for slot in &slots {
+        generator.job(slot)?;
+    }
+    let device_tech = generator.techs[0].clone();
+    let summary = SeedSummary {
+        jobs: slots.len(),
+        customers: generator.customers.len(),
+        technicians: generator.techs.len(),
+        device_technician_id: device_tech.id.clone(),
+        device_technician_name: device_tech.name.clone(),
+        today_jobs_for_device_technician: slots
+            .iter()
+            .filter(|s| s.when == When::Today && s.technician == Some(0))
+            .count(),
+    };
+    w.set_meta("job_serial", &generator.serial.to_string())?;
+    w.set_meta("technician_id", &device_tech.id)?;
+    w.commit()?;
+    store.set_device_technician(&device_tech.id)?;
+    Ok(summary)
+}
+
+struct Generator<'a, 'w> {
+    w: &'a SeedWriter<'w>,
+    rng: &'a mut ChaCha8Rng,
+    opts: &'a SeedOptions,
+    policy: SlaPolicy,
+    techs: Vec<Technician>,
+    types: Vec<JobType>,
+    parts: Vec<Part>,
+    customers: Vec<Customer>,
+    households: Vec<Household>,
+    serial: u64,
+}
+
+impl Generator<'_, '_> {
+    fn catalogues(&mut self, techs: usize) -> Result<()> {
+        let epoch = self.opts.now - Duration::days(3 * 365);
+        let names = content::technician_names();
+        for i in 0..techs {
+            let (name, chinese) = names[i % names.len()].clone();
+            let name =
+                if i >= names.len() { format!("{name} {}", i / names.len() + 1) } else { name };
+            let mut skills: Vec<String> = EquipmentCategory::ALL
+                .choose_multiple(self.rng, 4)
+                .map(|c| c.as_str().to_owned())
+                .collect();
+            skills.sort();
+            let t = Technician {
+                id: id_at(self.rng, epoch),
+                phone: Some(content::phone(self.rng, chinese)),
+                email: Some(format!("tech{:02}@fieldwork.example", i + 1)),
+                name,
+                skills,
+                active: true,
+            };
+            self.w.technician(&t)?;
+            self.techs.push(t);
+        }
+        for t in content::job_type_templates() {
+            let jt = JobType {
+                id: id_at(self.rng, epoch),
+                code: t.code.to_owned(),
+                name: t.name.to_owned(),
+                name_zh: t.name_zh.to_owned(),
+                required_photo_kinds: t.required_photo_kinds,
+                checklist: t.checklist,
+            };
+            self.w.job_type(&jt)?;
+            self.types.push(jt);
+        }
+        for p in content::parts_catalogue() {
+            self.w.catalogue_part(&p)?;
+            self.parts.push(p);
+        }
+        Ok(())
+    }
+
+    /// A household for the next job: often a returning customer, otherwise a new one.
+    fn household(&mut self, at: DateTime<Utc>) -> Result<usize> {
+        if !self.households.is_empty() && self.rng.gen_bool(0.3) {
+            return Ok(self.rng.gen_range(0..self.households.len()));
+        }
+        let chinese = self.rng.gen_bool(0.5);
+        let created_at = at - Duration::days(self.rng.gen_range(1..400));
+        let customer = Customer {
+            id: id_at(self.rng, created_at),
+            name: content::customer_name(self.rng, chinese),
+            phone: content::phone(self.rng, chinese),
+            alt_phone: self.rng.gen_bool(0.2).then(|| content::phone(self.rng, chinese)),
+            email: None,
+            created_at,
+        };
+        self.w.customer(&customer)?;
+        let address = content::address(self.rng, chinese);
+        let site = Site {
+            id: id_at(self.rng, created_at),
+            customer_id: customer.id.clone(),
+            address: address.line,
+            city: address.city,
+            postal_code: Some(address.postal_code),
+            access_notes: address.access_notes,
+            contact_name: None,
+            contact_phone: None,
+        };
+        self.w.site(&site)?;
+        self.customers.push(customer);
+        self.households.push(Household {
+            customer: self.customers.len() - 1,
+            site_id: site.id,
+            chinese,
+            equipment: Vec::new(),
+            last_job: None,
+        });
+        Ok(self.households.len() - 1)
+    }
+
+    fn new_equipment(&mut self, h: usize, installed: NaiveDate) -> Result<usize> {
+        let a = content::appliance(self.rng);
+        let purchased_on = installed - Duration::days(self.rng.gen_range(0..20));
+        let mut warranty_end = sla::default_warranty_end(Some(purchased_on), Some(installed));
+        if self.rng.gen_bool(0.15) {
+            // Extended warranty.
+            warranty_end = warranty_end.and_then(|d| d.checked_add_months(chrono::Months::new(24)));
+        }
+        let e = Equipment {
+            id: id_at(self.rng, self.opts.now),
+            site_id: self.households[h].site_id.clone(),
+            category: a.category,
+            brand: a.brand.to_owned(),
+            model: a.model,
+            serial: a.serial,
+            purchased_on: Some(purchased_on),
+            installed_on: Some(installed),
+            warranty_end,
+        };
+        self.w.equipment(&e)?;
+        self.households[h].equipment.push((e.id, e.category, warranty_end));
+        Ok(self.households[h].equipment.len() - 1)
+    }
+
+    fn job(&mut self, slot: &Slot) -> Result<()> {
+        let rng_code = weighted(
+            self.rng,
+            &[
+                ("repair", 50),
+                ("installation", 20),
+                ("maintenance", 15),
+                ("inspection", 8),
+                ("return_visit", 7),
+            ],
+        );
+        let h = self.household(slot.start)?;
+        let code = if rng_code == "return_visit" && self.households[h].last_job.is_none() {
+            "repair"
+        } else {
+            rng_code
+        };
+        let priority = weighted(
+            self.rng,
+            &[
+                (Priority::Urgent, 5),
+                (Priority::High, 20),
+                (Priority::Normal, 60),
+                (Priority::Low, 15),
+            ],
+        );
+        let lead_minutes = match priority {
+            Priority::Urgent => self.rng.gen_range(30..200),
+            Priority::High => self.rng.gen_range(120..1_200),
+            _ => self.rng.gen_range(600..4_000),
+        };
+        let reported_at = if slot.when == When::Unscheduled {
+            self.opts.now - Duration::minutes(self.rng.gen_range(10..2_000))
+        } else {
+            slot.start - Duration::minutes(lead_minutes)
+        };
+        let chinese = self.households[h].chinese;
+        let eq = if code == "installation" || self.households[h].equipment.is_empty() {
+            let installed = if code == "installation" {
+                slot.start.date_naive()
+            } else {
+                reported_at.date_naive() - Duration::days(self.rng.gen_range(30..1_500))
+            };
+            self.new_equipment(h, installed)?
+        } else {
+            self.rng.gen_range(0..self.households[h].equipment.len())
+        };
+        let (equipment_id, category, warranty_end) = self.households[h].equipment[eq].clone();
+        let jt_index = self.types.iter().position(|t| t.code == code).unwrap_or(0);
+        let warranty = match sla::warranty_status(warranty_end, reported_at.date_naive()) {
+            WarrantyStatus::OutOfWarranty if self.rng.gen_bool(0.05) => WarrantyStatus::Goodwill,
+            w => w,
+        };
+        let deadlines = self.policy.deadlines(
+            priority,
+            reported_at,
+            code == "repair" && warranty == WarrantyStatus::InWarranty,
+        );
+        let problem = match code {
+            "installation" => content::installation_request(self.rng, category, chinese),
+            _ => content::problem(self.rng, category, chinese),
+        };
+        self.serial += 1;
+        let year = reported_at.year();
+        let status = self.status_for(slot);
+        let id = id_at(self.rng, reported_at);
+        let dispatcher = content::DISPATCHERS[self.rng.gen_range(0..content::DISPATCHERS.len())];
+        let worked =
+            !matches!(status, JobStatus::New | JobStatus::Scheduled | JobStatus::Cancelled);
+        let done = matches!(status, JobStatus::Completed | JobStatus::Closed);
+        let duration = Duration::minutes(self.rng.gen_range(2..6) * 30);
+        let mut order = WorkOrder {
+            id: id.clone(),
+            number: crate::ids::job_number(year, self.serial),
+            job_type_id: self.types[jt_index].id.clone(),
+            priority,
+            status,
+            customer_id: self.customers[self.households[h].customer].id.clone(),
+            site_id: self.households[h].site_id.clone(),
+            equipment_id: Some(equipment_id),
+            reported_problem: problem,
+            reported_at,
+            appointment_start: slot.technician.map(|_| slot.start),
+            appointment_end: slot.technician.map(|_| slot.start + duration),
+            assignee_id: slot.technician.map(|t| self.techs[t].id.clone()),
+            owner_dispatcher: dispatcher.to_owned(),
+            ack_due_at: deadlines.ack_due_at,
+            due_at: deadlines.due_at,
+            complete_due_at: deadlines.complete_due_at,
+            warranty_status: warranty,
+            chargeable: warranty.is_chargeable(),
+            diagnosis: worked.then(|| content::diagnosis(self.rng, category, chinese)),
+            resolution: done.then(|| content::resolution(self.rng, category, chinese)),
+            signature_absence_reason: None,
+            return_of: (code == "return_visit")
+                .then(|| self.households[h].last_job.clone())
+                .flatten(),
+            created_at: reported_at,
+            updated_at: reported_at,
+        };
+        if done && self.rng.gen_bool(0.15) {
+            order.signature_absence_reason = Some(String::from(if chinese {
+                "客户不在家，由家人代收"
+            } else {
+                "Customer not at home; a family member was present"
+            }));
+        }
+        order.updated_at = match order.status {
+            JobStatus::New | JobStatus::Scheduled => order.reported_at,
+            _ => slot.start.min(self.opts.now).max(order.reported_at),
+        };
+        let seq = self.w.work_order(&order)?;
+        self.history_rows(&order, slot, category, chinese, jt_index)?;
+        self.w.index_job(seq)?;
+        self.households[h].last_job = Some(id);
+        Ok(())
+    }
+
+    fn status_for(&mut self, slot: &Slot) -> JobStatus {
+        let age_days = (self.opts.now - slot.start).num_days();
+        match slot.when {
+            When::Unscheduled => JobStatus::New,
+            When::Future => JobStatus::Scheduled,
+            When::Today if slot.technician == Some(0) => JobStatus::Scheduled,
+            When::Today => {
+                if slot.start + Duration::hours(2) < self.opts.now {
+                    JobStatus::Completed
+                } else if slot.start < self.opts.now {
+                    weighted(
+                        self.rng,
+                        &[
+                            (JobStatus::EnRoute, 1),
+                            (JobStatus::OnSite, 1),
+                            (JobStatus::InProgress, 3),
+                        ],
+                    )
+                } else {
+                    JobStatus::Scheduled
+                }
+            }
+            When::Past if age_days < 10 => weighted(
+                self.rng,
+                &[
+                    (JobStatus::Completed, 60),
+                    (JobStatus::Closed, 25),
+                    (JobStatus::OnHold, 8),
+                    (JobStatus::Cancelled, 7),
+                ],
+            ),
+            When::Past => weighted(
+                self.rng,
+                &[(JobStatus::Closed, 92), (JobStatus::Completed, 3), (JobStatus::Cancelled, 5)],
+            ),
+        }
+    }
+
+    /// Status history, time, checklist, notes, parts and feedback of a job, consistent with its
+    /// status and with the lifecycle rules.
+    fn history_rows(
+        &mut self,
+        o: &WorkOrder,
+        slot: &Slot,
+        category: EquipmentCategory,
+        chinese: bool,
+        jt: usize,
+    ) -> Result<()> {
+        let actor_tech = slot.technician.map(|t| self.techs[t].name.clone()).unwrap_or_default();
+        let mut at = o.reported_at;
+        let mut logical = 0;
+        let mut steps: Vec<(Option<JobStatus>, JobStatus, Option<String>, String, DateTime<Utc>)> =
+            vec![(None, JobStatus::New, None, o.owner_dispatcher.clone(), at)];
+        let path: &[JobStatus] = match o.status {
+            JobStatus::New => &[],
+            JobStatus::Scheduled => &[JobStatus::Scheduled],
+            JobStatus::EnRoute => &[JobStatus::Scheduled, JobStatus::EnRoute],
+            JobStatus::OnSite => &[JobStatus::Scheduled, JobStatus::EnRoute, JobStatus::OnSite],
+            JobStatus::InProgress => &[
+                JobStatus::Scheduled,
+                JobStatus::EnRoute,
+                JobStatus::OnSite,
+                JobStatus::InProgress,
+            ],
+            JobStatus::OnHold => &[
+                JobStatus::Scheduled,
+                JobStatus::EnRoute,
+                JobStatus::OnSite,
+                JobStatus::InProgress,
+                JobStatus::OnHold,
+            ],
+            JobStatus::Completed => &[
+                JobStatus::Scheduled,
+                JobStatus::EnRoute,
+                JobStatus::OnSite,
+                JobStatus::InProgress,
+                JobStatus::Completed,
+            ],
+            JobStatus::Closed => &[
+                JobStatus::Scheduled,
+                JobStatus::EnRoute,
+                JobStatus::OnSite,
+                JobStatus::InProgress,
+                JobStatus::Completed,
+                JobStatus::Closed,
+            ],
+            JobStatus::Cancelled => &[JobStatus::Scheduled, JobStatus::Cancelled],
+        };
+        let travel = Duration::minutes(self.rng.gen_range(10..70));
+        let labour = Duration::minutes(self.rng.gen_range(25..200));
+        let mut prev = JobStatus::New;
+        let mut entered: Option<DateTime<Utc>> = None;
+        for &to in path {
+            let (by, when, reason) = match to {
+                JobStatus::Scheduled => (
+                    o.owner_dispatcher.clone(),
+                    o.reported_at + Duration::minutes(self.rng.gen_range(3..28)),
+                    None,
+                ),
+                JobStatus::EnRoute => (actor_tech.clone(), slot.start - travel, None),
+                JobStatus::OnSite => (actor_tech.clone(), slot.start, None),
+                JobStatus::InProgress => {
+                    (actor_tech.clone(), slot.start + Duration::minutes(5), None)
+                }
+                JobStatus::OnHold => (
+                    actor_tech.clone(),
+                    slot.start + Duration::minutes(5) + labour,
+                    Some(content::hold_reason(self.rng, chinese)),
+                ),
+                JobStatus::Completed => {
+                    (actor_tech.clone(), slot.start + Duration::minutes(5) + labour, None)
+                }
+                JobStatus::Closed => (
+                    o.owner_dispatcher.clone(),
+                    slot.start + Duration::days(self.rng.gen_range(2..6)),
+                    None,
+                ),
+                JobStatus::Cancelled => (
+                    o.owner_dispatcher.clone(),
+                    at + Duration::hours(self.rng.gen_range(1..20)),
+                    Some(String::from(if chinese {
+                        "客户取消预约"
+                    } else {
+                        "Customer cancelled the appointment"
+                    })),
+                ),
+                JobStatus::New => continue,
+            };
+            let when = when.max(at);
+            steps.push((Some(prev), to, reason, by, when));
+            if let Some(d) = crate::lifecycle::derived_time_entry(prev, to, entered, when) {
+                logical += 1;
+                let te = TimeEntry {
+                    id: id_at(self.rng, d.ended_at),
+                    job_id: o.id.clone(),
+                    kind: d.kind,
+                    started_at: d.started_at,
+                    ended_at: d.ended_at,
+                    minutes: (d.ended_at - d.started_at).num_minutes(),
+                    source: TimeEntrySource::Derived,
+                    supersedes: None,
+                    created_at: d.ended_at,
+                };
+                self.w.time_entry(&te, &stamp(d.ended_at, logical))?;
+            }
+            entered = Some(when);
+            prev = to;
+            at = when;
+        }
+        for (from, to, reason, actor, when) in steps {
+            logical += 1;
+            let s = StatusChange {
+                id: id_at(self.rng, when),
+                job_id: o.id.clone(),
+                from_status: from,
+                to_status: to,
+                reason,
+                actor,
+                at: when,
+            };
+            self.w.status_change(&s, &stamp(when, logical))?;
+        }
+        let worked = o.diagnosis.is_some();
+        if !worked {
+            return Ok(());
+        }
+        let work_at = slot.start + Duration::minutes(20);
+        let done = o.resolution.is_some();
+        for item in &self.types[jt].checklist {
+            if !done && !self.rng.gen_bool(0.5) {
+                continue;
+            }
+            if !done && !item.required {
+                continue;
+            }
+            let value = match item.kind {
+                ChecklistItemKind::Checkbox => ChecklistValue::Checkbox(true),
+                ChecklistItemKind::Number => ChecklistValue::Number(match item.unit.as_deref() {
+                    Some("V") => f64::from(self.rng.gen_range(218..236)),
+                    Some("bar") => f64::from(self.rng.gen_range(20..35)) / 10.0,
+                    _ => f64::from(self.rng.gen_range(1..100)),
+                }),
+                ChecklistItemKind::Choice => {
+                    ChecklistValue::Choice(item.options.first().cloned().unwrap_or_default())
+                }
+                ChecklistItemKind::Text => {
+                    ChecklistValue::Text(String::from(if chinese { "正常" } else { "OK" }))
+                }
+            };
+            logical += 1;
+            self.w.checklist_answer(&o.id, &item.key, &value, work_at, &stamp(work_at, logical))?;
+        }
+        for _ in 0..self.rng.gen_range(0..3) {
+            logical += 1;
+            let n = Note {
+                id: id_at(self.rng, work_at),
+                job_id: o.id.clone(),
+                author: actor_tech.clone(),
+                body: content::technician_note(self.rng, chinese),
+                created_at: work_at,
+            };
+            self.w.note(&n, &stamp(work_at, logical))?;
+        }
+        if matches!(self.types[jt].code.as_str(), "repair" | "maintenance" | "return_visit") {
+            let prefix = format!("{}-", content::part_prefix(category));
+            let candidates: Vec<&Part> = self
+                .parts
+                .iter()
+                .filter(|p| p.part_no.starts_with(&prefix) || p.part_no.starts_with("GEN-"))
+                .collect();
+            let count = if candidates.is_empty() { 0 } else { self.rng.gen_range(0..3) };
+            for _ in 0..count {
+                let p = candidates[self.rng.gen_range(0..candidates.len())];
+                let quantity = f64::from(self.rng.gen_range(1..3));
+                logical += 1;
+                let line = PartUsed {
+                    id: id_at(self.rng, work_at),
+                    job_id: o.id.clone(),
+                    part_no: p.part_no.clone(),
+                    description: p.description.clone(),
+                    quantity,
+                    unit_price_cents: p.unit_price_cents,
+                    chargeable: o.chargeable,
+                    from_catalogue: true,
+                    line_total_cents: crate::money::line_total(quantity, p.unit_price_cents),
+                    created_at: work_at,
+                };
+                self.w.part_used(&line, &stamp(work_at, logical))?;
+            }
+        }
+        if done && self.rng.gen_bool(0.7) {
+            let rating = weighted(self.rng, &[(5u8, 55), (4, 28), (3, 9), (2, 5), (1, 3)]);
+            let fb_at = slot.start + Duration::minutes(5) + labour;
+            logical += 1;
+            let fb = Feedback {
+                id: id_at(self.rng, fb_at),
+                job_id: o.id.clone(),
+                rating,
+                comment: content::feedback_comment(self.rng, rating, chinese),
+                created_at: fb_at,
+            };
+            self.w.feedback(&fb, &stamp(fb_at, logical))?;
+        }
+        Ok(())
+    }
+}

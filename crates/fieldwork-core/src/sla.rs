@@ -1,0 +1,159 @@
+//! Service-level deadlines and warranty: computed from a configurable policy, never typed in.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Priority, WarrantyStatus};
+
+/// Response-time limits per priority, in minutes. The defaults are the handbook's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    /// Acknowledge any request within this many minutes.
+    pub acknowledge_minutes: i64,
+    pub arrive_urgent_minutes: i64,
+    pub arrive_high_minutes: i64,
+    pub arrive_normal_minutes: i64,
+    pub arrive_low_minutes: i64,
+    /// In-warranty repairs are completed within this many minutes of the report.
+    pub complete_in_warranty_repair_minutes: i64,
+}
+
+impl Default for SlaPolicy {
+    fn default() -> Self {
+        SlaPolicy {
+            acknowledge_minutes: 30,
+            arrive_urgent_minutes: 4 * 60,
+            arrive_high_minutes: 24 * 60,
+            arrive_normal_minutes: 48 * 60,
+            arrive_low_minutes: 72 * 60,
+            complete_in_warranty_repair_minutes: 72 * 60,
+        }
+    }
+}
+
+/// The deadlines of one job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub ack_due_at: DateTime<Utc>,
+    /// On site by then.
+    pub due_at: DateTime<Utc>,
+    pub complete_due_at: Option<DateTime<Utc>>,
+}
+
+impl SlaPolicy {
+    pub fn arrive_minutes(&self, priority: Priority) -> i64 {
+        match priority {
+            Priority::Urgent => self.arrive_urgent_minutes,
+            Priority::High => self.arrive_high_minutes,
+            Priority::Normal => self.arrive_normal_minutes,
+            Priority::Low => self.arrive_low_minutes,
+        }
+    }
+
+    /// Deadlines for a job reported at `reported_at`. `is_warranty_repair` adds the completion
+    /// deadline.
+    pub fn deadlines(
+        &self,
+        priority: Priority,
+        reported_at: DateTime<Utc>,
+        is_warranty_repair: bool,
+    ) -> Deadlines {
+        Deadlines {
+            ack_due_at: reported_at + Duration::minutes(self.acknowledge_minutes),
+            due_at: reported_at + Duration::minutes(self.arrive_minutes(priority)),
+            complete_due_at: is_warranty_repair
+                .then(|| reported_at + Duration::minutes(self.complete_in_warranty_repair_minutes)),
+        }
+    }
+
+    /// Every limit must be positive and urgency must not be slower than a lower priority.
+    pub fn validate(&self) -> crate::Result<()> {
+        let limits = [
+            self.acknowledge_minutes,
+            self.arrive_urgent_minutes,
+            self.arrive_high_minutes,
+            self.arrive_normal_minutes,
+            self.arrive_low_minutes,
+            self.complete_in_warranty_repair_minutes,
+        ];
+        if limits.iter().any(|m| *m <= 0 || *m > 365 * 24 * 60) {
+            return Err(crate::CoreError::invalid(
+                "sla policy",
+                "every limit must be between 1 minute and 1 year",
+            ));
+        }
+        if !(self.arrive_urgent_minutes <= self.arrive_high_minutes
+            && self.arrive_high_minutes <= self.arrive_normal_minutes
+            && self.arrive_normal_minutes <= self.arrive_low_minutes)
+        {
+            return Err(crate::CoreError::invalid(
+                "sla policy",
+                "a more urgent priority cannot have a longer arrival limit",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Warranty on the day of the report: in warranty up to and including `warranty_end`.
+pub fn warranty_status(warranty_end: Option<NaiveDate>, reported_on: NaiveDate) -> WarrantyStatus {
+    match warranty_end {
+        Some(end) if reported_on <= end => WarrantyStatus::InWarranty,
+        _ => WarrantyStatus::OutOfWarranty,
+    }
+}
+
+/// Default warranty: one year from installation, or from purchase when not installed by us.
+pub fn default_warranty_end(
+    purchased_on: Option<NaiveDate>,
+    installed_on: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    installed_on.or(purchased_on).and_then(|d| d.checked_add_months(chrono::Months::new(12)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn urgent_jobs_are_due_on_site_within_four_hours() {
+        let d = SlaPolicy::default().deadlines(Priority::Urgent, at("2026-11-22T08:00:00Z"), false);
+        assert_eq!(d.due_at, at("2026-11-22T12:00:00Z"));
+        assert_eq!(d.ack_due_at, at("2026-11-22T08:30:00Z"));
+        assert_eq!(d.complete_due_at, None);
+    }
+
+    #[test]
+    fn in_warranty_repairs_get_a_completion_deadline() {
+        let d = SlaPolicy::default().deadlines(Priority::Low, at("2026-11-22T08:00:00Z"), true);
+        assert_eq!(d.due_at, at("2026-11-25T08:00:00Z"));
+        assert_eq!(d.complete_due_at, Some(at("2026-11-25T08:00:00Z")));
+    }
+
+    #[test]
+    fn policies_with_inverted_or_zero_limits_are_refused() {
+        let mut p = SlaPolicy::default();
+        p.arrive_urgent_minutes = p.arrive_low_minutes + 1;
+        assert!(p.validate().is_err());
+        let p = SlaPolicy { acknowledge_minutes: 0, ..SlaPolicy::default() };
+        assert!(p.validate().is_err());
+        assert!(SlaPolicy::default().validate().is_ok());
+    }
+
+    #[test]
+    fn warranty_covers_its_last_day() {
+        let end = NaiveDate::from_ymd_opt(2026, 11, 22);
+        let on = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert_eq!(warranty_status(end, on(22)), WarrantyStatus::InWarranty);
+        assert_eq!(warranty_status(end, on(23)), WarrantyStatus::OutOfWarranty);
+        assert_eq!(warranty_status(None, on(1)), WarrantyStatus::OutOfWarranty);
+        assert_eq!(
+            default_warranty_end(NaiveDate::from_ymd_opt(2025, 2, 28), None),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+    }
+}

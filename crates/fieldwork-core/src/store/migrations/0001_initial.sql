@@ -1,0 +1,236 @@
+-- Fieldwork local store, schema 1.
+-- Times are UTC text (sortable). Ids are UUIDv7 text. Money is integer minor units (cents).
+-- Insert-only facts (notes, parts, time entries, feedback, photos, signatures, status changes)
+-- carry the hybrid-logical-clock stamp of the mutation that made them.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE technicians (
+    id     TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    phone  TEXT,
+    email  TEXT,
+    skills TEXT NOT NULL DEFAULT '[]',
+    active INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+CREATE TABLE customers (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    phone      TEXT NOT NULL,
+    alt_phone  TEXT,
+    email      TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX customers_by_phone ON customers(phone);
+
+CREATE TABLE sites (
+    id            TEXT PRIMARY KEY,
+    customer_id   TEXT NOT NULL REFERENCES customers(id),
+    address       TEXT NOT NULL,
+    city          TEXT NOT NULL,
+    postal_code   TEXT,
+    access_notes  TEXT,
+    contact_name  TEXT,
+    contact_phone TEXT
+) STRICT;
+CREATE INDEX sites_by_customer ON sites(customer_id);
+
+CREATE TABLE equipment (
+    id           TEXT PRIMARY KEY,
+    site_id      TEXT NOT NULL REFERENCES sites(id),
+    category     TEXT NOT NULL,
+    brand        TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    serial       TEXT NOT NULL,
+    purchased_on TEXT,
+    installed_on TEXT,
+    warranty_end TEXT
+) STRICT;
+CREATE INDEX equipment_by_site ON equipment(site_id);
+CREATE INDEX equipment_by_serial ON equipment(serial);
+
+CREATE TABLE job_types (
+    id                   TEXT PRIMARY KEY,
+    code                 TEXT NOT NULL UNIQUE,
+    name                 TEXT NOT NULL,
+    name_zh              TEXT NOT NULL,
+    required_photo_kinds TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+
+CREATE TABLE checklist_items (
+    job_type_id TEXT NOT NULL REFERENCES job_types(id),
+    key         TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    label_zh    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    required    INTEGER NOT NULL,
+    unit        TEXT,
+    options     TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (job_type_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE parts_catalogue (
+    part_no          TEXT PRIMARY KEY,
+    description      TEXT NOT NULL,
+    description_zh   TEXT NOT NULL,
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0)
+) STRICT;
+
+CREATE TABLE work_orders (
+    seq                      INTEGER PRIMARY KEY,  -- local row number; also the search rowid
+    id                       TEXT NOT NULL UNIQUE,
+    number                   TEXT NOT NULL UNIQUE,
+    job_type_id              TEXT NOT NULL REFERENCES job_types(id),
+    priority                 TEXT NOT NULL,
+    status                   TEXT NOT NULL,
+    customer_id              TEXT NOT NULL REFERENCES customers(id),
+    site_id                  TEXT NOT NULL REFERENCES sites(id),
+    equipment_id             TEXT REFERENCES equipment(id),
+    reported_problem         TEXT NOT NULL,
+    reported_at              TEXT NOT NULL,
+    appointment_start        TEXT,
+    appointment_end          TEXT,
+    assignee_id              TEXT REFERENCES technicians(id),
+    owner_dispatcher         TEXT NOT NULL,
+    ack_due_at               TEXT NOT NULL,
+    due_at                   TEXT NOT NULL,
+    complete_due_at          TEXT,
+    warranty_status          TEXT NOT NULL,
+    chargeable               INTEGER NOT NULL,
+    diagnosis                TEXT,
+    resolution               TEXT,
+    signature_absence_reason TEXT,
+    return_of                TEXT REFERENCES work_orders(id),
+    -- Per-field hybrid-logical-clock stamps of shared scalar fields, for last-writer-wins merge.
+    field_clocks             TEXT NOT NULL DEFAULT '{}',
+    created_at               TEXT NOT NULL,
+    updated_at               TEXT NOT NULL,
+    CHECK (appointment_end IS NULL OR appointment_start <= appointment_end)
+) STRICT;
+CREATE INDEX work_orders_by_assignee_day ON work_orders(assignee_id, appointment_start);
+CREATE INDEX work_orders_by_day ON work_orders(appointment_start);
+CREATE INDEX work_orders_by_status ON work_orders(status, appointment_start);
+CREATE INDEX work_orders_by_site ON work_orders(site_id, reported_at);
+CREATE INDEX work_orders_by_equipment ON work_orders(equipment_id, reported_at);
+CREATE INDEX work_orders_by_customer ON work_orders(customer_id);
+
+CREATE TABLE status_changes (
+    id          TEXT PRIMARY KEY,
+    job_id      TEXT NOT NULL REFERENCES work_orders(id),
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    reason      TEXT,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    hlc         TEXT NOT NULL
+) STRICT;
+CREATE INDEX status_changes_by_job ON status_changes(job_id, hlc);
+
+CREATE TABLE checklist_answers (
+    job_id      TEXT NOT NULL REFERENCES work_orders(id),
+    item_key    TEXT NOT NULL,
+    value       TEXT NOT NULL,  -- JSON ChecklistValue
+    answered_at TEXT NOT NULL,
+    hlc         TEXT NOT NULL,
+    PRIMARY KEY (job_id, item_key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE notes (
+    id         TEXT PRIMARY KEY,
+    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    author     TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    hlc        TEXT NOT NULL
+) STRICT;
+CREATE INDEX notes_by_job ON notes(job_id);
+
+CREATE TABLE time_entries (
+    id         TEXT PRIMARY KEY,
+    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    kind       TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at   TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    supersedes TEXT REFERENCES time_entries(id),
+    created_at TEXT NOT NULL,
+    hlc        TEXT NOT NULL,
+    CHECK (started_at <= ended_at)
+) STRICT;
+CREATE INDEX time_entries_by_job ON time_entries(job_id);
+
+CREATE TABLE parts_used (
+    id               TEXT PRIMARY KEY,
+    job_id           TEXT NOT NULL REFERENCES work_orders(id),
+    part_no          TEXT NOT NULL,
+    description      TEXT NOT NULL,
+    quantity         REAL NOT NULL CHECK (quantity > 0),
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+    chargeable       INTEGER NOT NULL,
+    from_catalogue   INTEGER NOT NULL,
+    created_at       TEXT NOT NULL,
+    hlc              TEXT NOT NULL
+) STRICT;
+CREATE INDEX parts_used_by_job ON parts_used(job_id);
+
+CREATE TABLE feedback (
+    id         TEXT PRIMARY KEY,
+    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment    TEXT,
+    created_at TEXT NOT NULL,
+    hlc        TEXT NOT NULL
+) STRICT;
+CREATE INDEX feedback_by_job ON feedback(job_id, hlc);
+
+CREATE TABLE photos (
+    id         TEXT PRIMARY KEY,
+    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    kind       TEXT NOT NULL,
+    caption    TEXT,
+    sha256     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    hlc        TEXT NOT NULL
+) STRICT;
+CREATE INDEX photos_by_job ON photos(job_id);
+CREATE INDEX photos_by_hash ON photos(sha256);
+
+CREATE TABLE signatures (
+    id             TEXT PRIMARY KEY,
+    job_id         TEXT NOT NULL REFERENCES work_orders(id),
+    signer_name    TEXT NOT NULL,
+    signed_at      TEXT NOT NULL,
+    summary_sha256 TEXT NOT NULL,
+    hlc            TEXT NOT NULL
+) STRICT;
+CREATE INDEX signatures_by_job ON signatures(job_id);
+
+-- Mutations waiting to be sent to head office, in the order they were made. Written in the same
+-- transaction as the change itself; deleted only after head office has acknowledged them.
+CREATE TABLE outbox (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    mutation_id TEXT NOT NULL UNIQUE,
+    device_id   TEXT NOT NULL,
+    hlc         TEXT NOT NULL,
+    job_id      TEXT,
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+-- Search. Two contentless indexes over the same text, one row per job (rowid = work_orders.seq):
+-- trigrams find any substring of three or more characters (phone and serial fragments, names,
+-- Chinese words); the word index, where each Chinese character is its own token, finds shorter
+-- words: Latin prefixes ("li*") and Chinese phrases of one or two characters ("空调").
+CREATE VIRTUAL TABLE job_search_trigram USING fts5(
+    body, tokenize = 'trigram', content = '', contentless_delete = 1
+);
+CREATE VIRTUAL TABLE job_search_words USING fts5(
+    body, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1,
+    prefix = '1 2'
+);

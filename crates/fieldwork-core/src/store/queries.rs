@@ -1,0 +1,646 @@
+//! Reading: job lists, one job with everything in it, and the small look-ups the commands need.
+
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Store;
+use crate::domain::{
+    ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
+    JobStatus, JobSummary, JobType, Note, PartUsed, PhotoKind, PhotoRef, SignatureRef, Site,
+    StatusChange, Technician, TimeEntry, WorkOrder,
+};
+use crate::error::{CoreError, Result};
+use crate::hlc::Hlc;
+use crate::lifecycle::CompletionFacts;
+
+/// A work order with its local row number.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredJob {
+    pub seq: i64,
+    pub order: WorkOrder,
+}
+
+const WORK_ORDER_COLUMNS: &str = "seq, id, number, job_type_id, priority, status, customer_id, \
+    site_id, equipment_id, reported_problem, reported_at, appointment_start, appointment_end, \
+    assignee_id, owner_dispatcher, ack_due_at, due_at, complete_due_at, warranty_status, \
+    chargeable, diagnosis, resolution, signature_absence_reason, return_of, created_at, updated_at";
+
+fn stored_job(r: &Row<'_>) -> rusqlite::Result<StoredJob> {
+    Ok(StoredJob {
+        seq: r.get(0)?,
+        order: WorkOrder {
+            id: r.get(1)?,
+            number: r.get(2)?,
+            job_type_id: r.get(3)?,
+            priority: r.get(4)?,
+            status: r.get(5)?,
+            customer_id: r.get(6)?,
+            site_id: r.get(7)?,
+            equipment_id: r.get(8)?,
+            reported_problem: r.get(9)?,
+            reported_at: r.get(10)?,
+            appointment_start: r.get(11)?,
+            appointment_end: r.get(12)?,
+            assignee_id: r.get(13)?,
+            owner_dispatcher: r.get(14)?,
+            ack_due_at: r.get(15)?,
+            due_at: r.get(16)?,
+            complete_due_at: r.get(17)?,
+            warranty_status: r.get(18)?,
+            chargeable: r.get(19)?,
+            diagnosis: r.get(20)?,
+            resolution: r.get(21)?,
+            signature_absence_reason: r.get(22)?,
+            return_of: r.get(23)?,
+            created_at: r.get(24)?,
+            updated_at: r.get(25)?,
+        },
+    })
+}
+
+/// Finds a job by id or by job number.
+pub(crate) fn find_job(conn: &Connection, id_or_number: &str) -> Result<StoredJob> {
+    let key = id_or_number.trim();
+    let column = if crate::ids::is_job_number(key) { "number" } else { "id" };
+    let sql =
+        format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE {column} = ?1 COLLATE NOCASE");
+    conn.prepare_cached(&sql)?
+        .query_row([key], stored_job)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("job", key.chars().take(80).collect::<String>()))
+}
+
+pub(crate) fn insert_work_order(conn: &Connection, o: &WorkOrder) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO work_orders (id, number, job_type_id, priority, status, customer_id, site_id,
+         equipment_id, reported_problem, reported_at, appointment_start, appointment_end,
+         assignee_id, owner_dispatcher, ack_due_at, due_at, complete_due_at, warranty_status,
+         chargeable, diagnosis, resolution, signature_absence_reason, return_of, created_at,
+         updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+         ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+    )?
+    .execute(params![
+        o.id,
+        o.number,
+        o.job_type_id,
+        o.priority,
+        o.status,
+        o.customer_id,
+        o.site_id,
+        o.equipment_id,
+        o.reported_problem,
+        o.reported_at,
+        o.appointment_start,
+        o.appointment_end,
+        o.assignee_id,
+        o.owner_dispatcher,
+        o.ack_due_at,
+        o.due_at,
+        o.complete_due_at,
+        o.warranty_status,
+        o.chargeable,
+        o.diagnosis,
+        o.resolution,
+        o.signature_absence_reason,
+        o.return_of,
+        o.created_at,
+        o.updated_at
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records that `field` was last written at `hlc`; returns the new JSON of all field clocks.
+pub(crate) fn stamp_field_clock(
+    conn: &Connection,
+    seq: i64,
+    field: &str,
+    hlc: &Hlc,
+) -> Result<String> {
+    let json: String =
+        conn.query_row("SELECT field_clocks FROM work_orders WHERE seq = ?1", [seq], |r| r.get(0))?;
+    let mut clocks: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).unwrap_or_default();
+    clocks.insert(field.to_owned(), serde_json::Value::String(hlc.to_string()));
+    Ok(serde_json::to_string(&clocks)?)
+}
+
+fn checklist_template(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
+    let options: String = r.get(6)?;
+    Ok(ChecklistItem {
+        key: r.get(0)?,
+        label: r.get(1)?,
+        label_zh: r.get(2)?,
+        kind: r.get(3)?,
+        required: r.get(4)?,
+        unit: r.get(5)?,
+        options: serde_json::from_str(&options).unwrap_or_default(),
+    })
+}
+
+const CHECKLIST_COLUMNS: &str = "key, label, label_zh, kind, required, unit, options";
+
+pub(crate) fn checklist_item(
+    conn: &Connection,
+    job_type_id: &str,
+    key: &str,
+) -> Result<ChecklistItem> {
+    let sql = format!(
+        "SELECT {CHECKLIST_COLUMNS} FROM checklist_items WHERE job_type_id = ?1 AND key = ?2"
+    );
+    if let Some(item) =
+        conn.query_row(&sql, params![job_type_id, key.trim()], checklist_template).optional()?
+    {
+        return Ok(item);
+    }
+    let keys: Vec<String> = conn
+        .prepare_cached("SELECT key FROM checklist_items WHERE job_type_id = ?1 ORDER BY position")?
+        .query_map([job_type_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Err(CoreError::invalid(
+        "checklist item",
+        format!("this job has no item {:?}; its items are: {}", key, keys.join(", ")),
+    ))
+}
+
+pub(crate) fn job_type(conn: &Connection, id: &str) -> Result<JobType> {
+    let (code, name, name_zh, photos): (String, String, String, String) = conn
+        .prepare_cached(
+            "SELECT code, name, name_zh, required_photo_kinds FROM job_types WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("job type", id))?;
+    let sql = format!(
+        "SELECT {CHECKLIST_COLUMNS} FROM checklist_items WHERE job_type_id = ?1 ORDER BY position"
+    );
+    let checklist = conn
+        .prepare_cached(&sql)?
+        .query_map([id], checklist_template)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(JobType {
+        id: id.to_owned(),
+        code,
+        name,
+        name_zh,
+        required_photo_kinds: serde_json::from_str(&photos)?,
+        checklist,
+    })
+}
+
+fn answers(conn: &Connection, job: &WorkOrder, jt: &JobType) -> Result<Vec<ChecklistAnswer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_key, value, answered_at FROM checklist_answers WHERE job_id = ?1",
+    )?;
+    let given: Vec<(String, String, DateTime<Utc>)> = stmt
+        .query_map([&job.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(jt
+        .checklist
+        .iter()
+        .map(|item| {
+            let found = given.iter().find(|(k, _, _)| *k == item.key);
+            ChecklistAnswer {
+                item_key: item.key.clone(),
+                label: item.label.clone(),
+                label_zh: item.label_zh.clone(),
+                kind: item.kind,
+                required: item.required,
+                unit: item.unit.clone(),
+                value: found.and_then(|(_, v, _)| serde_json::from_str::<ChecklistValue>(v).ok()),
+                answered_at: found.map(|(_, _, at)| *at),
+            }
+        })
+        .collect())
+}
+
+/// What the completion guard needs, read from the job's rows.
+pub(crate) fn completion_facts(conn: &Connection, job: &WorkOrder) -> Result<CompletionFacts> {
+    let jt = job_type(conn, &job.job_type_id)?;
+    let answers = answers(conn, job, &jt)?;
+    let unanswered_required_items = jt
+        .checklist
+        .iter()
+        .zip(&answers)
+        .filter(|(item, a)| {
+            item.required && !a.value.as_ref().is_some_and(|v| item.is_satisfied_by(v))
+        })
+        .map(|(item, _)| (item.key.clone(), item.label.clone()))
+        .collect();
+    let present_photo_kinds = conn
+        .prepare_cached("SELECT DISTINCT kind FROM photos WHERE job_id = ?1")?
+        .query_map([&job.id], |r| r.get::<_, PhotoKind>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_signature: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM signatures WHERE job_id = ?1)",
+        [&job.id],
+        |r| r.get(0),
+    )?;
+    Ok(CompletionFacts {
+        has_resolution: job.resolution.as_deref().is_some_and(|r| !r.trim().is_empty()),
+        unanswered_required_items,
+        required_photo_kinds: jt.required_photo_kinds.clone(),
+        present_photo_kinds,
+        has_signature,
+        has_signature_absence_reason: job
+            .signature_absence_reason
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+    })
+}
+
+/// Which jobs a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobFilter {
+    /// Appointments on this local day, for this technician (everyone's when `None`).
+    Day {
+        date: NaiveDate,
+        technician_id: Option<String>,
+    },
+    Status(JobStatus),
+    /// Everything, newest first.
+    All,
+}
+
+const SUMMARY_SELECT: &str = "SELECT wo.id, wo.number, wo.status, wo.priority, jt.code, c.name, \
+    c.phone, s.address, s.city, wo.appointment_start, wo.appointment_end, wo.due_at, t.name, \
+    wo.reported_problem \
+    FROM work_orders wo \
+    JOIN job_types jt ON jt.id = wo.job_type_id \
+    JOIN customers c ON c.id = wo.customer_id \
+    JOIN sites s ON s.id = wo.site_id \
+    LEFT JOIN technicians t ON t.id = wo.assignee_id";
+
+fn summary(r: &Row<'_>) -> rusqlite::Result<JobSummary> {
+    Ok(JobSummary {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        status: r.get(2)?,
+        priority: r.get(3)?,
+        job_type: r.get(4)?,
+        customer_name: r.get(5)?,
+        customer_phone: r.get(6)?,
+        site_address: r.get(7)?,
+        city: r.get(8)?,
+        appointment_start: r.get(9)?,
+        appointment_end: r.get(10)?,
+        due_at: r.get(11)?,
+        assignee_name: r.get(12)?,
+        reported_problem: r.get(13)?,
+    })
+}
+
+/// UTC bounds of a local calendar day.
+pub fn local_day_bounds(date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start_of = |d: NaiveDate| {
+        let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc))
+    };
+    (start_of(date), start_of(date.succ_opt().unwrap_or(date)))
+}
+
+impl Store {
+    /// A job list, in appointment order for a day and newest first otherwise.
+    pub fn list_jobs(&self, filter: &JobFilter, limit: Option<usize>) -> Result<Vec<JobSummary>> {
+        let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let conn = self.conn();
+        let rows = match filter {
+            JobFilter::Day { date, technician_id } => {
+                let (start, end) = local_day_bounds(*date);
+                match technician_id {
+                    Some(t) => conn
+                        .prepare_cached(&format!(
+                            "{SUMMARY_SELECT} WHERE wo.assignee_id = ?1 AND wo.appointment_start >= ?2 \
+                             AND wo.appointment_start < ?3 ORDER BY wo.appointment_start, wo.seq LIMIT ?4"
+                        ))?
+                        .query_map(params![t, start, end, limit], summary)?
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                    None => conn
+                        .prepare_cached(&format!(
+                            "{SUMMARY_SELECT} WHERE wo.appointment_start >= ?1 \
+                             AND wo.appointment_start < ?2 ORDER BY wo.appointment_start, wo.seq LIMIT ?3"
+                        ))?
+                        .query_map(params![start, end, limit], summary)?
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                }
+            }
+            JobFilter::Status(status) => conn
+                .prepare_cached(&format!(
+                    "{SUMMARY_SELECT} WHERE wo.status = ?1 ORDER BY wo.appointment_start DESC, wo.seq DESC LIMIT ?2"
+                ))?
+                .query_map(params![status, limit], summary)?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+            JobFilter::All => conn
+                .prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY wo.seq DESC LIMIT ?1"))?
+                .query_map(params![limit], summary)?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        };
+        Ok(rows)
+    }
+
+    /// Summaries for local row numbers, in the given order (used by search).
+    pub(crate) fn summaries_by_seq(&self, seqs: &[i64]) -> Result<Vec<JobSummary>> {
+        let mut stmt =
+            self.conn().prepare_cached(&format!("{SUMMARY_SELECT} WHERE wo.seq = ?1"))?;
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            if let Some(s) = stmt.query_row([seq], summary).optional()? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The job's id for an id or job number.
+    pub fn resolve_job_id(&self, id_or_number: &str) -> Result<String> {
+        Ok(find_job(self.conn(), id_or_number)?.order.id)
+    }
+
+    /// One job with everything recorded on it.
+    pub fn job_detail(&self, id_or_number: &str) -> Result<JobDetail> {
+        let conn = self.conn();
+        let order = find_job(conn, id_or_number)?.order;
+        let jt = job_type(conn, &order.job_type_id)?;
+        let checklist = answers(conn, &order, &jt)?;
+        let customer = conn
+            .prepare_cached(
+                "SELECT id, name, phone, alt_phone, email, created_at FROM customers WHERE id = ?1",
+            )?
+            .query_row([&order.customer_id], |r| {
+                Ok(Customer {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    phone: r.get(2)?,
+                    alt_phone: r.get(3)?,
+                    email: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?;
+        let site = conn
+            .prepare_cached(
+                "SELECT id, customer_id, address, city, postal_code, access_notes, contact_name,
+                 contact_phone FROM sites WHERE id = ?1",
+            )?
+            .query_row([&order.site_id], |r| {
+                Ok(Site {
+                    id: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    address: r.get(2)?,
+                    city: r.get(3)?,
+                    postal_code: r.get(4)?,
+                    access_notes: r.get(5)?,
+                    contact_name: r.get(6)?,
+                    contact_phone: r.get(7)?,
+                })
+            })?;
+        let equipment = match &order.equipment_id {
+            Some(id) => conn
+                .prepare_cached(
+                    "SELECT id, site_id, category, brand, model, serial, purchased_on,
+                     installed_on, warranty_end FROM equipment WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(Equipment {
+                        id: r.get(0)?,
+                        site_id: r.get(1)?,
+                        category: r.get(2)?,
+                        brand: r.get(3)?,
+                        model: r.get(4)?,
+                        serial: r.get(5)?,
+                        purchased_on: r.get(6)?,
+                        installed_on: r.get(7)?,
+                        warranty_end: r.get(8)?,
+                    })
+                })
+                .optional()?,
+            None => None,
+        };
+        let assignee = match &order.assignee_id {
+            Some(id) => self.technician(id)?,
+            None => None,
+        };
+        let notes = conn
+            .prepare_cached(
+                "SELECT id, job_id, author, body, created_at FROM notes WHERE job_id = ?1
+                 ORDER BY hlc, id",
+            )?
+            .query_map([&order.id], |r| {
+                Ok(Note {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    author: r.get(2)?,
+                    body: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let parts = conn
+            .prepare_cached(
+                "SELECT id, job_id, part_no, description, quantity, unit_price_cents, chargeable,
+                 from_catalogue, created_at FROM parts_used WHERE job_id = ?1 ORDER BY hlc, id",
+            )?
+            .query_map([&order.id], |r| {
+                let quantity: f64 = r.get(4)?;
+                let unit_price_cents: i64 = r.get(5)?;
+                Ok(PartUsed {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    part_no: r.get(2)?,
+                    description: r.get(3)?,
+                    quantity,
+                    unit_price_cents,
+                    chargeable: r.get(6)?,
+                    from_catalogue: r.get(7)?,
+                    line_total_cents: crate::money::line_total(quantity, unit_price_cents),
+                    created_at: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let time_entries = conn
+            .prepare_cached(
+                "SELECT id, job_id, kind, started_at, ended_at, source, supersedes, created_at
+                 FROM time_entries te WHERE job_id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM time_entries n WHERE n.supersedes = te.id)
+                 ORDER BY started_at, hlc",
+            )?
+            .query_map([&order.id], |r| {
+                let started_at: DateTime<Utc> = r.get(3)?;
+                let ended_at: DateTime<Utc> = r.get(4)?;
+                Ok(TimeEntry {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    started_at,
+                    ended_at,
+                    minutes: (ended_at - started_at).num_minutes(),
+                    source: r.get(5)?,
+                    supersedes: r.get(6)?,
+                    created_at: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let feedback = conn
+            .prepare_cached(
+                "SELECT id, job_id, rating, comment, created_at FROM feedback WHERE job_id = ?1
+                 ORDER BY hlc DESC LIMIT 1",
+            )?
+            .query_row([&order.id], |r| {
+                Ok(Feedback {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    rating: r.get(2)?,
+                    comment: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })
+            .optional()?;
+        let photos = conn
+            .prepare_cached(
+                "SELECT id, job_id, kind, caption, sha256, created_at FROM photos WHERE job_id = ?1
+                 ORDER BY hlc, id",
+            )?
+            .query_map([&order.id], |r| {
+                Ok(PhotoRef {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    caption: r.get(3)?,
+                    sha256: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let signatures = conn
+            .prepare_cached(
+                "SELECT id, job_id, signer_name, signed_at, summary_sha256 FROM signatures
+                 WHERE job_id = ?1 ORDER BY hlc",
+            )?
+            .query_map([&order.id], |r| {
+                Ok(SignatureRef {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    signer_name: r.get(2)?,
+                    signed_at: r.get(3)?,
+                    summary_sha256: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let status_history = conn
+            .prepare_cached(
+                "SELECT id, job_id, from_status, to_status, reason, actor, at FROM status_changes
+                 WHERE job_id = ?1 ORDER BY hlc",
+            )?
+            .query_map([&order.id], |r| {
+                Ok(StatusChange {
+                    id: r.get(0)?,
+                    job_id: r.get(1)?,
+                    from_status: r.get(2)?,
+                    to_status: r.get(3)?,
+                    reason: r.get(4)?,
+                    actor: r.get(5)?,
+                    at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let history = conn
+            .prepare_cached(&format!(
+                "{SUMMARY_SELECT} WHERE wo.seq IN (
+                   SELECT seq FROM work_orders WHERE site_id = ?1 AND id <> ?3
+                   UNION
+                   SELECT seq FROM work_orders WHERE equipment_id = ?2 AND id <> ?3)
+                 ORDER BY wo.reported_at DESC LIMIT 20"
+            ))?
+            .query_map(params![order.site_id, order.equipment_id, order.id], summary)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let chargeable_parts_total_cents =
+            parts.iter().filter(|p| p.chargeable).map(|p| p.line_total_cents).sum();
+        Ok(JobDetail {
+            work_order: order,
+            job_type: jt,
+            customer,
+            site,
+            equipment,
+            assignee,
+            checklist,
+            notes,
+            parts,
+            time_entries,
+            feedback,
+            photos,
+            signatures,
+            status_history,
+            chargeable_parts_total_cents,
+            history,
+        })
+    }
+
+    pub fn technician(&self, id: &str) -> Result<Option<Technician>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT id, name, phone, email, skills, active FROM technicians WHERE id = ?1",
+            )?
+            .query_row([id], technician)
+            .optional()?)
+    }
+
+    pub fn technicians(&self) -> Result<Vec<Technician>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT id, name, phone, email, skills, active FROM technicians ORDER BY name",
+            )?
+            .query_map([], technician)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn job_types(&self) -> Result<Vec<JobType>> {
+        let ids: Vec<String> = self
+            .conn()
+            .prepare_cached("SELECT id FROM job_types ORDER BY code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter().map(|id| job_type(self.conn(), id)).collect()
+    }
+
+    /// Catalogue parts whose number or description contains `query` (all when empty).
+    pub fn find_parts(&self, query: &str, limit: usize) -> Result<Vec<crate::domain::Part>> {
+        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT part_no, description, description_zh, unit_price_cents FROM parts_catalogue
+                 WHERE part_no LIKE ?1 OR description LIKE ?1 OR description_zh LIKE ?1
+                 ORDER BY part_no LIMIT ?2",
+            )?
+            .query_map(params![pattern, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok(crate::domain::Part {
+                    part_no: r.get(0)?,
+                    description: r.get(1)?,
+                    description_zh: r.get(2)?,
+                    unit_price_cents: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many jobs the store holds.
+    pub fn job_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM work_orders", [], |r| r.get(0))?)
+    }
+}
+
+fn technician(r: &Row<'_>) -> rusqlite::Result<Technician> {
+    let skills: String = r.get(4)?;
+    Ok(Technician {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        email: r.get(3)?,
+        skills: serde_json::from_str(&skills).unwrap_or_default(),
+        active: r.get(5)?,
+    })
+}

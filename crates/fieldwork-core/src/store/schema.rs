@@ -1,0 +1,43 @@
+//! Embedded migrations, versioned by SQLite's `user_version`. All pending migrations run in one
+//! transaction: a database is either fully at the new version or untouched. A database written by
+//! a newer Fieldwork is refused before anything is written to it.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{CoreError, Result};
+
+/// The migrations, in order. Migration `n` (1-based) brings the schema to version `n`.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a database from a newer version. Reads only.
+pub(crate) fn refuse_newer(conn: &Connection) -> Result<i64> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(CoreError::DatabaseTooNew { found, supported: SCHEMA_VERSION });
+    }
+    Ok(found)
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Read again inside the write lock: another process may have migrated meanwhile.
+    let current = refuse_newer(&tx)?;
+    let start = usize::try_from(current).unwrap_or(0);
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(start) {
+        tx.execute_batch(sql)?;
+        tracing::info!(version = index + 1, "applied migration");
+    }
+    if current < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
