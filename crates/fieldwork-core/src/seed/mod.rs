@@ -211,6 +211,7 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
             .filter(|s| s.when == When::Today && s.technician == Some(0))
             .count(),
     };
+    w.index_jobs()?;
     w.set_meta("job_serial", &generator.serial.to_string())?;
     w.set_meta("technician_id", &device_tech.id)?;
     w.commit()?;
@@ -449,8 +450,7 @@ impl Generator<'_, '_> {
             _ => slot.start.min(self.opts.now).max(order.reported_at),
         };
         let seq = self.w.work_order(&order)?;
-        self.history_rows(&order, slot, category, chinese, jt_index)?;
-        self.w.index_job(seq)?;
+        self.history_rows(seq, &order, slot, category, chinese, jt_index)?;
         self.households[h].last_job = Some(id);
         Ok(())
     }
@@ -497,6 +497,7 @@ impl Generator<'_, '_> {
     /// status and with the lifecycle rules.
     fn history_rows(
         &mut self,
+        seq: i64,
         o: &WorkOrder,
         slot: &Slot,
         category: EquipmentCategory,
@@ -598,7 +599,7 @@ impl Generator<'_, '_> {
                     supersedes: None,
                     created_at: d.ended_at,
                 };
-                self.w.time_entry(&te, &stamp(d.ended_at, logical))?;
+                self.w.time_entry(seq, &te, &stamp(d.ended_at, logical))?;
             }
             entered = Some(when);
             prev = to;
@@ -615,7 +616,7 @@ impl Generator<'_, '_> {
                 actor,
                 at: when,
             };
-            self.w.status_change(&s, &stamp(when, logical))?;
+            self.w.status_change(seq, &s, &stamp(when, logical))?;
         }
         let worked = o.diagnosis.is_some();
         if !worked {
@@ -645,7 +646,7 @@ impl Generator<'_, '_> {
                 }
             };
             logical += 1;
-            self.w.checklist_answer(&o.id, &item.key, &value, work_at, &stamp(work_at, logical))?;
+            self.w.checklist_answer(seq, &item.key, &value, work_at, &stamp(work_at, logical))?;
         }
         for _ in 0..self.rng.gen_range(0..3) {
             logical += 1;
@@ -656,7 +657,7 @@ impl Generator<'_, '_> {
                 body: content::technician_note(self.rng, chinese),
                 created_at: work_at,
             };
-            self.w.note(&n, &stamp(work_at, logical))?;
+            self.w.note(seq, &n, &stamp(work_at, logical))?;
         }
         if matches!(self.types[jt].code.as_str(), "repair" | "maintenance" | "return_visit") {
             let prefix = format!("{}-", content::part_prefix(category));
@@ -682,7 +683,7 @@ impl Generator<'_, '_> {
                     line_total_cents: crate::money::line_total(quantity, p.unit_price_cents),
                     created_at: work_at,
                 };
-                self.w.part_used(&line, &stamp(work_at, logical))?;
+                self.w.part_used(seq, &line, &stamp(work_at, logical))?;
             }
         }
         if done && self.rng.gen_bool(0.7) {
@@ -696,7 +697,7 @@ impl Generator<'_, '_> {
                 comment: content::feedback_comment(self.rng, rating, chinese),
                 created_at: fb_at,
             };
-            self.w.feedback(&fb, &stamp(fb_at, logical))?;
+            self.w.feedback(seq, &fb, &stamp(fb_at, logical))?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::outbox::{self, JobField, Mutation};
 use super::queries::{self, StoredJob};
+use super::sqltime::Ms;
 use super::{Actor, Store, next_hlc, search};
 use crate::domain::records::{
     FEEDBACK_COMMENT_MAX_CHARS, NOTE_MAX_CHARS, PART_DESCRIPTION_MAX_CHARS, PART_MAX_QUANTITY,
@@ -129,7 +130,7 @@ impl Store {
             let out = f(c, &stored)?;
             c.tx.execute(
                 "UPDATE work_orders SET updated_at = ?1 WHERE seq = ?2",
-                params![c.now, stored.seq],
+                params![Ms(c.now), stored.seq],
             )?;
             search::reindex_job(c.tx, stored.seq)?;
             Ok(out)
@@ -260,7 +261,7 @@ impl Store {
                             has_appointment_window: true,
                         },
                     })?;
-                    record_status(c, order, JobStatus::Scheduled, None)?;
+                    record_status(c, stored, JobStatus::Scheduled, None)?;
                 }
                 JobStatus::Scheduled => {}
                 other => {
@@ -272,7 +273,7 @@ impl Store {
             c.tx.execute(
                 "UPDATE work_orders SET assignee_id = ?1, appointment_start = ?2,
                  appointment_end = ?3 WHERE seq = ?4",
-                params![assignee_id, start, end, stored.seq],
+                params![assignee_id, Ms(start), Ms(end), stored.seq],
             )?;
             c.emit(Mutation::JobScheduled {
                 job_id: order.id.clone(),
@@ -295,7 +296,7 @@ impl Store {
         self.change_job(job, None, |c, stored| {
             let order = &stored.order;
             let completion = if to == JobStatus::Completed {
-                queries::completion_facts(c.tx, order)?
+                queries::completion_facts(c.tx, stored)?
             } else {
                 lifecycle::CompletionFacts::default()
             };
@@ -311,7 +312,7 @@ impl Store {
                 },
             })?;
             let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-            record_status(c, order, to, reason)?;
+            record_status(c, stored, to, reason)?;
             queries::find_job(c.tx, &order.id).map(|s| s.order)
         })
     }
@@ -343,15 +344,15 @@ impl Store {
                 created_at: c.now,
             };
             c.tx.prepare_cached(
-                "INSERT INTO notes (id, job_id, author, body, created_at, hlc)
+                "INSERT INTO notes (id, job_seq, author, body, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 note.id,
-                note.job_id,
+                stored.seq,
                 note.author,
                 note.body,
-                note.created_at,
+                Ms(note.created_at),
                 c.hlc.to_string()
             ])?;
             c.emit(Mutation::NoteAdded { note: note.clone() });
@@ -417,20 +418,20 @@ impl Store {
                 created_at: c.now,
             };
             c.tx.prepare_cached(
-                "INSERT INTO parts_used (id, job_id, part_no, description, quantity,
+                "INSERT INTO parts_used (id, job_seq, part_no, description, quantity,
                  unit_price_cents, chargeable, from_catalogue, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 line.id,
-                line.job_id,
+                stored.seq,
                 line.part_no,
                 line.description,
                 line.quantity,
                 line.unit_price_cents,
                 line.chargeable,
                 line.from_catalogue,
-                line.created_at,
+                Ms(line.created_at),
                 c.hlc.to_string()
             ])?;
             c.emit(Mutation::PartAdded { part: line.clone() });
@@ -444,15 +445,15 @@ impl Store {
             let item = queries::checklist_item(c.tx, &stored.order.job_type_id, item_key)?;
             let value = item.parse_value(raw)?;
             c.tx.execute(
-                "INSERT INTO checklist_answers (job_id, item_key, value, answered_at, hlc)
+                "INSERT INTO checklist_answers (job_seq, item_key, value, answered_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (job_id, item_key) DO UPDATE SET value = excluded.value,
+                 ON CONFLICT (job_seq, item_key) DO UPDATE SET value = excluded.value,
                    answered_at = excluded.answered_at, hlc = excluded.hlc",
                 params![
-                    stored.order.id,
+                    stored.seq,
                     item.key,
                     serde_json::to_string(&value)?,
-                    c.now,
+                    Ms(c.now),
                     c.hlc.to_string()
                 ],
             )?;
@@ -477,8 +478,8 @@ impl Store {
         self.change_job(job, Some(Fact::Work), |c, stored| {
             if let Some(old) = &entry.supersedes {
                 let belongs: bool = c.tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM time_entries WHERE id = ?1 AND job_id = ?2)",
-                    params![old, stored.order.id],
+                    "SELECT EXISTS(SELECT 1 FROM time_entries WHERE id = ?1 AND job_seq = ?2)",
+                    params![old, stored.seq],
                     |r| r.get(0),
                 )?;
                 if !belongs {
@@ -487,7 +488,7 @@ impl Store {
             }
             let te = insert_time_entry(
                 c,
-                &stored.order.id,
+                stored,
                 entry.kind,
                 entry.started_at,
                 entry.ended_at,
@@ -525,9 +526,16 @@ impl Store {
                 created_at: c.now,
             };
             c.tx.execute(
-                "INSERT INTO feedback (id, job_id, rating, comment, created_at, hlc)
+                "INSERT INTO feedback (id, job_seq, rating, comment, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![fb.id, fb.job_id, fb.rating, fb.comment, fb.created_at, c.hlc.to_string()],
+                params![
+                    fb.id,
+                    stored.seq,
+                    fb.rating,
+                    fb.comment,
+                    Ms(fb.created_at),
+                    c.hlc.to_string()
+                ],
             )?;
             c.emit(Mutation::FeedbackGiven { feedback: fb.clone() });
             Ok(fb)
@@ -538,34 +546,35 @@ impl Store {
 /// Writes a status change, its history row and any time entry it derives.
 fn record_status(
     c: &mut Change<'_>,
-    order: &WorkOrder,
+    stored: &StoredJob,
     to: JobStatus,
     reason: Option<&str>,
 ) -> Result<()> {
+    let order = &stored.order;
     let entered_from_at: Option<DateTime<Utc>> =
         c.tx.query_row(
-            "SELECT at FROM status_changes WHERE job_id = ?1 AND to_status = ?2
+            "SELECT at FROM status_changes WHERE job_seq = ?1 AND to_status = ?2
              ORDER BY hlc DESC LIMIT 1",
-            params![order.id, order.status],
-            |r| r.get(0),
+            params![stored.seq, order.status],
+            |r| super::sqltime::at(r, 0),
         )
         .optional()?;
     let change_id = crate::ids::new_id();
     c.tx.prepare_cached(
-        "INSERT INTO status_changes (id, job_id, from_status, to_status, reason, actor, at, hlc)
+        "INSERT INTO status_changes (id, job_seq, from_status, to_status, reason, actor, at, hlc)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         change_id,
-        order.id,
+        stored.seq,
         order.status,
         to,
         reason,
         c.actor.name,
-        c.now,
+        Ms(c.now),
         c.hlc.to_string()
     ])?;
-    c.tx.execute("UPDATE work_orders SET status = ?1 WHERE id = ?2", params![to, order.id])?;
+    c.tx.execute("UPDATE work_orders SET status = ?1 WHERE seq = ?2", params![to, stored.seq])?;
     c.emit(Mutation::StatusChanged {
         job_id: order.id.clone(),
         change_id,
@@ -577,7 +586,7 @@ fn record_status(
     if let Some(d) = lifecycle::derived_time_entry(order.status, to, entered_from_at, c.now) {
         insert_time_entry(
             c,
-            &order.id,
+            stored,
             d.kind,
             d.started_at,
             d.ended_at,
@@ -590,7 +599,7 @@ fn record_status(
 
 fn insert_time_entry(
     c: &mut Change<'_>,
-    job_id: &str,
+    job: &StoredJob,
     kind: TimeEntryKind,
     started_at: DateTime<Utc>,
     ended_at: DateTime<Utc>,
@@ -599,7 +608,7 @@ fn insert_time_entry(
 ) -> Result<TimeEntry> {
     let te = TimeEntry {
         id: crate::ids::new_id(),
-        job_id: job_id.to_owned(),
+        job_id: job.order.id.clone(),
         kind,
         started_at,
         ended_at,
@@ -609,18 +618,18 @@ fn insert_time_entry(
         created_at: c.now,
     };
     c.tx.prepare_cached(
-        "INSERT INTO time_entries (id, job_id, kind, started_at, ended_at, source, supersedes,
+        "INSERT INTO time_entries (id, job_seq, kind, started_at, ended_at, source, supersedes,
          created_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         te.id,
-        te.job_id,
+        job.seq,
         te.kind,
-        te.started_at,
-        te.ended_at,
+        Ms(te.started_at),
+        Ms(te.ended_at),
         te.source,
         te.supersedes,
-        te.created_at,
+        Ms(te.created_at),
         c.hlc.to_string()
     ])?;
     c.emit(Mutation::TimeEntryAdded { entry: te.clone() });

@@ -11,6 +11,7 @@ mod queries;
 mod schema;
 mod search;
 mod seed_writer;
+mod sqltime;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -71,6 +72,7 @@ fn system_clock() -> DateTime<Utc> {
 /// when it returns, foreign keys enforced, and waiting (not failing) when another process writes.
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
+    search::register_functions(conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
         return Err(CoreError::invalid("database", format!("cannot use WAL journal (got {mode})")));

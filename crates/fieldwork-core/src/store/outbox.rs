@@ -141,7 +141,7 @@ pub(crate) fn append(
         mutation.job_id(),
         mutation.kind(),
         serde_json::to_string(mutation)?,
-        now,
+        super::sqltime::Ms(now),
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -160,7 +160,7 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, DateTime<Utc>>(5)?,
+                super::sqltime::at(r, 5)?,
             ))
         })?;
         let mut out = Vec::new();

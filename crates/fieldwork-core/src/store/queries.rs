@@ -4,6 +4,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Store;
+use super::sqltime::{Ms, at, at_opt};
 use crate::domain::{
     ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
     JobStatus, JobSummary, JobType, Note, PartUsed, PhotoKind, PhotoRef, SignatureRef, Site,
@@ -38,22 +39,22 @@ fn stored_job(r: &Row<'_>) -> rusqlite::Result<StoredJob> {
             site_id: r.get(7)?,
             equipment_id: r.get(8)?,
             reported_problem: r.get(9)?,
-            reported_at: r.get(10)?,
-            appointment_start: r.get(11)?,
-            appointment_end: r.get(12)?,
+            reported_at: at(r, 10)?,
+            appointment_start: at_opt(r, 11)?,
+            appointment_end: at_opt(r, 12)?,
             assignee_id: r.get(13)?,
             owner_dispatcher: r.get(14)?,
-            ack_due_at: r.get(15)?,
-            due_at: r.get(16)?,
-            complete_due_at: r.get(17)?,
+            ack_due_at: at(r, 15)?,
+            due_at: at(r, 16)?,
+            complete_due_at: at_opt(r, 17)?,
             warranty_status: r.get(18)?,
             chargeable: r.get(19)?,
             diagnosis: r.get(20)?,
             resolution: r.get(21)?,
             signature_absence_reason: r.get(22)?,
             return_of: r.get(23)?,
-            created_at: r.get(24)?,
-            updated_at: r.get(25)?,
+            created_at: at(r, 24)?,
+            updated_at: at(r, 25)?,
         },
     })
 }
@@ -90,22 +91,22 @@ pub(crate) fn insert_work_order(conn: &Connection, o: &WorkOrder) -> Result<i64>
         o.site_id,
         o.equipment_id,
         o.reported_problem,
-        o.reported_at,
-        o.appointment_start,
-        o.appointment_end,
+        Ms(o.reported_at),
+        o.appointment_start.map(Ms),
+        o.appointment_end.map(Ms),
         o.assignee_id,
         o.owner_dispatcher,
-        o.ack_due_at,
-        o.due_at,
-        o.complete_due_at,
+        Ms(o.ack_due_at),
+        Ms(o.due_at),
+        o.complete_due_at.map(Ms),
         o.warranty_status,
         o.chargeable,
         o.diagnosis,
         o.resolution,
         o.signature_absence_reason,
         o.return_of,
-        o.created_at,
-        o.updated_at
+        Ms(o.created_at),
+        Ms(o.updated_at)
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -188,12 +189,12 @@ pub(crate) fn job_type(conn: &Connection, id: &str) -> Result<JobType> {
     })
 }
 
-fn answers(conn: &Connection, job: &WorkOrder, jt: &JobType) -> Result<Vec<ChecklistAnswer>> {
+fn answers(conn: &Connection, seq: i64, jt: &JobType) -> Result<Vec<ChecklistAnswer>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT item_key, value, answered_at FROM checklist_answers WHERE job_id = ?1",
+        "SELECT item_key, value, answered_at FROM checklist_answers WHERE job_seq = ?1",
     )?;
     let given: Vec<(String, String, DateTime<Utc>)> = stmt
-        .query_map([&job.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, at(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(jt
         .checklist
@@ -215,9 +216,10 @@ fn answers(conn: &Connection, job: &WorkOrder, jt: &JobType) -> Result<Vec<Check
 }
 
 /// What the completion guard needs, read from the job's rows.
-pub(crate) fn completion_facts(conn: &Connection, job: &WorkOrder) -> Result<CompletionFacts> {
+pub(crate) fn completion_facts(conn: &Connection, stored: &StoredJob) -> Result<CompletionFacts> {
+    let job = &stored.order;
     let jt = job_type(conn, &job.job_type_id)?;
-    let answers = answers(conn, job, &jt)?;
+    let answers = answers(conn, stored.seq, &jt)?;
     let unanswered_required_items = jt
         .checklist
         .iter()
@@ -228,12 +230,12 @@ pub(crate) fn completion_facts(conn: &Connection, job: &WorkOrder) -> Result<Com
         .map(|(item, _)| (item.key.clone(), item.label.clone()))
         .collect();
     let present_photo_kinds = conn
-        .prepare_cached("SELECT DISTINCT kind FROM photos WHERE job_id = ?1")?
-        .query_map([&job.id], |r| r.get::<_, PhotoKind>(0))?
+        .prepare_cached("SELECT DISTINCT kind FROM photos WHERE job_seq = ?1")?
+        .query_map([stored.seq], |r| r.get::<_, PhotoKind>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let has_signature: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM signatures WHERE job_id = ?1)",
-        [&job.id],
+        "SELECT EXISTS(SELECT 1 FROM signatures WHERE job_seq = ?1)",
+        [stored.seq],
         |r| r.get(0),
     )?;
     Ok(CompletionFacts {
@@ -282,9 +284,9 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<JobSummary> {
         customer_phone: r.get(6)?,
         site_address: r.get(7)?,
         city: r.get(8)?,
-        appointment_start: r.get(9)?,
-        appointment_end: r.get(10)?,
-        due_at: r.get(11)?,
+        appointment_start: at_opt(r, 9)?,
+        appointment_end: at_opt(r, 10)?,
+        due_at: at(r, 11)?,
         assignee_name: r.get(12)?,
         reported_problem: r.get(13)?,
     })
@@ -316,14 +318,14 @@ impl Store {
                             "{SUMMARY_SELECT} WHERE wo.assignee_id = ?1 AND wo.appointment_start >= ?2 \
                              AND wo.appointment_start < ?3 ORDER BY wo.appointment_start, wo.seq LIMIT ?4"
                         ))?
-                        .query_map(params![t, start, end, limit], summary)?
+                        .query_map(params![t, Ms(start), Ms(end), limit], summary)?
                         .collect::<rusqlite::Result<Vec<_>>>()?,
                     None => conn
                         .prepare_cached(&format!(
                             "{SUMMARY_SELECT} WHERE wo.appointment_start >= ?1 \
                              AND wo.appointment_start < ?2 ORDER BY wo.appointment_start, wo.seq LIMIT ?3"
                         ))?
-                        .query_map(params![start, end, limit], summary)?
+                        .query_map(params![Ms(start), Ms(end), limit], summary)?
                         .collect::<rusqlite::Result<Vec<_>>>()?,
                 }
             }
@@ -362,9 +364,9 @@ impl Store {
     /// One job with everything recorded on it.
     pub fn job_detail(&self, id_or_number: &str) -> Result<JobDetail> {
         let conn = self.conn();
-        let order = find_job(conn, id_or_number)?.order;
+        let StoredJob { seq, order } = find_job(conn, id_or_number)?;
         let jt = job_type(conn, &order.job_type_id)?;
-        let checklist = answers(conn, &order, &jt)?;
+        let checklist = answers(conn, seq, &jt)?;
         let customer = conn
             .prepare_cached(
                 "SELECT id, name, phone, alt_phone, email, created_at FROM customers WHERE id = ?1",
@@ -376,7 +378,7 @@ impl Store {
                     phone: r.get(2)?,
                     alt_phone: r.get(3)?,
                     email: r.get(4)?,
-                    created_at: r.get(5)?,
+                    created_at: at(r, 5)?,
                 })
             })?;
         let site = conn
@@ -424,124 +426,124 @@ impl Store {
         };
         let notes = conn
             .prepare_cached(
-                "SELECT id, job_id, author, body, created_at FROM notes WHERE job_id = ?1
+                "SELECT id, author, body, created_at FROM notes WHERE job_seq = ?1
                  ORDER BY hlc, id",
             )?
-            .query_map([&order.id], |r| {
+            .query_map([seq], |r| {
                 Ok(Note {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    author: r.get(2)?,
-                    body: r.get(3)?,
-                    created_at: r.get(4)?,
+                    job_id: order.id.clone(),
+                    author: r.get(1)?,
+                    body: r.get(2)?,
+                    created_at: at(r, 3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let parts = conn
             .prepare_cached(
-                "SELECT id, job_id, part_no, description, quantity, unit_price_cents, chargeable,
-                 from_catalogue, created_at FROM parts_used WHERE job_id = ?1 ORDER BY hlc, id",
+                "SELECT id, part_no, description, quantity, unit_price_cents, chargeable,
+                 from_catalogue, created_at FROM parts_used WHERE job_seq = ?1 ORDER BY hlc, id",
             )?
-            .query_map([&order.id], |r| {
-                let quantity: f64 = r.get(4)?;
-                let unit_price_cents: i64 = r.get(5)?;
+            .query_map([seq], |r| {
+                let quantity: f64 = r.get(3)?;
+                let unit_price_cents: i64 = r.get(4)?;
                 Ok(PartUsed {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    part_no: r.get(2)?,
-                    description: r.get(3)?,
+                    job_id: order.id.clone(),
+                    part_no: r.get(1)?,
+                    description: r.get(2)?,
                     quantity,
                     unit_price_cents,
-                    chargeable: r.get(6)?,
-                    from_catalogue: r.get(7)?,
+                    chargeable: r.get(5)?,
+                    from_catalogue: r.get(6)?,
                     line_total_cents: crate::money::line_total(quantity, unit_price_cents),
-                    created_at: r.get(8)?,
+                    created_at: at(r, 7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let time_entries = conn
             .prepare_cached(
-                "SELECT id, job_id, kind, started_at, ended_at, source, supersedes, created_at
-                 FROM time_entries te WHERE job_id = ?1
+                "SELECT id, kind, started_at, ended_at, source, supersedes, created_at
+                 FROM time_entries te WHERE job_seq = ?1
                  AND NOT EXISTS (SELECT 1 FROM time_entries n WHERE n.supersedes = te.id)
                  ORDER BY started_at, hlc",
             )?
-            .query_map([&order.id], |r| {
-                let started_at: DateTime<Utc> = r.get(3)?;
-                let ended_at: DateTime<Utc> = r.get(4)?;
+            .query_map([seq], |r| {
+                let started_at = at(r, 2)?;
+                let ended_at = at(r, 3)?;
                 Ok(TimeEntry {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    kind: r.get(2)?,
+                    job_id: order.id.clone(),
+                    kind: r.get(1)?,
                     started_at,
                     ended_at,
                     minutes: (ended_at - started_at).num_minutes(),
-                    source: r.get(5)?,
-                    supersedes: r.get(6)?,
-                    created_at: r.get(7)?,
+                    source: r.get(4)?,
+                    supersedes: r.get(5)?,
+                    created_at: at(r, 6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let feedback = conn
             .prepare_cached(
-                "SELECT id, job_id, rating, comment, created_at FROM feedback WHERE job_id = ?1
+                "SELECT id, rating, comment, created_at FROM feedback WHERE job_seq = ?1
                  ORDER BY hlc DESC LIMIT 1",
             )?
-            .query_row([&order.id], |r| {
+            .query_row([seq], |r| {
                 Ok(Feedback {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    rating: r.get(2)?,
-                    comment: r.get(3)?,
-                    created_at: r.get(4)?,
+                    job_id: order.id.clone(),
+                    rating: r.get(1)?,
+                    comment: r.get(2)?,
+                    created_at: at(r, 3)?,
                 })
             })
             .optional()?;
         let photos = conn
             .prepare_cached(
-                "SELECT id, job_id, kind, caption, sha256, created_at FROM photos WHERE job_id = ?1
+                "SELECT id, kind, caption, sha256, created_at FROM photos WHERE job_seq = ?1
                  ORDER BY hlc, id",
             )?
-            .query_map([&order.id], |r| {
+            .query_map([seq], |r| {
                 Ok(PhotoRef {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    caption: r.get(3)?,
-                    sha256: r.get(4)?,
-                    created_at: r.get(5)?,
+                    job_id: order.id.clone(),
+                    kind: r.get(1)?,
+                    caption: r.get(2)?,
+                    sha256: r.get(3)?,
+                    created_at: at(r, 4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let signatures = conn
             .prepare_cached(
-                "SELECT id, job_id, signer_name, signed_at, summary_sha256 FROM signatures
-                 WHERE job_id = ?1 ORDER BY hlc",
+                "SELECT id, signer_name, signed_at, summary_sha256 FROM signatures
+                 WHERE job_seq = ?1 ORDER BY hlc",
             )?
-            .query_map([&order.id], |r| {
+            .query_map([seq], |r| {
                 Ok(SignatureRef {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    signer_name: r.get(2)?,
-                    signed_at: r.get(3)?,
-                    summary_sha256: r.get(4)?,
+                    job_id: order.id.clone(),
+                    signer_name: r.get(1)?,
+                    signed_at: at(r, 2)?,
+                    summary_sha256: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let status_history = conn
             .prepare_cached(
-                "SELECT id, job_id, from_status, to_status, reason, actor, at FROM status_changes
-                 WHERE job_id = ?1 ORDER BY hlc",
+                "SELECT id, from_status, to_status, reason, actor, at FROM status_changes
+                 WHERE job_seq = ?1 ORDER BY hlc",
             )?
-            .query_map([&order.id], |r| {
+            .query_map([seq], |r| {
                 Ok(StatusChange {
                     id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    from_status: r.get(2)?,
-                    to_status: r.get(3)?,
-                    reason: r.get(4)?,
-                    actor: r.get(5)?,
-                    at: r.get(6)?,
+                    job_id: order.id.clone(),
+                    from_status: r.get(1)?,
+                    to_status: r.get(2)?,
+                    reason: r.get(3)?,
+                    actor: r.get(4)?,
+                    at: at(r, 5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

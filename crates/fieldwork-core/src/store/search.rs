@@ -1,12 +1,18 @@
 //! Full-text search over jobs: job numbers, customers, phone numbers, addresses, equipment,
 //! problems, diagnoses, resolutions and notes.
 //!
-//! Two contentless FTS5 indexes hold the same text per job. The trigram index finds any
-//! substring of three or more characters, which covers name and word prefixes, phone and serial
-//! fragments and Chinese words such as 洗衣机. Chinese is not split into words by any tokenizer
-//! here, so the word index stores each Chinese character as its own token: a phrase of one or two
-//! characters (空调) then matches as a substring, and short Latin terms match as word prefixes.
+//! Two contentless FTS5 indexes, one row per job (rowid = `work_orders.seq`):
+//! - the *word* index holds all the text, with every Chinese character spaced apart so that it is
+//!   a token of its own. Latin words match by prefix (`zha*`), and a Chinese query of any length
+//!   matches as a phrase of consecutive characters, i.e. as a substring (洗衣机 in 洗衣机不脱水).
+//! - the *trigram* index holds only the tokens that contain a digit (job numbers, phone numbers,
+//!   serials, models, fault codes), so a fragment from anywhere inside them matches (`8000` in
+//!   `13800080001`). Keeping prose out of it keeps it small and fast to build.
+//!
+//! Both are computed in SQL by the functions registered in [`register_functions`], so a live
+//! update and a bulk load index exactly the same text.
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, params};
 
 use super::Store;
@@ -37,35 +43,85 @@ fn spaced_cjk(text: &str) -> String {
     out
 }
 
-/// Rebuilds the search rows of one job from its current data, inside the caller's transaction.
-pub(crate) fn reindex_job(conn: &Connection, seq: i64) -> Result<()> {
-    let text: Option<String> = conn
-        .prepare_cached(
-            "SELECT concat_ws(' ', wo.number, c.name, c.phone, c.alt_phone, s.address, s.city,
-                    s.postal_code, s.contact_name, s.contact_phone, e.brand, e.model, e.serial,
-                    wo.reported_problem, wo.diagnosis, wo.resolution,
-                    (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.job_id = wo.id))
-             FROM work_orders wo
-             JOIN customers c ON c.id = wo.customer_id
-             JOIN sites s ON s.id = wo.site_id
-             LEFT JOIN equipment e ON e.id = wo.equipment_id
-             WHERE wo.seq = ?1",
-        )?
-        .query_row([seq], |r| r.get(0))?;
-    let text = text.unwrap_or_default();
-    write_index(conn, seq, &text, true)
+/// The text of the trigram index: the whitespace-separated tokens that contain a digit, each
+/// also without its inner punctuation (`+44 7700-900` is found as `447700900` too).
+fn digit_tokens(text: &str) -> String {
+    let mut out = String::new();
+    for token in text.split(|c: char| c.is_whitespace() || is_cjk(c) || c == ',' || c == '，') {
+        if token.chars().any(|c| c.is_ascii_digit()) {
+            out.push_str(token);
+            out.push(' ');
+            let bare: String = token.chars().filter(char::is_ascii_alphanumeric).collect();
+            if bare.len() != token.len() && bare.len() >= 3 {
+                out.push_str(&bare);
+                out.push(' ');
+            }
+        }
+    }
+    out
 }
 
-/// Writes the index rows for `seq`; `replace` removes the old ones first.
-pub(crate) fn write_index(conn: &Connection, seq: i64, text: &str, replace: bool) -> Result<()> {
-    if replace {
-        conn.prepare_cached("DELETE FROM job_search_trigram WHERE rowid = ?1")?.execute([seq])?;
-        conn.prepare_cached("DELETE FROM job_search_words WHERE rowid = ?1")?.execute([seq])?;
+/// Registers `fw_words(text)` and `fw_digits(text)` on a connection.
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("fw_words", 1, flags, |ctx| {
+        Ok(spaced_cjk(&ctx.get::<Option<String>>(0)?.unwrap_or_default()))
+    })?;
+    conn.create_scalar_function("fw_digits", 1, flags, |ctx| {
+        Ok(digit_tokens(&ctx.get::<Option<String>>(0)?.unwrap_or_default()))
+    })?;
+    Ok(())
+}
+
+/// The searchable text of the jobs selected by `{where}`.
+const JOB_TEXT: &str =
+    "SELECT wo.seq AS seq, concat_ws(' ', wo.number, c.name, c.phone, c.alt_phone,
+        s.address, s.city, s.postal_code, s.contact_name, s.contact_phone, e.brand, e.model,
+        e.serial, wo.reported_problem, wo.diagnosis, wo.resolution,
+        (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.job_seq = wo.seq)) AS body
+     FROM work_orders wo
+     JOIN customers c ON c.id = wo.customer_id
+     JOIN sites s ON s.id = wo.site_id
+     LEFT JOIN equipment e ON e.id = wo.equipment_id";
+
+fn insert_index(conn: &Connection, filter: &str, args: impl rusqlite::Params + Copy) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO job_search_words (rowid, body) SELECT seq, fw_words(body) FROM ({JOB_TEXT} {filter})"
+    ))?
+    .execute(args)?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO job_search_trigram (rowid, body) SELECT seq, fw_digits(body) FROM ({JOB_TEXT} {filter})"
+    ))?
+    .execute(args)?;
+    Ok(())
+}
+
+/// Rebuilds the search rows of one job from its current data, inside the caller's transaction.
+pub(crate) fn reindex_job(conn: &Connection, seq: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM job_search_trigram WHERE rowid = ?1")?.execute([seq])?;
+    conn.prepare_cached("DELETE FROM job_search_words WHERE rowid = ?1")?.execute([seq])?;
+    insert_index(conn, "WHERE wo.seq = ?1", [seq])
+}
+
+/// Indexes every job that has no search rows yet, in one statement per index (bulk loads).
+/// FTS5 flushes its in-memory term hash to disk every megabyte by default; a bulk load gives it
+/// room for far larger segments (much less merging), then restores the default.
+pub(crate) fn index_jobs_after(conn: &Connection, after_seq: i64) -> Result<()> {
+    const BULK_HASH_BYTES: i64 = 256 * 1024 * 1024;
+    const DEFAULT_HASH_BYTES: i64 = 1024 * 1024;
+    for table in ["job_search_words", "job_search_trigram"] {
+        conn.execute(
+            &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"),
+            [BULK_HASH_BYTES],
+        )?;
     }
-    conn.prepare_cached("INSERT INTO job_search_trigram (rowid, body) VALUES (?1, ?2)")?
-        .execute(params![seq, text])?;
-    conn.prepare_cached("INSERT INTO job_search_words (rowid, body) VALUES (?1, ?2)")?
-        .execute(params![seq, spaced_cjk(text)])?;
+    insert_index(conn, "WHERE wo.seq > ?1", [after_seq])?;
+    for table in ["job_search_words", "job_search_trigram"] {
+        conn.execute(
+            &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"),
+            [DEFAULT_HASH_BYTES],
+        )?;
+    }
     Ok(())
 }
 
@@ -80,9 +136,9 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Turns what a person typed into index queries. Every term must match (AND). Terms of three or
-/// more characters go to the trigram index; shorter Chinese runs become phrases of single
-/// characters in the word index, and shorter Latin terms become word-prefix queries there.
+/// Turns what a person typed into index queries. Every term must match (AND). Chinese runs become
+/// phrases of single characters in the word index; terms with a digit (three characters or
+/// more) go to the trigram index; other terms are word prefixes.
 pub(crate) fn plan(query: &str) -> Plan {
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
     let mut trigram = Vec::new();
@@ -98,16 +154,16 @@ pub(crate) fn plan(query: &str) -> Plan {
             }
         }
         for (cjk, run) in runs {
-            let len = run.chars().count();
-            if len >= 3 {
-                trigram.push(quote(&run));
-            } else if cjk {
+            let has_digit = run.chars().any(|c| c.is_ascii_digit());
+            if cjk {
                 let spaced: Vec<String> = run.chars().map(String::from).collect();
                 words.push(quote(&spaced.join(" ")));
+            } else if has_digit && run.chars().count() >= 3 {
+                trigram.push(quote(&run));
             } else {
-                let cleaned: String = run.chars().filter(|c| c.is_alphanumeric()).collect();
-                if !cleaned.is_empty() {
-                    words.push(format!("{}*", quote(&cleaned)));
+                // Word prefixes: each alphanumeric piece of the term ("o'brien" → o*, brien*).
+                for piece in run.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()) {
+                    words.push(format!("{}*", quote(piece)));
                 }
             }
         }
@@ -157,18 +213,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_terms_use_trigrams_and_short_ones_the_word_index() {
+    fn chinese_is_a_phrase_digits_are_trigrams_and_words_are_prefixes() {
         assert_eq!(
-            plan("洗衣机 li"),
-            Plan { trigram: Some("\"洗衣机\"".into()), words: Some("\"li\"*".into()) }
+            plan("洗衣机 li 8000"),
+            Plan {
+                trigram: Some("\"8000\"".into()),
+                words: Some("\"洗 衣 机\" AND \"li\"*".into())
+            }
         );
         assert_eq!(plan("空调").words.as_deref(), Some("\"空 调\""));
-        assert_eq!(plan("E21洗衣机").trigram.as_deref(), Some("\"E21\" AND \"洗衣机\""));
+        assert_eq!(
+            plan("E21洗衣机"),
+            Plan { trigram: Some("\"E21\"".into()), words: Some("\"洗 衣 机\"".into()) }
+        );
+        assert_eq!(plan("77").words.as_deref(), Some("\"77\"*"));
+    }
+
+    #[test]
+    fn only_tokens_with_digits_reach_the_trigram_index() {
+        assert_eq!(
+            digit_tokens("Call +44 7700-900123 about KFR-35GW, not Bosch"),
+            "+44 7700-900123 7700900123 KFR-35GW KFR35GW "
+        );
+        assert_eq!(digit_tokens("洗衣机E21故障"), "E21 ");
     }
 
     #[test]
     fn quotes_and_operators_are_taken_literally() {
-        assert_eq!(plan("a\"b\"c").trigram.as_deref(), Some("\"a\"\"b\"\"c\""));
+        assert_eq!(plan("a\"1\"c").trigram.as_deref(), Some("\"a\"\"1\"\"c\""));
+        assert_eq!(plan("o'brien").words.as_deref(), Some("\"o\"* AND \"brien\"*"));
         assert_eq!(plan("OR").words.as_deref(), Some("\"OR\"*"));
         assert_eq!(plan("- *"), Plan::default());
         assert_eq!(plan("   "), Plan::default());

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
+use super::sqltime::Ms;
 use super::{Store, meta_set, queries, search};
 use crate::domain::{
     ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, Site,
@@ -30,6 +31,9 @@ impl Store {
                 format!("this data folder already holds {jobs} jobs; seed an empty one"),
             ));
         }
+        // A bulk load touches far more pages than the default cache holds; without a bigger cache
+        // SQLite spills every page to the WAL and reads it back.
+        self.conn.pragma_update(None, "cache_size", -512_000)?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
         Ok(SeedWriter { tx })
     }
@@ -59,7 +63,7 @@ impl SeedWriter<'_> {
                 "INSERT INTO customers (id, name, phone, alt_phone, email, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![c.id, c.name, c.phone, c.alt_phone, c.email, c.created_at])?;
+            .execute(params![c.id, c.name, c.phone, c.alt_phone, c.email, Ms(c.created_at)])?;
         Ok(())
     }
 
@@ -149,90 +153,90 @@ impl SeedWriter<'_> {
         queries::insert_work_order(&self.tx, o)
     }
 
-    pub fn status_change(&self, s: &StatusChange, hlc: &str) -> Result<()> {
+    pub fn status_change(&self, job_seq: i64, s: &StatusChange, hlc: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO status_changes (id, job_id, from_status, to_status, reason, actor,
+                "INSERT INTO status_changes (id, job_seq, from_status, to_status, reason, actor,
                  at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 s.id,
-                s.job_id,
+                job_seq,
                 s.from_status,
                 s.to_status,
                 s.reason,
                 s.actor,
-                s.at,
+                Ms(s.at),
                 hlc
             ])?;
         Ok(())
     }
 
-    pub fn note(&self, n: &Note, hlc: &str) -> Result<()> {
+    pub fn note(&self, job_seq: i64, n: &Note, hlc: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO notes (id, job_id, author, body, created_at, hlc)
+                "INSERT INTO notes (id, job_seq, author, body, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![n.id, n.job_id, n.author, n.body, n.created_at, hlc])?;
+            .execute(params![n.id, job_seq, n.author, n.body, Ms(n.created_at), hlc])?;
         Ok(())
     }
 
-    pub fn part_used(&self, p: &PartUsed, hlc: &str) -> Result<()> {
+    pub fn part_used(&self, job_seq: i64, p: &PartUsed, hlc: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO parts_used (id, job_id, part_no, description, quantity,
+                "INSERT INTO parts_used (id, job_seq, part_no, description, quantity,
                  unit_price_cents, chargeable, from_catalogue, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 p.id,
-                p.job_id,
+                job_seq,
                 p.part_no,
                 p.description,
                 p.quantity,
                 p.unit_price_cents,
                 p.chargeable,
                 p.from_catalogue,
-                p.created_at,
+                Ms(p.created_at),
                 hlc
             ])?;
         Ok(())
     }
 
-    pub fn time_entry(&self, t: &TimeEntry, hlc: &str) -> Result<()> {
+    pub fn time_entry(&self, job_seq: i64, t: &TimeEntry, hlc: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO time_entries (id, job_id, kind, started_at, ended_at, source,
+                "INSERT INTO time_entries (id, job_seq, kind, started_at, ended_at, source,
                  supersedes, created_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 t.id,
-                t.job_id,
+                job_seq,
                 t.kind,
-                t.started_at,
-                t.ended_at,
+                Ms(t.started_at),
+                Ms(t.ended_at),
                 t.source,
                 t.supersedes,
-                t.created_at,
+                Ms(t.created_at),
                 hlc
             ])?;
         Ok(())
     }
 
-    pub fn feedback(&self, f: &Feedback, hlc: &str) -> Result<()> {
+    pub fn feedback(&self, job_seq: i64, f: &Feedback, hlc: &str) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO feedback (id, job_id, rating, comment, created_at, hlc)
+                "INSERT INTO feedback (id, job_seq, rating, comment, created_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![f.id, f.job_id, f.rating, f.comment, f.created_at, hlc])?;
+            .execute(params![f.id, job_seq, f.rating, f.comment, Ms(f.created_at), hlc])?;
         Ok(())
     }
 
     pub fn checklist_answer(
         &self,
-        job_id: &str,
+        job_seq: i64,
         item_key: &str,
         value: &ChecklistValue,
         at: DateTime<Utc>,
@@ -240,16 +244,16 @@ impl SeedWriter<'_> {
     ) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO checklist_answers (job_id, item_key, value, answered_at, hlc)
+                "INSERT INTO checklist_answers (job_seq, item_key, value, answered_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![job_id, item_key, serde_json::to_string(value)?, at, hlc])?;
+            .execute(params![job_seq, item_key, serde_json::to_string(value)?, Ms(at), hlc])?;
         Ok(())
     }
 
-    /// Builds the search rows of a job once all its notes are written.
-    pub fn index_job(&self, seq: i64) -> Result<()> {
-        search::reindex_job(&self.tx, seq)
+    /// Builds the search rows of every job written so far (call once, at the end).
+    pub fn index_jobs(&self) -> Result<()> {
+        search::index_jobs_after(&self.tx, 0)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {

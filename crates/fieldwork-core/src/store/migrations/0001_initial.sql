@@ -1,5 +1,7 @@
 -- Fieldwork local store, schema 1.
--- Times are UTC text (sortable). Ids are UUIDv7 text. Money is integer minor units (cents).
+-- Instants are INTEGER milliseconds since the Unix epoch, UTC; calendar dates are 'YYYY-MM-DD'.
+-- Ids are UUIDv7 text. Money is integer minor units (cents). Rows that belong to a job refer to
+-- it by its local row number (work_orders.seq), which keeps them and their indexes small.
 -- Insert-only facts (notes, parts, time entries, feedback, photos, signatures, status changes)
 -- carry the hybrid-logical-clock stamp of the mutation that made them.
 
@@ -23,7 +25,7 @@ CREATE TABLE customers (
     phone      TEXT NOT NULL,
     alt_phone  TEXT,
     email      TEXT,
-    created_at TEXT NOT NULL
+    created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX customers_by_phone ON customers(phone);
 
@@ -92,14 +94,14 @@ CREATE TABLE work_orders (
     site_id                  TEXT NOT NULL REFERENCES sites(id),
     equipment_id             TEXT REFERENCES equipment(id),
     reported_problem         TEXT NOT NULL,
-    reported_at              TEXT NOT NULL,
-    appointment_start        TEXT,
-    appointment_end          TEXT,
+    reported_at              INTEGER NOT NULL,
+    appointment_start        INTEGER,
+    appointment_end          INTEGER,
     assignee_id              TEXT REFERENCES technicians(id),
     owner_dispatcher         TEXT NOT NULL,
-    ack_due_at               TEXT NOT NULL,
-    due_at                   TEXT NOT NULL,
-    complete_due_at          TEXT,
+    ack_due_at               INTEGER NOT NULL,
+    due_at                   INTEGER NOT NULL,
+    complete_due_at          INTEGER,
     warranty_status          TEXT NOT NULL,
     chargeable               INTEGER NOT NULL,
     diagnosis                TEXT,
@@ -108,8 +110,8 @@ CREATE TABLE work_orders (
     return_of                TEXT REFERENCES work_orders(id),
     -- Per-field hybrid-logical-clock stamps of shared scalar fields, for last-writer-wins merge.
     field_clocks             TEXT NOT NULL DEFAULT '{}',
-    created_at               TEXT NOT NULL,
-    updated_at               TEXT NOT NULL,
+    created_at               INTEGER NOT NULL,
+    updated_at               INTEGER NOT NULL,
     CHECK (appointment_end IS NULL OR appointment_start <= appointment_end)
 ) STRICT;
 CREATE INDEX work_orders_by_assignee_day ON work_orders(assignee_id, appointment_start);
@@ -121,94 +123,94 @@ CREATE INDEX work_orders_by_customer ON work_orders(customer_id);
 
 CREATE TABLE status_changes (
     id          TEXT PRIMARY KEY,
-    job_id      TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq     INTEGER NOT NULL REFERENCES work_orders(seq),
     from_status TEXT,
     to_status   TEXT NOT NULL,
     reason      TEXT,
     actor       TEXT NOT NULL,
-    at          TEXT NOT NULL,
+    at          INTEGER NOT NULL,
     hlc         TEXT NOT NULL
 ) STRICT;
-CREATE INDEX status_changes_by_job ON status_changes(job_id, hlc);
+CREATE INDEX status_changes_by_job ON status_changes(job_seq, hlc);
 
 CREATE TABLE checklist_answers (
-    job_id      TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq     INTEGER NOT NULL REFERENCES work_orders(seq),
     item_key    TEXT NOT NULL,
     value       TEXT NOT NULL,  -- JSON ChecklistValue
-    answered_at TEXT NOT NULL,
+    answered_at INTEGER NOT NULL,
     hlc         TEXT NOT NULL,
-    PRIMARY KEY (job_id, item_key)
+    PRIMARY KEY (job_seq, item_key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE notes (
     id         TEXT PRIMARY KEY,
-    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     author     TEXT NOT NULL,
     body       TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
     hlc        TEXT NOT NULL
 ) STRICT;
-CREATE INDEX notes_by_job ON notes(job_id);
+CREATE INDEX notes_by_job ON notes(job_seq);
 
 CREATE TABLE time_entries (
     id         TEXT PRIMARY KEY,
-    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     kind       TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    ended_at   TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER NOT NULL,
     source     TEXT NOT NULL,
     supersedes TEXT REFERENCES time_entries(id),
-    created_at TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
     hlc        TEXT NOT NULL,
     CHECK (started_at <= ended_at)
 ) STRICT;
-CREATE INDEX time_entries_by_job ON time_entries(job_id);
+CREATE INDEX time_entries_by_job ON time_entries(job_seq);
 
 CREATE TABLE parts_used (
     id               TEXT PRIMARY KEY,
-    job_id           TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq          INTEGER NOT NULL REFERENCES work_orders(seq),
     part_no          TEXT NOT NULL,
     description      TEXT NOT NULL,
     quantity         REAL NOT NULL CHECK (quantity > 0),
     unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
     chargeable       INTEGER NOT NULL,
     from_catalogue   INTEGER NOT NULL,
-    created_at       TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
     hlc              TEXT NOT NULL
 ) STRICT;
-CREATE INDEX parts_used_by_job ON parts_used(job_id);
+CREATE INDEX parts_used_by_job ON parts_used(job_seq);
 
 CREATE TABLE feedback (
     id         TEXT PRIMARY KEY,
-    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
     comment    TEXT,
-    created_at TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
     hlc        TEXT NOT NULL
 ) STRICT;
-CREATE INDEX feedback_by_job ON feedback(job_id, hlc);
+CREATE INDEX feedback_by_job ON feedback(job_seq, hlc);
 
 CREATE TABLE photos (
     id         TEXT PRIMARY KEY,
-    job_id     TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     kind       TEXT NOT NULL,
     caption    TEXT,
     sha256     TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
     hlc        TEXT NOT NULL
 ) STRICT;
-CREATE INDEX photos_by_job ON photos(job_id);
+CREATE INDEX photos_by_job ON photos(job_seq);
 CREATE INDEX photos_by_hash ON photos(sha256);
 
 CREATE TABLE signatures (
     id             TEXT PRIMARY KEY,
-    job_id         TEXT NOT NULL REFERENCES work_orders(id),
+    job_seq        INTEGER NOT NULL REFERENCES work_orders(seq),
     signer_name    TEXT NOT NULL,
-    signed_at      TEXT NOT NULL,
+    signed_at      INTEGER NOT NULL,
     summary_sha256 TEXT NOT NULL,
     hlc            TEXT NOT NULL
 ) STRICT;
-CREATE INDEX signatures_by_job ON signatures(job_id);
+CREATE INDEX signatures_by_job ON signatures(job_seq);
 
 -- Mutations waiting to be sent to head office, in the order they were made. Written in the same
 -- transaction as the change itself; deleted only after head office has acknowledged them.
@@ -217,10 +219,10 @@ CREATE TABLE outbox (
     mutation_id TEXT NOT NULL UNIQUE,
     device_id   TEXT NOT NULL,
     hlc         TEXT NOT NULL,
-    job_id      TEXT,
+    job_id      TEXT,  -- the job's id (UUID), as head office knows it
     kind        TEXT NOT NULL,
     payload     TEXT NOT NULL,
-    created_at  TEXT NOT NULL
+    created_at  INTEGER NOT NULL
 ) STRICT;
 
 -- Search. Two contentless indexes over the same text, one row per job (rowid = work_orders.seq):
