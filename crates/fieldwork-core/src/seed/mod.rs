@@ -12,11 +12,12 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use sha2::Digest;
 
 use crate::domain::{
     ChecklistItemKind, ChecklistValue, Customer, Equipment, EquipmentCategory, Feedback, JobStatus,
-    JobType, Note, Part, PartUsed, Priority, Site, StatusChange, Technician, TimeEntry,
-    TimeEntrySource, WarrantyStatus, WorkOrder,
+    JobType, Note, Part, PartUsed, Priority, SignatureRef, Site, StatusChange, Technician,
+    TimeEntry, TimeEntrySource, WarrantyStatus, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -450,7 +451,8 @@ impl Generator<'_, '_> {
             _ => slot.start.min(self.opts.now).max(order.reported_at),
         };
         let seq = self.w.work_order(&order)?;
-        self.history_rows(seq, &order, slot, category, chinese, jt_index)?;
+        let customer_name = self.customers[self.households[h].customer].name.clone();
+        self.history_rows(seq, &order, &customer_name, slot, category, chinese, jt_index)?;
         self.households[h].last_job = Some(id);
         Ok(())
     }
@@ -499,6 +501,7 @@ impl Generator<'_, '_> {
         &mut self,
         seq: i64,
         o: &WorkOrder,
+        customer_name: &str,
         slot: &Slot,
         category: EquipmentCategory,
         chinese: bool,
@@ -685,6 +688,21 @@ impl Generator<'_, '_> {
                 };
                 self.w.part_used(seq, &line, &stamp(work_at, logical))?;
             }
+        }
+        if done && o.signature_absence_reason.is_none() {
+            // The customer signed at completion. The signed-facts hash is recomputed by the
+            // signature feature; demo data records a digest of the job's resolution.
+            let signed_at = slot.start + Duration::minutes(5) + labour;
+            logical += 1;
+            let digest = sha2::Sha256::digest(o.resolution.as_deref().unwrap_or("").as_bytes());
+            let sig = SignatureRef {
+                id: id_at(self.rng, signed_at),
+                job_id: o.id.clone(),
+                signer_name: customer_name.to_owned(),
+                signed_at,
+                summary_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            };
+            self.w.signature(seq, &sig, &stamp(signed_at, logical))?;
         }
         if done && self.rng.gen_bool(0.7) {
             let rating = weighted(self.rng, &[(5u8, 55), (4, 28), (3, 9), (2, 5), (1, 3)]);

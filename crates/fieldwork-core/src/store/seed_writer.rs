@@ -8,8 +8,8 @@ use rusqlite::{Transaction, params};
 use super::sqltime::Ms;
 use super::{Store, meta_set, queries, search};
 use crate::domain::{
-    ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, Site,
-    StatusChange, Technician, TimeEntry, WorkOrder,
+    ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, SignatureRef,
+    Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 
@@ -231,6 +231,23 @@ impl SeedWriter<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![f.id, job_seq, f.rating, f.comment, Ms(f.created_at), hlc])?;
+        Ok(())
+    }
+
+    pub fn signature(&self, job_seq: i64, s: &SignatureRef, hlc: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO signatures (id, job_seq, signer_name, signed_at, summary_sha256, hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                s.id,
+                job_seq,
+                s.signer_name,
+                Ms(s.signed_at),
+                s.summary_sha256,
+                hlc
+            ])?;
         Ok(())
     }
 
