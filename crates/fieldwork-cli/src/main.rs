@@ -17,8 +17,14 @@ use fieldwork_core::{CoreError, JobFilter, Store};
 use args::{Cli, Command, JobCommand};
 use output::Out;
 
+/// Exit status of usage errors (unknown command, missing or malformed argument).
+const USAGE_ERROR: u8 = 2;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let out = Out { json: cli.json };
     match run(cli, &out) {
         Ok(code) => code,
@@ -27,6 +33,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version go to stdout as usual; a usage error is one line on stderr (`{code,
+/// message}` with `--json`) and exit status 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `fieldwork job` alone: the list of its commands is the most useful answer.
+        let _ = e.print();
+        return ExitCode::from(USAGE_ERROR);
+    }
+    let json = std::env::args().any(|a| a == "--json");
+    output::usage_error(&e.kind().to_string(), &e.to_string(), json);
+    ExitCode::from(USAGE_ERROR)
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf, CoreError> {

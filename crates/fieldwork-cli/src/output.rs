@@ -36,7 +36,7 @@ fn emit(text: &str) -> Result<(), CoreError> {
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(NOTHING);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().map(Cell::new));
     t
 }
 
@@ -47,6 +47,19 @@ fn cut(s: &str, n: usize) -> String {
     let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// One line for a usage error: clap's first line without its `error: ` prefix, plus how to get
+/// help.
+pub fn usage_error(kind: &str, rendered: &str, json: bool) {
+    let first = rendered.lines().next().unwrap_or(kind);
+    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let line = if json {
+        json!({ "code": "usage", "message": message }).to_string()
+    } else {
+        format!("error: {message} (see fieldwork --help)")
+    };
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 impl Out {

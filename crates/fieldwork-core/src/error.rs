@@ -9,7 +9,7 @@ pub enum CoreError {
     #[error("{entity} {id} was not found")]
     NotFound { entity: &'static str, id: String },
 
-    #[error("cannot move a {from} job to {to}; allowed now: {}", list_or_none(.allowed))]
+    #[error("cannot move the job from {from} to {to}; allowed now: {}", list_or_none(.allowed))]
     TransitionNotAllowed { from: String, to: String, allowed: Vec<Move> },
 
     #[error("a reason is required to move a job to {to}")]

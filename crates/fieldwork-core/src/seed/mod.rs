@@ -153,7 +153,11 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
     }
     slots.extend(history);
     for _ in 0..unscheduled {
-        slots.push(Slot { start: opts.now, technician: None, when: When::Unscheduled });
+        slots.push(Slot {
+            start: local_time(opts.today, 0, 0),
+            technician: None,
+            when: When::Unscheduled,
+        });
     }
     slots.sort_by_key(|s| s.start);
     slots
@@ -188,6 +192,7 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
         rng: &mut rng,
         opts,
         policy,
+        midnight: local_time(opts.today, 0, 0),
         techs: Vec::new(),
         types: Vec::new(),
         parts: Vec::new(),
@@ -220,11 +225,29 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
     Ok(summary)
 }
 
+/// One status change of a seeded job: from, to, reason, who, when.
+type Step = (Option<JobStatus>, JobStatus, Option<String>, String, DateTime<Utc>);
+
+/// A seeded job and what its history is generated from.
+#[derive(Clone, Copy)]
+struct SeededJob<'a> {
+    seq: i64,
+    order: &'a WorkOrder,
+    customer_name: &'a str,
+    slot: &'a Slot,
+    category: EquipmentCategory,
+    chinese: bool,
+    jt: usize,
+}
+
 struct Generator<'a, 'w> {
     w: &'a SeedWriter<'w>,
     rng: &'a mut ChaCha8Rng,
     opts: &'a SeedOptions,
     policy: SlaPolicy,
+    /// Local midnight at the start of `opts.today`: the anchor of everything time-based, so the
+    /// same seed gives the same data all day.
+    midnight: DateTime<Utc>,
     techs: Vec<Technician>,
     types: Vec<JobType>,
     parts: Vec<Part>,
@@ -235,7 +258,7 @@ struct Generator<'a, 'w> {
 
 impl Generator<'_, '_> {
     fn catalogues(&mut self, techs: usize) -> Result<()> {
-        let epoch = self.opts.now - Duration::days(3 * 365);
+        let epoch = self.midnight - Duration::days(3 * 365);
         let names = content::technician_names();
         for i in 0..techs {
             let (name, chinese) = names[i % names.len()].clone();
@@ -324,7 +347,7 @@ impl Generator<'_, '_> {
             warranty_end = warranty_end.and_then(|d| d.checked_add_months(chrono::Months::new(24)));
         }
         let e = Equipment {
-            id: id_at(self.rng, self.opts.now),
+            id: id_at(self.rng, local_time(installed, 9, 0)),
             site_id: self.households[h].site_id.clone(),
             category: a.category,
             brand: a.brand.to_owned(),
@@ -371,7 +394,7 @@ impl Generator<'_, '_> {
             _ => self.rng.gen_range(600..4_000),
         };
         let reported_at = if slot.when == When::Unscheduled {
-            self.opts.now - Duration::minutes(self.rng.gen_range(10..2_000))
+            self.midnight - Duration::minutes(self.rng.gen_range(10..2_000))
         } else {
             slot.start - Duration::minutes(lead_minutes)
         };
@@ -452,7 +475,16 @@ impl Generator<'_, '_> {
         };
         let seq = self.w.work_order(&order)?;
         let customer_name = self.customers[self.households[h].customer].name.clone();
-        self.history_rows(seq, &order, &customer_name, slot, category, chinese, jt_index)?;
+        let job = SeededJob {
+            seq,
+            order: &order,
+            customer_name: &customer_name,
+            slot,
+            category,
+            chinese,
+            jt: jt_index,
+        };
+        self.history_rows(&job)?;
         self.households[h].last_job = Some(id);
         Ok(())
     }
@@ -497,20 +529,12 @@ impl Generator<'_, '_> {
 
     /// Status history, time, checklist, notes, parts and feedback of a job, consistent with its
     /// status and with the lifecycle rules.
-    fn history_rows(
-        &mut self,
-        seq: i64,
-        o: &WorkOrder,
-        customer_name: &str,
-        slot: &Slot,
-        category: EquipmentCategory,
-        chinese: bool,
-        jt: usize,
-    ) -> Result<()> {
+    fn history_rows(&mut self, job: &SeededJob<'_>) -> Result<()> {
+        let SeededJob { seq, order: o, customer_name, slot, category, chinese, jt } = *job;
         let actor_tech = slot.technician.map(|t| self.techs[t].name.clone()).unwrap_or_default();
         let mut at = o.reported_at;
         let mut logical = 0;
-        let mut steps: Vec<(Option<JobStatus>, JobStatus, Option<String>, String, DateTime<Utc>)> =
+        let mut steps: Vec<Step> =
             vec![(None, JobStatus::New, None, o.owner_dispatcher.clone(), at)];
         let path: &[JobStatus] = match o.status {
             JobStatus::New => &[],

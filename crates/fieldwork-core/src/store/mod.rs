@@ -98,9 +98,12 @@ impl Store {
         if data_dir.exists() && !data_dir.is_dir() {
             return Err(data_dir_error(data_dir, "it is a file, not a folder"));
         }
+        std::fs::create_dir_all(data_dir).map_err(|e| data_dir_error(data_dir, e))?;
+        // Open (and so validate) the database before adding anything else to the folder.
+        let store = Self::open_file(&data_dir.join(DB_FILE), true)?;
         std::fs::create_dir_all(data_dir.join(MEDIA_DIR))
             .map_err(|e| data_dir_error(data_dir, e))?;
-        Self::open_file(&data_dir.join(DB_FILE), true)
+        Ok(store)
     }
 
     /// Opens an existing store; refuses a missing one rather than creating an empty store.
@@ -143,6 +146,9 @@ impl Store {
         schema::refuse_newer(&conn).map_err(|e| match e {
             CoreError::DatabaseTooNew { .. } => e,
             CoreError::DataDir { .. } => data_dir_error(dir, "it is read-only"),
+            CoreError::NotADatabase { detail, .. } => {
+                CoreError::NotADatabase { path: db.display().to_string(), detail }
+            }
             other => not_a_database(db, &other),
         })?;
         configure(&conn).map_err(|e| match e {
@@ -201,8 +207,10 @@ impl Store {
         self.clock = clock;
     }
 
+    /// The present, to the millisecond: what is stored is exactly what is sent and shown.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        (self.clock)()
+        let now = (self.clock)();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
     }
 
     /// The technician this device belongs to, if one is signed in.

@@ -131,7 +131,7 @@ CREATE TABLE status_changes (
     at          INTEGER NOT NULL,
     hlc         TEXT NOT NULL
 ) STRICT;
-CREATE INDEX status_changes_by_job ON status_changes(job_seq, hlc);
+CREATE INDEX status_changes_by_job ON status_changes(job_seq);
 
 CREATE TABLE checklist_answers (
     job_seq     INTEGER NOT NULL REFERENCES work_orders(seq),
@@ -233,6 +233,5 @@ CREATE VIRTUAL TABLE job_search_trigram USING fts5(
     body, tokenize = 'trigram', content = '', contentless_delete = 1
 );
 CREATE VIRTUAL TABLE job_search_words USING fts5(
-    body, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1,
-    prefix = '1 2'
+    body, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1
 );
