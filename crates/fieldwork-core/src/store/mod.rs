@@ -135,6 +135,7 @@ impl Store {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let dir = db.parent().unwrap_or(Path::new("."));
+        let fresh = create && !db.exists();
         let mut conn =
             Connection::open_with_flags(db, flags).map_err(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied) => {
@@ -151,6 +152,11 @@ impl Store {
             }
             other => not_a_database(db, &other),
         })?;
+        if fresh {
+            // Larger pages suit a store of many small rows read a job at a time; the page size
+            // can only be chosen before the first table is written.
+            conn.pragma_update(None, "page_size", 8192)?;
+        }
         configure(&conn).map_err(|e| match e {
             CoreError::DataDir { .. } => data_dir_error(dir, "it is read-only"),
             CoreError::Database(ref inner)

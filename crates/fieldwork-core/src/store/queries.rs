@@ -465,7 +465,8 @@ impl Store {
             .prepare_cached(
                 "SELECT id, kind, started_at, ended_at, source, supersedes, created_at
                  FROM time_entries te WHERE job_seq = ?1
-                 AND NOT EXISTS (SELECT 1 FROM time_entries n WHERE n.supersedes = te.id)
+                 AND NOT EXISTS (SELECT 1 FROM time_entries n
+                                 WHERE n.job_seq = te.job_seq AND n.supersedes = te.id)
                  ORDER BY started_at, hlc",
             )?
             .query_map([seq], |r| {

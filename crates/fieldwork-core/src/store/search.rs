@@ -5,9 +5,10 @@
 //! - the *word* index holds all the text, with every Chinese character spaced apart so that it is
 //!   a token of its own. Latin words match by prefix (`zha*`), and a Chinese query of any length
 //!   matches as a phrase of consecutive characters, i.e. as a substring (洗衣机 in 洗衣机不脱水).
-//! - the *trigram* index holds only the tokens that contain a digit (job numbers, phone numbers,
-//!   serials, models, fault codes), so a fragment from anywhere inside them matches (`8000` in
-//!   `13800080001`). Keeping prose out of it keeps it small and fast to build.
+//! - the *trigram* index holds only the tokens that contain a digit (job numbers, serials, models,
+//!   fault codes) and every phone number as one run of digits, so a fragment from anywhere inside
+//!   them matches (`8000` in `13800080001`, `7700900` in `+44 7700 900123`). Keeping prose out
+//!   of it keeps it small and fast to build.
 //!
 //! Both are computed in SQL by the functions registered in [`register_functions`], so a live
 //! update and a bulk load index exactly the same text.
@@ -43,22 +44,22 @@ fn spaced_cjk(text: &str) -> String {
     out
 }
 
-/// The text of the trigram index: the whitespace-separated tokens that contain a digit, each
-/// also without its inner punctuation (`+44 7700-900` is found as `447700900` too).
+/// The text of the trigram index: the whitespace-separated tokens that contain a digit.
 fn digit_tokens(text: &str) -> String {
     let mut out = String::new();
     for token in text.split(|c: char| c.is_whitespace() || is_cjk(c) || c == ',' || c == '，') {
         if token.chars().any(|c| c.is_ascii_digit()) {
             out.push_str(token);
             out.push(' ');
-            let bare: String = token.chars().filter(char::is_ascii_alphanumeric).collect();
-            if bare.len() != token.len() && bare.len() >= 3 {
-                out.push_str(&bare);
-                out.push(' ');
-            }
         }
     }
     out
+}
+
+/// A phone number as one run of digits (`+44 7700 900123` → `447700900123`), so any fragment
+/// of it matches however it was typed.
+fn phone_digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Registers `fw_words(text)` and `fw_digits(text)` on a connection.
@@ -70,6 +71,9 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function("fw_digits", 1, flags, |ctx| {
         Ok(digit_tokens(&ctx.get::<Option<String>>(0)?.unwrap_or_default()))
     })?;
+    conn.create_scalar_function("fw_phone", 1, flags, |ctx| {
+        Ok(phone_digits(&ctx.get::<Option<String>>(0)?.unwrap_or_default()))
+    })?;
     Ok(())
 }
 
@@ -78,7 +82,9 @@ const JOB_TEXT: &str =
     "SELECT wo.seq AS seq, concat_ws(' ', wo.number, c.name, c.phone, c.alt_phone,
         s.address, s.city, s.postal_code, s.contact_name, s.contact_phone, e.brand, e.model,
         e.serial, wo.reported_problem, wo.diagnosis, wo.resolution,
-        (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.job_seq = wo.seq)) AS body
+        (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.job_seq = wo.seq)) AS body,
+        concat_ws(' ', fw_phone(c.phone), fw_phone(c.alt_phone), fw_phone(s.contact_phone))
+          AS phones
      FROM work_orders wo
      JOIN customers c ON c.id = wo.customer_id
      JOIN sites s ON s.id = wo.site_id
@@ -90,7 +96,8 @@ fn insert_index(conn: &Connection, filter: &str, args: impl rusqlite::Params + C
     ))?
     .execute(args)?;
     conn.prepare_cached(&format!(
-        "INSERT INTO job_search_trigram (rowid, body) SELECT seq, fw_digits(body) FROM ({JOB_TEXT} {filter})"
+        "INSERT INTO job_search_trigram (rowid, body)
+         SELECT seq, fw_digits(body) || ' ' || phones FROM ({JOB_TEXT} {filter})"
     ))?
     .execute(args)?;
     Ok(())
@@ -233,9 +240,10 @@ mod tests {
     fn only_tokens_with_digits_reach_the_trigram_index() {
         assert_eq!(
             digit_tokens("Call +44 7700-900123 about KFR-35GW, not Bosch"),
-            "+44 7700-900123 7700900123 KFR-35GW KFR35GW "
+            "+44 7700-900123 KFR-35GW "
         );
         assert_eq!(digit_tokens("洗衣机E21故障"), "E21 ");
+        assert_eq!(phone_digits("+44 7700 900123"), "447700900123");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 -- Ids are UUIDv7 text. Money is integer minor units (cents). Rows that belong to a job refer to
 -- it by its local row number (work_orders.seq), which keeps them and their indexes small.
 -- Insert-only facts (notes, parts, time entries, feedback, photos, signatures, status changes)
--- carry the hybrid-logical-clock stamp of the mutation that made them.
+-- carry the hybrid-logical-clock stamp of the mutation that made them. They are stored clustered
+-- by job (PRIMARY KEY (job_seq, id), WITHOUT ROWID): one b-tree per table, a job's facts on
+-- adjacent pages, and an id (which always belongs to one job) still identifies a row for sync.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -17,7 +19,7 @@ CREATE TABLE technicians (
     email  TEXT,
     skills TEXT NOT NULL DEFAULT '[]',
     active INTEGER NOT NULL DEFAULT 1
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE customers (
     id         TEXT PRIMARY KEY,
@@ -26,7 +28,7 @@ CREATE TABLE customers (
     alt_phone  TEXT,
     email      TEXT,
     created_at INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX customers_by_phone ON customers(phone);
 
 CREATE TABLE sites (
@@ -38,7 +40,7 @@ CREATE TABLE sites (
     access_notes  TEXT,
     contact_name  TEXT,
     contact_phone TEXT
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX sites_by_customer ON sites(customer_id);
 
 CREATE TABLE equipment (
@@ -51,7 +53,7 @@ CREATE TABLE equipment (
     purchased_on TEXT,
     installed_on TEXT,
     warranty_end TEXT
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX equipment_by_site ON equipment(site_id);
 CREATE INDEX equipment_by_serial ON equipment(serial);
 
@@ -119,19 +121,18 @@ CREATE INDEX work_orders_by_day ON work_orders(appointment_start);
 CREATE INDEX work_orders_by_status ON work_orders(status, appointment_start);
 CREATE INDEX work_orders_by_site ON work_orders(site_id, reported_at);
 CREATE INDEX work_orders_by_equipment ON work_orders(equipment_id, reported_at);
-CREATE INDEX work_orders_by_customer ON work_orders(customer_id);
 
 CREATE TABLE status_changes (
-    id          TEXT PRIMARY KEY,
+    id          TEXT NOT NULL,
     job_seq     INTEGER NOT NULL REFERENCES work_orders(seq),
     from_status TEXT,
     to_status   TEXT NOT NULL,
     reason      TEXT,
     actor       TEXT NOT NULL,
     at          INTEGER NOT NULL,
-    hlc         TEXT NOT NULL
-) STRICT;
-CREATE INDEX status_changes_by_job ON status_changes(job_seq);
+    hlc         TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE checklist_answers (
     job_seq     INTEGER NOT NULL REFERENCES work_orders(seq),
@@ -143,31 +144,31 @@ CREATE TABLE checklist_answers (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE notes (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
     job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     author     TEXT NOT NULL,
     body       TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    hlc        TEXT NOT NULL
-) STRICT;
-CREATE INDEX notes_by_job ON notes(job_seq);
+    hlc        TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE time_entries (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
     job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     kind       TEXT NOT NULL,
     started_at INTEGER NOT NULL,
     ended_at   INTEGER NOT NULL,
     source     TEXT NOT NULL,
-    supersedes TEXT REFERENCES time_entries(id),
+    supersedes TEXT,  -- id of the corrected entry on the same job
     created_at INTEGER NOT NULL,
     hlc        TEXT NOT NULL,
-    CHECK (started_at <= ended_at)
-) STRICT;
-CREATE INDEX time_entries_by_job ON time_entries(job_seq);
+    CHECK (started_at <= ended_at),
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE parts_used (
-    id               TEXT PRIMARY KEY,
+    id               TEXT NOT NULL,
     job_seq          INTEGER NOT NULL REFERENCES work_orders(seq),
     part_no          TEXT NOT NULL,
     description      TEXT NOT NULL,
@@ -176,41 +177,41 @@ CREATE TABLE parts_used (
     chargeable       INTEGER NOT NULL,
     from_catalogue   INTEGER NOT NULL,
     created_at       INTEGER NOT NULL,
-    hlc              TEXT NOT NULL
-) STRICT;
-CREATE INDEX parts_used_by_job ON parts_used(job_seq);
+    hlc              TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE feedback (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
     job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
     comment    TEXT,
     created_at INTEGER NOT NULL,
-    hlc        TEXT NOT NULL
-) STRICT;
-CREATE INDEX feedback_by_job ON feedback(job_seq, hlc);
+    hlc        TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE photos (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
     job_seq    INTEGER NOT NULL REFERENCES work_orders(seq),
     kind       TEXT NOT NULL,
     caption    TEXT,
     sha256     TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    hlc        TEXT NOT NULL
-) STRICT;
-CREATE INDEX photos_by_job ON photos(job_seq);
+    hlc        TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX photos_by_hash ON photos(sha256);
 
 CREATE TABLE signatures (
-    id             TEXT PRIMARY KEY,
+    id             TEXT NOT NULL,
     job_seq        INTEGER NOT NULL REFERENCES work_orders(seq),
     signer_name    TEXT NOT NULL,
     signed_at      INTEGER NOT NULL,
     summary_sha256 TEXT NOT NULL,
-    hlc            TEXT NOT NULL
-) STRICT;
-CREATE INDEX signatures_by_job ON signatures(job_seq);
+    hlc            TEXT NOT NULL,
+    PRIMARY KEY (job_seq, id)
+) STRICT, WITHOUT ROWID;
 
 -- Mutations waiting to be sent to head office, in the order they were made. Written in the same
 -- transaction as the change itself; deleted only after head office has acknowledged them.
