@@ -46,6 +46,14 @@ pub struct SeedSummary {
     pub today_jobs_for_device_technician: usize,
 }
 
+/// The present as the generator sees it: `now` rounded down to a quarter hour, so the same seed
+/// gives the same data all through that quarter hour (and never anything after `now`).
+fn generator_now(now: DateTime<Utc>) -> DateTime<Utc> {
+    const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
+    let ms = now.timestamp_millis();
+    DateTime::from_timestamp_millis(ms - ms.rem_euclid(QUARTER_HOUR_MS)).unwrap_or(now)
+}
+
 /// A deterministic UUIDv7 for a record made at `at`, with random bits from the seeded generator.
 fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
     let mut bytes = [0u8; 10];
@@ -54,9 +62,8 @@ fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid().to_string()
 }
 
-fn stamp(at: DateTime<Utc>, logical: u32) -> String {
-    Hlc { wall_ms: at.timestamp_millis(), logical, node: String::from("headoffice") }.to_string()
-}
+/// The node name on head-office stamps of seeded facts.
+const HEAD_OFFICE: &str = "headoffice";
 
 /// One planned job: when, for whom, and in which part of the timeline.
 #[derive(Debug, Clone, Copy)]
@@ -69,10 +76,20 @@ struct Slot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum When {
     Past,
-    Today,
+    /// Today, with how far the technician's day has come.
+    Today(Progress),
     Future,
     /// Reported, not yet scheduled.
     Unscheduled,
+}
+
+/// Where one of today's appointments stands. Each technician other than the device's has done
+/// the appointments before, is on exactly one now, and has the rest ahead, whatever the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    Done,
+    UnderWay,
+    Planned,
 }
 
 /// A customer with their site and the appliances there, for repeat visits.
@@ -101,20 +118,35 @@ fn is_weekend(d: NaiveDate) -> bool {
 fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slot> {
     let n = opts.jobs;
     let mut slots = Vec::with_capacity(n);
+    let now = generator_now(opts.now);
     let mut push_day = |slots: &mut Vec<Slot>, date: NaiveDate, tech: usize, count: usize, when| {
-        for k in 0..count {
-            let hour = 8 + u32::try_from(k * 2).unwrap_or(0) % 10;
-            let minute = if rng.gen_bool(0.5) { 0 } else { 30 };
-            slots.push(Slot {
-                start: local_time(date, hour, minute),
-                technician: Some(tech),
-                when,
-            });
+        let starts: Vec<DateTime<Utc>> = (0..count)
+            .map(|k| {
+                let hour = 8 + u32::try_from(k * 2).unwrap_or(0) % 10;
+                let minute = if rng.gen_bool(0.5) { 0 } else { 30 };
+                local_time(date, hour, minute)
+            })
+            .collect();
+        // Today: the first appointment not yet finished (two hours after its start) is the one
+        // under way; if the day is over, the last one runs late.
+        let under_way = starts
+            .iter()
+            .position(|s| *s + Duration::hours(2) >= now)
+            .unwrap_or(count.saturating_sub(1));
+        for (k, start) in starts.into_iter().enumerate() {
+            let when = match when {
+                When::Today(_) if tech == 0 => When::Today(Progress::Planned),
+                When::Today(_) if k < under_way => When::Today(Progress::Done),
+                When::Today(_) if k == under_way => When::Today(Progress::UnderWay),
+                When::Today(_) => When::Today(Progress::Planned),
+                other => other,
+            };
+            slots.push(Slot { start, technician: Some(tech), when });
         }
     };
     // Today for the device's technician first, so even a tiny demo has a day to work.
     let mine_today = n.min(6);
-    push_day(&mut slots, opts.today, 0, mine_today, When::Today);
+    push_day(&mut slots, opts.today, 0, mine_today, When::Today(Progress::Planned));
     let unscheduled = (n / 50).min(n.saturating_sub(slots.len()));
     // Today for the rest of the team, then two weeks ahead: about a quarter of the jobs at most.
     let future_budget = (n / 4).saturating_sub(mine_today);
@@ -129,7 +161,7 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
             if future.len() + per_tech > future_budget {
                 break 'days;
             }
-            let when = if day == 0 { When::Today } else { When::Future };
+            let when = if day == 0 { When::Today(Progress::Planned) } else { When::Future };
             push_day(&mut future, date, tech, per_tech, when);
         }
     }
@@ -186,19 +218,21 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let policy = store.sla_policy()?;
     let techs_n = (opts.jobs / 2_500).clamp(4, 40);
+    let device_id = store.device_id().to_owned();
     let w = store.seed_writer()?;
     let mut generator = Generator {
         w: &w,
         rng: &mut rng,
-        opts,
         policy,
         midnight: local_time(opts.today, 0, 0),
+        now: generator_now(opts.now),
         techs: Vec::new(),
         types: Vec::new(),
         parts: Vec::new(),
         customers: Vec::new(),
         households: Vec::new(),
         serial: 0,
+        newest_stamp: Hlc::zero(HEAD_OFFICE),
     };
     generator.catalogues(techs_n)?;
     let slots = plan_slots(generator.rng, opts, techs_n);
@@ -214,13 +248,18 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
         device_technician_name: device_tech.name.clone(),
         today_jobs_for_device_technician: slots
             .iter()
-            .filter(|s| s.when == When::Today && s.technician == Some(0))
+            .filter(|s| matches!(s.when, When::Today(_)) && s.technician == Some(0))
             .count(),
     };
     w.index_jobs()?;
+    // The device has now seen head office's history: its clock moves past the newest stamp, so
+    // whatever it records next sorts after that history even if its wall clock is behind.
+    let clock = Hlc::zero(&device_id).receive(&generator.newest_stamp, opts.now.timestamp_millis());
+    w.set_meta("hlc", &clock.to_string())?;
     w.set_meta("job_serial", &generator.serial.to_string())?;
     w.set_meta("technician_id", &device_tech.id)?;
     w.commit()?;
+    store.finish_bulk_load()?;
     store.set_device_technician(&device_tech.id)?;
     Ok(summary)
 }
@@ -231,6 +270,10 @@ type Step = (Option<JobStatus>, JobStatus, Option<String>, String, DateTime<Utc>
 /// A seeded job and what its history is generated from.
 #[derive(Clone, Copy)]
 struct SeededJob<'a> {
+    /// When the technician arrives (the appointment, moved earlier if it would end after now).
+    start: DateTime<Utc>,
+    travel: Duration,
+    labour: Duration,
     seq: i64,
     order: &'a WorkOrder,
     customer_name: &'a str,
@@ -243,20 +286,31 @@ struct SeededJob<'a> {
 struct Generator<'a, 'w> {
     w: &'a SeedWriter<'w>,
     rng: &'a mut ChaCha8Rng,
-    opts: &'a SeedOptions,
     policy: SlaPolicy,
     /// Local midnight at the start of `opts.today`: the anchor of everything time-based, so the
     /// same seed gives the same data all day.
     midnight: DateTime<Utc>,
+    /// See [`generator_now`].
+    now: DateTime<Utc>,
     techs: Vec<Technician>,
     types: Vec<JobType>,
     parts: Vec<Part>,
     customers: Vec<Customer>,
     households: Vec<Household>,
     serial: u64,
+    newest_stamp: Hlc,
 }
 
 impl Generator<'_, '_> {
+    /// A head-office clock stamp for a seeded fact; remembers the newest one.
+    fn stamp(&mut self, at: DateTime<Utc>, logical: u32) -> String {
+        let hlc = Hlc { wall_ms: at.timestamp_millis(), logical, node: String::from(HEAD_OFFICE) };
+        if hlc > self.newest_stamp {
+            self.newest_stamp = hlc.clone();
+        }
+        hlc.to_string()
+    }
+
     fn catalogues(&mut self, techs: usize) -> Result<()> {
         let epoch = self.midnight - Duration::days(3 * 365);
         let names = content::technician_names();
@@ -393,10 +447,31 @@ impl Generator<'_, '_> {
             Priority::High => self.rng.gen_range(120..1_200),
             _ => self.rng.gen_range(600..4_000),
         };
+        let status = self.status_for(slot);
+        let travel = Duration::minutes(self.rng.gen_range(10..70));
+        let labour = Duration::minutes(self.rng.gen_range(25..200));
+        // Work that has happened lies in the past: when the planned timeline of a job under way
+        // or done today would end after now, the whole visit moves earlier.
+        let latest = self.now - Duration::minutes(1);
+        let five = Duration::minutes(5);
+        let planned_end = match status {
+            JobStatus::EnRoute => Some(slot.start - travel),
+            JobStatus::OnSite => Some(slot.start),
+            JobStatus::InProgress => Some(slot.start + five),
+            JobStatus::OnHold | JobStatus::Completed | JobStatus::Closed => {
+                Some(slot.start + five + labour)
+            }
+            JobStatus::New | JobStatus::Scheduled | JobStatus::Cancelled => None,
+        };
+        let shift =
+            planned_end.map_or(Duration::zero(), |end| (end - latest).max(Duration::zero()));
+        let start = slot.start - shift;
         let reported_at = if slot.when == When::Unscheduled {
             self.midnight - Duration::minutes(self.rng.gen_range(10..2_000))
         } else {
-            slot.start - Duration::minutes(lead_minutes)
+            // Jobs booked ahead were reported before now, however far ahead the booking is.
+            (start - Duration::minutes(lead_minutes))
+                .min(self.now - Duration::minutes(30 + lead_minutes % 600))
         };
         let chinese = self.households[h].chinese;
         let eq = if code == "installation" || self.households[h].equipment.is_empty() {
@@ -426,7 +501,6 @@ impl Generator<'_, '_> {
         };
         self.serial += 1;
         let year = reported_at.year();
-        let status = self.status_for(slot);
         let id = id_at(self.rng, reported_at);
         let dispatcher = content::DISPATCHERS[self.rng.gen_range(0..content::DISPATCHERS.len())];
         let worked =
@@ -471,11 +545,14 @@ impl Generator<'_, '_> {
         }
         order.updated_at = match order.status {
             JobStatus::New | JobStatus::Scheduled => order.reported_at,
-            _ => slot.start.min(self.opts.now).max(order.reported_at),
+            _ => start.min(self.now).max(order.reported_at),
         };
         let seq = self.w.work_order(&order)?;
         let customer_name = self.customers[self.households[h].customer].name.clone();
         let job = SeededJob {
+            start,
+            travel,
+            labour,
             seq,
             order: &order,
             customer_name: &customer_name,
@@ -490,27 +567,18 @@ impl Generator<'_, '_> {
     }
 
     fn status_for(&mut self, slot: &Slot) -> JobStatus {
-        let age_days = (self.opts.now - slot.start).num_days();
+        let age_days = (self.now - slot.start).num_days();
         match slot.when {
             When::Unscheduled => JobStatus::New,
             When::Future => JobStatus::Scheduled,
-            When::Today if slot.technician == Some(0) => JobStatus::Scheduled,
-            When::Today => {
-                if slot.start + Duration::hours(2) < self.opts.now {
-                    JobStatus::Completed
-                } else if slot.start < self.opts.now {
-                    weighted(
-                        self.rng,
-                        &[
-                            (JobStatus::EnRoute, 1),
-                            (JobStatus::OnSite, 1),
-                            (JobStatus::InProgress, 3),
-                        ],
-                    )
-                } else {
-                    JobStatus::Scheduled
-                }
-            }
+            When::Today(Progress::Planned) => JobStatus::Scheduled,
+            When::Today(Progress::Done) => JobStatus::Completed,
+            // Spread the moves under way over the team so every status is present.
+            When::Today(Progress::UnderWay) => match slot.technician.unwrap_or(0) % 3 {
+                0 => JobStatus::EnRoute,
+                1 => JobStatus::OnSite,
+                _ => JobStatus::InProgress,
+            },
             When::Past if age_days < 10 => weighted(
                 self.rng,
                 &[
@@ -530,7 +598,19 @@ impl Generator<'_, '_> {
     /// Status history, time, checklist, notes, parts and feedback of a job, consistent with its
     /// status and with the lifecycle rules.
     fn history_rows(&mut self, job: &SeededJob<'_>) -> Result<()> {
-        let SeededJob { seq, order: o, customer_name, slot, category, chinese, jt } = *job;
+        let SeededJob {
+            start,
+            travel,
+            labour,
+            seq,
+            order: o,
+            customer_name,
+            slot,
+            category,
+            chinese,
+            jt,
+        } = *job;
+        let latest = self.now - Duration::minutes(1);
         let actor_tech = slot.technician.map(|t| self.techs[t].name.clone()).unwrap_or_default();
         let mut at = o.reported_at;
         let mut logical = 0;
@@ -571,8 +651,6 @@ impl Generator<'_, '_> {
             ],
             JobStatus::Cancelled => &[JobStatus::Scheduled, JobStatus::Cancelled],
         };
-        let travel = Duration::minutes(self.rng.gen_range(10..70));
-        let labour = Duration::minutes(self.rng.gen_range(25..200));
         let mut prev = JobStatus::New;
         let mut entered: Option<DateTime<Utc>> = None;
         for &to in path {
@@ -582,22 +660,20 @@ impl Generator<'_, '_> {
                     o.reported_at + Duration::minutes(self.rng.gen_range(3..28)),
                     None,
                 ),
-                JobStatus::EnRoute => (actor_tech.clone(), slot.start - travel, None),
-                JobStatus::OnSite => (actor_tech.clone(), slot.start, None),
-                JobStatus::InProgress => {
-                    (actor_tech.clone(), slot.start + Duration::minutes(5), None)
-                }
+                JobStatus::EnRoute => (actor_tech.clone(), start - travel, None),
+                JobStatus::OnSite => (actor_tech.clone(), start, None),
+                JobStatus::InProgress => (actor_tech.clone(), start + Duration::minutes(5), None),
                 JobStatus::OnHold => (
                     actor_tech.clone(),
-                    slot.start + Duration::minutes(5) + labour,
+                    start + Duration::minutes(5) + labour,
                     Some(content::hold_reason(self.rng, chinese)),
                 ),
                 JobStatus::Completed => {
-                    (actor_tech.clone(), slot.start + Duration::minutes(5) + labour, None)
+                    (actor_tech.clone(), start + Duration::minutes(5) + labour, None)
                 }
                 JobStatus::Closed => (
                     o.owner_dispatcher.clone(),
-                    slot.start + Duration::days(self.rng.gen_range(2..6)),
+                    (start + Duration::days(self.rng.gen_range(2..6))).min(latest),
                     None,
                 ),
                 JobStatus::Cancelled => (
@@ -611,7 +687,7 @@ impl Generator<'_, '_> {
                 ),
                 JobStatus::New => continue,
             };
-            let when = when.max(at);
+            let when = when.min(latest).max(at);
             steps.push((Some(prev), to, reason, by, when));
             if let Some(d) = crate::lifecycle::derived_time_entry(prev, to, entered, when) {
                 logical += 1;
@@ -626,7 +702,7 @@ impl Generator<'_, '_> {
                     supersedes: None,
                     created_at: d.ended_at,
                 };
-                self.w.time_entry(seq, &te, &stamp(d.ended_at, logical))?;
+                self.w.time_entry(seq, &te, &self.stamp(d.ended_at, logical))?;
             }
             entered = Some(when);
             prev = to;
@@ -643,15 +719,16 @@ impl Generator<'_, '_> {
                 actor,
                 at: when,
             };
-            self.w.status_change(seq, &s, &stamp(when, logical))?;
+            self.w.status_change(seq, &s, &self.stamp(when, logical))?;
         }
         let worked = o.diagnosis.is_some();
         if !worked {
             return Ok(());
         }
-        let work_at = slot.start + Duration::minutes(20);
+        let work_at = (start + Duration::minutes(20)).min(latest);
         let done = o.resolution.is_some();
-        for item in &self.types[jt].checklist {
+        let checklist = self.types[jt].checklist.clone();
+        for item in &checklist {
             if !done && !self.rng.gen_bool(0.5) {
                 continue;
             }
@@ -673,7 +750,13 @@ impl Generator<'_, '_> {
                 }
             };
             logical += 1;
-            self.w.checklist_answer(seq, &item.key, &value, work_at, &stamp(work_at, logical))?;
+            self.w.checklist_answer(
+                seq,
+                &item.key,
+                &value,
+                work_at,
+                &self.stamp(work_at, logical),
+            )?;
         }
         for _ in 0..self.rng.gen_range(0..3) {
             logical += 1;
@@ -684,18 +767,19 @@ impl Generator<'_, '_> {
                 body: content::technician_note(self.rng, chinese),
                 created_at: work_at,
             };
-            self.w.note(seq, &n, &stamp(work_at, logical))?;
+            self.w.note(seq, &n, &self.stamp(work_at, logical))?;
         }
         if matches!(self.types[jt].code.as_str(), "repair" | "maintenance" | "return_visit") {
             let prefix = format!("{}-", content::part_prefix(category));
-            let candidates: Vec<&Part> = self
+            let candidates: Vec<Part> = self
                 .parts
                 .iter()
                 .filter(|p| p.part_no.starts_with(&prefix) || p.part_no.starts_with("GEN-"))
+                .cloned()
                 .collect();
             let count = if candidates.is_empty() { 0 } else { self.rng.gen_range(0..3) };
             for _ in 0..count {
-                let p = candidates[self.rng.gen_range(0..candidates.len())];
+                let p = candidates[self.rng.gen_range(0..candidates.len())].clone();
                 let quantity = f64::from(self.rng.gen_range(1..3));
                 logical += 1;
                 let line = PartUsed {
@@ -710,13 +794,13 @@ impl Generator<'_, '_> {
                     line_total_cents: crate::money::line_total(quantity, p.unit_price_cents),
                     created_at: work_at,
                 };
-                self.w.part_used(seq, &line, &stamp(work_at, logical))?;
+                self.w.part_used(seq, &line, &self.stamp(work_at, logical))?;
             }
         }
         if done && o.signature_absence_reason.is_none() {
             // The customer signed at completion. The signed-facts hash is recomputed by the
             // signature feature; demo data records a digest of the job's resolution.
-            let signed_at = slot.start + Duration::minutes(5) + labour;
+            let signed_at = (start + Duration::minutes(5) + labour).min(latest);
             logical += 1;
             let digest = sha2::Sha256::digest(o.resolution.as_deref().unwrap_or("").as_bytes());
             let sig = SignatureRef {
@@ -726,11 +810,11 @@ impl Generator<'_, '_> {
                 signed_at,
                 summary_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
             };
-            self.w.signature(seq, &sig, &stamp(signed_at, logical))?;
+            self.w.signature(seq, &sig, &self.stamp(signed_at, logical))?;
         }
         if done && self.rng.gen_bool(0.7) {
             let rating = weighted(self.rng, &[(5u8, 55), (4, 28), (3, 9), (2, 5), (1, 3)]);
-            let fb_at = slot.start + Duration::minutes(5) + labour;
+            let fb_at = (start + Duration::minutes(5) + labour).min(latest);
             logical += 1;
             let fb = Feedback {
                 id: id_at(self.rng, fb_at),
@@ -739,7 +823,7 @@ impl Generator<'_, '_> {
                 comment: content::feedback_comment(self.rng, rating, chinese),
                 created_at: fb_at,
             };
-            self.w.feedback(seq, &fb, &stamp(fb_at, logical))?;
+            self.w.feedback(seq, &fb, &self.stamp(fb_at, logical))?;
         }
         Ok(())
     }

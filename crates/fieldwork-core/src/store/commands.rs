@@ -247,7 +247,7 @@ impl Store {
                 return Err(CoreError::not_found("active technician", assignee_id));
             }
             let order = &stored.order;
-            match order.status {
+            let moves_to_scheduled = match order.status {
                 JobStatus::New => {
                     let facts = lifecycle::CompletionFacts::default();
                     lifecycle::check_move(&MoveRequest {
@@ -261,15 +261,17 @@ impl Store {
                             has_appointment_window: true,
                         },
                     })?;
-                    record_status(c, stored, JobStatus::Scheduled, None)?;
+                    true
                 }
-                JobStatus::Scheduled => {}
+                JobStatus::Scheduled => false,
                 other => {
                     return Err(CoreError::Forbidden(format!(
                         "a {other} job cannot be rescheduled; only new and scheduled jobs can"
                     )));
                 }
-            }
+            };
+            // The booking goes first: whoever replays the outbox in order (head office) sees
+            // the assignee and window before the move to scheduled that needs them.
             c.tx.execute(
                 "UPDATE work_orders SET assignee_id = ?1, appointment_start = ?2,
                  appointment_end = ?3 WHERE seq = ?4",
@@ -281,6 +283,9 @@ impl Store {
                 appointment_start: start,
                 appointment_end: end,
             });
+            if moves_to_scheduled {
+                record_status(c, stored, JobStatus::Scheduled, None)?;
+            }
             queries::find_job(c.tx, &order.id).map(|s| s.order)
         })
     }

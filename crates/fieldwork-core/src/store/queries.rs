@@ -62,11 +62,16 @@ fn stored_job(r: &Row<'_>) -> rusqlite::Result<StoredJob> {
 /// Finds a job by id or by job number.
 pub(crate) fn find_job(conn: &Connection, id_or_number: &str) -> Result<StoredJob> {
     let key = id_or_number.trim();
-    let column = if crate::ids::is_job_number(key) { "number" } else { "id" };
-    let sql =
-        format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE {column} = ?1 COLLATE NOCASE");
+    // Job numbers are made upper case and ids lower case; normalising the key (rather than
+    // comparing without case) lets the lookup use the unique indexes.
+    let (column, wanted) = if crate::ids::is_job_number(key) {
+        ("number", key.to_ascii_uppercase())
+    } else {
+        ("id", key.to_ascii_lowercase())
+    };
+    let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE {column} = ?1");
     conn.prepare_cached(&sql)?
-        .query_row([key], stored_job)
+        .query_row([&wanted], stored_job)
         .optional()?
         .ok_or_else(|| CoreError::not_found("job", key.chars().take(80).collect::<String>()))
 }

@@ -56,6 +56,15 @@ fn digit_tokens(text: &str) -> String {
     out
 }
 
+/// A term made of digits and phone punctuation only, with at least three digits and some
+/// punctuation (a bare number is matched as it is).
+fn is_phone_like(term: &str) -> bool {
+    let digits = term.chars().filter(char::is_ascii_digit).count();
+    digits >= 3
+        && digits < term.chars().count()
+        && term.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c))
+}
+
 /// A phone number as one run of digits (`+44 7700 900123` → `447700900123`), so any fragment
 /// of it matches however it was typed.
 fn phone_digits(phone: &str) -> String {
@@ -151,6 +160,12 @@ pub(crate) fn plan(query: &str) -> Plan {
     let mut trigram = Vec::new();
     let mut words = Vec::new();
     for term in query.split_whitespace() {
+        // A phone number typed with its punctuation (`+44 7700-900123`) is also looked up by its
+        // digits, as phone numbers are indexed; `2026-000123` still finds the job number.
+        if is_phone_like(term) {
+            trigram.push(format!("({} OR {})", quote(&phone_digits(term)), quote(term)));
+            continue;
+        }
         // Split a term into runs of Chinese and of everything else: "E21洗衣机" → "E21", "洗衣机".
         let mut runs: Vec<(bool, String)> = Vec::new();
         for c in term.chars() {
@@ -234,6 +249,11 @@ mod tests {
             Plan { trigram: Some("\"E21\"".into()), words: Some("\"洗 衣 机\"".into()) }
         );
         assert_eq!(plan("77").words.as_deref(), Some("\"77\"*"));
+        assert_eq!(
+            plan("+447700900123").trigram.as_deref(),
+            Some("(\"447700900123\" OR \"+447700900123\")")
+        );
+        assert_eq!(plan("WO-2026-0001").trigram.as_deref(), Some("\"WO-2026-0001\""));
     }
 
     #[test]

@@ -13,6 +13,10 @@ use crate::domain::{
 };
 use crate::error::{CoreError, Result};
 
+/// Page cache during a bulk load (negative: KiB), and SQLite's default.
+const BULK_CACHE_KIB: i64 = -512_000;
+const DEFAULT_CACHE_KIB: i64 = -2_000;
+
 /// Writes head-office records into the store in one transaction; nothing is kept unless
 /// [`SeedWriter::commit`] is called.
 #[derive(Debug)]
@@ -33,9 +37,17 @@ impl Store {
         }
         // A bulk load touches far more pages than the default cache holds; without a bigger cache
         // SQLite spills every page to the WAL and reads it back.
-        self.conn.pragma_update(None, "cache_size", -512_000)?;
+        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
         Ok(SeedWriter { tx })
+    }
+
+    /// After a bulk load: give back the large page cache, and copy the WAL (as large as the
+    /// data just written) into the database and truncate it, so the disk space comes back now.
+    pub fn finish_bulk_load(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB)?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 
