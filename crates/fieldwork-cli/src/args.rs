@@ -37,7 +37,7 @@ pub enum Command {
     },
     /// List jobs: today's by default.
     Jobs(JobsArgs),
-    /// Search jobs by number, customer, phone, address, serial, problem or notes.
+    /// Search jobs by number, customer, phone, address, equipment, problem or notes.
     Search {
         /// Words to find; every word must match. Chinese is matched anywhere in the text.
         #[arg(required = true, num_args = 1..)]

@@ -304,11 +304,12 @@ struct Generator<'a, 'w> {
 impl Generator<'_, '_> {
     /// A head-office clock stamp for a seeded fact; remembers the newest one.
     fn stamp(&mut self, at: DateTime<Utc>, logical: u32) -> String {
-        let hlc = Hlc { wall_ms: at.timestamp_millis(), logical, node: String::from(HEAD_OFFICE) };
-        if hlc > self.newest_stamp {
-            self.newest_stamp = hlc.clone();
+        let wall_ms = at.timestamp_millis();
+        if (wall_ms, logical) > (self.newest_stamp.wall_ms, self.newest_stamp.logical) {
+            self.newest_stamp.wall_ms = wall_ms;
+            self.newest_stamp.logical = logical;
         }
-        hlc.to_string()
+        Hlc { wall_ms, logical, node: String::from(HEAD_OFFICE) }.to_string()
     }
 
     fn catalogues(&mut self, techs: usize) -> Result<()> {
@@ -729,10 +730,14 @@ impl Generator<'_, '_> {
         let done = o.resolution.is_some();
         let checklist = self.types[jt].checklist.clone();
         for item in &checklist {
-            if !done && !self.rng.gen_bool(0.5) {
-                continue;
-            }
-            if !done && !item.required {
+            // Required items are all answered on finished jobs and about half on jobs under way;
+            // optional ones only sometimes, as technicians do.
+            let answered = if item.required {
+                done || self.rng.gen_bool(0.5)
+            } else {
+                done && self.rng.gen_bool(0.4)
+            };
+            if !answered {
                 continue;
             }
             let value = match item.kind {

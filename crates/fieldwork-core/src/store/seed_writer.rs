@@ -2,6 +2,8 @@
 //! what a first pull from head office amounts to: facts that already exist at head office, so
 //! nothing goes to the outbox. Everything is written in one transaction.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
@@ -22,6 +24,8 @@ const DEFAULT_CACHE_KIB: i64 = -2_000;
 #[derive(Debug)]
 pub struct SeedWriter<'a> {
     tx: Transaction<'a>,
+    /// (name, CREATE INDEX statement) of the indexes to build at commit.
+    deferred_indexes: Vec<(String, String)>,
 }
 
 impl Store {
@@ -38,14 +42,40 @@ impl Store {
         // A bulk load touches far more pages than the default cache holds; without a bigger cache
         // SQLite spills every page to the WAL and reads it back.
         self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        // In WAL mode every page of a bulk load is written twice: to the WAL, then copied into
+        // the database. The store is empty, so a rollback journal (which saves only the pages
+        // that existed before) writes each page once and is just as crash-safe. If another
+        // process has the store open, the mode cannot change and the load simply stays in WAL.
+        if self.path() != Path::new(":memory:") {
+            let _: String =
+                self.conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |r| r.get(0))?;
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-        Ok(SeedWriter { tx })
+        // Secondary indexes are built once at the end, from a sort, rather than updated row by
+        // row; their definitions come from the schema itself, so they are recreated exactly.
+        let deferred_indexes: Vec<(String, String)> = tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                 AND tbl_name NOT LIKE 'job_search%'",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &deferred_indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        Ok(SeedWriter { tx, deferred_indexes })
     }
 
-    /// After a bulk load: give back the large page cache, and copy the WAL (as large as the
-    /// data just written) into the database and truncate it, so the disk space comes back now.
+    /// After a bulk load: give back the large page cache and return to WAL, with an empty WAL.
     pub fn finish_bulk_load(&self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB)?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(CoreError::invalid(
+                "database",
+                format!("cannot return to WAL (got {mode})"),
+            ));
+        }
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
@@ -290,6 +320,9 @@ impl SeedWriter<'_> {
     }
 
     pub fn commit(self) -> Result<()> {
+        for (_, sql) in &self.deferred_indexes {
+            self.tx.execute_batch(sql)?;
+        }
         self.tx.commit()?;
         Ok(())
     }
