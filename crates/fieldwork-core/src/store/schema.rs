@@ -27,6 +27,10 @@ pub(crate) fn refuse_newer(conn: &Connection) -> Result<i64> {
 
 /// Brings the schema up to [`SCHEMA_VERSION`].
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    // Up to date (the usual case): no write lock, so opening never waits for another writer.
+    if refuse_newer(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     // Read again inside the write lock: another process may have migrated meanwhile.
     let current = refuse_newer(&tx)?;
