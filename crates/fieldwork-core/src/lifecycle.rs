@@ -26,7 +26,8 @@ word_enum! {
 }
 
 /// One allowed move: the status it leads to, what it is called, and whether it needs a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Move {
     pub to: JobStatus,
     /// What the move is called in the product (`start_travel`, `complete`, …).
@@ -63,7 +64,8 @@ pub fn allowed_moves(from: JobStatus, role: Role) -> Vec<Move> {
 }
 
 /// Something that must be put right before a move can happen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "what", rename_all = "snake_case")]
 pub enum Missing {
     Resolution,

@@ -58,7 +58,8 @@ impl WarrantyStatus {
 }
 
 /// A work order as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct WorkOrder {
     pub id: String,
     /// Human-facing number, e.g. `WO-2026-000123`.
@@ -95,7 +96,8 @@ pub struct WorkOrder {
 }
 
 /// One line of a job list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JobSummary {
     pub id: String,
     pub number: String,
@@ -115,7 +117,8 @@ pub struct JobSummary {
 }
 
 /// A job with everything in it: what the job screen and `fieldwork job show` display.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JobDetail {
     #[serde(flatten)]
     pub work_order: WorkOrder,
@@ -134,6 +137,7 @@ pub struct JobDetail {
     pub signatures: Vec<SignatureRef>,
     pub status_history: Vec<StatusChange>,
     /// Sum of the chargeable part lines, in minor units (cents).
+    #[ts(type = "number")]
     pub chargeable_parts_total_cents: i64,
     /// Earlier jobs at the same site or on the same equipment, newest first.
     pub history: Vec<JobSummary>,

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::word_enum;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Technician {
     pub id: String,
     pub name: String,
@@ -16,7 +17,8 @@ pub struct Technician {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Customer {
     pub id: String,
     pub name: String,
@@ -27,7 +29,8 @@ pub struct Customer {
 }
 
 /// Where the work happens: an address with what the technician needs to get in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Site {
     pub id: String,
     pub customer_id: String,
@@ -58,7 +61,8 @@ word_enum! {
 }
 
 /// An installed product, identified by its serial number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Equipment {
     pub id: String,
     pub site_id: String,

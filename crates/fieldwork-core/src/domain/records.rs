@@ -9,7 +9,8 @@ use super::{JobStatus, word_enum};
 /// Longest note, in characters. A note is what a person types on site, not a file.
 pub const NOTE_MAX_CHARS: usize = 10_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Note {
     pub id: String,
     pub job_id: String,
@@ -35,13 +36,15 @@ word_enum! {
 }
 
 /// A span of travel or labour. A correction is a new entry that names the one it replaces.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TimeEntry {
     pub id: String,
     pub job_id: String,
     pub kind: TimeEntryKind,
     pub started_at: DateTime<Utc>,
     pub ended_at: DateTime<Utc>,
+    #[ts(type = "number")]
     pub minutes: i64,
     pub source: TimeEntrySource,
     /// The entry this one corrects, if any.
@@ -50,11 +53,13 @@ pub struct TimeEntry {
 }
 
 /// A part in the catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Part {
     pub part_no: String,
     pub description: String,
     pub description_zh: String,
+    #[ts(type = "number")]
     pub unit_price_cents: i64,
 }
 
@@ -63,23 +68,27 @@ pub const PART_DESCRIPTION_MAX_CHARS: usize = 500;
 /// Largest quantity on one part line.
 pub const PART_MAX_QUANTITY: f64 = 10_000.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PartUsed {
     pub id: String,
     pub job_id: String,
     pub part_no: String,
     pub description: String,
     pub quantity: f64,
+    #[ts(type = "number")]
     pub unit_price_cents: i64,
     pub chargeable: bool,
     /// Whether the part came from the catalogue or was typed in.
     pub from_catalogue: bool,
+    #[ts(type = "number")]
     pub line_total_cents: i64,
     pub created_at: DateTime<Utc>,
 }
 
 /// The customer's rating of the visit. A later rating replaces an earlier one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Feedback {
     pub id: String,
     pub job_id: String,
@@ -104,7 +113,8 @@ word_enum! {
 }
 
 /// A stored photo (the media itself arrives with photo import).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PhotoRef {
     pub id: String,
     pub job_id: String,
@@ -115,7 +125,8 @@ pub struct PhotoRef {
 }
 
 /// A customer's signature on the job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SignatureRef {
     pub id: String,
     pub job_id: String,
@@ -126,7 +137,8 @@ pub struct SignatureRef {
 }
 
 /// One step of a job's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StatusChange {
     pub id: String,
     pub job_id: String,

@@ -37,18 +37,21 @@ pub struct NewWorkOrder {
 }
 
 /// A part line as entered: from the catalogue by number, or typed in with a description.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export, rename = "NewPartInput")]
 pub struct NewPart {
     pub part_no: String,
     pub quantity: f64,
     pub description: Option<String>,
+    #[ts(type = "number | null")]
     pub unit_price_cents: Option<i64>,
     /// Defaults to whether the job is chargeable.
     pub chargeable: Option<bool>,
 }
 
 /// A time entry typed in, or a correction of an existing one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export, rename = "NewTimeEntryInput")]
 pub struct NewTimeEntry {
     pub kind: TimeEntryKind,
     pub started_at: DateTime<Utc>,

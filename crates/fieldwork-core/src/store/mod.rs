@@ -12,6 +12,7 @@ mod schema;
 mod search;
 mod seed_writer;
 mod sqltime;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,6 +25,7 @@ pub use commands::{NewPart, NewTimeEntry, NewWorkOrder};
 pub use queries::{JobFilter, local_day_bounds};
 pub use schema::SCHEMA_VERSION;
 pub use seed_writer::SeedWriter;
+pub use views::{AppInfo, JobQuery, JobView, WarrantyBadge};
 
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;

@@ -15,8 +15,9 @@ use crate::error::Result;
 use crate::hlc::Hlc;
 
 /// A shared scalar field of a work order that the technician may set (last writer wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum JobField {
     Diagnosis,
     Resolution,

@@ -269,7 +269,7 @@ pub enum JobFilter {
     All,
 }
 
-const SUMMARY_SELECT: &str = "SELECT wo.id, wo.number, wo.status, wo.priority, jt.code, c.name, \
+pub(crate) const SUMMARY_SELECT: &str = "SELECT wo.id, wo.number, wo.status, wo.priority, jt.code, c.name, \
     c.phone, s.address, s.city, wo.appointment_start, wo.appointment_end, wo.due_at, t.name, \
     wo.reported_problem \
     FROM work_orders wo \
@@ -278,7 +278,7 @@ const SUMMARY_SELECT: &str = "SELECT wo.id, wo.number, wo.status, wo.priority, j
     JOIN sites s ON s.id = wo.site_id \
     LEFT JOIN technicians t ON t.id = wo.assignee_id";
 
-fn summary(r: &Row<'_>) -> rusqlite::Result<JobSummary> {
+pub(crate) fn summary(r: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
         id: r.get(0)?,
         number: r.get(1)?,
