@@ -7,11 +7,12 @@ CARGO ?= cargo
 DEMO_DIR ?= $(CURDIR)/.demo-data
 DEMO_JOBS ?= 2000
 FIELDWORK := target/debug/fieldwork
+DESKTOP := target/debug/fieldwork-desktop
 
-.PHONY: run test deps check-toolchain fmt-check clippy unit bench demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop fmt-check clippy unit bench demo-seed demo-reset clean help
 
 help:
-	@echo "make run    build, seed a demo data folder on first run, show today's jobs"
+	@echo "make run    build, seed a demo data folder on first run, open the technician app"
 	@echo "make test   formatting, clippy -D warnings and every test"
 	@echo "make bench  criterion benchmarks on a 100,000-job store (slow; not in CI)"
 
@@ -22,8 +23,11 @@ check-toolchain:
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 
-# System packages the build needs. Later issues add the desktop and browser packages here.
-APT_PACKAGES := build-essential pkg-config
+# System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
+# display and WebKitWebDriver).
+APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
+	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
+	xvfb xauth webkit2gtk-driver
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -32,25 +36,52 @@ deps: check-toolchain
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# The UI's npm packages, exactly as locked.
+ui-deps:
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer" >&2; exit 1; }
+	@if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  cd ui && npm ci --no-audit --no-fund; \
+	fi
+
+ui-build: ui-deps
+	cd ui && npm run build
+
+ui-check: ui-deps
+	cd ui && npm run check
+	cd ui && npm run lint
+	cd ui && npm run i18n:check
+	cd ui && npm run test
+
+# The TypeScript types are generated from the Rust types by `cargo test` (ts-rs); the committed
+# files must be what the code generates.
+types-check: unit
+	@git diff --exit-code --stat -- ui/src/lib/types || { echo "ui/src/lib/types is stale: run cargo test and commit it" >&2; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- ui/src/lib/types); \
+	if [ -n "$$untracked" ]; then echo "new generated types not committed: $$untracked" >&2; exit 1; fi
+
+# The desktop app with its UI built in (custom-protocol), as the tests and `make run` use it.
+desktop: deps ui-build
+	$(CARGO) build --locked -p fieldwork-cli -p fieldwork-desktop --features fieldwork-desktop/custom-protocol
+
 fmt-check: check-toolchain
 	$(CARGO) fmt --all -- --check
 
-clippy: deps
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+clippy: deps ui-build
+	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-unit: deps
+unit: deps ui-build
 	$(CARGO) test --workspace --locked
 
-test: fmt-check clippy unit
+test: fmt-check clippy unit types-check ui-check desktop
 
-run: deps
-	$(CARGO) build --locked -p fieldwork-cli
+demo-seed: desktop
 	@if [ ! -f "$(DEMO_DIR)/fieldwork.db" ]; then \
 	  $(FIELDWORK) --data-dir "$(DEMO_DIR)" seed --jobs $(DEMO_JOBS); \
 	fi
-	@echo
-	@echo "Today's jobs ($(DEMO_DIR)); try: $(FIELDWORK) --data-dir $(DEMO_DIR) job show <JOB>"
-	@$(FIELDWORK) --data-dir "$(DEMO_DIR)" jobs --today
+
+run: demo-seed
+	@echo "Opening Fieldwork on $(DEMO_DIR) (the CLI shares it: $(FIELDWORK) --data-dir $(DEMO_DIR) jobs)"
+	$(DESKTOP) --data-dir "$(DEMO_DIR)"
 
 demo-reset:
 	rm -rf "$(DEMO_DIR)"

@@ -1,0 +1,25 @@
+//! Generates the permissions of the app's own commands, so the capability file can grant exactly
+//! these and nothing else.
+
+/// Every command the UI may call. Keep in step with `commands.rs` and `capabilities/main.json`.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "query_jobs",
+    "job_view",
+    "change_status",
+    "set_job_field",
+    "add_note",
+    "add_part",
+    "answer_checklist",
+    "add_time_entry",
+    "give_feedback",
+    "find_parts",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

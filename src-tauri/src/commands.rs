@@ -1,0 +1,157 @@
+//! The commands the UI calls. Each one takes the store, calls one core method and returns what
+//! the screen shows; errors cross as `{code, message}`. Changes are announced with a
+//! `store-changed` event so every open screen refreshes without polling.
+
+use std::sync::{Mutex, MutexGuard};
+
+use fieldwork_core::domain::{JobStatus, JobSummary, Part};
+use fieldwork_core::store::outbox::JobField;
+use fieldwork_core::store::{AppInfo, JobQuery, JobView, NewPart, NewTimeEntry};
+use fieldwork_core::{CoreError, Store};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+
+/// The open store, shared by all commands.
+pub struct AppState {
+    pub store: Mutex<Store>,
+}
+
+/// An error as the UI receives it: a stable code and a sentence for people.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: &'static str,
+    message: String,
+}
+
+impl From<CoreError> for CommandError {
+    fn from(e: CoreError) -> Self {
+        CommandError { code: e.code(), message: e.to_string() }
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+/// Payload of the `store-changed` event.
+#[derive(Debug, Clone, Serialize)]
+struct StoreChanged {
+    job_id: Option<String>,
+}
+
+fn store<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Store>> {
+    // A panic while holding the lock cannot leave the database half-written (every change is
+    // one transaction), so a poisoned lock is safe to keep using.
+    Ok(state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Runs a change on one job and returns the job as it is now, telling every screen.
+fn change_job(
+    app: &AppHandle,
+    state: &State<'_, AppState>,
+    job: &str,
+    change: impl FnOnce(&mut Store) -> fieldwork_core::Result<()>,
+) -> Result<JobView> {
+    let view = {
+        let mut store = store(state)?;
+        change(&mut store)?;
+        store.job_view(job)?
+    };
+    // The change is committed; failing to notify must not turn it into an error.
+    let _ =
+        app.emit("store-changed", StoreChanged { job_id: Some(view.detail.work_order.id.clone()) });
+    Ok(view)
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+    Ok(store(&state)?.app_info(env!("CARGO_PKG_VERSION"))?)
+}
+
+#[tauri::command]
+pub fn query_jobs(state: State<'_, AppState>, query: JobQuery) -> Result<Vec<JobSummary>> {
+    Ok(store(&state)?.query_jobs(&query)?)
+}
+
+#[tauri::command]
+pub fn job_view(state: State<'_, AppState>, job: String) -> Result<JobView> {
+    Ok(store(&state)?.job_view(&job)?)
+}
+
+#[tauri::command]
+pub fn change_status(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    to: JobStatus,
+    reason: Option<String>,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.change_status(&job, to, reason.as_deref()).map(drop))
+}
+
+#[tauri::command]
+pub fn set_job_field(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    field: JobField,
+    value: Option<String>,
+) -> Result<JobView> {
+    let value = value.filter(|v| !v.trim().is_empty());
+    change_job(&app, &state, &job, |s| s.set_job_field(&job, field, value.as_deref()))
+}
+
+#[tauri::command]
+pub fn add_note(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    body: String,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.add_note(&job, &body).map(drop))
+}
+
+#[tauri::command]
+pub fn add_part(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    part: NewPart,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.add_part(&job, part).map(drop))
+}
+
+#[tauri::command]
+pub fn answer_checklist(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    item_key: String,
+    value: String,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.answer_checklist(&job, &item_key, &value))
+}
+
+#[tauri::command]
+pub fn add_time_entry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    entry: NewTimeEntry,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.add_time_entry(&job, entry).map(drop))
+}
+
+#[tauri::command]
+pub fn give_feedback(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    rating: i64,
+    comment: Option<String>,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.give_feedback(&job, rating, comment.as_deref()).map(drop))
+}
+
+#[tauri::command]
+pub fn find_parts(state: State<'_, AppState>, query: String) -> Result<Vec<Part>> {
+    Ok(store(&state)?.find_parts(&query, 30)?)
+}

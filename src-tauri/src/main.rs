@@ -1,0 +1,62 @@
+//! The Fieldwork technician app: a window with the web UI, and commands that adapt
+//! `fieldwork-core`. No business rule lives here.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod data_dir;
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use fieldwork_core::Store;
+
+use commands::AppState;
+
+fn main() -> ExitCode {
+    let dir = match data_dir::resolve(std::env::args()) {
+        Ok(dir) => dir,
+        Err(message) => {
+            eprintln!("fieldwork-desktop: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match Store::init(&dir) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("fieldwork-desktop: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = run(AppState { store: Mutex::new(store) });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fieldwork-desktop: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the window and serves the commands until the window closes.
+// The code `generate_context!` expands to may call `process::exit`; that is Tauri's, not ours.
+#[allow(clippy::disallowed_methods)]
+fn run(state: AppState) -> tauri::Result<()> {
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::query_jobs,
+            commands::job_view,
+            commands::change_status,
+            commands::set_job_field,
+            commands::add_note,
+            commands::add_part,
+            commands::answer_checklist,
+            commands::add_time_entry,
+            commands::give_feedback,
+            commands::find_parts,
+        ])
+        .run(tauri::generate_context!())
+}

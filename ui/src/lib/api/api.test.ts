@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+
+import { createApi } from './api';
+import { ApiError, describeError, type KnownErrorCode, toApiError } from './errors';
+import type { Transport } from './transport';
+
+/** A transport that records calls and answers from a script. */
+function fakeTransport(answer: (command: string, args?: Record<string, unknown>) => unknown) {
+  const calls: { command: string; args: Record<string, unknown> | undefined }[] = [];
+  const listeners = new Map<string, (payload: unknown) => void>();
+  const transport: Transport = {
+    call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+      calls.push({ command, args });
+      try {
+        return Promise.resolve(answer(command, args) as T);
+      } catch (e) {
+        // Tauri rejects with whatever the command returned as its error: a plain object.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(e);
+      }
+    },
+    subscribe<T>(event: string, handler: (payload: T) => void) {
+      listeners.set(event, handler as (payload: unknown) => void);
+      return Promise.resolve(() => listeners.delete(event));
+    },
+  };
+  return { transport, calls, listeners };
+}
+
+const sentence = (code: KnownErrorCode) => `sentence for ${code}`;
+
+describe('the api over a transport', () => {
+  it('sends the commands and argument names the shell expects', async () => {
+    const { transport, calls } = fakeTransport(() => ({}));
+    const api = createApi(transport);
+    await api.answerChecklist('WO-1', 'ground', 'yes');
+    await api.changeStatus('WO-1', 'on_hold', 'waiting for a part');
+    await api.setJobField('WO-1', 'resolution', null);
+    await api.addPart('WO-1', {
+      part_no: 'P-1',
+      quantity: 2,
+      description: null,
+      unit_price_cents: null,
+      chargeable: null,
+    });
+    await api.appInfo();
+    expect(calls).toEqual([
+      { command: 'answer_checklist', args: { job: 'WO-1', itemKey: 'ground', value: 'yes' } },
+      {
+        command: 'change_status',
+        args: { job: 'WO-1', to: 'on_hold', reason: 'waiting for a part' },
+      },
+      { command: 'set_job_field', args: { job: 'WO-1', field: 'resolution', value: null } },
+      {
+        command: 'add_part',
+        args: {
+          job: 'WO-1',
+          part: {
+            part_no: 'P-1',
+            quantity: 2,
+            description: null,
+            unit_price_cents: null,
+            chargeable: null,
+          },
+        },
+      },
+      { command: 'app_info', args: undefined },
+    ]);
+  });
+
+  it('turns a backend {code, message} into an ApiError', async () => {
+    const { transport } = fakeTransport(() => {
+      // What a Tauri command's `Err(CommandError)` arrives as.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw { code: 'completion_blocked', message: 'the job cannot be completed yet: …' };
+    });
+    const error = await createApi(transport)
+      .changeStatus('WO-1', 'completed', null)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'completion_blocked', known: true });
+  });
+
+  it('turns anything else into an "unexpected" ApiError, never a raw object', async () => {
+    const { transport } = fakeTransport(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'invoke')");
+    });
+    const error = await createApi(transport)
+      .jobView('WO-1')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('unexpected');
+  });
+
+  it('delivers store-changed events until unsubscribed', async () => {
+    const { transport, listeners } = fakeTransport(() => ({}));
+    const seen: unknown[] = [];
+    const stop = await createApi(transport).onStoreChanged((c) => seen.push(c));
+    listeners.get('store-changed')?.({ job_id: 'abc' });
+    stop();
+    expect(seen).toEqual([{ job_id: 'abc' }]);
+    expect(listeners.has('store-changed')).toBe(false);
+  });
+});
+
+describe('error mapping', () => {
+  it('reads {code, message} objects and JSON strings', () => {
+    expect(toApiError({ code: 'not_found', message: 'job X was not found' })).toMatchObject({
+      code: 'not_found',
+      message: 'job X was not found',
+    });
+    expect(toApiError('{"code":"disk_full","message":"the disk is full"}').code).toBe('disk_full');
+    expect(toApiError('plain words')).toMatchObject({ code: 'unexpected', message: 'plain words' });
+    expect(toApiError(42).code).toBe('unexpected');
+    const original = new ApiError('invalid', 'x');
+    expect(toApiError(original)).toBe(original);
+  });
+
+  it('shows the sentence for the code with the backend detail when it is specific', () => {
+    const e = new ApiError('invalid', 'quantity: must be a number greater than zero');
+    expect(describeError(e, sentence)).toEqual({
+      title: 'sentence for invalid',
+      detail: 'Quantity: must be a number greater than zero',
+    });
+  });
+
+  it('hides technical detail such as database errors', () => {
+    const e = new ApiError('database', 'database error: SQLITE_BUSY at src/store.rs:42');
+    expect(describeError(e, sentence)).toEqual({ title: 'sentence for database', detail: null });
+  });
+
+  it('falls back to the backend sentence for a code it does not know', () => {
+    const e = new ApiError('quota_exceeded', 'you have used all your uploads today');
+    expect(describeError(e, sentence)).toEqual({
+      title: 'You have used all your uploads today',
+      detail: null,
+    });
+    expect(describeError(new ApiError('weird', ''), sentence).title).toBe(
+      'sentence for unexpected',
+    );
+  });
+});

@@ -1,0 +1,6 @@
+export type { Api, JobRef, StoreChanged } from './api';
+export { createApi, STORE_CHANGED_EVENT } from './api';
+export { provideApi, useApi } from './context';
+export type { ErrorSentence, KnownErrorCode } from './errors';
+export { ApiError, describeError, isKnownErrorCode, toApiError } from './errors';
+export type { Transport, Unsubscribe } from './transport';
