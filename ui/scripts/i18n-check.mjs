@@ -16,7 +16,14 @@ const src = join(root, 'src');
 const i18nDir = join(src, 'lib', 'i18n');
 const LOCALES = ['en', 'zh'];
 
-/** Loads a catalogue module: strips its types with the TypeScript compiler and imports it. */
+/** @typedef {string | { one: string, other: string }} Message */
+/** @typedef {Record<string, Message>} Catalogue */
+
+/**
+ * Loads a catalogue module: strips its types with the TypeScript compiler and imports it.
+ * @param {string} locale
+ * @returns {Promise<Catalogue>}
+ */
 async function loadCatalogue(locale) {
   const source = await readFile(join(i18nDir, `${locale}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
@@ -30,6 +37,7 @@ async function loadCatalogue(locale) {
   return mod.default;
 }
 
+/** @param {Message} message */
 function placeholders(message) {
   const texts = typeof message === 'string' ? [message] : Object.values(message);
   const names = new Set();
@@ -37,6 +45,7 @@ function placeholders(message) {
   return [...names].sort().join(',');
 }
 
+/** @param {unknown} message */
 function shape(message) {
   if (typeof message === 'string') return 'plain';
   if (message && typeof message === 'object' && 'one' in message && 'other' in message) {
@@ -45,6 +54,10 @@ function shape(message) {
   return 'invalid';
 }
 
+/**
+ * @param {string} dir
+ * @returns {AsyncGenerator<string>}
+ */
 async function* sourceFiles(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLocale } from '../i18n';
-import { appointment, minutes, money, slaText } from './index';
+import { addressLine, appointment, minutes, money, slaText } from './index';
 
 const NOW = new Date('2026-11-22T08:00:00Z');
 
@@ -33,6 +33,16 @@ describe('formatting in the chosen language', () => {
     expect(minutes(85)).toBe('1 h 25 min');
     setLocale('zh');
     expect(minutes(85)).toBe('1 小时 25 分钟');
+  });
+
+  it('names the city once', () => {
+    expect(addressLine('118 Elm Grove, Flat 3', 'Oxford', 'OX1 2AB')).toBe(
+      '118 Elm Grove, Flat 3, Oxford, OX1 2AB',
+    );
+    expect(addressLine('武汉市洪山区翠湖天地6号楼1401', '武汉', '430145')).toBe(
+      '武汉市洪山区翠湖天地6号楼1401, 430145',
+    );
+    expect(addressLine('Ivy House', null)).toBe('Ivy House');
   });
 
   it('shows money from cents', () => {

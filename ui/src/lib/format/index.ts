@@ -53,3 +53,15 @@ export function slaText(dueAt: string, now: Date): string {
   const c = countdown(dueAt, now);
   return c ? describeSla(c) : '';
 }
+
+/** Address and city on one line, without repeating a city the address already names. */
+export function addressLine(
+  address: string,
+  city: string | null,
+  postalCode: string | null = null,
+): string {
+  const parts = [address];
+  if (city && !address.includes(city)) parts.push(city);
+  if (postalCode) parts.push(postalCode);
+  return parts.filter((p) => p.trim() !== '').join(', ');
+}
