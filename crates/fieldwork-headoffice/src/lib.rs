@@ -1,0 +1,1 @@
+//! Fieldwork head office.

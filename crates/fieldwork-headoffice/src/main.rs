@@ -1,0 +1,2 @@
+//! The head-office binary.
+fn main() {}

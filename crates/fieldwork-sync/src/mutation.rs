@@ -1,0 +1,217 @@
+//! Reading a pushed mutation. The device sends the core's `Mutation` as JSON; head office
+//! decodes it here, one entry at a time, so an entry of a kind it does not know (a newer device,
+//! a kind added to the core later) is rejected on its own with `unsupported_mutation` instead of
+//! failing the batch.
+//!
+//! [`IncomingMutation`] has the same JSON shape as `fieldwork_core::store::outbox::Mutation`
+//! (a `type` tag plus the payload fields) and adds the photo and signature kinds that the media
+//! work is bringing to the core.
+
+use chrono::{DateTime, Utc};
+use fieldwork_core::domain::{
+    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, SignatureRef, TimeEntry,
+    WorkOrder,
+};
+use fieldwork_core::store::outbox::JobField;
+use serde::{Deserialize, Serialize};
+
+use crate::wire::codes;
+
+/// A pushed mutation, decoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum IncomingMutation {
+    JobCreated {
+        work_order: WorkOrder,
+    },
+    JobScheduled {
+        job_id: String,
+        assignee_id: String,
+        appointment_start: DateTime<Utc>,
+        appointment_end: DateTime<Utc>,
+    },
+    StatusChanged {
+        job_id: String,
+        change_id: String,
+        from: JobStatus,
+        to: JobStatus,
+        reason: Option<String>,
+        at: DateTime<Utc>,
+    },
+    FieldSet {
+        job_id: String,
+        field: JobField,
+        value: Option<String>,
+    },
+    ChecklistAnswered {
+        job_id: String,
+        item_key: String,
+        value: ChecklistValue,
+        at: DateTime<Utc>,
+    },
+    NoteAdded {
+        note: Note,
+    },
+    PartAdded {
+        part: PartUsed,
+    },
+    TimeEntryAdded {
+        entry: TimeEntry,
+    },
+    FeedbackGiven {
+        feedback: Feedback,
+    },
+    /// A photo's record; its bytes travel separately as a blob named by `photo.sha256`.
+    PhotoAdded {
+        photo: PhotoRef,
+    },
+    /// A customer's signature record.
+    SignatureAdded {
+        signature: SignatureRef,
+    },
+}
+
+/// Kinds of mutation this protocol version understands (the values of `type`).
+pub const KNOWN_KINDS: &[&str] = &[
+    "job_created",
+    "job_scheduled",
+    "status_changed",
+    "field_set",
+    "checklist_answered",
+    "note_added",
+    "part_added",
+    "time_entry_added",
+    "feedback_given",
+    "photo_added",
+    "signature_added",
+];
+
+/// Why a pushed mutation could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("mutation type {0:?} is not supported by this head office")]
+    Unsupported(String),
+    #[error("mutation is malformed: {0}")]
+    Malformed(String),
+}
+
+impl DecodeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeError::Unsupported(_) => codes::UNSUPPORTED_MUTATION,
+            DecodeError::Malformed(_) => codes::INVALID,
+        }
+    }
+}
+
+impl IncomingMutation {
+    /// Decodes one pushed mutation.
+    pub fn decode(value: &serde_json::Value) -> Result<IncomingMutation, DecodeError> {
+        let kind = value.get("type").and_then(serde_json::Value::as_str).ok_or_else(|| {
+            DecodeError::Malformed("it has no \"type\" naming its kind".to_owned())
+        })?;
+        if !KNOWN_KINDS.contains(&kind) {
+            return Err(DecodeError::Unsupported(kind.chars().take(60).collect()));
+        }
+        serde_json::from_value(value.clone()).map_err(|e| DecodeError::Malformed(e.to_string()))
+    }
+
+    /// The value of `type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IncomingMutation::JobCreated { .. } => "job_created",
+            IncomingMutation::JobScheduled { .. } => "job_scheduled",
+            IncomingMutation::StatusChanged { .. } => "status_changed",
+            IncomingMutation::FieldSet { .. } => "field_set",
+            IncomingMutation::ChecklistAnswered { .. } => "checklist_answered",
+            IncomingMutation::NoteAdded { .. } => "note_added",
+            IncomingMutation::PartAdded { .. } => "part_added",
+            IncomingMutation::TimeEntryAdded { .. } => "time_entry_added",
+            IncomingMutation::FeedbackGiven { .. } => "feedback_given",
+            IncomingMutation::PhotoAdded { .. } => "photo_added",
+            IncomingMutation::SignatureAdded { .. } => "signature_added",
+        }
+    }
+
+    /// The job the mutation is about.
+    pub fn job_id(&self) -> &str {
+        match self {
+            IncomingMutation::JobCreated { work_order } => &work_order.id,
+            IncomingMutation::JobScheduled { job_id, .. }
+            | IncomingMutation::StatusChanged { job_id, .. }
+            | IncomingMutation::FieldSet { job_id, .. }
+            | IncomingMutation::ChecklistAnswered { job_id, .. } => job_id,
+            IncomingMutation::NoteAdded { note } => &note.job_id,
+            IncomingMutation::PartAdded { part } => &part.job_id,
+            IncomingMutation::TimeEntryAdded { entry } => &entry.job_id,
+            IncomingMutation::FeedbackGiven { feedback } => &feedback.job_id,
+            IncomingMutation::PhotoAdded { photo } => &photo.job_id,
+            IncomingMutation::SignatureAdded { signature } => &signature.job_id,
+        }
+    }
+}
+
+/// The job id of a raw mutation, when it can be found without decoding it fully (for recording
+/// a rejection of a malformed entry against its job).
+pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
+    let direct = value.get("job_id").and_then(serde_json::Value::as_str);
+    let nested = ["work_order", "note", "part", "entry", "feedback", "photo", "signature"]
+        .iter()
+        .find_map(|k| value.get(k).and_then(|v| v.get("job_id").or_else(|| v.get("id"))))
+        .and_then(serde_json::Value::as_str);
+    direct.or(nested).map(|s| s.chars().take(100).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldwork_core::store::outbox::Mutation;
+
+    #[test]
+    fn every_core_mutation_decodes_to_the_same_kind_and_job() {
+        let now = Utc::now();
+        let samples = vec![
+            Mutation::StatusChanged {
+                job_id: "j".into(),
+                change_id: "c".into(),
+                from: JobStatus::Scheduled,
+                to: JobStatus::EnRoute,
+                reason: None,
+                at: now,
+            },
+            Mutation::FieldSet {
+                job_id: "j".into(),
+                field: JobField::Diagnosis,
+                value: Some("x".into()),
+            },
+            Mutation::ChecklistAnswered {
+                job_id: "j".into(),
+                item_key: "level".into(),
+                value: ChecklistValue::Checkbox(true),
+                at: now,
+            },
+            Mutation::JobScheduled {
+                job_id: "j".into(),
+                assignee_id: "t".into(),
+                appointment_start: now,
+                appointment_end: now,
+            },
+        ];
+        for m in samples {
+            let v = serde_json::to_value(&m).unwrap();
+            let d = IncomingMutation::decode(&v).unwrap();
+            assert_eq!(d.kind(), m.kind());
+            assert_eq!(d.job_id(), m.job_id());
+            assert_eq!(serde_json::to_value(&d).unwrap(), v, "same JSON both ways");
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_is_unsupported_not_malformed() {
+        let v = serde_json::json!({"type": "teleported", "job_id": "j"});
+        assert_eq!(IncomingMutation::decode(&v).unwrap_err().code(), "unsupported_mutation");
+        let v = serde_json::json!({"type": "note_added", "note": {"id": 3}});
+        assert_eq!(IncomingMutation::decode(&v).unwrap_err().code(), "invalid");
+        assert_eq!(raw_job_id(&serde_json::json!({"note": {"job_id": "j9"}})).unwrap(), "j9");
+    }
+}
