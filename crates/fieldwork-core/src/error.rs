@@ -42,6 +42,17 @@ pub enum CoreError {
     #[error("the data folder has not been set up yet; run `fieldwork init` first")]
     NotInitialised,
 
+    #[error(
+        "{file}: {format} files cannot be imported; save the photo as JPEG (or PNG) and import that"
+    )]
+    UnsupportedFormat { file: String, format: String },
+
+    #[error("{file} is not a picture Fieldwork can read: {detail}")]
+    NotAnImage { file: String, detail: String },
+
+    #[error("{file} is too large: {detail}")]
+    ImageTooLarge { file: String, detail: String },
+
     #[error("the disk is full; nothing was saved")]
     DiskFull,
 
@@ -67,6 +78,9 @@ impl CoreError {
             CoreError::NotADatabase { .. } => "not_a_database",
             CoreError::DataDir { .. } => "data_dir_unusable",
             CoreError::NotInitialised => "not_initialised",
+            CoreError::UnsupportedFormat { .. } => "unsupported_format",
+            CoreError::NotAnImage { .. } => "not_an_image",
+            CoreError::ImageTooLarge { .. } => "image_too_large",
             CoreError::DiskFull => "disk_full",
             CoreError::Database(_) => "database",
             CoreError::Io(_) => "io",

@@ -3,6 +3,7 @@
 //!
 //! - [`domain`]: work orders and everything recorded on them.
 //! - [`lifecycle`]: who may move a job where, and what completion needs.
+//! - [`media`]: photo processing, signature pictures, the content-addressed media folder.
 //! - [`sla`]: deadlines and warranty from the company's policy.
 //! - [`store`]: the database, the outbox for sync, search and integrity checks.
 //! - [`seed`]: deterministic demo data.
@@ -12,6 +13,7 @@ pub mod error;
 pub mod hlc;
 pub mod ids;
 pub mod lifecycle;
+pub mod media;
 pub mod money;
 pub mod seed;
 pub mod sla;
