@@ -69,9 +69,16 @@ pub fn allowed_moves(from: JobStatus, role: Role) -> Vec<Move> {
 #[serde(tag = "what", rename_all = "snake_case")]
 pub enum Missing {
     Resolution,
-    ChecklistItem { key: String, label: String },
-    Photo { kind: PhotoKind },
+    ChecklistItem {
+        key: String,
+        label: String,
+    },
+    Photo {
+        kind: PhotoKind,
+    },
     SignatureOrReason,
+    /// The customer signed, but the signed facts changed afterwards: a new signature is needed.
+    SignatureStale,
     Assignee,
     AppointmentWindow,
 }
@@ -87,6 +94,9 @@ impl fmt::Display for Missing {
             Missing::SignatureOrReason => {
                 f.write_str("the customer's signature, or a reason why there is none, is missing")
             }
+            Missing::SignatureStale => f.write_str(
+                "the job changed after the customer signed; the customer must sign again",
+            ),
             Missing::Assignee => f.write_str("no technician is assigned"),
             Missing::AppointmentWindow => f.write_str("no appointment window is booked"),
         }
@@ -101,7 +111,10 @@ pub struct CompletionFacts {
     pub unanswered_required_items: Vec<(String, String)>,
     pub required_photo_kinds: Vec<PhotoKind>,
     pub present_photo_kinds: Vec<PhotoKind>,
+    /// A signature is in force and covers the job's facts as they are now.
     pub has_signature: bool,
+    /// The latest signature covers facts that have changed since.
+    pub signature_stale: bool,
     pub has_signature_absence_reason: bool,
 }
 
@@ -122,8 +135,14 @@ pub fn completion_missing(facts: &CompletionFacts) -> Vec<Missing> {
             missing.push(Missing::Photo { kind });
         }
     }
+    // A recorded reason covers a missing signature and a stale one alike: the customer who
+    // signed may have left before the last change.
     if !facts.has_signature && !facts.has_signature_absence_reason {
-        missing.push(Missing::SignatureOrReason);
+        missing.push(if facts.signature_stale {
+            Missing::SignatureStale
+        } else {
+            Missing::SignatureOrReason
+        });
     }
     missing
 }
@@ -356,6 +375,7 @@ mod tests {
             required_photo_kinds: vec![PhotoKind::After, PhotoKind::Before],
             present_photo_kinds: vec![PhotoKind::Before],
             has_signature: false,
+            signature_stale: false,
             has_signature_absence_reason: false,
         };
         assert_eq!(
@@ -367,6 +387,18 @@ mod tests {
                 Missing::SignatureOrReason,
             ]
         );
+    }
+
+    #[test]
+    fn a_stale_signature_asks_for_a_new_one() {
+        let facts = CompletionFacts {
+            has_resolution: true,
+            signature_stale: true,
+            ..CompletionFacts::default()
+        };
+        assert_eq!(completion_missing(&facts), vec![Missing::SignatureStale]);
+        let excused = CompletionFacts { has_signature_absence_reason: true, ..facts };
+        assert!(completion_missing(&excused).is_empty());
     }
 
     #[test]
@@ -417,8 +449,8 @@ mod tests {
     }
 
     fn arb_facts() -> impl Strategy<Value = CompletionFacts> {
-        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-            |(res, item_open, photo_missing, sig, reason)| CompletionFacts {
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>())
+            .prop_map(|(res, item_open, photo_missing, sig, stale, reason)| CompletionFacts {
                 has_resolution: res,
                 unanswered_required_items: if item_open {
                     vec![("level".into(), "Unit is level".into())]
@@ -428,9 +460,9 @@ mod tests {
                 required_photo_kinds: vec![PhotoKind::After],
                 present_photo_kinds: if photo_missing { vec![] } else { vec![PhotoKind::After] },
                 has_signature: sig,
+                signature_stale: stale && !sig,
                 has_signature_absence_reason: reason,
-            },
-        )
+            })
     }
 
     proptest! {

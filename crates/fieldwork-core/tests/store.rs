@@ -349,8 +349,12 @@ fn still_missing_for_completion(d: &JobDetail) -> Vec<Missing> {
     }
     let has_reason =
         d.work_order.signature_absence_reason.as_deref().is_some_and(|r| !r.trim().is_empty());
-    if d.signatures.is_empty() && !has_reason {
-        missing.push(Missing::SignatureOrReason);
+    // The last signature is the one in force; it counts while the signed facts are unchanged.
+    match d.signatures.last() {
+        _ if has_reason => {}
+        None => missing.push(Missing::SignatureOrReason),
+        Some(s) if s.changed_after_signing => missing.push(Missing::SignatureStale),
+        Some(_) => {}
     }
     missing
 }
@@ -1792,9 +1796,13 @@ fn seeded_history_lies_in_the_past() {
     );
 }
 
+/// A signed job that is reopened and worked again has more time on it than the customer signed
+/// for: completion asks for a new signature, and a new one satisfies the guard without a reason.
 #[test]
 fn a_customer_signature_satisfies_the_completion_guard_without_a_reason() {
-    let mut store = Store::open_in_memory().unwrap();
+    // On disk: the signature picture goes to the media folder.
+    let tmp = TempDir::new().unwrap();
+    let mut store = Store::init(tmp.path()).unwrap();
     let opts = demo_options(300, 17);
     seed::seed(&mut store, &opts).unwrap();
     set_now(opts.now + Duration::hours(1));
@@ -1815,6 +1823,33 @@ fn a_customer_signature_satisfies_the_completion_guard_without_a_reason() {
         .unwrap();
     store.set_actor(Actor::technician(&assignee.id, &assignee.name));
     start_work(&mut store, job);
+    assert_eq!(
+        still_missing_for_completion(&store.job_detail(job).unwrap()),
+        [Missing::SignatureStale]
+    );
+    let err = store.change_status(job, JobStatus::Completed, None).unwrap_err();
+    assert_eq!(err.code(), "completion_blocked");
+    let png = {
+        let mut img = image::GrayImage::from_pixel(60, 20, image::Luma([255]));
+        for x in 5..55 {
+            img.put_pixel(x, 10, image::Luma([0]));
+        }
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+        png
+    };
+    let customer = signed.customer.name.clone();
+    store
+        .add_signature(
+            job,
+            fieldwork_core::store::NewSignature {
+                signer_name: customer,
+                statement: None,
+                png,
+                strokes_json: None,
+            },
+        )
+        .unwrap();
     assert_eq!(still_missing_for_completion(&store.job_detail(job).unwrap()), []);
     store.change_status(job, JobStatus::Completed, None).unwrap();
     let d = store.job_detail(job).unwrap();

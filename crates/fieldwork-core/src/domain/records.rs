@@ -1,7 +1,7 @@
 //! Facts a technician records on a job. Notes, parts, time entries, feedback, photos and
 //! signatures are insert-only rows: they never conflict when devices sync.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{JobStatus, word_enum};
@@ -112,7 +112,8 @@ word_enum! {
     }
 }
 
-/// A stored photo (the media itself arrives with photo import).
+/// A stored photo: an upright JPEG of at most 2560 px on the long edge without any metadata,
+/// and a thumbnail, both content-addressed by SHA-256 in the data folder's `media/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct PhotoRef {
@@ -120,21 +121,49 @@ pub struct PhotoRef {
     pub job_id: String,
     pub kind: PhotoKind,
     pub caption: Option<String>,
+    /// SHA-256 of the stored JPEG.
     pub sha256: String,
+    /// SHA-256 of the thumbnail JPEG (about 320 px on the long edge).
+    pub thumb_sha256: String,
+    pub width: u32,
+    pub height: u32,
+    /// Size of the stored JPEG.
+    #[ts(type = "number")]
+    pub bytes: i64,
+    /// When the picture was taken, by the camera's clock (its local time), if it said.
+    pub taken_at: Option<NaiveDateTime>,
     pub created_at: DateTime<Utc>,
 }
 
-/// A customer's signature on the job.
+/// Longest photo caption.
+pub const PHOTO_CAPTION_MAX_CHARS: usize = 500;
+
+/// A customer's signature on the job. Signatures are insert-only: a new one supersedes the
+/// earlier ones, which stay on record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SignatureRef {
     pub id: String,
     pub job_id: String,
     pub signer_name: String,
+    /// The statement the customer signed (e.g. "The work was done to my satisfaction").
+    pub statement: Option<String>,
     pub signed_at: DateTime<Utc>,
     /// SHA-256 of the signed facts at signing time.
     pub summary_sha256: String,
+    /// SHA-256 of the signature picture (PNG) in `media/`; none for signatures recorded
+    /// without one.
+    pub png_sha256: Option<String>,
+    /// The job's signed facts (resolution, checklist, parts, time) changed after this signature
+    /// was given. Computed when the job is read.
+    pub changed_after_signing: bool,
+    /// A later signature replaces this one.
+    pub superseded: bool,
 }
+
+/// Longest signer name and longest signed statement.
+pub const SIGNER_NAME_MAX_CHARS: usize = 200;
+pub const SIGNATURE_STATEMENT_MAX_CHARS: usize = 2_000;
 
 /// One step of a job's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]

@@ -12,7 +12,6 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use sha2::Digest;
 
 use crate::domain::{
     ChecklistItemKind, ChecklistValue, Customer, Equipment, EquipmentCategory, Feedback, JobStatus,
@@ -803,17 +802,20 @@ impl Generator<'_, '_> {
             }
         }
         if done && o.signature_absence_reason.is_none() {
-            // The customer signed at completion. The signed-facts hash is recomputed by the
-            // signature feature; demo data records a digest of the job's resolution.
+            // The customer signed at completion (demo signatures have no picture). The writer
+            // records the hash of the job's signed facts as written above.
             let signed_at = (start + Duration::minutes(5) + labour).min(latest);
             logical += 1;
-            let digest = sha2::Sha256::digest(o.resolution.as_deref().unwrap_or("").as_bytes());
             let sig = SignatureRef {
                 id: id_at(self.rng, signed_at),
                 job_id: o.id.clone(),
                 signer_name: customer_name.to_owned(),
+                statement: None,
                 signed_at,
-                summary_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+                summary_sha256: String::new(),
+                png_sha256: None,
+                changed_after_signing: false,
+                superseded: false,
             };
             self.w.signature(seq, &sig, &self.stamp(signed_at, logical))?;
         }

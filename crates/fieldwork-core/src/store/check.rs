@@ -19,7 +19,7 @@ pub struct CheckReport {
     pub integrity_errors: Vec<String>,
     /// Rows whose foreign keys point nowhere: `table(rowid) → parent`.
     pub foreign_key_errors: Vec<String>,
-    /// Photo hashes with no file in the media folder.
+    /// Hashes of photos, thumbnails and signature pictures with no file in the media folder.
     pub missing_media: Vec<String>,
     /// Media files that no row refers to (left by an interrupted import); removed when sweeping.
     pub orphan_media: Vec<String>,
@@ -30,9 +30,19 @@ pub struct CheckReport {
 
 impl Store {
     /// Checks the database and, for a store on disk, the media folder. With `sweep`, deletes
-    /// orphaned media files (never files a row refers to).
+    /// orphaned media files (never files a row refers to). The media folder is compared with
+    /// the rows under the write lock, which every import holds from writing its files to
+    /// committing its row, so a sweep never takes a file whose row is about to be committed.
     pub fn check(&self, sweep: bool) -> Result<CheckReport> {
         let conn = self.conn();
+        let lock = if sweep {
+            Some(rusqlite::Transaction::new_unchecked(
+                conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )?)
+        } else {
+            None
+        };
         let integrity_errors: Vec<String> = conn
             .prepare("PRAGMA integrity_check")?
             .query_map([], |r| r.get::<_, String>(0))?
@@ -52,7 +62,11 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let referenced: HashSet<String> = conn
-            .prepare("SELECT sha256 FROM photos")?
+            .prepare(
+                "SELECT sha256 FROM photos UNION SELECT thumb_sha256 FROM photos
+                 WHERE thumb_sha256 IS NOT NULL
+                 UNION SELECT png_sha256 FROM signatures WHERE png_sha256 IS NOT NULL",
+            )?
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<_>>()?;
         let (mut missing_media, mut orphan_media, mut orphans_removed) =
@@ -62,8 +76,9 @@ impl Store {
         {
             let media = data_dir.join(MEDIA_DIR);
             let on_disk = media_files(&media)?;
+            let names: HashSet<&str> = on_disk.iter().map(|(name, _)| name.as_str()).collect();
             for hash in &referenced {
-                if !on_disk.iter().any(|(name, _)| name == hash) {
+                if !names.contains(hash.as_str()) {
                     missing_media.push(hash.clone());
                 }
             }
@@ -76,6 +91,9 @@ impl Store {
                     orphan_media.push(name);
                 }
             }
+        }
+        if let Some(lock) = lock {
+            lock.commit()?;
         }
         missing_media.sort();
         orphan_media.sort();

@@ -72,7 +72,7 @@ pub(crate) struct Change<'a> {
 }
 
 impl Change<'_> {
-    fn emit(&mut self, m: Mutation) {
+    pub(super) fn emit(&mut self, m: Mutation) {
         self.mutations.push(m);
     }
 }
@@ -89,7 +89,7 @@ pub(crate) fn check_text(field: &'static str, text: &str, limit: usize) -> Resul
     Ok(text.to_owned())
 }
 
-fn check_assignee(actor: &Actor, job: &WorkOrder) -> Result<()> {
+pub(super) fn check_assignee(actor: &Actor, job: &WorkOrder) -> Result<()> {
     if actor.role == Role::Technician && job.assignee_id != actor.technician_id {
         return Err(CoreError::Forbidden(format!(
             "job {} is not assigned to {}",
@@ -118,7 +118,7 @@ impl Store {
     }
 
     /// Runs a change on one job that the actor may work on, then touches and reindexes it.
-    fn change_job<T>(
+    pub(super) fn change_job<T>(
         &mut self,
         job: &str,
         fact: Option<Fact>,

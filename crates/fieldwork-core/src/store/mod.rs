@@ -6,11 +6,13 @@
 
 mod check;
 mod commands;
+mod media;
 pub mod outbox;
 mod queries;
 mod schema;
 mod search;
 mod seed_writer;
+mod signed;
 mod sqltime;
 mod views;
 
@@ -22,6 +24,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 pub use check::{CheckReport, MEDIA_DIR};
 pub use commands::{NewPart, NewTimeEntry, NewWorkOrder};
+pub use media::{
+    ErrorInfo, JobMedia, NewSignature, PhotoFile, PhotoImportResult, PhotoVariant, SignatureFile,
+};
 pub use queries::{JobFilter, local_day_bounds};
 pub use schema::SCHEMA_VERSION;
 pub use seed_writer::SeedWriter;

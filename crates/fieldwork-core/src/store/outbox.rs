@@ -10,7 +10,9 @@ use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use crate::domain::{ChecklistValue, Feedback, JobStatus, Note, PartUsed, TimeEntry, WorkOrder};
+use crate::domain::{
+    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, TimeEntry, WorkOrder,
+};
 use crate::error::Result;
 use crate::hlc::Hlc;
 
@@ -79,6 +81,27 @@ pub enum Mutation {
     FeedbackGiven {
         feedback: Feedback,
     },
+    /// A photo was imported; its JPEG and thumbnail (by hash) are uploaded separately.
+    PhotoAdded {
+        photo: PhotoRef,
+    },
+    /// A photo was withdrawn before completion (a tombstone; nothing is erased).
+    PhotoDeleted {
+        job_id: String,
+        photo_id: String,
+        at: DateTime<Utc>,
+    },
+    /// The customer signed; the picture (by hash) is uploaded separately.
+    SignatureAdded {
+        job_id: String,
+        signature_id: String,
+        signer_name: String,
+        statement: Option<String>,
+        signed_at: DateTime<Utc>,
+        summary_sha256: String,
+        png_sha256: String,
+        strokes: Option<String>,
+    },
 }
 
 impl Mutation {
@@ -93,6 +116,9 @@ impl Mutation {
             Mutation::PartAdded { .. } => "part_added",
             Mutation::TimeEntryAdded { .. } => "time_entry_added",
             Mutation::FeedbackGiven { .. } => "feedback_given",
+            Mutation::PhotoAdded { .. } => "photo_added",
+            Mutation::PhotoDeleted { .. } => "photo_deleted",
+            Mutation::SignatureAdded { .. } => "signature_added",
         }
     }
 
@@ -102,7 +128,10 @@ impl Mutation {
             Mutation::JobScheduled { job_id, .. }
             | Mutation::StatusChanged { job_id, .. }
             | Mutation::FieldSet { job_id, .. }
-            | Mutation::ChecklistAnswered { job_id, .. } => job_id,
+            | Mutation::ChecklistAnswered { job_id, .. }
+            | Mutation::PhotoDeleted { job_id, .. }
+            | Mutation::SignatureAdded { job_id, .. } => job_id,
+            Mutation::PhotoAdded { photo } => &photo.job_id,
             Mutation::NoteAdded { note } => &note.job_id,
             Mutation::PartAdded { part } => &part.job_id,
             Mutation::TimeEntryAdded { entry } => &entry.job_id,

@@ -7,8 +7,8 @@ use super::Store;
 use super::sqltime::{Ms, at, at_opt};
 use crate::domain::{
     ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
-    JobStatus, JobSummary, JobType, Note, PartUsed, PhotoKind, PhotoRef, SignatureRef, Site,
-    StatusChange, Technician, TimeEntry, WorkOrder,
+    JobStatus, JobSummary, JobType, Note, PartUsed, PhotoKind, Site, StatusChange, Technician,
+    TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -74,6 +74,15 @@ pub(crate) fn find_job(conn: &Connection, id_or_number: &str) -> Result<StoredJo
         .query_row([&wanted], stored_job)
         .optional()?
         .ok_or_else(|| CoreError::not_found("job", key.chars().take(80).collect::<String>()))
+}
+
+/// Finds a job by its local row number.
+pub(crate) fn find_job_by_seq(conn: &Connection, seq: i64) -> Result<StoredJob> {
+    let sql = format!("SELECT {WORK_ORDER_COLUMNS} FROM work_orders WHERE seq = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([seq], stored_job)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("job", seq.to_string()))
 }
 
 pub(crate) fn insert_work_order(conn: &Connection, o: &WorkOrder) -> Result<i64> {
@@ -234,21 +243,33 @@ pub(crate) fn completion_facts(conn: &Connection, stored: &StoredJob) -> Result<
         })
         .map(|(item, _)| (item.key.clone(), item.label.clone()))
         .collect();
-    let present_photo_kinds = conn
-        .prepare_cached("SELECT DISTINCT kind FROM photos WHERE job_seq = ?1")?
-        .query_map([stored.seq], |r| r.get::<_, PhotoKind>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let has_signature: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM signatures WHERE job_seq = ?1)",
-        [stored.seq],
-        |r| r.get(0),
-    )?;
+    let mut present_photo_kinds: Vec<PhotoKind> =
+        super::media::live_photos(conn, stored.seq, &job.id)?.into_iter().map(|p| p.kind).collect();
+    present_photo_kinds.sort();
+    present_photo_kinds.dedup();
+    // The latest signature is the one in force; it counts only if the facts it covers are
+    // still the job's facts.
+    let latest: Option<String> = conn
+        .prepare_cached(
+            "SELECT summary_sha256 FROM signatures WHERE job_seq = ?1 ORDER BY hlc DESC, id DESC
+             LIMIT 1",
+        )?
+        .query_row([stored.seq], |r| r.get(0))
+        .optional()?;
+    let (has_signature, signature_stale) = match latest {
+        None => (false, false),
+        Some(signed) => {
+            let current = signed == super::signed::summary_sha256(conn, stored)?;
+            (current, !current)
+        }
+    };
     Ok(CompletionFacts {
         has_resolution: job.resolution.as_deref().is_some_and(|r| !r.trim().is_empty()),
         unanswered_required_items,
         required_photo_kinds: jt.required_photo_kinds.clone(),
         present_photo_kinds,
         has_signature,
+        signature_stale,
         has_signature_absence_reason: job
             .signature_absence_reason
             .as_deref()
@@ -505,37 +526,8 @@ impl Store {
                 })
             })
             .optional()?;
-        let photos = conn
-            .prepare_cached(
-                "SELECT id, kind, caption, sha256, created_at FROM photos WHERE job_seq = ?1
-                 ORDER BY hlc, id",
-            )?
-            .query_map([seq], |r| {
-                Ok(PhotoRef {
-                    id: r.get(0)?,
-                    job_id: order.id.clone(),
-                    kind: r.get(1)?,
-                    caption: r.get(2)?,
-                    sha256: r.get(3)?,
-                    created_at: at(r, 4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let signatures = conn
-            .prepare_cached(
-                "SELECT id, signer_name, signed_at, summary_sha256 FROM signatures
-                 WHERE job_seq = ?1 ORDER BY hlc",
-            )?
-            .query_map([seq], |r| {
-                Ok(SignatureRef {
-                    id: r.get(0)?,
-                    job_id: order.id.clone(),
-                    signer_name: r.get(1)?,
-                    signed_at: at(r, 2)?,
-                    summary_sha256: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let photos = super::media::live_photos(conn, seq, &order.id)?;
+        let signatures = super::media::signatures(conn, &StoredJob { seq, order: order.clone() })?;
         let status_history = conn
             .prepare_cached(
                 "SELECT id, from_status, to_status, reason, actor, at FROM status_changes

@@ -276,20 +276,17 @@ impl SeedWriter<'_> {
         Ok(())
     }
 
+    /// Records a signature. Its signed-facts hash is computed here from the job's rows as
+    /// written so far (the one in `s` is ignored), so write the job's facts first.
     pub fn signature(&self, job_seq: i64, s: &SignatureRef, hlc: &str) -> Result<()> {
+        let job = queries::find_job_by_seq(&self.tx, job_seq)?;
+        let summary_sha256 = super::signed::summary_sha256(&self.tx, &job)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO signatures (id, job_seq, signer_name, signed_at, summary_sha256, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![
-                s.id,
-                job_seq,
-                s.signer_name,
-                Ms(s.signed_at),
-                s.summary_sha256,
-                hlc
-            ])?;
+            .execute(params![s.id, job_seq, s.signer_name, Ms(s.signed_at), summary_sha256, hlc])?;
         Ok(())
     }
 

@@ -4,4 +4,4 @@ import type { PhotoKind } from "./PhotoKind";
 /**
  * Something that must be put right before a move can happen.
  */
-export type Missing = { "what": "resolution" } | { "what": "checklist_item", key: string, label: string, } | { "what": "photo", kind: PhotoKind, } | { "what": "signature_or_reason" } | { "what": "assignee" } | { "what": "appointment_window" };
+export type Missing = { "what": "resolution" } | { "what": "checklist_item", key: string, label: string, } | { "what": "photo", kind: PhotoKind, } | { "what": "signature_or_reason" } | { "what": "signature_stale" } | { "what": "assignee" } | { "what": "appointment_window" };

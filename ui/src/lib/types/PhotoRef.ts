@@ -2,6 +2,23 @@
 import type { PhotoKind } from "./PhotoKind";
 
 /**
- * A stored photo (the media itself arrives with photo import).
+ * A stored photo: an upright JPEG of at most 2560 px on the long edge without any metadata,
+ * and a thumbnail, both content-addressed by SHA-256 in the data folder's `media/`.
  */
-export type PhotoRef = { id: string, job_id: string, kind: PhotoKind, caption: string | null, sha256: string, created_at: string, };
+export type PhotoRef = { id: string, job_id: string, kind: PhotoKind, caption: string | null, 
+/**
+ * SHA-256 of the stored JPEG.
+ */
+sha256: string, 
+/**
+ * SHA-256 of the thumbnail JPEG (about 320 px on the long edge).
+ */
+thumb_sha256: string, width: number, height: number, 
+/**
+ * Size of the stored JPEG.
+ */
+bytes: number, 
+/**
+ * When the picture was taken, by the camera's clock (its local time), if it said.
+ */
+taken_at: string | null, created_at: string, };
