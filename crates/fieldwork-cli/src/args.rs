@@ -48,6 +48,12 @@ pub enum Command {
     /// Look at or work on one job.
     #[command(subcommand)]
     Job(JobCommand),
+    /// Photos of a job: import, list, export, delete.
+    #[command(subcommand)]
+    Photo(PhotoCommand),
+    /// The customer's signature on a job.
+    #[command(subcommand)]
+    Signature(SignatureCommand),
     /// Search the parts catalogue.
     Parts {
         /// Part number or words of the description (all parts when left out).
@@ -149,4 +155,56 @@ pub enum JobCommand {
         #[arg(long)]
         comment: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    /// Import photos (JPEG, PNG, WebP, GIF, BMP): each is turned upright, scaled to at most
+    /// 2560 px, stored as a JPEG without metadata. Good files are imported, each bad one is
+    /// reported by name; the exit status is 1 if any file failed.
+    Add {
+        job: String,
+        #[arg(required = true, num_args = 1.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// before, after, fault, nameplate, receipt or other.
+        #[arg(long, default_value = "other")]
+        kind: String,
+        #[arg(long)]
+        caption: Option<String>,
+    },
+    /// The job's photos.
+    List { job: String },
+    /// Write a stored photo (the JPEG as stored) to a file.
+    Export {
+        photo: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The thumbnail instead of the photo.
+        #[arg(long)]
+        thumb: bool,
+    },
+    /// Withdraw a photo from its job (only before the job is completed).
+    Delete { photo: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignatureCommand {
+    /// Record the customer's signature from a PNG picture of it.
+    Add {
+        job: String,
+        /// The signer's name.
+        #[arg(long)]
+        name: String,
+        /// The signature picture (PNG, at most 2 MB).
+        #[arg(long, value_name = "FILE")]
+        png: PathBuf,
+        /// The statement the customer signs.
+        #[arg(long)]
+        statement: Option<String>,
+        /// The pen strokes as JSON (a list of strokes, each a list of [x, y] points).
+        #[arg(long, value_name = "FILE")]
+        strokes: Option<PathBuf>,
+    },
+    /// The job's signatures, and whether the job changed after signing.
+    List { job: String },
 }

@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use fieldwork_core::domain::{JobStatus, TimeEntryKind};
+use fieldwork_core::domain::{JobStatus, PhotoKind, TimeEntryKind};
+use fieldwork_core::media::PhotoInput;
 use fieldwork_core::store::outbox::JobField;
-use fieldwork_core::store::{NewPart, NewTimeEntry};
+use fieldwork_core::store::{NewPart, NewSignature, NewTimeEntry, PhotoVariant};
 use fieldwork_core::{CoreError, JobFilter, Store};
 
-use args::{Cli, Command, JobCommand};
+use args::{Cli, Command, JobCommand, PhotoCommand, SignatureCommand};
 use output::Out;
 
 /// Exit status of usage errors (unknown command, missing or malformed argument).
@@ -132,6 +133,14 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CoreError> {
             let mut store = Store::open(&dir)?;
             job(&mut store, cmd, out, today)?;
         }
+        Command::Photo(cmd) => {
+            let mut store = Store::open(&dir)?;
+            return photo(&mut store, cmd, out);
+        }
+        Command::Signature(cmd) => {
+            let mut store = Store::open(&dir)?;
+            signature(&mut store, cmd, out)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -223,4 +232,73 @@ fn job(
         }
     }
     Ok(())
+}
+
+fn photo(store: &mut Store, cmd: PhotoCommand, out: &Out) -> Result<ExitCode, CoreError> {
+    match cmd {
+        PhotoCommand::Add { job, files, kind, caption } => {
+            let kind: PhotoKind = kind.parse()?;
+            let inputs: Vec<PhotoInput> = files.into_iter().map(PhotoInput::File).collect();
+            let results = store.import_photos(&job, &inputs, kind, caption.as_deref(), |r| {
+                out.photo_progress(r);
+            })?;
+            let failed = results.iter().filter(|r| r.error.is_some()).count();
+            out.photos_imported(&job, &results)?;
+            if failed > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        PhotoCommand::List { job } => out.photos(&store.photos(&job)?)?,
+        PhotoCommand::Export { photo, out: file, thumb } => {
+            let variant = if thumb { PhotoVariant::Thumb } else { PhotoVariant::Full };
+            let bytes = store.photo_bytes(&photo, variant)?;
+            std::fs::write(&file, &bytes)?;
+            let record = store.photo(&photo)?;
+            out.photo_exported(&record, &file, bytes.len())?;
+        }
+        PhotoCommand::Delete { photo } => {
+            store.delete_photo(&photo)?;
+            out.done(
+                &serde_json::json!({ "photo": photo, "deleted": true }),
+                &format!("Photo {photo} deleted."),
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn signature(store: &mut Store, cmd: SignatureCommand, out: &Out) -> Result<(), CoreError> {
+    match cmd {
+        SignatureCommand::Add { job, name, png, statement, strokes } => {
+            let png = read_small(&png, fieldwork_core::media::signature::SIGNATURE_PNG_MAX_BYTES)?;
+            let strokes_json = match strokes {
+                Some(path) => Some(
+                    String::from_utf8_lossy(&read_small(
+                        &path,
+                        fieldwork_core::media::signature::STROKES_MAX_BYTES,
+                    )?)
+                    .into_owned(),
+                ),
+                None => None,
+            };
+            let sig = store.add_signature(
+                &job,
+                NewSignature { signer_name: name, statement, png, strokes_json },
+            )?;
+            out.done(&sig, &format!("Signed by {} on {job}.", sig.signer_name))?;
+        }
+        SignatureCommand::List { job } => out.signatures(&store.signatures(&job)?)?,
+    }
+    Ok(())
+}
+
+/// Reads a file the user named, refusing one larger than `limit` (plus a byte, so the core
+/// reports the size) without reading it all.
+fn read_small(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, CoreError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        CoreError::invalid("file", format!("{} cannot be read: {e}", path.display()))
+    })?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }

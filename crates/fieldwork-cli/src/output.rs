@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, Table};
-use fieldwork_core::domain::{JobDetail, JobSummary, Part, WorkOrder};
+use fieldwork_core::domain::{JobDetail, JobSummary, Part, PhotoRef, SignatureRef, WorkOrder};
 use fieldwork_core::lifecycle::{Role, allowed_moves};
 use fieldwork_core::money::format_cents;
 use fieldwork_core::seed::SeedSummary;
 use fieldwork_core::store::outbox::{JobField, OutboxEntry};
-use fieldwork_core::store::{CheckReport, SCHEMA_VERSION};
+use fieldwork_core::store::{CheckReport, PhotoImportResult, SCHEMA_VERSION};
 use fieldwork_core::{CoreError, Store};
 use serde::Serialize;
 use serde_json::json;
@@ -199,6 +199,99 @@ impl Out {
         self.text(&lines.join("\n"))
     }
 
+    /// One file of a photo import finished: for people, a line on stdout for an imported file
+    /// and an `error: …` line on stderr for a bad one, as they happen; nothing with `--json`,
+    /// whose one document lists every file.
+    pub fn photo_progress(&self, r: &PhotoImportResult) {
+        if self.json {
+            if let Some(e) = &r.error {
+                let line = json!({ "code": e.code, "message": e.message, "file": r.file_name });
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
+            return;
+        }
+        match (&r.photo, &r.error) {
+            (Some(p), _) => {
+                let _ = emit(&format!(
+                    "[{}/{}] {}: imported as {} ({}×{}, {} KB)\n",
+                    r.done,
+                    r.total,
+                    r.file_name,
+                    p.id,
+                    p.width,
+                    p.height,
+                    p.bytes / 1024
+                ));
+            }
+            (None, Some(e)) => {
+                let _ = writeln!(std::io::stderr(), "error: {}", e.message);
+            }
+            (None, None) => {}
+        }
+    }
+
+    pub fn photos_imported(
+        &self,
+        job: &str,
+        results: &[PhotoImportResult],
+    ) -> Result<(), CoreError> {
+        let imported = results.iter().filter(|r| r.photo.is_some()).count();
+        let failed = results.len() - imported;
+        if self.json {
+            return self.json(&json!({
+                "job": job,
+                "imported": imported,
+                "failed": failed,
+                "results": results,
+            }));
+        }
+        let mut text = format!("Imported {imported} of {} photos to {job}.", results.len());
+        if failed > 0 {
+            text.push_str(&format!(" {failed} failed (see above)."));
+        }
+        self.text(&text)
+    }
+
+    pub fn photos(&self, photos: &[PhotoRef]) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(photos);
+        }
+        if photos.is_empty() {
+            return self.text("No photos.");
+        }
+        let mut t = table(&["PHOTO", "KIND", "SIZE", "KB", "TAKEN", "CAPTION"]);
+        for p in photos {
+            t.add_row(vec![
+                p.id.clone(),
+                p.kind.to_string(),
+                format!("{}×{}", p.width, p.height),
+                (p.bytes / 1024).to_string(),
+                p.taken_at
+                    .map_or_else(|| String::from("—"), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                cut(p.caption.as_deref().unwrap_or(""), 40),
+            ]);
+        }
+        self.text(&format!("{t}\n{} photos", photos.len()))
+    }
+
+    pub fn photo_exported(&self, p: &PhotoRef, file: &Path, bytes: usize) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({ "photo": p, "out": file, "bytes": bytes }));
+        }
+        self.text(&format!("Wrote photo {} ({} KB) to {}.", p.id, bytes / 1024, file.display()))
+    }
+
+    pub fn signatures(&self, sigs: &[SignatureRef]) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(sigs);
+        }
+        if sigs.is_empty() {
+            return self.text("No signature.");
+        }
+        let lines: Vec<String> = sigs.iter().map(signature_line).collect();
+        self.text(&lines.join("\n"))
+    }
+
     pub fn moved(&self, order: &WorkOrder, role: Role) -> Result<(), CoreError> {
         let next: Vec<&str> =
             allowed_moves(order.status, role).iter().map(|m| m.to.as_str()).collect();
@@ -319,6 +412,26 @@ impl Out {
                 .collect();
             sections.push(format!("NOTES\n{}", notes.join("\n")));
         }
+        if !d.photos.is_empty() {
+            let photos: Vec<String> = d
+                .photos
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}  {:<9} {}×{}  {}",
+                        p.id,
+                        p.kind.as_str(),
+                        p.width,
+                        p.height,
+                        p.caption.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            sections.push(format!("PHOTOS\n{}", photos.join("\n").trim_end()));
+        }
+        if let Some(s) = d.signatures.last() {
+            sections.push(format!("SIGNATURE\n{}", signature_line(s)));
+        }
         if let Some(f) = &d.feedback {
             sections.push(format!(
                 "RATING  {}/5  {}",
@@ -333,4 +446,15 @@ impl Out {
         }
         self.text(sections.join("\n\n").trim_end())
     }
+}
+
+fn signature_line(s: &SignatureRef) -> String {
+    let state = if s.superseded {
+        "superseded"
+    } else if s.changed_after_signing {
+        "CHANGED AFTER SIGNING: a new signature is needed"
+    } else {
+        "valid"
+    };
+    format!("{}  signed by {} at {}  ({state})", s.id, s.signer_name, local(s.signed_at))
 }

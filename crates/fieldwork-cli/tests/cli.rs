@@ -1333,3 +1333,204 @@ fn the_same_seed_on_the_same_day_gives_byte_identical_job_lists() {
     }
     assert_eq!(a.summary["device_technician_id"], b.summary["device_technician_id"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Photos and signatures (issue 4)
+// ---------------------------------------------------------------------------------------------
+
+/// A photo from the shared test set beside the repository.
+fn test_photo(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos").join(rel);
+    assert!(p.is_file(), "missing test photo {}", p.display());
+    p
+}
+
+/// A tiny greyscale PNG with a dark line across it: a signature, as far as the core can tell.
+fn signature_png() -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).expect("a small chunk").to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in kind.iter().chain(data) {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        out.extend_from_slice(&(!crc).to_be_bytes());
+    }
+    let (w, h) = (32u32, 8u32);
+    let mut raw = Vec::new();
+    for y in 0..h {
+        raw.push(0); // filter: none
+        raw.extend((0..w).map(|x| if y == 4 && (2..30).contains(&x) { 0u8 } else { 255 }));
+    }
+    // zlib, one stored block.
+    let len = u16::try_from(raw.len()).expect("a small picture");
+    let mut z = vec![0x78, 0x01, 0x01];
+    z.extend_from_slice(&len.to_le_bytes());
+    z.extend_from_slice(&(!len).to_le_bytes());
+    z.extend_from_slice(&raw);
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn photo_add_imports_the_good_files_names_each_bad_one_and_exits_1() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    let notes = demo.tmp.path().join("notes.jpg");
+    std::fs::write(&notes, "the customer's notes, not a photo").unwrap();
+    let empty = demo.tmp.path().join("empty.jpg");
+    std::fs::write(&empty, b"").unwrap();
+    let jolla = test_photo("camera/jolla.jpg");
+    let dscn = test_photo("camera/DSCN0010.jpg");
+    let files = [&jolla, &notes, &dscn, &empty].map(|p| p.to_str().unwrap().to_owned());
+    let mut args = vec!["photo", "add", &job, "--kind", "before", "--caption", "前面板"];
+    args.extend(files.iter().map(String::as_str));
+
+    let run = fw_json_run(demo.dir(), &args, None);
+    assert_eq!(run.code, Some(1), "a failed file makes the exit status 1: {run:#?}");
+    let v = run.json();
+    assert_eq!(v["imported"], 2);
+    assert_eq!(v["failed"], 2);
+    let results = arr(&v["results"]);
+    assert_eq!(s(&results[0]["photo"]["kind"]), "before");
+    assert_eq!(s(&results[0]["photo"]["caption"]), "前面板");
+    assert_eq!(results[0]["photo"]["width"], 2560);
+    assert_eq!(s(&results[1]["error"]["code"]), "not_an_image");
+    assert!(s(&results[1]["error"]["message"]).contains("notes.jpg"), "{v}");
+    assert!(s(&results[3]["error"]["message"]).contains("empty.jpg"), "{v}");
+    // Each bad file is also a {code, message} line on stderr.
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{run:#?}");
+    for line in lines {
+        let e: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(e["code"], "not_an_image");
+    }
+
+    // For people: one line per imported file, one `error:` line per bad file naming it.
+    let human = fw(demo.dir(), &["photo", "add", &job, files[1].as_str(), files[2].as_str()]);
+    assert_eq!(human.code, Some(1));
+    assert!(human.stdout.contains("DSCN0010.jpg: imported as"), "{human:#?}");
+    assert!(human.stdout.contains("Imported 1 of 2 photos"), "{human:#?}");
+    assert!(human.stderr.starts_with("error: notes.jpg"), "{human:#?}");
+
+    let listed = fw_json(demo.dir(), &["photo", "list", &job]);
+    assert_eq!(arr(&listed).len(), 3);
+    let outbox = fw_json(demo.dir(), &["outbox", "--limit", "10000"]);
+    let added =
+        arr(&outbox["entries"]).iter().filter(|e| e["mutation"]["type"] == "photo_added").count();
+    assert_eq!(added, 3);
+    fw(demo.dir(), &["check"]).ok();
+}
+
+#[test]
+fn an_exported_photo_is_the_stored_jpeg_and_a_deleted_one_leaves_the_list() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    let file = test_photo("orientation/Portrait_6.jpg");
+    let v = fw_json(demo.dir(), &["photo", "add", &job, file.to_str().unwrap()]);
+    let photo = &arr(&v["results"])[0]["photo"];
+    let id = s(&photo["id"]).to_owned();
+    assert!(photo["height"].as_u64() > photo["width"].as_u64(), "portrait stays portrait");
+
+    let out = demo.tmp.path().join("export.jpg");
+    let exported = fw_json(demo.dir(), &["photo", "export", &id, "--out", out.to_str().unwrap()]);
+    assert_eq!(exported["photo"]["id"], id.as_str());
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(fieldwork_core::media::sha256_hex(&bytes), s(&photo["sha256"]));
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+
+    let human = fw(demo.dir(), &["photo", "list", &job]).ok();
+    assert!(human.stdout.contains(&id) && human.stdout.contains("1 photos"), "{human:#?}");
+    fw(demo.dir(), &["photo", "delete", &id]).ok();
+    assert_eq!(fw_json(demo.dir(), &["photo", "list", &job]), serde_json::json!([]));
+    let missing =
+        fw_json_run(demo.dir(), &["photo", "export", "no-such-photo", "--out", "x.jpg"], None);
+    missing.json_error("not_found");
+}
+
+#[test]
+fn an_unsupported_photo_format_is_named_in_the_error() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    let heic = demo.tmp.path().join("IMG_0042.HEIC");
+    std::fs::write(&heic, b"\0\0\0\x18ftypheic\0\0\0\0mif1heicmore bytes here").unwrap();
+    let run = fw(demo.dir(), &["photo", "add", &job, heic.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("IMG_0042.HEIC") && run.stderr.contains("HEIC"), "{run:#?}");
+}
+
+#[test]
+fn a_signature_goes_stale_when_a_part_is_added_and_completion_waits_for_a_new_one() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    answer_required_checklist(&demo, &job);
+    fw(demo.dir(), &["job", "resolution", &job, "Cleaned the filter"]).ok();
+    let png = demo.tmp.path().join("sig.png");
+    std::fs::write(&png, signature_png()).unwrap();
+    let png = png.to_str().unwrap();
+    let sig = fw_json(
+        demo.dir(),
+        &["signature", "add", &job, "--name", "王芳", "--png", png, "--statement", "工作已完成"],
+    );
+    assert_eq!(sig["signer_name"], "王芳");
+    assert_eq!(sig["statement"], "工作已完成");
+    assert_eq!(sig["changed_after_signing"], false);
+    let text = demo.tmp.path().join("sig.txt");
+    std::fs::write(&text, "signed: X").unwrap();
+    let text = text.to_str().unwrap();
+    let not_png =
+        fw_json_run(demo.dir(), &["signature", "add", &job, "--name", "X", "--png", text], None);
+    assert!(not_png.json_error("invalid").contains("PNG"));
+    let huge =
+        fw_json_run(demo.dir(), &["signature", "add", &job, "--name", "X", "--png", BIN], None);
+    assert!(huge.json_error("invalid").contains("limit"));
+
+    fw(
+        demo.dir(),
+        &[
+            "job",
+            "part",
+            &job,
+            "--part-no",
+            "X-CLIP",
+            "--qty",
+            "1",
+            "--description",
+            "Clip",
+            "--unit-price",
+            "1.00",
+        ],
+    )
+    .ok();
+    let shown = demo.show(&job);
+    assert_eq!(shown["signatures"][0]["changed_after_signing"], true);
+    let human = fw(demo.dir(), &["job", "show", &job]).ok();
+    assert!(human.stdout.contains("CHANGED AFTER SIGNING"), "{}", human.stdout);
+    let message = fw_json_run(demo.dir(), &["job", "status", &job, "completed"], None)
+        .json_error("completion_blocked");
+    assert!(message.contains("sign again"), "{message}");
+
+    fw(demo.dir(), &["signature", "add", &job, "--name", "王芳", "--png", png]).ok();
+    let sigs = fw_json(demo.dir(), &["signature", "list", &job]);
+    assert_eq!(arr(&sigs).len(), 2);
+    assert_eq!(sigs[0]["superseded"], true);
+    assert_eq!(sigs[1]["changed_after_signing"], false);
+    assert_eq!(fw_json(demo.dir(), &["job", "status", &job, "completed"])["status"], "completed");
+    fw(demo.dir(), &["check"]).ok();
+}
