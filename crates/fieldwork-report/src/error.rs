@@ -1,0 +1,30 @@
+//! The report's error type. Bad text, photos or signatures never end here: they are drawn as
+//! well as they can be (a placeholder for a picture that cannot be read), because a customer's
+//! report must still come out. Only a failure to write the PDF itself, or to read the job, does.
+
+/// Errors raised while making a service report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The embedded fonts could not be read (a broken build, never bad input).
+    #[error("the report font cannot be read: {0}")]
+    Font(String),
+
+    /// The PDF writer refused the document.
+    #[error("the report could not be written as PDF: {0}")]
+    Pdf(String),
+
+    /// Reading the job from the store failed.
+    #[error(transparent)]
+    Store(#[from] fieldwork_core::CoreError),
+}
+
+impl ReportError {
+    /// A stable, lowercase code for programs (`{code, message}` on every boundary).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReportError::Font(_) => "report_font",
+            ReportError::Pdf(_) => "report_pdf",
+            ReportError::Store(e) => e.code(),
+        }
+    }
+}
