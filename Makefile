@@ -9,7 +9,7 @@ DEMO_JOBS ?= 2000
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop fmt-check clippy unit bench demo-seed demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop fmt-check clippy unit bench bench-photos demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -24,11 +24,10 @@ check-toolchain:
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 # System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
-# display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
-# report in its tests.
+# display and WebKitWebDriver).
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils
+	xvfb xauth webkit2gtk-driver
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -88,9 +87,18 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)"
 
-bench: deps
+bench: deps bench-photos
 	$(CARGO) bench --locked -p fieldwork-core --bench store
-	$(CARGO) bench --locked -p fieldwork-report --bench report
+
+# Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
+BENCH_APT_PACKAGES := imagemagick libvips-tools
+bench-photos: deps
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	$(CARGO) bench --locked -p fieldwork-core --bench photos
 
 clean:
 	$(CARGO) clean
