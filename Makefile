@@ -24,10 +24,11 @@ check-toolchain:
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 # System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
-# display and WebKitWebDriver).
+# display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
+# report in its tests.
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver
+	xvfb xauth webkit2gtk-driver poppler-utils
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -89,6 +90,7 @@ demo-reset:
 
 bench: deps bench-photos
 	$(CARGO) bench --locked -p fieldwork-core --bench store
+	$(CARGO) bench --locked -p fieldwork-report --bench report
 
 # Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
 BENCH_APT_PACKAGES := imagemagick libvips-tools
