@@ -107,25 +107,38 @@ fn field(p: &mut Pages, x: f32, top: f32, width: f32, label: &str, value: &str) 
     y - top
 }
 
-/// A row of label/value fields in equal columns, kept together.
-fn field_row(p: &mut Pages, fields: &[(&str, String)]) {
-    let n = fields.len().max(1) as f32;
+/// Columns of the field grid: every row of fields lines up on them.
+const GRID: usize = 4;
+
+/// A row of label/value fields on the four-column grid, each spanning some columns, kept
+/// together on one page.
+fn field_row(p: &mut Pages, fields: &[(&str, String, usize)]) {
     let gap = 12.0;
-    let w = (CONTENT_W - gap * (n - 1.0)) / n;
+    let col = (CONTENT_W - gap * (GRID as f32 - 1.0)) / GRID as f32;
+    let width = |span: usize| {
+        let span = span.clamp(1, GRID) as f32;
+        col * span + gap * (span - 1.0)
+    };
     // Measure first so the row moves to the next page whole.
     let height = fields
         .iter()
-        .map(|(_, v)| {
-            let lines = p.fonts.wrap(v, BODY.weight, w / BODY.size).len().clamp(1, 6);
+        .map(|(_, v, span)| {
+            let lines = p.fonts.wrap(v, BODY.weight, width(*span) / BODY.size).len().clamp(1, 6);
             LABEL.line_height() + lines as f32 * BODY.line_height()
         })
         .fold(0.0, f32::max);
     p.keep(height);
     let top = p.y;
     let mut used: f32 = 0.0;
-    for (i, (label, value)) in fields.iter().enumerate() {
-        let x = MARGIN_X + i as f32 * (w + gap);
-        used = used.max(field(p, x, top, w, label, value));
+    let mut at = 0;
+    for (label, value, span) in fields {
+        if at >= GRID {
+            break;
+        }
+        let x = MARGIN_X + at as f32 * (col + gap);
+        let span = (*span).clamp(1, GRID - at);
+        used = used.max(field(p, x, top, width(span), label, value));
+        at += span;
     }
     p.y = top + used + 4.0;
 }
@@ -174,18 +187,18 @@ fn summary(p: &mut Pages, c: &Context<'_>) {
     field_row(
         p,
         &[
-            (l.job_type, i.job_type.clone()),
-            (l.priority, labels::priority(lang, i.priority).to_owned()),
-            (l.status, labels::status(lang, i.status).to_owned()),
-            (l.technician, i.technician.clone().unwrap_or_default()),
+            (l.job_type, i.job_type.clone(), 1),
+            (l.priority, labels::priority(lang, i.priority).to_owned(), 1),
+            (l.status, labels::status(lang, i.status).to_owned(), 1),
+            (l.technician, i.technician.clone().unwrap_or_default(), 1),
         ],
     );
     field_row(
         p,
         &[
-            (l.reported, when(i.reported_at, c.tz)),
-            (l.appointment, span(i.appointment_start, i.appointment_end, c.tz)),
-            (l.completed, i.completed_at.map(|t| when(t, c.tz)).unwrap_or_default()),
+            (l.reported, when(i.reported_at, c.tz), 1),
+            (l.appointment, span(i.appointment_start, i.appointment_end, c.tz), 1),
+            (l.completed, i.completed_at.map(|t| when(t, c.tz)).unwrap_or_default(), 1),
         ],
     );
 }
@@ -199,36 +212,35 @@ fn parties(p: &mut Pages, c: &Context<'_>) {
         ("", ph) => ph.to_owned(),
         (n, ph) => format!("{n}, {ph}"),
     };
+    field_row(
+        p,
+        &[(l.customer, i.customer.name.clone(), 2), (l.phone, i.customer.phone.clone(), 2)],
+    );
     // In the usual case the customer's address is the site's: print it once.
-    let mut customer =
-        vec![(l.customer, i.customer.name.clone()), (l.phone, i.customer.phone.clone())];
-    if !i.customer.address.trim().is_empty() && i.customer.address.trim() != i.site.address.trim() {
-        customer.push((l.address, i.customer.address.clone()));
+    let address = i.customer.address.trim();
+    if !address.is_empty() && address != i.site.address.trim() {
+        field_row(p, &[(l.address, address.to_owned(), 4)]);
     }
-    field_row(p, &customer);
-    field_row(p, &[(l.site, i.site.address.clone()), (l.contact, site_contact)]);
+    field_row(p, &[(l.site, i.site.address.clone(), 2), (l.contact, site_contact, 2)]);
 }
 
 fn equipment(p: &mut Pages, c: &Context<'_>) {
     let (i, l) = (c.input, c.l);
     p.heading(l.equipment, 30.0);
+    let warranty = labels::warranty(i.lang, i.warranty).to_owned();
     match &i.equipment {
         Some(e) => field_row(
             p,
             &[
-                (l.brand, e.brand.clone()),
-                (l.model, e.model.clone()),
-                (l.serial, e.serial.clone()),
-                (l.warranty, labels::warranty(i.lang, i.warranty).to_owned()),
+                (l.brand, e.brand.clone(), 1),
+                (l.model, e.model.clone(), 1),
+                (l.serial, e.serial.clone(), 1),
+                (l.warranty, warranty, 1),
             ],
         ),
-        None => field_row(
-            p,
-            &[
-                (l.equipment, l.no_equipment.to_owned()),
-                (l.warranty, labels::warranty(i.lang, i.warranty).to_owned()),
-            ],
-        ),
+        None => {
+            field_row(p, &[(l.equipment, l.no_equipment.to_owned(), 3), (l.warranty, warranty, 1)])
+        }
     }
 }
 
@@ -257,7 +269,8 @@ fn checklist(p: &mut Pages, c: &Context<'_>) {
 
 fn parts(p: &mut Pages, c: &Context<'_>) {
     let (i, l) = (c.input, c.l);
-    p.heading(l.parts, 40.0);
+    // The heading stays with the table's header, first row and totals.
+    p.heading(l.parts, 40.0 + totals_height(2));
     if i.parts.is_empty() {
         p.paragraph(MARGIN_X, CONTENT_W, l.none, Style { color: MUTED, ..BODY });
         return;
@@ -336,7 +349,7 @@ fn time(p: &mut Pages, c: &Context<'_>) {
     if i.time_entries.is_empty() {
         return;
     }
-    p.heading(l.time, 40.0);
+    p.heading(l.time, 40.0 + totals_height(3));
     let w = CONTENT_W;
     let cols = [
         Col { width: w * 0.22, align: Align::Left },
@@ -555,20 +568,49 @@ fn rating(p: &mut Pages, c: &Context<'_>) {
     p.heading(l.rating, 30.0);
     match &i.rating {
         Some(r) => {
+            // Stars are drawn, not typed: no embedded font has a reliable star glyph.
             let n = usize::from(r.stars.clamp(1, 5));
-            let stars = format!("{}{}  {n}/5", "★".repeat(n), "☆".repeat(5 - n));
-            p.paragraph(
-                MARGIN_X,
-                CONTENT_W,
-                &stars,
-                Style::new(12.0, Weight::Regular, Rgb(0xc2, 0x8a, 0x00)),
+            let size = 13.0;
+            p.keep(size + 6.0);
+            let top = p.y;
+            for k in 0..5 {
+                let cx = MARGIN_X + size / 2.0 + k as f32 * (size + 3.0);
+                let (fill, stroke) =
+                    if k < n { (Some(GOLD), Some(GOLD)) } else { (None, Some(RULE)) };
+                p.push(Op::Polygon {
+                    points: star(cx, top + size / 2.0, size / 2.0),
+                    fill,
+                    stroke,
+                });
+            }
+            let score = Style::new(10.0, Weight::Bold, INK);
+            let line = p.fonts.line(&format!("{n}/5"), score.weight);
+            p.line_at(
+                MARGIN_X + 5.0 * (size + 3.0) + 6.0,
+                top + (size - score.line_height()) / 2.0,
+                score,
+                line,
             );
+            p.y = top + size + 6.0;
             if let Some(comment) = r.comment.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 p.paragraph(MARGIN_X, CONTENT_W, &bounded(comment), BODY);
             }
         }
         None => p.paragraph(MARGIN_X, CONTENT_W, l.no_rating, Style { color: MUTED, ..BODY }),
     }
+}
+
+const GOLD: Rgb = Rgb(0xd9, 0x9a, 0x06);
+
+/// The ten corners of a five-pointed star of outer radius `r` centred on (`cx`, `cy`), point up.
+fn star(cx: f32, cy: f32, r: f32) -> Vec<(f32, f32)> {
+    (0..10)
+        .map(|i| {
+            let radius = if i % 2 == 0 { r } else { r * 0.42 };
+            let angle = -std::f32::consts::FRAC_PI_2 + i as f32 * std::f32::consts::PI / 5.0;
+            (cx + radius * angle.cos(), cy + radius * angle.sin())
+        })
+        .collect()
 }
 
 /// Lays the whole report out.

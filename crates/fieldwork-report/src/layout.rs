@@ -73,6 +73,12 @@ pub(crate) enum Op {
         w: f32,
         h: f32,
     },
+    /// A closed shape, filled and/or outlined.
+    Polygon {
+        points: Vec<(f32, f32)>,
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+    },
 }
 
 /// How a piece of text looks.
@@ -237,7 +243,20 @@ impl Pages {
             }
             p.y += head_h;
         };
-        self.keep(head_h + lh + 2.0 * pad);
+        // The header goes with the first row (and, for a one-row table, with its tail).
+        let first = rows.first().map_or(1, |row| {
+            cols.iter()
+                .zip(row)
+                .map(|(c, t)| {
+                    self.fonts
+                        .wrap(t, body.weight, ((c.width - 2.0 * pad) / body.size).max(1.0))
+                        .len()
+                })
+                .max()
+                .unwrap_or(1)
+        });
+        let first_tail = if rows.len() == 1 { tail } else { 0.0 };
+        self.keep((head_h + first as f32 * lh + 2.0 * pad + first_tail).min(Pages::body_height()));
         draw_header(self);
         for (r, row) in rows.iter().enumerate() {
             let tail = if r + 1 == rows.len() { tail } else { 0.0 };

@@ -156,6 +156,23 @@ fn draw_op(s: &mut Surface<'_>, fonts: &PdfFonts, pictures: &Pictures, op: &Op) 
                 s.set_stroke(None);
             }
         }
+        Op::Polygon { points, fill: f, stroke } => {
+            let mut pb = PathBuilder::new();
+            for (i, (x, y)) in points.iter().enumerate() {
+                if i == 0 { pb.move_to(*x, *y) } else { pb.line_to(*x, *y) }
+            }
+            pb.close();
+            if let Some(path) = pb.finish() {
+                s.set_fill(f.map(fill));
+                s.set_stroke(stroke.map(|c| Stroke {
+                    paint: color(c).into(),
+                    width: 0.7,
+                    ..Stroke::default()
+                }));
+                s.draw_path(&path);
+                s.set_stroke(None);
+            }
+        }
         Op::Photo { x, y, w, h, index } => {
             if let (Some(Some(img)), Some(size)) =
                 (pictures.photos.get(*index), Size::from_wh(*w, *h))
