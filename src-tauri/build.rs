@@ -14,6 +14,9 @@ const COMMANDS: &[&str] = &[
     "add_time_entry",
     "give_feedback",
     "find_parts",
+    "import_photo",
+    "delete_photo",
+    "add_signature",
 ];
 
 fn main() {

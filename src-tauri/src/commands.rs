@@ -23,13 +23,19 @@ pub struct CommandError {
     message: String,
 }
 
+impl CommandError {
+    pub fn new(code: &'static str, message: String) -> Self {
+        CommandError { code, message }
+    }
+}
+
 impl From<CoreError> for CommandError {
     fn from(e: CoreError) -> Self {
         CommandError { code: e.code(), message: e.to_string() }
     }
 }
 
-type Result<T> = std::result::Result<T, CommandError>;
+pub type Result<T> = std::result::Result<T, CommandError>;
 
 /// Payload of the `store-changed` event.
 #[derive(Debug, Clone, Serialize)]
@@ -37,14 +43,20 @@ struct StoreChanged {
     job_id: Option<String>,
 }
 
-fn store<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Store>> {
+pub fn store<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Store>> {
     // A panic while holding the lock cannot leave the database half-written (every change is
     // one transaction), so a poisoned lock is safe to keep using.
     Ok(state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
+/// Tells every screen that `job` (or, with `None`, anything) changed.
+pub fn announce(app: &AppHandle, job: Option<String>) {
+    // The change is committed; failing to notify must not turn it into an error.
+    let _ = app.emit("store-changed", StoreChanged { job_id: job });
+}
+
 /// Runs a change on one job and returns the job as it is now, telling every screen.
-fn change_job(
+pub fn change_job(
     app: &AppHandle,
     state: &State<'_, AppState>,
     job: &str,
@@ -55,9 +67,7 @@ fn change_job(
         change(&mut store)?;
         store.job_view(job)?
     };
-    // The change is committed; failing to notify must not turn it into an error.
-    let _ =
-        app.emit("store-changed", StoreChanged { job_id: Some(view.detail.work_order.id.clone()) });
+    announce(app, Some(view.detail.work_order.id.clone()));
     Ok(view)
 }
 

@@ -6,6 +6,7 @@
 
 mod commands;
 mod data_dir;
+mod media;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -45,6 +46,8 @@ fn main() -> ExitCode {
 fn run(state: AppState) -> tauri::Result<()> {
     tauri::Builder::default()
         .manage(state)
+        .manage(media::PhotoWorkers::new())
+        .register_asynchronous_uri_scheme_protocol("media", media::serve)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::query_jobs,
@@ -57,6 +60,9 @@ fn run(state: AppState) -> tauri::Result<()> {
             commands::add_time_entry,
             commands::give_feedback,
             commands::find_parts,
+            media::import_photo,
+            media::delete_photo,
+            media::add_signature,
         ])
         .run(tauri::generate_context!())
 }

@@ -9,7 +9,8 @@ function fakeTransport(answer: (command: string, args?: Record<string, unknown>)
   const calls: { command: string; args: Record<string, unknown> | undefined }[] = [];
   const listeners = new Map<string, (payload: unknown) => void>();
   const transport: Transport = {
-    call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
+      if (args instanceof Uint8Array) throw new Error('binary uploads are tested apart');
       calls.push({ command, args });
       try {
         return Promise.resolve(answer(command, args) as T);
@@ -19,6 +20,7 @@ function fakeTransport(answer: (command: string, args?: Record<string, unknown>)
         return Promise.reject(e);
       }
     },
+    mediaUrl: () => 'media://test',
     subscribe<T>(event: string, handler: (payload: T) => void) {
       listeners.set(event, handler as (payload: unknown) => void);
       return Promise.resolve(() => listeners.delete(event));

@@ -11,6 +11,8 @@ import type { JobView } from '../types/JobView';
 import type { NewPartInput } from '../types/NewPartInput';
 import type { NewTimeEntryInput } from '../types/NewTimeEntryInput';
 import type { Part } from '../types/Part';
+import type { PhotoKind } from '../types/PhotoKind';
+import type { PhotoRef } from '../types/PhotoRef';
 import { toApiError } from './errors';
 import type { Transport, Unsubscribe } from './transport';
 
@@ -21,6 +23,44 @@ export interface StoreChanged {
 
 /** A job by id or by job number (`WO-2026-000123`). */
 export type JobRef = string;
+
+/** A picture to show: a photo (full size or thumbnail) or a signature. */
+export type MediaRef = { photo: string; variant: 'full' | 'thumb' } | { signature: string };
+
+/** A picture file as the user picked, dropped or pasted it. */
+export interface PhotoUpload {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** A signature as drawn on the pad. */
+export interface SignatureUpload {
+  signerName: string;
+  statement: string | null;
+  png: Uint8Array;
+  /** Strokes as JSON: a list of strokes, each a list of `[x, y, t]` points. */
+  strokesJson: string;
+}
+
+/** Where a service report was saved. */
+export interface SavedReport {
+  path: string;
+  bytes: number;
+}
+
+/**
+ * Frames a binary upload for one command: a 4-byte little-endian length, that many bytes of
+ * JSON metadata, then the file. Binary goes to the backend as it is (no base64, no number
+ * arrays), and the metadata can hold any text.
+ */
+export function frameUpload(meta: unknown, bytes: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(meta));
+  const out = new Uint8Array(4 + json.length + bytes.length);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  out.set(bytes, 4 + json.length);
+  return out;
+}
 
 export interface Api {
   appInfo(): Promise<AppInfo>;
@@ -35,6 +75,22 @@ export interface Api {
   addTimeEntry(job: JobRef, entry: NewTimeEntryInput): Promise<JobView>;
   giveFeedback(job: JobRef, rating: number, comment: string | null): Promise<JobView>;
   findParts(query: string): Promise<Part[]>;
+  /** Imports one picture (processed off the UI thread); rejects with why it is not a photo. */
+  importPhoto(
+    job: JobRef,
+    file: PhotoUpload,
+    kind: PhotoKind,
+    caption: string | null,
+  ): Promise<PhotoRef>;
+  /** Deletes a photo (possible until the job is completed). */
+  deletePhoto(photoId: string): Promise<JobView>;
+  addSignature(job: JobRef, signature: SignatureUpload): Promise<JobView>;
+  /** Writes the job's service report (PDF) and says where. */
+  saveReport(job: JobRef): Promise<SavedReport>;
+  /** Opens a saved report with the system's PDF viewer. */
+  openReport(path: string): Promise<void>;
+  /** A URL an <img> can show the picture from. */
+  mediaUrl(media: MediaRef): string;
   /** Called after every change to the store, by this window or anyone else. */
   onStoreChanged(handler: (change: StoreChanged) => void): Promise<Unsubscribe>;
 }
@@ -44,7 +100,10 @@ export const STORE_CHANGED_EVENT = 'store-changed';
 
 /** An `Api` over a command transport; every rejection becomes an `ApiError`. */
 export function createApi(transport: Transport): Api {
-  const call = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+  const call = async <T>(
+    command: string,
+    args?: Record<string, unknown> | Uint8Array,
+  ): Promise<T> => {
     try {
       return await transport.call<T>(command, args);
     } catch (reason) {
@@ -64,6 +123,20 @@ export function createApi(transport: Transport): Api {
     addTimeEntry: (job, entry) => call('add_time_entry', { job, entry }),
     giveFeedback: (job, rating, comment) => call('give_feedback', { job, rating, comment }),
     findParts: (query) => call('find_parts', { query }),
+    importPhoto: (job, file, kind, caption) =>
+      call('import_photo', frameUpload({ job, file_name: file.name, kind, caption }, file.bytes)),
+    deletePhoto: (photoId) => call('delete_photo', { photoId }),
+    addSignature: (job, s) =>
+      call(
+        'add_signature',
+        frameUpload(
+          { job, signer_name: s.signerName, statement: s.statement, strokes_json: s.strokesJson },
+          s.png,
+        ),
+      ),
+    saveReport: (job) => call('save_report', { job }),
+    openReport: (path) => call('open_report', { path }),
+    mediaUrl: (media) => transport.mediaUrl(media),
     onStoreChanged: (handler) => transport.subscribe<StoreChanged>(STORE_CHANGED_EVENT, handler),
   };
 }

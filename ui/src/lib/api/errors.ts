@@ -17,6 +17,9 @@ export const KNOWN_ERROR_CODES = [
   'not_a_database',
   'data_dir_unusable',
   'not_initialised',
+  'unsupported_format',
+  'not_an_image',
+  'image_too_large',
   'disk_full',
   'database',
   'io',
@@ -93,6 +96,10 @@ const DETAIL_WORTH_SHOWING: ReadonlySet<string> = new Set([
   'database_too_new',
   'data_dir_unusable',
   'not_initialised',
+  // Which file and why (the format it is, its size): the user needs to know which one failed.
+  'unsupported_format',
+  'not_an_image',
+  'image_too_large',
 ]);
 
 export interface ErrorSentence {

@@ -1,5 +1,5 @@
 /** The desktop transport: Tauri commands (`invoke`) and events (`listen`). */
-import { invoke, isTauri } from '@tauri-apps/api/core';
+import { convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 
 import { ApiError } from './errors';
@@ -9,10 +9,16 @@ const NO_BACKEND = 'the Fieldwork desktop app is not running behind this window'
 
 export function tauriTransport(): Transport {
   return {
-    call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
       // Opened in a plain browser (e.g. the Vite dev server alone) there is nothing to call.
       if (!isTauri()) return Promise.reject(new ApiError('no_backend', NO_BACKEND));
       return invoke<T>(command, args);
+    },
+    mediaUrl(media) {
+      // Served by the shell's `media` protocol from the content-addressed media folder.
+      const path =
+        'photo' in media ? `photo/${media.photo}/${media.variant}` : `signature/${media.signature}`;
+      return isTauri() ? convertFileSrc(path, 'media') : '';
     },
     async subscribe<T>(event: string, handler: (payload: T) => void): Promise<Unsubscribe> {
       if (!isTauri()) return () => undefined;

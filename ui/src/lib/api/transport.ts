@@ -12,7 +12,9 @@ export interface Transport {
    * Runs a named command. Resolves with its JSON result; rejects with whatever the backend
    * sent (normally `{code, message}`), which the API turns into an `ApiError`.
    */
-  call<T>(command: string, args?: Record<string, unknown>): Promise<T>;
+  call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T>;
+  /** A URL for a stored picture (`photo/<id>/full|thumb`, `signature/<id>`). */
+  mediaUrl(media: { photo: string; variant: 'full' | 'thumb' } | { signature: string }): string;
   /** Listens to a named backend event until the returned function is called. */
   subscribe<T>(event: string, handler: (payload: T) => void): Promise<Unsubscribe>;
 }
