@@ -1,1 +1,102 @@
-//! Fieldwork head office.
+//! Fieldwork head office: the server technician devices sync with and dispatchers work in.
+//!
+//! - [`api`]: the HTTP routes (sync, blobs, dispatcher, auth), middleware and OpenAPI.
+//! - [`auth`]: who is calling (device token or dispatcher session with CSRF).
+//! - [`store`]: storage behind [`store::HeadOfficeStore`], with the SQLite backend.
+//! - [`blobs`]: content-addressed photos and signatures with resumable, verified uploads.
+//! - [`seed`]: demo users and jobs.
+//!
+//! [`open`] builds the state from a [`config::Config`]; [`serve`] runs the server on a bound
+//! listener until the shutdown future completes (tests bind 127.0.0.1:0).
+
+pub mod api;
+pub mod auth;
+pub mod blobs;
+pub mod config;
+pub mod error;
+pub mod ratelimit;
+pub mod secrets;
+pub mod seed;
+pub mod store;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use api::AppState;
+pub use config::Config;
+pub use error::{Error, Result};
+
+/// Opens the data folder (database, blobs) and builds what the handlers share.
+pub async fn open(config: Config) -> Result<AppState> {
+    let db_path = config.db_path();
+    let store =
+        tokio::task::spawn_blocking(move || store::sqlite::SqliteStore::open(&db_path)).await??;
+    let blobs = blobs::Blobs::open_local(config.blob_dir(), config.upload_dir())?;
+    let cost = config.password_cost;
+    let decoy = tokio::task::spawn_blocking(move || secrets::decoy_hash(cost)).await??;
+    Ok(AppState {
+        store: Arc::new(store),
+        blobs: Arc::new(blobs),
+        limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit)),
+        config: Arc::new(config),
+        decoy_hash: Arc::new(decoy),
+    })
+}
+
+/// Serves the API on `listener` (plain HTTP) until `shutdown` completes, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves the API over TLS (rustls) on `addr` until `shutdown` completes.
+pub async fn serve_tls(
+    addr: SocketAddr,
+    state: AppState,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Only the ring provider is compiled in; installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum_server::bind_rustls(addr, tls).handle(handle).serve(app).await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

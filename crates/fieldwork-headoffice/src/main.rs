@@ -1,2 +1,216 @@
-//! The head-office binary.
-fn main() {}
+//! `fieldwork-headoffice`: run the head-office server and manage its users and devices.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fieldwork_headoffice::config::Config;
+use fieldwork_headoffice::error::{Error, Result};
+use fieldwork_headoffice::secrets::hash_password;
+use fieldwork_headoffice::store::{NewUser, UserRole};
+
+#[derive(Debug, Parser)]
+#[command(name = "fieldwork-headoffice", version, about = "Fieldwork head office server")]
+struct Cli {
+    /// Folder holding the database and the blobs.
+    #[arg(
+        long,
+        env = "FIELDWORK_HEADOFFICE_DIR",
+        default_value = "headoffice-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the sync and dispatcher API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// PEM certificate chain: serve HTTPS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Mark session cookies Secure although head office serves plain HTTP (a TLS proxy is in front).
+        #[arg(long)]
+        behind_tls_proxy: bool,
+        /// Log as JSON lines.
+        #[arg(long)]
+        json_logs: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage signed-in devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Fill an empty head office with demo users, customers and jobs.
+    Seed {
+        #[arg(long, required = true)]
+        demo: bool,
+        /// How many jobs.
+        #[arg(long, default_value_t = 30)]
+        jobs: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["technician", "dispatcher", "admin"])]
+        role: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// List devices with their last sync and whether they are revoked.
+    List,
+    /// Revoke a device by id or name: its next contact is refused and it wipes its data.
+    Revoke { device: String },
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[allow(clippy::print_stdout)]
+async fn run(cli: Cli) -> Result<()> {
+    let mut config = Config::new(&cli.data_dir);
+    match cli.command {
+        Command::Serve { listen, tls_cert, tls_key, behind_tls_proxy, json_logs } => {
+            init_logs(json_logs);
+            config.secure_cookies = behind_tls_proxy || tls_cert.is_some();
+            let state = fieldwork_headoffice::open(config).await?;
+            fieldwork_headoffice::seed::catalogues(state.store.as_ref()).await?;
+            match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    tracing::info!(%listen, "head office listening (https)");
+                    fieldwork_headoffice::serve_tls(
+                        listen,
+                        state,
+                        &cert,
+                        &key,
+                        fieldwork_headoffice::shutdown_signal(),
+                    )
+                    .await?;
+                }
+                _ => {
+                    let listener = tokio::net::TcpListener::bind(listen).await?;
+                    tracing::info!(listen = %listener.local_addr()?, "head office listening (http)");
+                    fieldwork_headoffice::serve(
+                        listener,
+                        state,
+                        fieldwork_headoffice::shutdown_signal(),
+                    )
+                    .await?;
+                }
+            }
+            tracing::info!("stopped");
+        }
+        Command::User { command: UserCommand::Add { name, role, password_stdin: _ } } => {
+            let role = UserRole::parse(&role)?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if password.chars().count() < 8 {
+                return Err(Error::invalid("a password has at least 8 characters"));
+            }
+            let state = fieldwork_headoffice::open(config).await?;
+            let cost = state.config.password_cost;
+            let password_hash =
+                tokio::task::spawn_blocking(move || hash_password(&password, cost)).await??;
+            let user = state
+                .store
+                .add_user(NewUser { name, role, password_hash, technician: None })
+                .await?;
+            println!("added {} {} ({})", user.role.as_str(), user.name, user.id);
+        }
+        Command::User { command: UserCommand::List } => {
+            let state = fieldwork_headoffice::open(config).await?;
+            for u in state.store.list_users().await? {
+                println!("{}\t{}\t{}", u.id, u.role.as_str(), u.name);
+            }
+        }
+        Command::Device { command: DeviceCommand::List } => {
+            let state = fieldwork_headoffice::open(config).await?;
+            println!("id\tname\tuser\tlast_seen\tlast_applied_seq\tstatus");
+            for d in state.store.list_devices().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.name,
+                    d.user_name,
+                    d.last_seen_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into()),
+                    d.last_applied_seq,
+                    if d.revoked_at.is_some() { "revoked" } else { "active" }
+                );
+            }
+        }
+        Command::Device { command: DeviceCommand::Revoke { device } } => {
+            let state = fieldwork_headoffice::open(config).await?;
+            let d = state.store.revoke_device(&device).await?;
+            println!("revoked {} ({}) of {}", d.name, d.id, d.user_name);
+        }
+        Command::Seed { demo: _, jobs } => {
+            let state = fieldwork_headoffice::open(config).await?;
+            let s = fieldwork_headoffice::seed::demo(
+                state.store.as_ref(),
+                state.config.password_cost,
+                jobs,
+            )
+            .await?;
+            println!("seeded {} users, {} customers, {} jobs", s.users, s.customers, s.jobs);
+            println!("demo accounts (user / password / role):");
+            for (user, password, role) in fieldwork_headoffice::seed::DEMO_ACCOUNTS {
+                println!("  {user} / {password} / {}", role.as_str());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fieldwork-headoffice: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fieldwork-headoffice: {} ({})", e, e.code());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -161,9 +161,9 @@ pub fn lww(current: Option<&Stamped>, incoming: &Stamped) -> LwwDecision {
     let clash = |a: &Stamped, b: &Stamped| a.hlc.node != b.hlc.node && a.value != b.value;
     match incoming.hlc.cmp(&current.hlc) {
         std::cmp::Ordering::Equal => LwwDecision::Same,
-        std::cmp::Ordering::Greater => LwwDecision::Take {
-            overwritten: clash(incoming, current).then(|| current.clone()),
-        },
+        std::cmp::Ordering::Greater => {
+            LwwDecision::Take { overwritten: clash(incoming, current).then(|| current.clone()) }
+        }
         std::cmp::Ordering::Less => {
             LwwDecision::Keep { lost: clash(incoming, current).then(|| incoming.clone()) }
         }
@@ -236,7 +236,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn at(wall: i64, logical: u32, node: &str, value: &str) -> Stamped {
-        Stamped { value: Some(value.into()), hlc: Hlc { wall_ms: wall, logical, node: node.into() } }
+        Stamped {
+            value: Some(value.into()),
+            hlc: Hlc { wall_ms: wall, logical, node: node.into() },
+        }
     }
 
     #[test]

@@ -235,7 +235,9 @@ pub enum Record {
     },
     /// The job left this device's scope (reassigned or deleted): drop it and its facts, once
     /// no outbox entry for it is pending.
-    JobRemoved { job_id: String },
+    JobRemoved {
+        job_id: String,
+    },
     Customer {
         #[schema(value_type = Object)]
         customer: Customer,
@@ -293,8 +295,12 @@ pub enum Record {
         #[schema(value_type = Object)]
         answer: ChecklistAnswer,
     },
-    Conflict { conflict: ConflictRecord },
-    Rejection { rejection: RejectedMutation },
+    Conflict {
+        conflict: ConflictRecord,
+    },
+    Rejection {
+        rejection: RejectedMutation,
+    },
 }
 
 impl Record {

@@ -1,0 +1,147 @@
+//! Sign-in routes: device tokens for technicians, session cookies for dispatchers.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use fieldwork_core::hlc::Hlc;
+use fieldwork_sync::wire::{
+    DeviceSignIn, DeviceSignedIn, ErrorBody, SESSION_COOKIE, SessionInfo, SessionSignIn,
+};
+use tracing::instrument;
+
+use super::AppState;
+use crate::auth::{DispatcherCaller, session_cookie};
+use crate::error::{Error, Result};
+use crate::secrets::{new_token, token_hash, verify_password};
+use crate::store::{NewSession, User, UserRole};
+
+/// Checks a user name and password; argon2 runs on the blocking pool.
+async fn check_password(state: &AppState, user: &str, password: &str) -> Result<User> {
+    let found = state.store.user_by_name(user).await?;
+    let (phc, user) = match found {
+        Some(u) => (u.password_hash, Some(u.user)),
+        None => (state.decoy_hash.as_str().to_owned(), None),
+    };
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await?;
+    match (ok, user) {
+        (true, Some(u)) => Ok(u),
+        _ => Err(Error::Unauthorized),
+    }
+}
+
+/// A technician signs a device in and gets its token.
+#[utoipa::path(post, path = "/api/v1/auth/device", tag = "auth", request_body = DeviceSignIn,
+    responses((status = 200, body = DeviceSignedIn), (status = 401, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %req.user))]
+pub async fn device_sign_in(
+    State(state): State<AppState>,
+    Json(req): Json<DeviceSignIn>,
+) -> Result<Json<DeviceSignedIn>> {
+    let user = check_password(&state, &req.user, &req.password).await?;
+    let Some(technician_id) =
+        user.technician_id.clone().filter(|_| user.role == UserRole::Technician)
+    else {
+        return Err(Error::Unauthorized);
+    };
+    let token = new_token();
+    let device = state.store.add_device(&user.id, &req.device_name, &token_hash(&token)).await?;
+    let technician_name = state
+        .store
+        .technicians()
+        .await?
+        .into_iter()
+        .find(|t| t.id == technician_id)
+        .map(|t| t.name)
+        .unwrap_or_else(|| user.name.clone());
+    tracing::info!(device.id = %device.id, "device signed in");
+    Ok(Json(DeviceSignedIn {
+        device_id: device.id,
+        token,
+        user_name: user.name,
+        technician_id,
+        technician_name,
+        server_hlc: Hlc::zero(crate::store::sqlite::HEAD_OFFICE_NODE)
+            .tick(Utc::now().timestamp_millis()),
+    }))
+}
+
+fn session_cookie_header(state: &AppState, value: &str, max_age_secs: u64) -> Result<HeaderValue> {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(|e| Error::Internal(format!("cookie header: {e}")))
+}
+
+/// A dispatcher or admin signs in; the answer sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/session", tag = "auth", request_body = SessionSignIn,
+    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %req.user))]
+pub async fn session_sign_in(
+    State(state): State<AppState>,
+    Json(req): Json<SessionSignIn>,
+) -> Result<Response> {
+    let user = check_password(&state, &req.user, &req.password).await?;
+    if !user.role.dispatches() {
+        return Err(Error::Unauthorized);
+    }
+    let token = new_token();
+    let csrf_token = new_token();
+    let ttl = state.config.session_ttl;
+    let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or_default();
+    state
+        .store
+        .add_session(NewSession {
+            token_hash: token_hash(&token),
+            user_id: user.id.clone(),
+            csrf_token: csrf_token.clone(),
+            expires_at,
+        })
+        .await?;
+    let info = SessionInfo {
+        user_id: user.id,
+        user_name: user.name,
+        role: user.role.as_str().to_owned(),
+        csrf_token,
+        expires_at,
+    };
+    let mut resp = Json(info).into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie_header(&state, &token, ttl.as_secs())?);
+    Ok(resp)
+}
+
+/// The current session, with its CSRF token (for a console that was reloaded).
+#[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth",
+    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
+pub async fn session_info(caller: DispatcherCaller) -> Json<SessionInfo> {
+    let s = caller.0;
+    Json(SessionInfo {
+        user_id: s.user_id,
+        user_name: s.user_name,
+        role: s.role.as_str().to_owned(),
+        csrf_token: s.csrf_token,
+        expires_at: s.expires_at,
+    })
+}
+
+/// Signs out: the session is deleted and the cookie cleared.
+#[utoipa::path(delete, path = "/api/v1/auth/session", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _caller: DispatcherCaller,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers;
+    if let Some(token) = session_cookie(&parts) {
+        state.store.end_session(&token_hash(token)).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, session_cookie_header(&state, "", 0)?);
+    Ok(resp)
+}

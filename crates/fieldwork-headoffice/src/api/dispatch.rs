@@ -1,0 +1,303 @@
+//! The dispatcher API: customers, sites, equipment, catalogues and work orders. Every route
+//! needs a dispatcher session ([`DispatcherCaller`]); mutating routes also need the CSRF header.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use fieldwork_core::domain::{
+    Customer, Equipment, JobStatus, JobType, Part, Site, Technician, WorkOrder,
+};
+use fieldwork_sync::wire::ErrorBody;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use crate::auth::DispatcherCaller;
+use crate::error::Result;
+use crate::store::*;
+
+/// Paging and text search of a list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// The reason given for cancelling, closing or reopening.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct ReasonInput {
+    pub reason: Option<String>,
+}
+
+type Created<T> = (StatusCode, Json<T>);
+
+#[utoipa::path(get, path = "/api/v1/customers", tag = "dispatch", params(ListQuery),
+    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody)))]
+pub async fn list_customers(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<Customer>>> {
+    Ok(Json(s.store.list_customers(q.q, Page::new(q.limit, q.offset)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/customers", tag = "dispatch", request_body = CustomerInput,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn create_customer(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Json(input): Json<CustomerInput>,
+) -> Result<Created<Customer>> {
+    Ok((StatusCode::CREATED, Json(s.store.create_customer(&c.dispatcher(), input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "dispatch",
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn get_customer(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Customer>> {
+    Ok(Json(s.store.customer(&id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "dispatch", request_body = CustomerPatch,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn update_customer(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(patch): Json<CustomerPatch>,
+) -> Result<Json<Customer>> {
+    Ok(Json(s.store.update_customer(&c.dispatcher(), &id, patch).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}/sites", tag = "dispatch",
+    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorBody)))]
+pub async fn sites_of_customer(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Site>>> {
+    Ok(Json(s.store.sites_of(&id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/sites", tag = "dispatch", request_body = SiteInput,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn create_site(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Json(input): Json<SiteInput>,
+) -> Result<Created<Site>> {
+    Ok((StatusCode::CREATED, Json(s.store.create_site(&c.dispatcher(), input).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "dispatch", request_body = SitePatch,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn update_site(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(patch): Json<SitePatch>,
+) -> Result<Json<Site>> {
+    Ok(Json(s.store.update_site(&c.dispatcher(), &id, patch).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/sites/{id}/equipment", tag = "dispatch",
+    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorBody)))]
+pub async fn equipment_at_site(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Equipment>>> {
+    Ok(Json(s.store.equipment_at(&id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/equipment", tag = "dispatch", request_body = EquipmentInput,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn create_equipment(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Json(input): Json<EquipmentInput>,
+) -> Result<Created<Equipment>> {
+    Ok((StatusCode::CREATED, Json(s.store.create_equipment(&c.dispatcher(), input).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/equipment/{id}", tag = "dispatch", request_body = EquipmentPatch,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn update_equipment(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(patch): Json<EquipmentPatch>,
+) -> Result<Json<Equipment>> {
+    Ok(Json(s.store.update_equipment(&c.dispatcher(), &id, patch).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/technicians", tag = "dispatch",
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn technicians(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+) -> Result<Json<Vec<Technician>>> {
+    Ok(Json(s.store.technicians().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/job-types", tag = "dispatch",
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn job_types(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+) -> Result<Json<Vec<JobType>>> {
+    Ok(Json(s.store.job_types().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/parts", tag = "dispatch",
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn parts(State(s): State<AppState>, _c: DispatcherCaller) -> Result<Json<Vec<Part>>> {
+    Ok(Json(s.store.parts().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "dispatch", params(JobListFilter),
+    responses((status = 200, body = Vec<JobListItem>), (status = 400, body = ErrorBody)))]
+pub async fn list_jobs(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(filter): Query<JobListFilter>,
+) -> Result<Json<Vec<JobListItem>>> {
+    Ok(Json(s.store.list_jobs(filter).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs", tag = "dispatch", request_body = JobInput,
+    responses((status = 201, body = Object, description = "the work order, with its WO-YYYY-NNNNNN number"),
+              (status = 400, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn create_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Json(input): Json<JobInput>,
+) -> Result<Created<WorkOrder>> {
+    let job = s.store.create_job(&c.dispatcher(), input).await?;
+    tracing::info!(job.number = %job.number, "job created");
+    Ok((StatusCode::CREATED, Json(job)))
+}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "dispatch",
+    responses((status = 200, body = JobRecord), (status = 404, body = ErrorBody)))]
+pub async fn get_job(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<JobRecord>> {
+    Ok(Json(s.store.job(&id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/jobs/{id}", tag = "dispatch", request_body = JobPatch,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn update_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(patch): Json<JobPatch>,
+) -> Result<Json<WorkOrder>> {
+    Ok(Json(s.store.update_job(&c.dispatcher(), &id, patch).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/schedule", tag = "dispatch", request_body = ScheduleInput,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn schedule_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(input): Json<ScheduleInput>,
+) -> Result<Json<WorkOrder>> {
+    Ok(Json(s.store.schedule_job(&c.dispatcher(), &id, input).await?))
+}
+
+async fn move_job(
+    s: &AppState,
+    c: &DispatcherCaller,
+    id: &str,
+    to: JobStatus,
+    input: ReasonInput,
+) -> Result<Json<WorkOrder>> {
+    let job = s.store.move_job(&c.dispatcher(), id, to, input.reason).await?;
+    tracing::info!(job.number = %job.number, to = %to, "job moved");
+    Ok(Json(job))
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "dispatch", request_body = ReasonInput,
+    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn cancel_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(input): Json<ReasonInput>,
+) -> Result<Json<WorkOrder>> {
+    move_job(&s, &c, &id, JobStatus::Cancelled, input).await
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/close", tag = "dispatch", request_body = ReasonInput,
+    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn close_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(input): Json<ReasonInput>,
+) -> Result<Json<WorkOrder>> {
+    move_job(&s, &c, &id, JobStatus::Closed, input).await
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/reopen", tag = "dispatch", request_body = ReasonInput,
+    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn reopen_job(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(input): Json<ReasonInput>,
+) -> Result<Json<WorkOrder>> {
+    move_job(&s, &c, &id, JobStatus::Scheduled, input).await
+}
+
+/// A photo of the job, as uploaded.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/photos/{photo_id}", tag = "dispatch",
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn job_photo(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> Result<Response> {
+    let photo = s.store.photo_of_job(&id, &photo_id).await?;
+    let bytes = s.blobs.get(&photo.sha256).await?;
+    let kind = sniff_image(&bytes);
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    Ok(resp)
+}
+
+/// The media type from the file's first bytes (photos are JPEG, signatures PNG).
+fn sniff_image(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+        "image/png"
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        "application/octet-stream"
+    }
+}

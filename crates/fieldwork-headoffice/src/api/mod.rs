@@ -1,0 +1,188 @@
+//! The HTTP API: routes, the shared state, the middleware stack (tracing, compression both
+//! ways, body limit, rate limit, one error shape) and the OpenAPI document.
+
+pub mod auth;
+pub mod dispatch;
+pub mod sync;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use fieldwork_sync::wire::{ErrorBody, codes};
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+use crate::blobs::Blobs;
+use crate::config::Config;
+use crate::ratelimit::RateLimiter;
+use crate::store::HeadOfficeStore;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn HeadOfficeStore>,
+    pub blobs: Arc<Blobs>,
+    pub config: Arc<Config>,
+    pub limiter: Arc<RateLimiter>,
+    /// Verified against when a user name is unknown, so timing does not reveal user names.
+    pub decoy_hash: Arc<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Fieldwork head office",
+        description = "Sync API for technician devices and the dispatcher API. See crates/fieldwork-sync/PROTOCOL.md."
+    ),
+    paths(
+        healthz,
+        auth::device_sign_in,
+        auth::session_sign_in,
+        auth::session_info,
+        auth::sign_out,
+        sync::push,
+        sync::pull,
+        sync::blobs_missing,
+        sync::blob_status,
+        sync::blob_upload,
+        sync::blob_download,
+        dispatch::list_customers,
+        dispatch::create_customer,
+        dispatch::get_customer,
+        dispatch::update_customer,
+        dispatch::sites_of_customer,
+        dispatch::create_site,
+        dispatch::update_site,
+        dispatch::equipment_at_site,
+        dispatch::create_equipment,
+        dispatch::update_equipment,
+        dispatch::technicians,
+        dispatch::job_types,
+        dispatch::parts,
+        dispatch::list_jobs,
+        dispatch::create_job,
+        dispatch::get_job,
+        dispatch::update_job,
+        dispatch::schedule_job,
+        dispatch::cancel_job,
+        dispatch::close_job,
+        dispatch::reopen_job,
+        dispatch::job_photo,
+    ),
+    components(schemas(ErrorBody))
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+/// `GET /healthz`: the process is up and its database answers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, crate::error::Error> {
+    state.store.job_types().await?;
+    Ok("ok")
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit_bytes;
+    let v1 = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/auth/device", post(auth::device_sign_in))
+        .route(
+            "/auth/session",
+            post(auth::session_sign_in).get(auth::session_info).delete(auth::sign_out),
+        )
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/blobs/missing", post(sync::blobs_missing))
+        .route(
+            "/blobs/{sha256}",
+            get(sync::blob_download).head(sync::blob_status).patch(sync::blob_upload),
+        )
+        .route("/customers", get(dispatch::list_customers).post(dispatch::create_customer))
+        .route("/customers/{id}", get(dispatch::get_customer).patch(dispatch::update_customer))
+        .route("/customers/{id}/sites", get(dispatch::sites_of_customer))
+        .route("/sites", post(dispatch::create_site))
+        .route("/sites/{id}", patch(dispatch::update_site))
+        .route("/sites/{id}/equipment", get(dispatch::equipment_at_site))
+        .route("/equipment", post(dispatch::create_equipment))
+        .route("/equipment/{id}", patch(dispatch::update_equipment))
+        .route("/technicians", get(dispatch::technicians))
+        .route("/job-types", get(dispatch::job_types))
+        .route("/parts", get(dispatch::parts))
+        .route("/jobs", get(dispatch::list_jobs).post(dispatch::create_job))
+        .route("/jobs/{id}", get(dispatch::get_job).patch(dispatch::update_job))
+        .route("/jobs/{id}/schedule", post(dispatch::schedule_job))
+        .route("/jobs/{id}/cancel", post(dispatch::cancel_job))
+        .route("/jobs/{id}/close", post(dispatch::close_job))
+        .route("/jobs/{id}/reopen", post(dispatch::reopen_job))
+        .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest(fieldwork_sync::wire::API_PREFIX, v1)
+        .fallback(|| async { crate::error::Error::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(RequestDecompressionLayer::new())
+        .layer(middleware::from_fn(json_errors))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Gives every error response the `{code, message}` body, including those made by layers and
+/// extractors (body limit, malformed JSON, unknown method).
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return resp;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => codes::PAYLOAD_TOO_LARGE,
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => codes::NOT_FOUND,
+        StatusCode::UNAUTHORIZED => codes::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS => codes::RATE_LIMITED,
+        s if s.is_server_error() => codes::INTERNAL,
+        _ => codes::INVALID,
+    };
+    // Unknown methods look like unknown routes.
+    let status =
+        if status == StatusCode::METHOD_NOT_ALLOWED { StatusCode::NOT_FOUND } else { status };
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let message = match String::from_utf8_lossy(&text).trim() {
+        "" => status.canonical_reason().unwrap_or("error").to_owned(),
+        t => t.chars().take(300).collect(),
+    };
+    let mut out =
+        (status, axum::Json(ErrorBody { code: code.to_owned(), message })).into_response();
+    for name in [header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
+}

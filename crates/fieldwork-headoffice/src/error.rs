@@ -1,0 +1,162 @@
+//! Head office's error type: every failure a handler can meet, each with a stable code and an
+//! HTTP status, sent as `{code, message}`. Internal failures are logged in full and shown only
+//! as "internal" so nothing about the database leaks to a caller.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use fieldwork_sync::wire::{ErrorBody, codes};
+
+/// Anything that can go wrong in head office.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("this device was signed out by head office; its local data must be wiped")]
+    DeviceRevoked,
+    #[error("the session has expired; sign in again")]
+    SessionExpired,
+    #[error("the request lacks the session's X-CSRF-Token")]
+    CsrfFailed,
+    /// Not there, or not the caller's to see: the two look the same on purpose.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("the upload is at byte {held}, not {sent}")]
+    OffsetMismatch { held: u64, sent: u64 },
+    #[error("the uploaded bytes do not hash to {0}; upload again from the start")]
+    HashMismatch(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("blob storage: {0}")]
+    Blob(String),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The stable code sent to callers.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Unauthorized => codes::UNAUTHORIZED,
+            Error::DeviceRevoked => codes::DEVICE_REVOKED,
+            Error::SessionExpired => codes::SESSION_EXPIRED,
+            Error::CsrfFailed => codes::CSRF_FAILED,
+            Error::NotFound => codes::NOT_FOUND,
+            Error::Invalid(_) => codes::INVALID,
+            Error::Rule { code, .. } => code,
+            Error::AlreadyExists(_) => codes::ALREADY_EXISTS,
+            Error::OffsetMismatch { .. } => codes::OFFSET_MISMATCH,
+            Error::HashMismatch(_) => codes::HASH_MISMATCH,
+            Error::PayloadTooLarge => codes::PAYLOAD_TOO_LARGE,
+            Error::RateLimited { .. } => codes::RATE_LIMITED,
+            Error::Database(_) | Error::Blob(_) | Error::Io(_) | Error::Internal(_) => {
+                codes::INTERNAL
+            }
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::Unauthorized | Error::DeviceRevoked | Error::SessionExpired => {
+                StatusCode::UNAUTHORIZED
+            }
+            Error::CsrfFailed => StatusCode::FORBIDDEN,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Invalid(_) => StatusCode::BAD_REQUEST,
+            Error::Rule { .. } | Error::AlreadyExists(_) | Error::OffsetMismatch { .. } => {
+                StatusCode::CONFLICT
+            }
+            Error::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Database(_) | Error::Blob(_) | Error::Io(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Error {
+        Error::Invalid(message.into())
+    }
+
+    /// A core rule refused the change (lifecycle, limits): keep the core's code.
+    pub fn from_core(e: fieldwork_core::CoreError) -> Error {
+        match e.code() {
+            "not_found" => Error::NotFound,
+            "invalid" | "too_long" => Error::Invalid(e.to_string()),
+            "transition_not_allowed" => {
+                Error::Rule { code: codes::TRANSITION_NOT_ALLOWED, message: e.to_string() }
+            }
+            "reason_required" => {
+                Error::Rule { code: codes::REASON_REQUIRED, message: e.to_string() }
+            }
+            "completion_blocked" => {
+                Error::Rule { code: codes::COMPLETION_BLOCKED, message: e.to_string() }
+            }
+            "forbidden" => Error::Rule { code: codes::NOT_RECORDABLE, message: e.to_string() },
+            _ => Error::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Internal(format!("json: {e}"))
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Error::Internal(format!("blocking task: {e}"))
+    }
+}
+
+impl From<object_store::Error> for Error {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { .. } => Error::NotFound,
+            other => Error::Blob(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "request failed");
+            String::from("something went wrong at head office; retrying is safe")
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody { code: self.code().to_owned(), message };
+        let mut resp = (status, axum::Json(body)).into_response();
+        match &self {
+            Error::RateLimited { retry_after_secs } => {
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            Error::OffsetMismatch { held, .. } => {
+                if let Ok(v) = HeaderValue::from_str(&held.to_string()) {
+                    resp.headers_mut().insert(fieldwork_sync::wire::UPLOAD_OFFSET, v);
+                }
+            }
+            _ => {}
+        }
+        resp
+    }
+}

@@ -1,0 +1,195 @@
+//! Demo data for `fieldwork-headoffice seed --demo`: the standard job types and parts catalogue,
+//! a dispatcher, an admin, three technicians, and customers with sites, equipment and jobs —
+//! some waiting to be scheduled, most booked for the technicians today and tomorrow. The texts
+//! come from the core's seed generators, so the demo reads like the device's demo data.
+
+use chrono::{Duration, DurationRound, Utc};
+use fieldwork_core::domain::{JobType, Priority, Technician};
+use fieldwork_core::seed::content;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::PasswordCost;
+use crate::error::{Error, Result};
+use crate::secrets::hash_password;
+use crate::store::{
+    CustomerInput, Dispatcher, EquipmentInput, HeadOfficeStore, JobInput, NewUser, ScheduleInput,
+    SiteInput, UserRole,
+};
+
+/// A demo account: user name, password, role.
+pub const DEMO_ACCOUNTS: &[(&str, &str, UserRole)] = &[
+    ("dispatcher", "dispatcher-demo", UserRole::Dispatcher),
+    ("admin", "admin-demo", UserRole::Admin),
+    ("tech1", "tech1-demo", UserRole::Technician),
+    ("tech2", "tech2-demo", UserRole::Technician),
+    ("tech3", "tech3-demo", UserRole::Technician),
+];
+
+/// What the demo seed made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub users: usize,
+    pub customers: usize,
+    pub jobs: usize,
+}
+
+/// Installs the job types and parts catalogue (idempotent: same ids every time).
+pub async fn catalogues(store: &dyn HeadOfficeStore) -> Result<()> {
+    let existing = store.job_types().await?;
+    for t in content::job_type_templates() {
+        if existing.iter().any(|e| e.code == t.code) {
+            continue;
+        }
+        store
+            .put_job_type(JobType {
+                id: format!("jt-{}", t.code),
+                code: t.code.to_owned(),
+                name: t.name.to_owned(),
+                name_zh: t.name_zh.to_owned(),
+                required_photo_kinds: t.required_photo_kinds,
+                checklist: t.checklist,
+            })
+            .await?;
+    }
+    if store.parts().await?.is_empty() {
+        for p in content::parts_catalogue() {
+            store.put_part(p).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Seeds the demo. Refuses when users already exist, so it never mixes with real data.
+pub async fn demo(
+    store: &dyn HeadOfficeStore,
+    cost: PasswordCost,
+    jobs: usize,
+) -> Result<DemoSummary> {
+    if !store.list_users().await?.is_empty() {
+        return Err(Error::AlreadyExists(
+            "users (seed --demo only fills an empty head office)".to_owned(),
+        ));
+    }
+    catalogues(store).await?;
+    let names = content::technician_names();
+    let mut techs = Vec::new();
+    for (i, (user, password, role)) in DEMO_ACCOUNTS.iter().enumerate() {
+        let technician = (*role == UserRole::Technician).then(|| {
+            let (name, _) = names.get(i).cloned().unwrap_or_else(|| ((*user).to_owned(), false));
+            Technician {
+                id: format!("tech-{user}"),
+                name,
+                phone: None,
+                email: None,
+                skills: vec![
+                    "air_conditioner".into(),
+                    "water_heater".into(),
+                    "washing_machine".into(),
+                ],
+                active: true,
+            }
+        });
+        if let Some(t) = &technician {
+            techs.push(t.id.clone());
+        }
+        let pw = (*password).to_owned();
+        let password_hash = tokio::task::spawn_blocking(move || hash_password(&pw, cost)).await??;
+        store
+            .add_user(NewUser { name: (*user).to_owned(), role: *role, password_hash, technician })
+            .await?;
+    }
+    let by = Dispatcher { user_id: String::new(), name: "dispatcher".to_owned() };
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let today = Utc::now().duration_trunc(Duration::days(1)).unwrap_or_else(|_| Utc::now());
+    let customers = jobs.div_ceil(2).max(1);
+    let mut made = 0;
+    for c in 0..customers {
+        let chinese = rng.gen_bool(0.5);
+        let customer = store
+            .create_customer(
+                &by,
+                CustomerInput {
+                    name: content::customer_name(&mut rng, chinese),
+                    phone: content::phone(&mut rng, chinese),
+                    alt_phone: None,
+                    email: None,
+                },
+            )
+            .await?;
+        let addr = content::address(&mut rng, chinese);
+        let site = store
+            .create_site(
+                &by,
+                SiteInput {
+                    customer_id: customer.id.clone(),
+                    address: addr.line,
+                    city: addr.city,
+                    postal_code: Some(addr.postal_code),
+                    access_notes: addr.access_notes,
+                    contact_name: None,
+                    contact_phone: None,
+                },
+            )
+            .await?;
+        let a = content::appliance(&mut rng);
+        let installed = today.date_naive() - Duration::days(rng.gen_range(30..900));
+        let equipment = store
+            .create_equipment(
+                &by,
+                EquipmentInput {
+                    site_id: site.id.clone(),
+                    category: a.category,
+                    brand: a.brand.to_owned(),
+                    model: a.model,
+                    serial: a.serial,
+                    purchased_on: Some(installed),
+                    installed_on: Some(installed),
+                    warranty_end: None,
+                },
+            )
+            .await?;
+        for _ in 0..2 {
+            if made == jobs {
+                break;
+            }
+            let priority = [Priority::Normal, Priority::High, Priority::Urgent, Priority::Low]
+                [rng.gen_range(0..4)];
+            let job = store
+                .create_job(
+                    &by,
+                    JobInput {
+                        job_type: if rng.gen_bool(0.7) { "repair" } else { "maintenance" }.into(),
+                        priority,
+                        customer_id: customer.id.clone(),
+                        site_id: site.id.clone(),
+                        equipment_id: Some(equipment.id.clone()),
+                        reported_problem: content::problem(&mut rng, a.category, chinese),
+                        reported_at: None,
+                        return_of: None,
+                        goodwill: false,
+                    },
+                )
+                .await?;
+            // One in five stays unscheduled for the dispatcher to plan.
+            if made % 5 != 4 && !techs.is_empty() {
+                let start = today
+                    + Duration::days(i64::from(made % 3 == 2))
+                    + Duration::hours(8 + (made as i64 % 8));
+                store
+                    .schedule_job(
+                        &by,
+                        &job.id,
+                        ScheduleInput {
+                            assignee_id: techs[(made + c) % techs.len()].clone(),
+                            appointment_start: start,
+                            appointment_end: start + Duration::hours(2),
+                        },
+                    )
+                    .await?;
+            }
+            made += 1;
+        }
+    }
+    Ok(DemoSummary { users: DEMO_ACCOUNTS.len(), customers, jobs: made })
+}

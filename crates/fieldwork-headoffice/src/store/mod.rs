@@ -1,0 +1,96 @@
+//! Head office's storage, behind one trait. Handlers only see [`HeadOfficeStore`]; SQLite
+//! ([`sqlite::SqliteStore`]) is the embedded default, and a PostgreSQL backend implements the
+//! same trait without touching a handler. Every method is one transaction: it either happens
+//! whole, with its change-feed rows, or not at all.
+
+pub mod sqlite;
+pub mod types;
+
+use async_trait::async_trait;
+use fieldwork_core::domain::{Customer, Equipment, JobType, Part, PhotoRef, Site, Technician};
+use fieldwork_core::domain::{JobStatus, WorkOrder};
+use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
+
+pub use types::*;
+
+use crate::error::Result;
+
+#[async_trait]
+pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
+    // --- people and devices -----------------------------------------------------------------
+    async fn add_user(&self, new: NewUser) -> Result<User>;
+    async fn user_by_name(&self, name: &str) -> Result<Option<UserWithPassword>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+    async fn add_device(&self, user_id: &str, name: &str, token_hash: &str) -> Result<Device>;
+    /// The device holding this token, revoked or not (the caller tells the two apart).
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<DeviceCaller>>;
+    async fn list_devices(&self) -> Result<Vec<Device>>;
+    /// Revokes by id or by exact name (when the name is unique).
+    async fn revoke_device(&self, id_or_name: &str) -> Result<Device>;
+    async fn add_session(&self, session: NewSession) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionCaller>>;
+    async fn end_session(&self, token_hash: &str) -> Result<()>;
+
+    // --- master data (dispatcher) ------------------------------------------------------------
+    async fn create_customer(&self, by: &Dispatcher, input: CustomerInput) -> Result<Customer>;
+    async fn update_customer(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        patch: CustomerPatch,
+    ) -> Result<Customer>;
+    async fn customer(&self, id: &str) -> Result<Customer>;
+    async fn list_customers(&self, q: Option<String>, page: Page) -> Result<Vec<Customer>>;
+    async fn create_site(&self, by: &Dispatcher, input: SiteInput) -> Result<Site>;
+    async fn update_site(&self, by: &Dispatcher, id: &str, patch: SitePatch) -> Result<Site>;
+    async fn sites_of(&self, customer_id: &str) -> Result<Vec<Site>>;
+    async fn create_equipment(&self, by: &Dispatcher, input: EquipmentInput) -> Result<Equipment>;
+    async fn update_equipment(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        patch: EquipmentPatch,
+    ) -> Result<Equipment>;
+    async fn equipment_at(&self, site_id: &str) -> Result<Vec<Equipment>>;
+    async fn add_technician(&self, technician: Technician) -> Result<()>;
+    async fn technicians(&self) -> Result<Vec<Technician>>;
+    async fn put_job_type(&self, job_type: JobType) -> Result<()>;
+    async fn job_types(&self) -> Result<Vec<JobType>>;
+    async fn put_part(&self, part: Part) -> Result<()>;
+    async fn parts(&self) -> Result<Vec<Part>>;
+
+    // --- work orders (dispatcher) ------------------------------------------------------------
+    async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder>;
+    async fn update_job(&self, by: &Dispatcher, id: &str, patch: JobPatch) -> Result<WorkOrder>;
+    /// Assigns and books the window; moves a new job to scheduled. Reassignment removes the job
+    /// from the previous technician's scope.
+    async fn schedule_job(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        input: ScheduleInput,
+    ) -> Result<WorkOrder>;
+    /// Cancel, close or reopen, checked with the core's lifecycle rules.
+    async fn move_job(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        to: JobStatus,
+        reason: Option<String>,
+    ) -> Result<WorkOrder>;
+    async fn list_jobs(&self, filter: JobListFilter) -> Result<Vec<JobListItem>>;
+    async fn job(&self, id: &str) -> Result<JobRecord>;
+    async fn photo_of_job(&self, job_id: &str, photo_id: &str) -> Result<PhotoRef>;
+
+    // --- sync (devices) ----------------------------------------------------------------------
+    async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse>;
+    async fn pull(&self, device: &DeviceCaller, cursor: i64, limit: usize) -> Result<PullResponse>;
+
+    // --- blobs ------------------------------------------------------------------------------
+    /// Which of `hashes` head office holds.
+    async fn blobs_present(&self, hashes: Vec<String>) -> Result<Vec<String>>;
+    /// Marks a verified blob as stored (after it is in the blob store).
+    async fn blob_stored(&self, sha256: &str, size: u64) -> Result<()>;
+    /// Whether a photo or signature of one of the technician's jobs references the blob.
+    async fn technician_may_read_blob(&self, technician_id: &str, sha256: &str) -> Result<bool>;
+}

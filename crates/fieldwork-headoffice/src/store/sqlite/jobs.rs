@@ -1,0 +1,701 @@
+//! Work orders: creation with head-office job numbers, dispatcher edits, scheduling and
+//! reassignment, dispatcher status moves (checked by the core's lifecycle), the job list and
+//! the full job record. Also the shared helpers the sync push uses on jobs.
+
+use chrono::{DateTime, Datelike, Utc};
+use fieldwork_core::domain::{
+    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PhotoKind, StatusChange,
+    Technician, WarrantyStatus, WorkOrder,
+};
+use fieldwork_core::hlc::Hlc;
+use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
+use fieldwork_sync::merge::{LwwDecision, Stamped, lww};
+use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::master::{self, optional};
+use super::{Writer, bodies, body, from_ms, meta_get, meta_set, ms};
+use crate::error::{Error, Result};
+use crate::store::types::*;
+
+/// Longest reported problem, diagnosis or resolution (the same limit as the device store's).
+pub(super) const TEXT_MAX: usize = 10_000;
+
+pub(super) fn load_job(tx: &Transaction<'_>, id: &str) -> Result<WorkOrder> {
+    body(tx, "SELECT body FROM work_orders WHERE id = ?1", [id])?.ok_or(Error::NotFound)
+}
+
+/// Stores a job and appends its change-feed row.
+pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
+    let customer = master::customer(w.tx, &job.customer_id)?;
+    let site = master::site(w.tx, &job.site_id)?;
+    let search = format!(
+        "{} {} {} {} {}",
+        job.number, job.reported_problem, customer.name, customer.phone, site.address
+    )
+    .to_lowercase();
+    let plan_at = job.appointment_start.unwrap_or(job.due_at);
+    w.tx.prepare_cached(
+        "INSERT INTO work_orders (id, number, status, priority, assignee_id, customer_id, site_id,
+             equipment_id, plan_at, search_text, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, priority = excluded.priority,
+             assignee_id = excluded.assignee_id, equipment_id = excluded.equipment_id,
+             plan_at = excluded.plan_at, search_text = excluded.search_text, body = excluded.body",
+    )?
+    .execute(params![
+        job.id,
+        job.number,
+        job.status.as_str(),
+        job.priority.as_str(),
+        job.assignee_id,
+        job.customer_id,
+        job.site_id,
+        job.equipment_id,
+        ms(plan_at),
+        search,
+        serde_json::to_string(job)?
+    ])?;
+    w.feed("job", &job.id, Some(&job.id), None)
+}
+
+fn job_type(tx: &Transaction<'_>, code_or_id: &str) -> Result<JobType> {
+    body(tx, "SELECT body FROM job_types WHERE code = ?1 OR id = ?1", [code_or_id])?
+        .ok_or_else(|| Error::invalid(format!("no job type {code_or_id:?}")))
+}
+
+fn technician(tx: &Transaction<'_>, id: &str) -> Result<Technician> {
+    body(tx, "SELECT body FROM technicians WHERE id = ?1", [id])?
+        .ok_or_else(|| Error::invalid(format!("no technician {id:?}")))
+}
+
+fn text(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(format!("{field} must not be empty")));
+    }
+    if v.chars().count() > TEXT_MAX {
+        return Err(Error::invalid(format!("{field} is longer than {TEXT_MAX} characters")));
+    }
+    Ok(v.to_owned())
+}
+
+pub(super) fn create_job(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    input: JobInput,
+) -> Result<WorkOrder> {
+    let jt = job_type(w.tx, &input.job_type)?;
+    let site = master::site(w.tx, &input.site_id)
+        .map_err(|_| Error::invalid(format!("no site {:?}", input.site_id)))?;
+    if site.customer_id != input.customer_id {
+        return Err(Error::invalid("the site belongs to another customer"));
+    }
+    let warranty_end = match &input.equipment_id {
+        Some(eq) => {
+            let e = master::equipment(w.tx, eq)
+                .map_err(|_| Error::invalid(format!("no equipment {eq:?}")))?;
+            if e.site_id != site.id {
+                return Err(Error::invalid("the equipment is at another site"));
+            }
+            e.warranty_end
+        }
+        None => None,
+    };
+    if let Some(earlier) = &input.return_of {
+        load_job(w.tx, earlier).map_err(|_| Error::invalid(format!("no job {earlier:?}")))?;
+    }
+    let reported_at = input.reported_at.unwrap_or(w.now);
+    let warranty =
+        match fieldwork_core::sla::warranty_status(warranty_end, reported_at.date_naive()) {
+            WarrantyStatus::OutOfWarranty if input.goodwill => WarrantyStatus::Goodwill,
+            other => other,
+        };
+    let deadlines = fieldwork_core::sla::SlaPolicy::default().deadlines(
+        input.priority,
+        reported_at,
+        jt.code == "repair" && warranty == WarrantyStatus::InWarranty,
+    );
+    let job = WorkOrder {
+        id: fieldwork_core::ids::new_id(),
+        number: next_job_number(w.tx, w.now)?,
+        job_type_id: jt.id,
+        priority: input.priority,
+        status: JobStatus::New,
+        customer_id: input.customer_id,
+        site_id: input.site_id,
+        equipment_id: input.equipment_id,
+        reported_problem: text("reported_problem", &input.reported_problem)?,
+        reported_at,
+        appointment_start: None,
+        appointment_end: None,
+        assignee_id: None,
+        owner_dispatcher: by.name.clone(),
+        ack_due_at: deadlines.ack_due_at,
+        due_at: deadlines.due_at,
+        complete_due_at: deadlines.complete_due_at,
+        warranty_status: warranty,
+        chargeable: warranty.is_chargeable(),
+        diagnosis: None,
+        resolution: None,
+        signature_absence_reason: None,
+        return_of: input.return_of,
+        created_at: w.now,
+        updated_at: w.now,
+    };
+    save_job(w, &job)?;
+    Ok(job)
+}
+
+/// `WO-2026-000123`: a counter per year, kept in the same transaction as the job.
+fn next_job_number(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
+    let key = format!("job_serial:{}", now.year());
+    let serial: u64 = meta_get(tx, &key)?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
+    meta_set(tx, &key, &serial.to_string())?;
+    Ok(fieldwork_core::ids::job_number(now.year(), serial))
+}
+
+/// A shared scalar field of a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SharedField {
+    Diagnosis,
+    Resolution,
+    SignatureAbsenceReason,
+}
+
+impl SharedField {
+    pub fn name(self) -> &'static str {
+        match self {
+            SharedField::Diagnosis => "diagnosis",
+            SharedField::Resolution => "resolution",
+            SharedField::SignatureAbsenceReason => "signature_absence_reason",
+        }
+    }
+
+    fn get(self, job: &WorkOrder) -> Option<String> {
+        match self {
+            SharedField::Diagnosis => job.diagnosis.clone(),
+            SharedField::Resolution => job.resolution.clone(),
+            SharedField::SignatureAbsenceReason => job.signature_absence_reason.clone(),
+        }
+    }
+
+    fn set(self, job: &mut WorkOrder, value: Option<String>) {
+        match self {
+            SharedField::Diagnosis => job.diagnosis = value,
+            SharedField::Resolution => job.resolution = value,
+            SharedField::SignatureAbsenceReason => job.signature_absence_reason = value,
+        }
+    }
+}
+
+pub(super) fn field_clock(tx: &Transaction<'_>, job_id: &str, field: &str) -> Result<Option<Hlc>> {
+    let text: Option<String> = tx
+        .prepare_cached("SELECT hlc FROM field_clocks WHERE job_id = ?1 AND field = ?2")?
+        .query_row([job_id, field], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| t.parse().ok()))
+}
+
+pub(super) fn set_field_clock(
+    tx: &Transaction<'_>,
+    job_id: &str,
+    field: &str,
+    hlc: &Hlc,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO field_clocks (job_id, field, hlc) VALUES (?1, ?2, ?3)
+         ON CONFLICT (job_id, field) DO UPDATE SET hlc = excluded.hlc",
+    )?
+    .execute(params![job_id, field, hlc.to_string()])?;
+    Ok(())
+}
+
+/// What became of a write to a shared field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum FieldWrite {
+    Applied,
+    /// Applied or kept, with a conflict logged under this id.
+    Conflict(String),
+    Unchanged,
+}
+
+/// Applies a write to a shared field by last-writer-wins, logging the losing value.
+/// The stored value without a clock (set at creation) counts as the oldest write.
+pub(super) fn write_shared_field(
+    w: &mut Writer<'_>,
+    job: &mut WorkOrder,
+    field: SharedField,
+    value: Option<String>,
+    hlc: &Hlc,
+) -> Result<FieldWrite> {
+    let current = field_clock(w.tx, &job.id, field.name())?
+        .map(|c| Stamped { value: field.get(job), hlc: c });
+    let incoming = Stamped { value: value.clone(), hlc: hlc.clone() };
+    match lww(current.as_ref(), &incoming) {
+        LwwDecision::Same => Ok(FieldWrite::Unchanged),
+        LwwDecision::Take { overwritten } => {
+            field.set(job, value);
+            set_field_clock(w.tx, &job.id, field.name(), hlc)?;
+            match overwritten {
+                Some(loser) => Ok(FieldWrite::Conflict(log_field_conflict(
+                    w,
+                    &job.id,
+                    field.name(),
+                    &incoming,
+                    &loser,
+                )?)),
+                None => Ok(FieldWrite::Applied),
+            }
+        }
+        LwwDecision::Keep { lost } => match (lost, current) {
+            (Some(loser), Some(winner)) => Ok(FieldWrite::Conflict(log_field_conflict(
+                w,
+                &job.id,
+                field.name(),
+                &winner,
+                &loser,
+            )?)),
+            _ => Ok(FieldWrite::Unchanged),
+        },
+    }
+}
+
+/// Logs a field conflict once per (job, field, losing write): the id is derived from them.
+pub(super) fn log_field_conflict(
+    w: &mut Writer<'_>,
+    job_id: &str,
+    field: &str,
+    winner: &Stamped,
+    loser: &Stamped,
+) -> Result<String> {
+    let id = format!("fc-{}", &hex_sha(&format!("{job_id}|{field}|{}", loser.hlc))[..32]);
+    let record = ConflictRecord {
+        id: id.clone(),
+        job_id: job_id.to_owned(),
+        kind: ConflictKind::FieldOverwritten,
+        field: Some(field.to_owned()),
+        winning_value: winner.value.clone(),
+        losing_value: loser.value.clone(),
+        winning_hlc: Some(winner.hlc.to_string()),
+        losing_hlc: Some(loser.hlc.to_string()),
+        losing_node: Some(loser.hlc.node.clone()),
+        detail: format!(
+            "{field} was set by {} and by {} at about the same time; the later write ({}) was kept",
+            winner.hlc.node, loser.hlc.node, winner.hlc.node
+        ),
+        created_at: w.now,
+        resolved: false,
+    };
+    insert_conflict(w, &record)?;
+    Ok(id)
+}
+
+pub(super) fn insert_conflict(w: &mut Writer<'_>, c: &ConflictRecord) -> Result<()> {
+    let added = w
+        .tx
+        .prepare_cached("INSERT OR IGNORE INTO conflicts (id, job_id, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![c.id, c.job_id, serde_json::to_string(c)?])?;
+    if added > 0 {
+        w.feed("conflict", &c.id, Some(&c.job_id), None)?;
+    }
+    Ok(())
+}
+
+fn hex_sha(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+pub(super) fn update_job(
+    w: &mut Writer<'_>,
+    _by: &Dispatcher,
+    id: &str,
+    p: JobPatch,
+) -> Result<WorkOrder> {
+    let mut job = load_job(w.tx, id)?;
+    if let Some(pr) = p.priority {
+        job.priority = pr;
+    }
+    if let Some(t) = p.reported_problem {
+        job.reported_problem = text("reported_problem", &t)?;
+    }
+    if let Some(eq) = p.equipment_id {
+        match optional("equipment_id", Some(eq))? {
+            Some(eq) => {
+                let e = master::equipment(w.tx, &eq)
+                    .map_err(|_| Error::invalid(format!("no equipment {eq:?}")))?;
+                if e.site_id != job.site_id {
+                    return Err(Error::invalid("the equipment is at another site"));
+                }
+                job.equipment_id = Some(eq);
+            }
+            None => job.equipment_id = None,
+        }
+    }
+    for (field, value) in [
+        (SharedField::Diagnosis, p.diagnosis),
+        (SharedField::Resolution, p.resolution),
+        (SharedField::SignatureAbsenceReason, p.signature_absence_reason),
+    ] {
+        if let Some(v) = value {
+            let v = optional(field.name(), Some(v))?;
+            if let Some(t) = &v {
+                text(field.name(), t)?;
+            }
+            let hlc = w.tick();
+            write_shared_field(w, &mut job, field, v, &hlc)?;
+        }
+    }
+    job.updated_at = w.now;
+    save_job(w, &job)?;
+    Ok(job)
+}
+
+/// Appends the job and everything in it to the feed, for a technician who just got it.
+pub(super) fn feed_whole_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
+    w.feed("job_full", &job.id, Some(&job.id), None)
+}
+
+pub(super) fn schedule_job(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    id: &str,
+    input: ScheduleInput,
+) -> Result<WorkOrder> {
+    let mut job = load_job(w.tx, id)?;
+    let tech = technician(w.tx, &input.assignee_id)?;
+    if !tech.active {
+        return Err(Error::invalid(format!("{} is not active", tech.name)));
+    }
+    if input.appointment_end <= input.appointment_start {
+        return Err(Error::invalid("the appointment must end after it starts"));
+    }
+    let previous = job.assignee_id.clone();
+    job.assignee_id = Some(tech.id.clone());
+    job.appointment_start = Some(input.appointment_start);
+    job.appointment_end = Some(input.appointment_end);
+    match job.status {
+        JobStatus::New => {
+            check_dispatcher_move(&job, JobStatus::Scheduled, None)?;
+            record_status(w, &mut job, JobStatus::Scheduled, None, &by.name, None)?;
+        }
+        s if s.is_open() => {}
+        s => {
+            return Err(Error::Rule {
+                code: fieldwork_sync::wire::codes::TRANSITION_NOT_ALLOWED,
+                message: format!("a {s} job cannot be rescheduled; reopen it first"),
+            });
+        }
+    }
+    job.updated_at = w.now;
+    save_job(w, &job)?;
+    match previous {
+        Some(old) if old != tech.id => {
+            w.feed("job_removed", &job.id, Some(&job.id), Some(&old))?;
+            feed_whole_job(w, &job)?;
+        }
+        Some(_) => {}
+        None => feed_whole_job(w, &job)?,
+    }
+    Ok(job)
+}
+
+fn check_dispatcher_move(job: &WorkOrder, to: JobStatus, reason: Option<&str>) -> Result<()> {
+    let facts = CompletionFacts::default();
+    lifecycle::check_move(&MoveRequest {
+        from: job.status,
+        to,
+        role: Role::Dispatcher,
+        reason,
+        completion: &facts,
+        schedule: ScheduleFacts {
+            has_assignee: job.assignee_id.is_some(),
+            has_appointment_window: job.appointment_start.is_some()
+                && job.appointment_end.is_some(),
+        },
+    })
+    .map(|_| ())
+    .map_err(Error::from_core)
+}
+
+/// Records a status change on the job (row, feed) and sets the new status on `job` (the caller
+/// saves the job).
+pub(super) fn record_status(
+    w: &mut Writer<'_>,
+    job: &mut WorkOrder,
+    to: JobStatus,
+    reason: Option<&str>,
+    actor: &str,
+    from_device: Option<(&str, DateTime<Utc>, &Hlc)>,
+) -> Result<()> {
+    let (id, at, hlc) = match from_device {
+        Some((id, at, hlc)) => (id.to_owned(), at, hlc.clone()),
+        None => (fieldwork_core::ids::new_id(), w.now, w.tick()),
+    };
+    let change = StatusChange {
+        id: id.clone(),
+        job_id: job.id.clone(),
+        from_status: Some(job.status),
+        to_status: to,
+        reason: reason.map(str::to_owned),
+        actor: actor.to_owned(),
+        at,
+    };
+    let added =
+        w.tx.prepare_cached(
+            "INSERT OR IGNORE INTO status_changes (id, job_id, hlc, body) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, job.id, hlc.to_string(), serde_json::to_string(&change)?])?;
+    if added > 0 {
+        w.feed("status_change", &id, Some(&job.id), None)?;
+    }
+    job.status = to;
+    Ok(())
+}
+
+pub(super) fn dispatcher_move(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    id: &str,
+    to: JobStatus,
+    reason: Option<&str>,
+) -> Result<WorkOrder> {
+    let mut job = load_job(w.tx, id)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    check_dispatcher_move(&job, to, reason)?;
+    record_status(w, &mut job, to, reason, &by.name, None)?;
+    job.updated_at = w.now;
+    save_job(w, &job)?;
+    Ok(job)
+}
+
+pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<JobListItem>> {
+    let mut sql = String::from(
+        "SELECT w.body, c.name, s.address, t.name, jt.code,
+            (SELECT count(*) FROM conflicts k WHERE k.job_id = w.id AND k.resolved = 0),
+            (SELECT count(*) FROM device_mutations m WHERE m.job_id = w.id AND m.outcome = 'rejected')
+         FROM work_orders w
+         JOIN customers c ON c.id = w.customer_id
+         JOIN sites s ON s.id = w.site_id
+         LEFT JOIN technicians t ON t.id = w.assignee_id
+         LEFT JOIN job_types jt ON jt.id = json_extract(w.body, '$.job_type_id')
+         WHERE 1 = 1",
+    );
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(status) = f.status.as_deref().filter(|s| !s.trim().is_empty()) {
+        let mut marks = Vec::new();
+        for s in status.split(',') {
+            let st: JobStatus =
+                s.parse().map_err(|e: fieldwork_core::CoreError| Error::invalid(e.to_string()))?;
+            args.push(st.as_str().to_owned().into());
+            marks.push(format!("?{}", args.len()));
+        }
+        sql.push_str(&format!(" AND w.status IN ({})", marks.join(", ")));
+    }
+    match f.assignee.as_deref() {
+        Some("none") => sql.push_str(" AND w.assignee_id IS NULL"),
+        Some(a) => {
+            args.push(a.to_owned().into());
+            sql.push_str(&format!(" AND w.assignee_id = ?{}", args.len()));
+        }
+        None => {}
+    }
+    if let Some(from) = f.from {
+        args.push(ms(from).into());
+        sql.push_str(&format!(" AND w.plan_at >= ?{}", args.len()));
+    }
+    if let Some(to) = f.to {
+        args.push(ms(to).into());
+        sql.push_str(&format!(" AND w.plan_at < ?{}", args.len()));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped =
+            q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(format!("%{escaped}%").into());
+        sql.push_str(&format!(" AND w.search_text LIKE ?{} ESCAPE '\\'", args.len()));
+    }
+    let page = Page::new(f.limit, f.offset);
+    sql.push_str(&format!(
+        " ORDER BY w.plan_at, w.number LIMIT {} OFFSET {}",
+        page.limit, page.offset
+    ));
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (body, customer_name, site_address, assignee_name, code, conflicts, rejected) = row?;
+        let job: WorkOrder = serde_json::from_str(&body)?;
+        out.push(JobListItem {
+            id: job.id,
+            number: job.number,
+            status: job.status,
+            priority: job.priority,
+            job_type: code.unwrap_or_default(),
+            customer_name,
+            site_address,
+            assignee_id: job.assignee_id,
+            assignee_name,
+            appointment_start: job.appointment_start,
+            appointment_end: job.appointment_end,
+            due_at: job.due_at,
+            reported_problem: job.reported_problem,
+            open_conflicts: conflicts,
+            rejected_mutations: rejected,
+        });
+    }
+    Ok(out)
+}
+
+/// The checklist of a job: its type's items with the answers given.
+pub(super) fn checklist(
+    tx: &Transaction<'_>,
+    job: &WorkOrder,
+    jt: &JobType,
+) -> Result<Vec<ChecklistAnswer>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT value, answered_at FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2",
+    )?;
+    let mut out = Vec::new();
+    for item in &jt.checklist {
+        let answer = stmt
+            .query_row([&job.id, &item.key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .optional()?;
+        let (value, answered_at) = match answer {
+            Some((v, at)) => (Some(serde_json::from_str::<ChecklistValue>(&v)?), Some(from_ms(at))),
+            None => (None, None),
+        };
+        out.push(ChecklistAnswer {
+            item_key: item.key.clone(),
+            label: item.label.clone(),
+            label_zh: item.label_zh.clone(),
+            kind: item.kind,
+            required: item.required,
+            unit: item.unit.clone(),
+            value,
+            answered_at,
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn job_type_of(tx: &Transaction<'_>, job: &WorkOrder) -> Result<JobType> {
+    body(tx, "SELECT body FROM job_types WHERE id = ?1", [&job.job_type_id])?
+        .ok_or_else(|| Error::Internal(format!("job type {} is missing", job.job_type_id)))
+}
+
+/// What the completion guard needs, as head office knows the job.
+pub(super) fn completion_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<CompletionFacts> {
+    let jt = job_type_of(tx, job)?;
+    let answers = checklist(tx, job, &jt)?;
+    let unanswered_required_items = jt
+        .checklist
+        .iter()
+        .zip(&answers)
+        .filter(|(item, a)| {
+            item.required && !a.value.as_ref().is_some_and(|v| item.is_satisfied_by(v))
+        })
+        .map(|(item, _)| (item.key.clone(), item.label.clone()))
+        .collect();
+    let present_photo_kinds: Vec<PhotoKind> = tx
+        .prepare_cached(
+            "SELECT DISTINCT json_extract(body, '$.kind') FROM photos WHERE job_id = ?1",
+        )?
+        .query_map([&job.id], |r| r.get::<_, String>(0))?
+        .filter_map(|k| k.ok().and_then(|k| k.parse().ok()))
+        .collect();
+    let has_signature: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM signatures WHERE job_id = ?1)",
+        [&job.id],
+        |r| r.get(0),
+    )?;
+    Ok(CompletionFacts {
+        has_resolution: job.resolution.as_deref().is_some_and(|r| !r.trim().is_empty()),
+        unanswered_required_items,
+        required_photo_kinds: jt.required_photo_kinds.clone(),
+        present_photo_kinds,
+        has_signature,
+        has_signature_absence_reason: job
+            .signature_absence_reason
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        // Facts the core adds later count as "nothing missing" until head office checks them.
+        ..CompletionFacts::default()
+    })
+}
+
+pub(super) fn rejected_of_job(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<RejectedMutation>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT device_id, seq, mutation_id, kind, job_id, code, reason, received_at
+         FROM device_mutations WHERE job_id = ?1 AND outcome = 'rejected' ORDER BY received_at, seq",
+    )?;
+    let rows = stmt.query_map([job_id], rejection_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn rejection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RejectedMutation> {
+    Ok(RejectedMutation {
+        device_id: r.get(0)?,
+        seq: r.get(1)?,
+        mutation_id: r.get(2)?,
+        kind: r.get(3)?,
+        job_id: r.get(4)?,
+        code: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        reason: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        received_at: from_ms(r.get(7)?),
+    })
+}
+
+pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
+    let work_order = load_job(tx, id)?;
+    let jt = job_type_of(tx, &work_order)?;
+    let customer: Customer = master::customer(tx, &work_order.customer_id)?;
+    let site = master::site(tx, &work_order.site_id)?;
+    let equipment =
+        work_order.equipment_id.as_deref().map(|e| master::equipment(tx, e)).transpose()?;
+    let assignee = work_order
+        .assignee_id
+        .as_deref()
+        .map(|t| body(tx, "SELECT body FROM technicians WHERE id = ?1", [t]))
+        .transpose()?
+        .flatten();
+    let by_job = |table: &str, order: &str| {
+        format!("SELECT body FROM {table} WHERE job_id = ?1 ORDER BY {order}")
+    };
+    Ok(JobRecord {
+        checklist: checklist(tx, &work_order, &jt)?,
+        notes: bodies(tx, &by_job("notes", "json_extract(body, '$.created_at'), id"), [id])?,
+        parts: bodies(tx, &by_job("parts_used", "json_extract(body, '$.created_at'), id"), [id])?,
+        time_entries: bodies(
+            tx,
+            &by_job("time_entries", "json_extract(body, '$.started_at'), id"),
+            [id],
+        )?,
+        feedback: bodies(tx, &by_job("feedback", "json_extract(body, '$.created_at'), id"), [id])?,
+        photos: bodies(tx, &by_job("photos", "json_extract(body, '$.created_at'), id"), [id])?,
+        signatures: bodies(tx, &by_job("signatures", "id"), [id])?,
+        status_history: bodies(tx, &by_job("status_changes", "hlc, id"), [id])?,
+        conflicts: bodies(
+            tx,
+            &by_job("conflicts", "json_extract(body, '$.created_at'), id"),
+            [id],
+        )?,
+        rejected_mutations: rejected_of_job(tx, id)?,
+        work_order,
+        job_type: jt,
+        customer,
+        site,
+        equipment,
+        assignee,
+    })
+}

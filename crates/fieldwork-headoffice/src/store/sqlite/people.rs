@@ -1,0 +1,213 @@
+//! Users, devices and browser sessions.
+
+use fieldwork_core::domain::Technician;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::{Writer, from_ms, master, ms};
+use crate::error::{Error, Result};
+use crate::store::types::*;
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
+    let role: String = r.get(2)?;
+    Ok((
+        User {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: UserRole::parse(&role).unwrap_or(UserRole::Technician),
+            technician_id: r.get(3)?,
+            created_at: from_ms(r.get(4)?),
+        },
+        r.get(5)?,
+    ))
+}
+
+const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash";
+
+pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("a user name has 1 to 100 characters"));
+    }
+    let taken: bool =
+        w.tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [&name], |r| {
+            r.get(0)
+        })?;
+    if taken {
+        return Err(Error::AlreadyExists(format!("user {name:?}")));
+    }
+    let technician_id = match new.role {
+        UserRole::Technician => {
+            let tech = new.technician.unwrap_or_else(|| Technician {
+                id: fieldwork_core::ids::new_id(),
+                name: name.clone(),
+                phone: None,
+                email: None,
+                skills: Vec::new(),
+                active: true,
+            });
+            master::put_technician(w, &tech)?;
+            Some(tech.id)
+        }
+        UserRole::Dispatcher | UserRole::Admin => None,
+    };
+    let user = User {
+        id: fieldwork_core::ids::new_id(),
+        name,
+        role: new.role,
+        technician_id,
+        created_at: w.now,
+    };
+    w.tx.execute(
+        "INSERT INTO users (id, name, role, password_hash, technician_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            user.id,
+            user.name,
+            user.role.as_str(),
+            new.password_hash,
+            user.technician_id,
+            ms(user.created_at)
+        ],
+    )?;
+    Ok(user)
+}
+
+pub(super) fn user_by_name(tx: &Transaction<'_>, name: &str) -> Result<Option<UserWithPassword>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
+            [name.trim()],
+            user_row,
+        )
+        .optional()?
+        .map(|(user, password_hash)| UserWithPassword { user, password_hash }))
+}
+
+pub(super) fn list_users(tx: &Transaction<'_>) -> Result<Vec<User>> {
+    let mut stmt = tx.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
+    let rows = stmt.query_map([], user_row)?;
+    Ok(rows.map(|r| r.map(|(u, _)| u)).collect::<rusqlite::Result<_>>()?)
+}
+
+const DEVICE_SELECT: &str = "SELECT d.id, d.name, d.user_id, u.name, d.created_at,
+    d.last_seen_at, d.revoked_at, d.last_applied_seq FROM devices d JOIN users u ON u.id = d.user_id";
+
+fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        user_id: r.get(2)?,
+        user_name: r.get(3)?,
+        created_at: from_ms(r.get(4)?),
+        last_seen_at: r.get::<_, Option<i64>>(5)?.map(from_ms),
+        revoked_at: r.get::<_, Option<i64>>(6)?.map(from_ms),
+        last_applied_seq: r.get(7)?,
+    })
+}
+
+pub(super) fn add_device(
+    tx: &Transaction<'_>,
+    user_id: &str,
+    name: &str,
+    token_hash: &str,
+) -> Result<Device> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("a device name has 1 to 100 characters"));
+    }
+    let id = fieldwork_core::ids::new_id();
+    tx.execute(
+        "INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, user_id, name, token_hash, ms(chrono::Utc::now())],
+    )?;
+    Ok(tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], device_row)?)
+}
+
+pub(super) fn device_by_token(conn: &Connection, token_hash: &str) -> Result<Option<DeviceCaller>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT d.id, u.id, u.name, u.technician_id, t.name, d.revoked_at IS NOT NULL
+             FROM devices d JOIN users u ON u.id = d.user_id
+             JOIN technicians t ON t.id = u.technician_id
+             WHERE d.token_hash = ?1 AND u.role = 'technician'",
+        )?
+        .query_row([token_hash], |r| {
+            Ok(DeviceCaller {
+                device_id: r.get(0)?,
+                user_id: r.get(1)?,
+                user_name: r.get(2)?,
+                technician_id: r.get(3)?,
+                technician_name: r.get(4)?,
+                revoked: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(super) fn list_devices(tx: &Transaction<'_>) -> Result<Vec<Device>> {
+    let mut stmt = tx.prepare(&format!("{DEVICE_SELECT} ORDER BY d.created_at"))?;
+    let rows = stmt.query_map([], device_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn revoke_device(tx: &Transaction<'_>, id_or_name: &str) -> Result<Device> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM devices WHERE id = ?1 OR name = ?1")?
+        .query_map([id_or_name], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let id = match ids.as_slice() {
+        [one] => one.clone(),
+        [] => return Err(Error::NotFound),
+        _ => {
+            return Err(Error::invalid(format!(
+                "{} devices are named {id_or_name:?}; revoke by id",
+                ids.len()
+            )));
+        }
+    };
+    tx.execute(
+        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+        params![id, ms(chrono::Utc::now())],
+    )?;
+    Ok(tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], device_row)?)
+}
+
+pub(super) fn add_session(tx: &Transaction<'_>, s: &NewSession) -> Result<()> {
+    let now = chrono::Utc::now();
+    tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [ms(now)])?;
+    tx.execute(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![s.token_hash, s.user_id, s.csrf_token, ms(now), ms(s.expires_at)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn session(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<SessionCaller>> {
+    let row = tx
+        .query_row(
+            "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+            [token_hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(user_id, user_name, role, csrf_token, expires)| {
+        Ok(SessionCaller {
+            user_id,
+            user_name,
+            role: UserRole::parse(&role)?,
+            csrf_token,
+            expires_at: from_ms(expires),
+        })
+    })
+    .transpose()
+}

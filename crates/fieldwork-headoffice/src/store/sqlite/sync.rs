@@ -1,0 +1,799 @@
+//! The sync protocol's two halves on SQLite: applying a pushed batch exactly once, and reading
+//! a device's scope of the change feed in pages that end on transaction boundaries.
+
+use std::collections::{HashMap, HashSet};
+
+use fieldwork_core::domain::{ChecklistValue, JobStatus, WorkOrder};
+use fieldwork_core::hlc::Hlc;
+use fieldwork_core::store::outbox::JobField;
+use fieldwork_sync::merge::{
+    LwwDecision, Rejection, Stamped, StatusDecision, check_recordable, check_technician_may_change,
+    decide_technician_move, fact_of, lww, plan_batch,
+};
+use fieldwork_sync::mutation::{IncomingMutation, raw_job_id};
+use fieldwork_sync::wire::{
+    self, Change, ConflictKind, ConflictRecord, MutationResult, Outcome, PullResponse, PushEntry,
+    PushRequest, PushResponse, Record, codes,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::jobs::{
+    self, FieldWrite, SharedField, field_clock, load_job, record_status, save_job, set_field_clock,
+    write_shared_field,
+};
+use super::{Writer, bodies, body, master, ms};
+use crate::error::{Error, Result};
+use crate::store::types::DeviceCaller;
+
+/// Most feed rows one pull examines, so a device with nothing in scope still gets an answer
+/// quickly (with `has_more` and an advanced cursor).
+const MAX_SCAN_ROWS: usize = 50_000;
+
+pub(super) fn push(
+    w: &mut Writer<'_>,
+    device: &DeviceCaller,
+    req: PushRequest,
+) -> Result<PushResponse> {
+    if device.revoked {
+        return Err(Error::DeviceRevoked);
+    }
+    if req.device_id != device.device_id {
+        return Err(Error::invalid("device_id is not the device this token belongs to"));
+    }
+    if req.entries.len() > wire::MAX_PUSH_ENTRIES {
+        return Err(Error::invalid(format!(
+            "at most {} entries per push, not {}",
+            wire::MAX_PUSH_ENTRIES,
+            req.entries.len()
+        )));
+    }
+    if let Some(e) = req.entries.iter().find(|e| e.device_id != device.device_id) {
+        return Err(Error::invalid(format!("entry {} names another device", e.seq)));
+    }
+    let last: i64 = w.tx.query_row(
+        "SELECT last_applied_seq FROM devices WHERE id = ?1",
+        [&device.device_id],
+        |r| r.get(0),
+    )?;
+    let seqs: Vec<i64> = req.entries.iter().map(|e| e.seq).collect();
+    let plan = plan_batch(last, &seqs).map_err(|r| Error::invalid(r.reason))?;
+    let mut results: Vec<Option<MutationResult>> = vec![None; req.entries.len()];
+    for i in plan.already_applied {
+        results[i] = Some(stored_result(w.tx, device, &req.entries[i])?);
+    }
+    let mut last_applied = last;
+    for i in plan.fresh {
+        let e = &req.entries[i];
+        w.receive(&e.hlc);
+        w.tx.execute_batch("SAVEPOINT entry")?;
+        let outcome = match apply_entry(w, device, e) {
+            Ok(Ok(outcome)) => {
+                w.tx.execute_batch("RELEASE entry")?;
+                outcome
+            }
+            Ok(Err(rejection)) => {
+                // Undo whatever the entry wrote before it was refused.
+                w.tx.execute_batch("ROLLBACK TO entry; RELEASE entry")?;
+                Outcome::Rejected { code: rejection.code.to_owned(), reason: rejection.reason }
+            }
+            Err(e) => return Err(e),
+        };
+        record_outcome(w, device, e, &outcome)?;
+        last_applied = e.seq;
+        results[i] =
+            Some(MutationResult { seq: e.seq, mutation_id: e.mutation_id.clone(), outcome });
+    }
+    w.tx.execute(
+        "UPDATE devices SET last_applied_seq = ?2, last_seen_at = ?3 WHERE id = ?1",
+        params![device.device_id, last_applied, ms(w.now)],
+    )?;
+    Ok(PushResponse {
+        last_applied_seq: last_applied,
+        results: results.into_iter().flatten().collect(),
+        server_hlc: w.hlc().clone(),
+    })
+}
+
+/// The outcome stored when an entry was first applied.
+fn stored_result(
+    tx: &Transaction<'_>,
+    device: &DeviceCaller,
+    e: &PushEntry,
+) -> Result<MutationResult> {
+    let row = tx
+        .prepare_cached(
+            "SELECT mutation_id, outcome, code, reason, conflict_id FROM device_mutations
+             WHERE device_id = ?1 AND seq = ?2",
+        )?
+        .query_row(params![device.device_id, e.seq], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    let outcome = match row {
+        Some((mid, _, _, _, _)) if mid != e.mutation_id => Outcome::Rejected {
+            code: codes::INVALID.to_owned(),
+            reason: format!("seq {} was already used by mutation {mid}", e.seq),
+        },
+        Some((_, o, code, reason, conflict)) => match o.as_str() {
+            "applied" => Outcome::Applied,
+            "conflict" => Outcome::Conflict {
+                conflict_id: conflict.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            },
+            _ => Outcome::Rejected {
+                code: code.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            },
+        },
+        None => Outcome::Rejected {
+            code: codes::INVALID.to_owned(),
+            reason: format!("seq {} is not above the last applied seq", e.seq),
+        },
+    };
+    Ok(MutationResult { seq: e.seq, mutation_id: e.mutation_id.clone(), outcome })
+}
+
+fn record_outcome(
+    w: &mut Writer<'_>,
+    device: &DeviceCaller,
+    e: &PushEntry,
+    outcome: &Outcome,
+) -> Result<()> {
+    let kind = e.mutation.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
+    let job_id = raw_job_id(&e.mutation);
+    let (name, code, reason, conflict) = match outcome {
+        Outcome::Applied => ("applied", None, None, None),
+        Outcome::Rejected { code, reason } => ("rejected", Some(code), Some(reason), None),
+        Outcome::Conflict { conflict_id, reason } => {
+            ("conflict", None, Some(reason), Some(conflict_id))
+        }
+    };
+    w.tx.prepare_cached(
+        "INSERT INTO device_mutations (device_id, seq, mutation_id, kind, job_id, outcome, code,
+             reason, conflict_id, payload, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        device.device_id,
+        e.seq,
+        e.mutation_id,
+        kind.chars().take(60).collect::<String>(),
+        job_id,
+        name,
+        code,
+        reason,
+        conflict,
+        e.mutation.to_string(),
+        ms(w.now)
+    ])?;
+    if name == "rejected" {
+        w.feed(
+            "rejection",
+            &format!("{}/{}", device.device_id, e.seq),
+            job_id.as_deref(),
+            Some(&device.technician_id),
+        )?;
+    }
+    Ok(())
+}
+
+type Applied = std::result::Result<Outcome, Rejection>;
+
+fn reject(code: &'static str, reason: impl Into<String>) -> Result<Applied> {
+    Ok(Err(Rejection::new(code, reason)))
+}
+
+/// Applies one fresh entry. `Ok(Err(_))` is a refusal (recorded, the batch goes on); `Err(_)`
+/// is a failure of head office itself (the whole batch rolls back and may be retried).
+fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Result<Applied> {
+    let m = match IncomingMutation::decode(&e.mutation) {
+        Ok(m) => m,
+        Err(d) => return reject(d.code(), d.to_string()),
+    };
+    if let Err(r) = check_technician_may_change(&m) {
+        return Ok(Err(r));
+    }
+    let mut job = match load_job(w.tx, m.job_id()) {
+        Ok(job) if job.assignee_id.as_deref() == Some(device.technician_id.as_str()) => job,
+        Ok(_) | Err(Error::NotFound) => {
+            return reject(
+                codes::NOT_FOUND,
+                format!("job {} does not exist or is not assigned to you", m.job_id()),
+            );
+        }
+        Err(other) => return Err(other),
+    };
+    if let Some(fact) = fact_of(&m)
+        && let Err(r) = check_recordable(job.status, fact)
+    {
+        return Ok(Err(r));
+    }
+    match m {
+        IncomingMutation::JobCreated { .. } | IncomingMutation::JobScheduled { .. } => {
+            // Refused above by ownership; kept explicit so a new kind is a compile error here.
+            reject(codes::DISPATCHER_OWNED, "only a dispatcher can create or schedule jobs")
+        }
+        IncomingMutation::StatusChanged { change_id, to, reason, at, .. } => {
+            let facts = jobs::completion_facts(w.tx, &job)?;
+            match decide_technician_move(job.status, to, reason.as_deref(), &facts) {
+                StatusDecision::Apply => {
+                    record_status(
+                        w,
+                        &mut job,
+                        to,
+                        reason.as_deref(),
+                        &device.technician_name,
+                        Some((&change_id, at, &e.hlc)),
+                    )?;
+                    job.updated_at = w.now;
+                    save_job(w, &job)?;
+                    Ok(Ok(Outcome::Applied))
+                }
+                StatusDecision::AlreadyThere => Ok(Ok(Outcome::Applied)),
+                StatusDecision::FlagCancelledVsCompleted => {
+                    let id = format!("cc-{}-{}", job.id, change_id);
+                    let detail = format!(
+                        "{} completed job {} on their device, but head office had cancelled it; \
+                         the job stays cancelled until a dispatcher decides",
+                        device.technician_name, job.number
+                    );
+                    jobs::insert_conflict(
+                        w,
+                        &ConflictRecord {
+                            id: id.clone(),
+                            job_id: job.id.clone(),
+                            kind: ConflictKind::CancelledVsCompleted,
+                            field: Some("status".into()),
+                            winning_value: Some(JobStatus::Cancelled.as_str().into()),
+                            losing_value: Some(JobStatus::Completed.as_str().into()),
+                            winning_hlc: None,
+                            losing_hlc: Some(e.hlc.to_string()),
+                            losing_node: Some(e.device_id.clone()),
+                            detail: detail.clone(),
+                            created_at: w.now,
+                            resolved: false,
+                        },
+                    )?;
+                    Ok(Ok(Outcome::Conflict { conflict_id: id, reason: detail }))
+                }
+                StatusDecision::Reject(r) => Ok(Err(r)),
+            }
+        }
+        IncomingMutation::FieldSet { field, value, .. } => {
+            let field = match field {
+                JobField::Diagnosis => SharedField::Diagnosis,
+                JobField::Resolution => SharedField::Resolution,
+                JobField::SignatureAbsenceReason => SharedField::SignatureAbsenceReason,
+            };
+            let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            if value.as_ref().is_some_and(|v| v.chars().count() > jobs::TEXT_MAX) {
+                return reject(codes::INVALID, format!("{} is too long", field.name()));
+            }
+            let outcome = match write_shared_field(w, &mut job, field, value, &e.hlc)? {
+                FieldWrite::Applied | FieldWrite::Unchanged => Outcome::Applied,
+                FieldWrite::Conflict(id) => Outcome::Conflict {
+                    conflict_id: id,
+                    reason: format!(
+                        "{} was also changed elsewhere; the later change was kept and the other \
+                         is in the conflict log",
+                        field.name()
+                    ),
+                },
+            };
+            job.updated_at = w.now;
+            save_job(w, &job)?;
+            Ok(Ok(outcome))
+        }
+        IncomingMutation::ChecklistAnswered { item_key, value, at, .. } => {
+            answer_checklist(w, &job, &item_key, &value, at, &e.hlc)
+        }
+        IncomingMutation::NoteAdded { note } => {
+            insert_fact(w, "notes", "note", &note.id, &job.id, &note, None)
+        }
+        IncomingMutation::PartAdded { part } => {
+            insert_fact(w, "parts_used", "part_used", &part.id, &job.id, &part, None)
+        }
+        IncomingMutation::TimeEntryAdded { entry } => {
+            if entry.ended_at < entry.started_at {
+                return reject(codes::INVALID, "a time entry cannot end before it starts");
+            }
+            insert_fact(w, "time_entries", "time_entry", &entry.id, &job.id, &entry, None)
+        }
+        IncomingMutation::FeedbackGiven { feedback } => {
+            if !(1..=5).contains(&feedback.rating) {
+                return reject(codes::INVALID, "a rating is 1 to 5");
+            }
+            insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)
+        }
+        IncomingMutation::PhotoAdded { photo } => {
+            if !wire::is_sha256_hex(&photo.sha256) {
+                return reject(codes::INVALID, "a photo's sha256 is 64 lowercase hex characters");
+            }
+            let sha = photo.sha256.clone();
+            insert_fact(w, "photos", "photo", &photo.id, &job.id, &photo, Some(&sha))
+        }
+        IncomingMutation::SignatureAdded { signature } => {
+            insert_fact(w, "signatures", "signature", &signature.id, &job.id, &signature, None)
+        }
+    }
+}
+
+/// Inserts an insert-only fact, deduplicated by id: the same fact again is a no-op, a different
+/// fact under a used id is refused.
+fn insert_fact<T: Serialize>(
+    w: &mut Writer<'_>,
+    table: &'static str,
+    entity: &'static str,
+    id: &str,
+    job_id: &str,
+    fact: &T,
+    sha256: Option<&str>,
+) -> Result<Applied> {
+    let json = serde_json::to_value(fact)?;
+    let existing: Option<(String, String)> =
+        w.tx.prepare_cached(&format!("SELECT job_id, body FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+    if let Some((existing_job, existing_body)) = existing {
+        let same = existing_job == job_id
+            && serde_json::from_str::<serde_json::Value>(&existing_body).ok().as_ref()
+                == Some(&json);
+        return if same {
+            Ok(Ok(Outcome::Applied))
+        } else {
+            reject(codes::DUPLICATE_ID, format!("a different {entity} already has id {id}"))
+        };
+    }
+    match sha256 {
+        Some(sha) => {
+            w.tx.prepare_cached(&format!(
+                "INSERT INTO {table} (id, job_id, sha256, body) VALUES (?1, ?2, ?3, ?4)"
+            ))?
+            .execute(params![id, job_id, sha, json.to_string()])?
+        }
+        None => w
+            .tx
+            .prepare_cached(&format!("INSERT INTO {table} (id, job_id, body) VALUES (?1, ?2, ?3)"))?
+            .execute(params![id, job_id, json.to_string()])?,
+    };
+    w.feed(entity, id, Some(job_id), None)?;
+    Ok(Ok(Outcome::Applied))
+}
+
+fn answer_checklist(
+    w: &mut Writer<'_>,
+    job: &WorkOrder,
+    item_key: &str,
+    value: &ChecklistValue,
+    at: chrono::DateTime<chrono::Utc>,
+    hlc: &Hlc,
+) -> Result<Applied> {
+    let jt = jobs::job_type_of(w.tx, job)?;
+    let Some(item) = jt.checklist.iter().find(|i| i.key == item_key) else {
+        return reject(codes::INVALID, format!("the job's checklist has no item {item_key:?}"));
+    };
+    let kind_matches = matches!(
+        (item.kind, value),
+        (fieldwork_core::domain::ChecklistItemKind::Checkbox, ChecklistValue::Checkbox(_))
+            | (fieldwork_core::domain::ChecklistItemKind::Number, ChecklistValue::Number(_))
+            | (fieldwork_core::domain::ChecklistItemKind::Choice, ChecklistValue::Choice(_))
+            | (fieldwork_core::domain::ChecklistItemKind::Text, ChecklistValue::Text(_))
+    );
+    if !kind_matches {
+        return reject(codes::INVALID, format!("{item_key} is a {} item", item.kind));
+    }
+    let field = format!("checklist:{item_key}");
+    let stored: Option<String> = w
+        .tx
+        .prepare_cached("SELECT value FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2")?
+        .query_row([&job.id, item_key], |r| r.get(0))
+        .optional()?;
+    let current = field_clock(w.tx, &job.id, &field)?.map(|c| Stamped { value: stored, hlc: c });
+    let new_value = serde_json::to_string(value)?;
+    let incoming = Stamped { value: Some(new_value.clone()), hlc: hlc.clone() };
+    let take = |w: &mut Writer<'_>| -> Result<()> {
+        w.tx.prepare_cached(
+            "INSERT INTO checklist_answers (job_id, item_key, value, answered_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (job_id, item_key) DO UPDATE SET value = excluded.value,
+                 answered_at = excluded.answered_at",
+        )?
+        .execute(params![job.id, item_key, new_value, ms(at)])?;
+        set_field_clock(w.tx, &job.id, &field, hlc)?;
+        w.feed("checklist_answer", &format!("{}/{item_key}", job.id), Some(&job.id), None)
+    };
+    let conflict = |id: String| Outcome::Conflict {
+        conflict_id: id,
+        reason: format!("checklist item {item_key} was also answered elsewhere"),
+    };
+    match lww(current.as_ref(), &incoming) {
+        LwwDecision::Same => Ok(Ok(Outcome::Applied)),
+        LwwDecision::Take { overwritten } => {
+            take(w)?;
+            match overwritten {
+                Some(loser) => Ok(Ok(conflict(jobs::log_field_conflict(
+                    w, &job.id, &field, &incoming, &loser,
+                )?))),
+                None => Ok(Ok(Outcome::Applied)),
+            }
+        }
+        LwwDecision::Keep { lost } => match (lost, current) {
+            (Some(loser), Some(winner)) => {
+                Ok(Ok(conflict(jobs::log_field_conflict(w, &job.id, &field, &winner, &loser)?)))
+            }
+            _ => Ok(Ok(Outcome::Applied)),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull
+// ---------------------------------------------------------------------------------------------
+
+struct FeedRow {
+    version: i64,
+    entity: String,
+    entity_id: String,
+}
+
+/// Who can see what, with the lookups cached for one page.
+struct Scope<'t> {
+    tx: &'t Transaction<'t>,
+    technician_id: String,
+    jobs: HashMap<String, bool>,
+    parties: HashMap<(&'static str, String), bool>,
+}
+
+impl Scope<'_> {
+    fn owns_job(&mut self, job_id: &str) -> Result<bool> {
+        if let Some(v) = self.jobs.get(job_id) {
+            return Ok(*v);
+        }
+        let mine: bool = self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM work_orders WHERE id = ?1 AND assignee_id = ?2)",
+            )?
+            .query_row([job_id, &self.technician_id], |r| r.get(0))?;
+        self.jobs.insert(job_id.to_owned(), mine);
+        Ok(mine)
+    }
+
+    fn sees_party(&mut self, column: &'static str, id: &str) -> Result<bool> {
+        let key = (column, id.to_owned());
+        if let Some(v) = self.parties.get(&key) {
+            return Ok(*v);
+        }
+        let seen: bool = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM work_orders WHERE {column} = ?1 AND assignee_id = ?2)"
+            ))?
+            .query_row([id, &self.technician_id], |r| r.get(0))?;
+        self.parties.insert(key, seen);
+        Ok(seen)
+    }
+
+    fn visible(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        job_id: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<bool> {
+        match entity {
+            "job_type" | "part" | "technician" => Ok(true),
+            "customer" => self.sees_party("customer_id", entity_id),
+            "site" => self.sees_party("site_id", entity_id),
+            "equipment" => self.sees_party("equipment_id", entity_id),
+            "job_removed" => {
+                Ok(scope == Some(self.technician_id.as_str()) && !self.owns_job(entity_id)?)
+            }
+            "rejection" => Ok(scope == Some(self.technician_id.as_str())),
+            _ => match job_id {
+                Some(j) => self.owns_job(j),
+                None => Ok(false),
+            },
+        }
+    }
+}
+
+pub(super) fn pull(
+    conn: &mut Connection,
+    device: &DeviceCaller,
+    cursor: i64,
+    limit: usize,
+) -> Result<PullResponse> {
+    if device.revoked {
+        return Err(Error::DeviceRevoked);
+    }
+    let limit = limit.clamp(1, wire::MAX_PULL_LIMIT);
+    let tx = conn.transaction()?;
+    let server_hlc = super::meta_get(&tx, "hlc")?
+        .and_then(|h| h.parse::<Hlc>().ok())
+        .unwrap_or_else(|| Hlc::zero(super::HEAD_OFFICE_NODE));
+    let mut scope = Scope {
+        tx: &tx,
+        technician_id: device.technician_id.clone(),
+        jobs: HashMap::new(),
+        parties: HashMap::new(),
+    };
+    let mut visible_rows = Vec::new();
+    let mut new_cursor = cursor.max(0);
+    let mut has_more = false;
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT version, tx, entity, entity_id, job_id, scope FROM change_feed
+             WHERE version > ?1 ORDER BY version",
+        )?;
+        let mut rows = stmt.query([cursor.max(0)])?;
+        let mut current_tx: Option<i64> = None;
+        let mut scanned = 0usize;
+        while let Some(r) = rows.next()? {
+            let version: i64 = r.get(0)?;
+            let row_tx: i64 = r.get(1)?;
+            if current_tx != Some(row_tx) {
+                // A transaction boundary: the only place a page may end.
+                if visible_rows.len() >= limit || scanned >= MAX_SCAN_ROWS {
+                    has_more = true;
+                    break;
+                }
+                current_tx = Some(row_tx);
+            }
+            scanned += 1;
+            new_cursor = version;
+            let entity: String = r.get(2)?;
+            let entity_id: String = r.get(3)?;
+            let job_id: Option<String> = r.get(4)?;
+            let row_scope: Option<String> = r.get(5)?;
+            if scope.visible(&entity, &entity_id, job_id.as_deref(), row_scope.as_deref())? {
+                visible_rows.push(FeedRow { version, entity, entity_id });
+            }
+        }
+    }
+    let mut records: Vec<(i64, (String, String), Record)> = Vec::new();
+    for row in &visible_rows {
+        materialise(&tx, row, &mut records)?;
+    }
+    // A record changed several times in the page is sent once, at its last version.
+    let mut seen = HashSet::new();
+    let mut changes: Vec<Change> = records
+        .into_iter()
+        .rev()
+        .filter(|(_, key, _)| seen.insert(key.clone()))
+        .map(|(version, _, record)| Change { version, record })
+        .collect();
+    changes.reverse();
+    drop(scope);
+    tx.commit()?;
+    Ok(PullResponse { cursor: new_cursor, has_more, changes, server_hlc })
+}
+
+fn key(entity: &str, id: &str) -> (String, String) {
+    (entity.to_owned(), id.to_owned())
+}
+
+/// Turns a feed row into the records it stands for, read as they are now.
+fn materialise(
+    tx: &Transaction<'_>,
+    row: &FeedRow,
+    out: &mut Vec<(i64, (String, String), Record)>,
+) -> Result<()> {
+    let v = row.version;
+    let id = row.entity_id.as_str();
+    let one = |sql: &str| -> Result<Option<serde_json::Value>> { body(tx, sql, [id]) };
+    let mut push = |entity: &str, rid: &str, record: Record| {
+        out.push((v, key(entity, rid), record));
+    };
+    match row.entity.as_str() {
+        "job" => {
+            if let Ok(job) = load_job(tx, id) {
+                push("job", id, Record::Job { work_order: job });
+            }
+        }
+        "job_full" => {
+            if let Ok(job) = load_job(tx, id) {
+                for (entity, id, record) in whole_job(tx, job)? {
+                    push(entity, &id, record);
+                }
+            }
+        }
+        "job_removed" => push("job_removed", id, Record::JobRemoved { job_id: id.to_owned() }),
+        "customer" => {
+            if let Ok(customer) = master::customer(tx, id) {
+                push("customer", id, Record::Customer { customer });
+            }
+        }
+        "site" => {
+            if let Ok(site) = master::site(tx, id) {
+                push("site", id, Record::Site { site });
+            }
+        }
+        "equipment" => {
+            if let Ok(equipment) = master::equipment(tx, id) {
+                push("equipment", id, Record::Equipment { equipment });
+            }
+        }
+        "job_type" => {
+            if let Some(j) = one("SELECT body FROM job_types WHERE id = ?1")? {
+                push("job_type", id, Record::JobType { job_type: serde_json::from_value(j)? });
+            }
+        }
+        "part" => {
+            if let Some(p) = one("SELECT body FROM parts WHERE part_no = ?1")? {
+                push("part", id, Record::Part { part: serde_json::from_value(p)? });
+            }
+        }
+        "technician" => {
+            if let Some(t) = one("SELECT body FROM technicians WHERE id = ?1")? {
+                push(
+                    "technician",
+                    id,
+                    Record::Technician { technician: serde_json::from_value(t)? },
+                );
+            }
+        }
+        "note" => {
+            if let Some(n) = one("SELECT body FROM notes WHERE id = ?1")? {
+                push("note", id, Record::Note { note: serde_json::from_value(n)? });
+            }
+        }
+        "part_used" => {
+            if let Some(p) = one("SELECT body FROM parts_used WHERE id = ?1")? {
+                push("part_used", id, Record::PartUsed { part_used: serde_json::from_value(p)? });
+            }
+        }
+        "time_entry" => {
+            if let Some(t) = one("SELECT body FROM time_entries WHERE id = ?1")? {
+                push("time_entry", id, Record::TimeEntry { entry: serde_json::from_value(t)? });
+            }
+        }
+        "feedback" => {
+            if let Some(f) = one("SELECT body FROM feedback WHERE id = ?1")? {
+                push("feedback", id, Record::Feedback { feedback: serde_json::from_value(f)? });
+            }
+        }
+        "photo" => {
+            if let Some(p) = one("SELECT body FROM photos WHERE id = ?1")? {
+                push("photo", id, Record::Photo { photo: serde_json::from_value(p)? });
+            }
+        }
+        "signature" => {
+            if let Some(s) = one("SELECT body FROM signatures WHERE id = ?1")? {
+                push("signature", id, Record::Signature { signature: serde_json::from_value(s)? });
+            }
+        }
+        "status_change" => {
+            if let Some(s) = one("SELECT body FROM status_changes WHERE id = ?1")? {
+                push(
+                    "status_change",
+                    id,
+                    Record::StatusChange { change: serde_json::from_value(s)? },
+                );
+            }
+        }
+        "conflict" => {
+            if let Some(c) = one("SELECT body FROM conflicts WHERE id = ?1")? {
+                push("conflict", id, Record::Conflict { conflict: serde_json::from_value(c)? });
+            }
+        }
+        "checklist_answer" => {
+            if let Some((job_id, item_key)) = id.split_once('/')
+                && let Ok(job) = load_job(tx, job_id)
+            {
+                let jt = jobs::job_type_of(tx, &job)?;
+                if let Some(answer) =
+                    jobs::checklist(tx, &job, &jt)?.into_iter().find(|a| a.item_key == item_key)
+                {
+                    push(
+                        "checklist_answer",
+                        id,
+                        Record::ChecklistAnswer { job_id: job_id.to_owned(), answer },
+                    );
+                }
+            }
+        }
+        "rejection" => {
+            if let Some((device_id, seq)) = id.split_once('/') {
+                let rejection = tx
+                    .prepare_cached(
+                        "SELECT device_id, seq, mutation_id, kind, job_id, code, reason, received_at
+                         FROM device_mutations WHERE device_id = ?1 AND seq = ?2",
+                    )?
+                    .query_row(params![device_id, seq.parse::<i64>().unwrap_or(-1)], jobs::rejection_row)
+                    .optional()?;
+                if let Some(rejection) = rejection {
+                    push("rejection", id, Record::Rejection { rejection });
+                }
+            }
+        }
+        // A kind written by a newer head office: skip rather than fail the device's sync.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A job with its parties and every fact, for a device that just got the job.
+fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, String, Record)>> {
+    let mut out = Vec::new();
+    let customer = master::customer(tx, &job.customer_id)?;
+    out.push(("customer", customer.id.clone(), Record::Customer { customer }));
+    let site = master::site(tx, &job.site_id)?;
+    out.push(("site", site.id.clone(), Record::Site { site }));
+    if let Some(eq) = &job.equipment_id {
+        let equipment = master::equipment(tx, eq)?;
+        out.push(("equipment", equipment.id.clone(), Record::Equipment { equipment }));
+    }
+    let id = job.id.clone();
+    let jt = jobs::job_type_of(tx, &job)?;
+    let answers = jobs::checklist(tx, &job, &jt)?;
+    out.push(("job", id.clone(), Record::Job { work_order: job }));
+    for n in bodies::<fieldwork_core::domain::Note>(
+        tx,
+        "SELECT body FROM notes WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("note", n.id.clone(), Record::Note { note: n }));
+    }
+    for p in bodies::<fieldwork_core::domain::PartUsed>(
+        tx,
+        "SELECT body FROM parts_used WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("part_used", p.id.clone(), Record::PartUsed { part_used: p }));
+    }
+    for t in bodies::<fieldwork_core::domain::TimeEntry>(
+        tx,
+        "SELECT body FROM time_entries WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("time_entry", t.id.clone(), Record::TimeEntry { entry: t }));
+    }
+    for f in bodies::<fieldwork_core::domain::Feedback>(
+        tx,
+        "SELECT body FROM feedback WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("feedback", f.id.clone(), Record::Feedback { feedback: f }));
+    }
+    for p in bodies::<fieldwork_core::domain::PhotoRef>(
+        tx,
+        "SELECT body FROM photos WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
+    }
+    for s in bodies::<fieldwork_core::domain::SignatureRef>(
+        tx,
+        "SELECT body FROM signatures WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push(("signature", s.id.clone(), Record::Signature { signature: s }));
+    }
+    for s in bodies::<fieldwork_core::domain::StatusChange>(
+        tx,
+        "SELECT body FROM status_changes WHERE job_id = ?1 ORDER BY hlc",
+        [&id],
+    )? {
+        out.push(("status_change", s.id.clone(), Record::StatusChange { change: s }));
+    }
+    for a in answers.into_iter().filter(|a| a.value.is_some()) {
+        let key = format!("{id}/{}", a.item_key);
+        out.push((
+            "checklist_answer",
+            key,
+            Record::ChecklistAnswer { job_id: id.clone(), answer: a },
+        ));
+    }
+    for c in bodies::<ConflictRecord>(tx, "SELECT body FROM conflicts WHERE job_id = ?1", [&id])? {
+        out.push(("conflict", c.id.clone(), Record::Conflict { conflict: c }));
+    }
+    Ok(out)
+}
