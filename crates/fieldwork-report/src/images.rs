@@ -2,14 +2,15 @@
 //! upright); at the printed size (half the page width) about 1000 px is plenty, so large ones
 //! are scaled down and re-encoded to keep ten photos well under 3 MB. JPEGs already small
 //! enough go into the PDF untouched (DCT passthrough, no quality loss). Work is spread over
-//! the machine's cores because decoding dominates the report's time.
+//! the machine's cores; resizing (fast_image_resize) and encoding (jpeg-encoder) use SIMD, as
+//! the core's photo import does.
 //!
 //! A picture that cannot be read does not stop the report: it becomes a placeholder.
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use fast_image_resize as fir;
+use image::{ImageDecoder, ImageReader, Limits};
 
 /// The largest picture the report will decode (a camera file is ~50 MP at most).
 const MAX_PIXELS_SIDE: u32 = 12_000;
@@ -62,18 +63,45 @@ pub(crate) fn prepare_photo(jpeg: &[u8], max_px: u32, quality: u8) -> Option<Pre
 }
 
 fn reencode(bytes: &[u8], max_px: u32, quality: u8) -> Option<PreparedJpeg> {
-    let img = reader(bytes)?.decode().ok()?;
-    let img = if img.width().max(img.height()) > max_px {
-        // `thumbnail` averages pixel areas: fast and free of aliasing for large reductions.
-        img.thumbnail(max_px, max_px)
+    let rgb = reader(bytes)?.decode().ok()?.into_rgb8();
+    let (sw, sh) = rgb.dimensions();
+    if sw == 0 || sh == 0 {
+        return None;
+    }
+    let (w, h) = scaled(sw, sh, max_px);
+    let pixels = if (w, h) == (sw, sh) {
+        rgb.into_raw()
     } else {
-        img
+        // SIMD convolution resize: the slow step with the image crate's own resizer.
+        let src = fir::images::ImageRef::new(sw, sh, rgb.as_raw(), fir::PixelType::U8x3).ok()?;
+        let mut dst = fir::images::Image::new(w, h, fir::PixelType::U8x3);
+        let options = fir::ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Bilinear));
+        fir::Resizer::new().resize(&src, &mut dst, &options).ok()?;
+        dst.into_vec()
     };
-    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
     let mut out = Vec::new();
-    let enc = JpegEncoder::new_with_quality(&mut out, quality.clamp(30, 95));
-    rgb.write_with_encoder(enc).ok()?;
-    Some(PreparedJpeg { bytes: out, width: rgb.width(), height: rgb.height() })
+    let encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(30, 95));
+    encoder
+        .encode(
+            &pixels,
+            u16::try_from(w).ok()?,
+            u16::try_from(h).ok()?,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .ok()?;
+    Some(PreparedJpeg { bytes: out, width: w, height: h })
+}
+
+/// The size that fits `w`×`h` within `max_px` on the long edge, keeping the aspect ratio.
+fn scaled(w: u32, h: u32, max_px: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= max_px {
+        return (w, h);
+    }
+    let s = f64::from(max_px) / f64::from(long);
+    let fit = |v: u32| ((f64::from(v) * s).round() as u32).clamp(1, max_px);
+    (fit(w), fit(h))
 }
 
 /// Prepares every photo, in parallel over the available cores, keeping the order.
@@ -119,4 +147,17 @@ pub(crate) fn prepare_signature(png: &[u8]) -> Option<PreparedRgba> {
         return None;
     }
     Some(PreparedRgba { rgba: rgba.into_raw(), width, height })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_keeps_the_aspect_ratio_within_the_long_edge() {
+        assert_eq!(scaled(2560, 1920, 1024), (1024, 768));
+        assert_eq!(scaled(1920, 2560, 1024), (768, 1024));
+        assert_eq!(scaled(800, 600, 1024), (800, 600));
+        assert_eq!(scaled(10_000, 1, 1024), (1024, 1));
+    }
 }
