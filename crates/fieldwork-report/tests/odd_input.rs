@@ -132,7 +132,7 @@ fn a_huge_table_cell_continues_on_the_next_page() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn any_text_renders(s in "\\PC{0,300}", t in any::<String>()) {
