@@ -86,6 +86,7 @@ pub fn owner_of(m: &IncomingMutation) -> Owner {
         | IncomingMutation::TimeEntryAdded { .. }
         | IncomingMutation::FeedbackGiven { .. }
         | IncomingMutation::PhotoAdded { .. }
+        | IncomingMutation::PhotoDeleted { .. }
         | IncomingMutation::SignatureAdded { .. } => Owner::TechnicianFacts,
     }
 }
@@ -115,6 +116,7 @@ pub fn fact_of(m: &IncomingMutation) -> Option<Fact> {
         | IncomingMutation::PartAdded { .. }
         | IncomingMutation::TimeEntryAdded { .. }
         | IncomingMutation::PhotoAdded { .. }
+        | IncomingMutation::PhotoDeleted { .. }
         | IncomingMutation::SignatureAdded { .. } => Some(Fact::Work),
         IncomingMutation::JobCreated { .. }
         | IncomingMutation::JobScheduled { .. }

@@ -4,13 +4,12 @@
 //! failing the batch.
 //!
 //! [`IncomingMutation`] has the same JSON shape as `fieldwork_core::store::outbox::Mutation`
-//! (a `type` tag plus the payload fields) and adds the photo and signature kinds that the media
-//! work is bringing to the core.
+//! (a `type` tag plus the payload fields); a test checks every core kind decodes to the same
+//! JSON.
 
 use chrono::{DateTime, Utc};
 use fieldwork_core::domain::{
-    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, SignatureRef, TimeEntry,
-    WorkOrder,
+    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, TimeEntry, WorkOrder,
 };
 use fieldwork_core::store::outbox::JobField;
 use serde::{Deserialize, Serialize};
@@ -61,13 +60,27 @@ pub enum IncomingMutation {
     FeedbackGiven {
         feedback: Feedback,
     },
-    /// A photo's record; its bytes travel separately as a blob named by `photo.sha256`.
+    /// A photo's record; its JPEG and thumbnail travel separately as blobs named by
+    /// `photo.sha256` and `photo.thumb_sha256`.
     PhotoAdded {
         photo: PhotoRef,
     },
-    /// A customer's signature record.
+    /// A photo withdrawn before completion (a tombstone; nothing is erased).
+    PhotoDeleted {
+        job_id: String,
+        photo_id: String,
+        at: DateTime<Utc>,
+    },
+    /// The customer signed; the picture travels separately as the blob `png_sha256`.
     SignatureAdded {
-        signature: SignatureRef,
+        job_id: String,
+        signature_id: String,
+        signer_name: String,
+        statement: Option<String>,
+        signed_at: DateTime<Utc>,
+        summary_sha256: String,
+        png_sha256: String,
+        strokes: Option<String>,
     },
 }
 
@@ -83,6 +96,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "time_entry_added",
     "feedback_given",
     "photo_added",
+    "photo_deleted",
     "signature_added",
 ];
 
@@ -129,6 +143,7 @@ impl IncomingMutation {
             IncomingMutation::TimeEntryAdded { .. } => "time_entry_added",
             IncomingMutation::FeedbackGiven { .. } => "feedback_given",
             IncomingMutation::PhotoAdded { .. } => "photo_added",
+            IncomingMutation::PhotoDeleted { .. } => "photo_deleted",
             IncomingMutation::SignatureAdded { .. } => "signature_added",
         }
     }
@@ -140,13 +155,14 @@ impl IncomingMutation {
             IncomingMutation::JobScheduled { job_id, .. }
             | IncomingMutation::StatusChanged { job_id, .. }
             | IncomingMutation::FieldSet { job_id, .. }
-            | IncomingMutation::ChecklistAnswered { job_id, .. } => job_id,
+            | IncomingMutation::ChecklistAnswered { job_id, .. }
+            | IncomingMutation::PhotoDeleted { job_id, .. }
+            | IncomingMutation::SignatureAdded { job_id, .. } => job_id,
             IncomingMutation::NoteAdded { note } => &note.job_id,
             IncomingMutation::PartAdded { part } => &part.job_id,
             IncomingMutation::TimeEntryAdded { entry } => &entry.job_id,
             IncomingMutation::FeedbackGiven { feedback } => &feedback.job_id,
             IncomingMutation::PhotoAdded { photo } => &photo.job_id,
-            IncomingMutation::SignatureAdded { signature } => &signature.job_id,
         }
     }
 }
@@ -155,7 +171,7 @@ impl IncomingMutation {
 /// a rejection of a malformed entry against its job).
 pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
     let direct = value.get("job_id").and_then(serde_json::Value::as_str);
-    let nested = ["work_order", "note", "part", "entry", "feedback", "photo", "signature"]
+    let nested = ["work_order", "note", "part", "entry", "feedback", "photo"]
         .iter()
         .find_map(|k| value.get(k).and_then(|v| v.get("job_id").or_else(|| v.get("id"))))
         .and_then(serde_json::Value::as_str);
@@ -195,6 +211,17 @@ mod tests {
                 assignee_id: "t".into(),
                 appointment_start: now,
                 appointment_end: now,
+            },
+            Mutation::PhotoDeleted { job_id: "j".into(), photo_id: "p".into(), at: now },
+            Mutation::SignatureAdded {
+                job_id: "j".into(),
+                signature_id: "s".into(),
+                signer_name: "Zhang Wei".into(),
+                statement: None,
+                signed_at: now,
+                summary_sha256: "a".repeat(64),
+                png_sha256: "b".repeat(64),
+                strokes: None,
             },
         ];
         for m in samples {

@@ -282,6 +282,12 @@ pub enum Record {
         #[schema(value_type = Object)]
         photo: PhotoRef,
     },
+    /// A photo withdrawn before completion: hide it (keep the file until it is swept).
+    PhotoDeleted {
+        job_id: String,
+        photo_id: String,
+        at: DateTime<Utc>,
+    },
     Signature {
         #[schema(value_type = Object)]
         signature: SignatureRef,
@@ -314,6 +320,7 @@ impl Record {
             Record::TimeEntry { entry } => Some(&entry.job_id),
             Record::Feedback { feedback } => Some(&feedback.job_id),
             Record::Photo { photo } => Some(&photo.job_id),
+            Record::PhotoDeleted { job_id, .. } => Some(job_id),
             Record::Signature { signature } => Some(&signature.job_id),
             Record::StatusChange { change } => Some(&change.job_id),
             Record::Conflict { conflict } => Some(&conflict.job_id),

@@ -273,16 +273,26 @@ pub async fn reopen_job(
     move_job(&s, &c, &id, JobStatus::Scheduled, input).await
 }
 
-/// A photo of the job, as uploaded.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}/photos/{photo_id}", tag = "dispatch",
+/// Which rendition of a photo to download.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct PhotoQuery {
+    /// The thumbnail (about 320 px) instead of the full picture.
+    #[serde(default)]
+    pub thumb: bool,
+}
+
+/// A photo of the job, as uploaded (withdrawn photos included, for review).
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/photos/{photo_id}", tag = "dispatch", params(PhotoQuery),
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
 pub async fn job_photo(
     State(s): State<AppState>,
     _c: DispatcherCaller,
     Path((id, photo_id)): Path<(String, String)>,
+    Query(q): Query<PhotoQuery>,
 ) -> Result<Response> {
     let photo = s.store.photo_of_job(&id, &photo_id).await?;
-    let bytes = s.blobs.get(&photo.sha256).await?;
+    let sha = if q.thumb { &photo.thumb_sha256 } else { &photo.sha256 };
+    let bytes = s.blobs.get(sha).await?;
     let kind = sniff_image(&bytes);
     let mut resp = bytes.into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));

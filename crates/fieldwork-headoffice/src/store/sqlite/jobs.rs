@@ -656,6 +656,24 @@ pub(super) fn rejection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RejectedM
     })
 }
 
+/// A job's signatures, oldest first; all but the last are superseded.
+pub(super) fn signatures_of(
+    tx: &Transaction<'_>,
+    job_id: &str,
+) -> Result<Vec<fieldwork_core::domain::SignatureRef>> {
+    let mut all: Vec<fieldwork_core::domain::SignatureRef> = bodies(
+        tx,
+        "SELECT body FROM signatures WHERE job_id = ?1
+         ORDER BY json_extract(body, '$.signed_at'), id",
+        [job_id],
+    )?;
+    let n = all.len();
+    for (i, s) in all.iter_mut().enumerate() {
+        s.superseded = i + 1 < n;
+    }
+    Ok(all)
+}
+
 pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     let work_order = load_job(tx, id)?;
     let jt = job_type_of(tx, &work_order)?;
@@ -682,8 +700,14 @@ pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
             [id],
         )?,
         feedback: bodies(tx, &by_job("feedback", "json_extract(body, '$.created_at'), id"), [id])?,
-        photos: bodies(tx, &by_job("photos", "json_extract(body, '$.created_at'), id"), [id])?,
-        signatures: bodies(tx, &by_job("signatures", "id"), [id])?,
+        photos: bodies(
+            tx,
+            "SELECT body FROM photos WHERE job_id = ?1
+               AND id NOT IN (SELECT photo_id FROM photo_deletions)
+             ORDER BY json_extract(body, '$.created_at'), id",
+            [id],
+        )?,
+        signatures: signatures_of(tx, id)?,
         status_history: bodies(tx, &by_job("status_changes", "hlc, id"), [id])?,
         conflicts: bodies(
             tx,

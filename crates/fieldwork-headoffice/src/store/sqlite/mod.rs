@@ -423,7 +423,10 @@ impl HeadOfficeStore for SqliteStore {
         self.read(move |tx| {
             Ok(tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM photos p JOIN work_orders w ON w.id = p.job_id
-                                WHERE p.sha256 = ?1 AND w.assignee_id = ?2)",
+                        WHERE (p.sha256 = ?1 OR json_extract(p.body, '$.thumb_sha256') = ?1)
+                          AND w.assignee_id = ?2)
+                     OR EXISTS (SELECT 1 FROM signatures s JOIN work_orders w ON w.id = s.job_id
+                        WHERE s.png_sha256 = ?1 AND w.assignee_id = ?2)",
                 [&s, &t],
                 |r| r.get(0),
             )?)

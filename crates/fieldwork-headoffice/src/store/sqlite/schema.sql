@@ -117,7 +117,10 @@ CREATE INDEX feedback_job ON feedback(job_id);
 CREATE TABLE photos (id TEXT PRIMARY KEY, job_id TEXT NOT NULL REFERENCES work_orders(id), sha256 TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX photos_job ON photos(job_id);
 CREATE INDEX photos_sha ON photos(sha256);
-CREATE TABLE signatures (id TEXT PRIMARY KEY, job_id TEXT NOT NULL REFERENCES work_orders(id), body TEXT NOT NULL);
+-- A withdrawn photo: the row stays, `deleted_at` hides it.
+CREATE TABLE photo_deletions (photo_id TEXT PRIMARY KEY REFERENCES photos(id), job_id TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+-- `strokes` is the pen path the device recorded, kept for evidence.
+CREATE TABLE signatures (id TEXT PRIMARY KEY, job_id TEXT NOT NULL REFERENCES work_orders(id), png_sha256 TEXT, strokes TEXT, body TEXT NOT NULL);
 CREATE INDEX signatures_job ON signatures(job_id);
 CREATE TABLE status_changes (id TEXT PRIMARY KEY, job_id TEXT NOT NULL REFERENCES work_orders(id), hlc TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX status_changes_job ON status_changes(job_id, hlc);

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use fieldwork_core::domain::{ChecklistValue, JobStatus, WorkOrder};
+use fieldwork_core::domain::{ChecklistValue, JobStatus, SignatureRef, WorkOrder};
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::store::outbox::JobField;
 use fieldwork_sync::merge::{
@@ -313,14 +313,73 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)
         }
         IncomingMutation::PhotoAdded { photo } => {
-            if !wire::is_sha256_hex(&photo.sha256) {
-                return reject(codes::INVALID, "a photo's sha256 is 64 lowercase hex characters");
+            if !wire::is_sha256_hex(&photo.sha256) || !wire::is_sha256_hex(&photo.thumb_sha256) {
+                return reject(codes::INVALID, "a photo's hashes are 64 lowercase hex characters");
             }
             let sha = photo.sha256.clone();
             insert_fact(w, "photos", "photo", &photo.id, &job.id, &photo, Some(&sha))
         }
-        IncomingMutation::SignatureAdded { signature } => {
-            insert_fact(w, "signatures", "signature", &signature.id, &job.id, &signature, None)
+        IncomingMutation::PhotoDeleted { photo_id, at, .. } => {
+            let on_job: bool = w.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND job_id = ?2)",
+                [&photo_id, &job.id],
+                |r| r.get(0),
+            )?;
+            if !on_job {
+                return reject(
+                    codes::NOT_FOUND,
+                    format!("job {} has no photo {photo_id}", job.number),
+                );
+            }
+            let added = w.tx.execute(
+                "INSERT OR IGNORE INTO photo_deletions (photo_id, job_id, at) VALUES (?1, ?2, ?3)",
+                params![photo_id, job.id, ms(at)],
+            )?;
+            if added > 0 {
+                w.feed("photo_deleted", &photo_id, Some(&job.id), None)?;
+            }
+            Ok(Ok(Outcome::Applied))
+        }
+        IncomingMutation::SignatureAdded {
+            signature_id,
+            signer_name,
+            statement,
+            signed_at,
+            summary_sha256,
+            png_sha256,
+            strokes,
+            ..
+        } => {
+            if !wire::is_sha256_hex(&png_sha256) {
+                return reject(codes::INVALID, "png_sha256 is 64 lowercase hex characters");
+            }
+            let signature = SignatureRef {
+                id: signature_id.clone(),
+                job_id: job.id.clone(),
+                signer_name,
+                statement,
+                signed_at,
+                summary_sha256,
+                png_sha256: Some(png_sha256.clone()),
+                changed_after_signing: false,
+                superseded: false,
+            };
+            let outcome = insert_fact(
+                w,
+                "signatures",
+                "signature",
+                &signature_id,
+                &job.id,
+                &signature,
+                None,
+            )?;
+            if outcome.is_ok() {
+                w.tx.execute(
+                    "UPDATE signatures SET png_sha256 = ?2, strokes = coalesce(strokes, ?3) WHERE id = ?1",
+                    params![signature_id, png_sha256, strokes],
+                )?;
+            }
+            Ok(outcome)
         }
     }
 }
@@ -665,6 +724,23 @@ fn materialise(
                 push("photo", id, Record::Photo { photo: serde_json::from_value(p)? });
             }
         }
+        "photo_deleted" => {
+            let row = tx
+                .prepare_cached("SELECT job_id, at FROM photo_deletions WHERE photo_id = ?1")?
+                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .optional()?;
+            if let Some((job_id, at)) = row {
+                push(
+                    "photo_deleted",
+                    id,
+                    Record::PhotoDeleted {
+                        job_id,
+                        photo_id: id.to_owned(),
+                        at: super::from_ms(at),
+                    },
+                );
+            }
+        }
         "signature" => {
             if let Some(s) = one("SELECT body FROM signatures WHERE id = ?1")? {
                 push("signature", id, Record::Signature { signature: serde_json::from_value(s)? });
@@ -769,6 +845,17 @@ fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, 
         [&id],
     )? {
         out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
+    }
+    let mut deleted =
+        tx.prepare_cached("SELECT photo_id, at FROM photo_deletions WHERE job_id = ?1")?;
+    let rows = deleted.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (photo_id, at) = row?;
+        out.push((
+            "photo_deleted",
+            photo_id.clone(),
+            Record::PhotoDeleted { job_id: id.clone(), photo_id, at: super::from_ms(at) },
+        ));
     }
     for s in bodies::<fieldwork_core::domain::SignatureRef>(
         tx,
