@@ -1,0 +1,71 @@
+//! Body-size and request-rate limits.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_is_refused_with_413_and_writes_nothing() {
+    let server = TestServer::start_with(|c| c.body_limit_bytes = 64 * 1024).await;
+    let mut w = World::with(server).await;
+    let job = w.job_a.clone();
+    let big = "x".repeat(100 * 1024);
+    let m = w.a.note(&job, &big);
+    let e = w.a.entry(m);
+    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let (s, v) = w.a.push_raw(&serde_json::to_value(&req).unwrap()).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(code(&v), "payload_too_large");
+    assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 0);
+
+    // The same limit holds for a blob chunk; smaller chunks get through.
+    let blob = fake_jpeg(9, 100 * 1024);
+    let sha = sha256_hex(&blob);
+    let (s, v) = w.a.upload_chunk(&sha, 0, blob.len() as u64, blob.clone()).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    let mut offset = 0;
+    for chunk in blob.chunks(40 * 1024) {
+        let (s, v) = w.a.upload_chunk(&sha, offset, blob.len() as u64, chunk.to_vec()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        offset += chunk.len() as u64;
+    }
+    assert_eq!(offset, blob.len() as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_requests_gets_429_with_retry_after_while_others_go_on() {
+    let server = TestServer::start_with(|c| {
+        c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 5, per_second: 0.5 }
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..20 {
+        let resp = http
+            .post(server.url("/api/v1/auth/session"))
+            .json(&json!({"user": "nobody", "password": "x"}))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        statuses.push(status);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            let body = resp.json().await.unwrap();
+            assert_eq!(code(&body), "rate_limited");
+        }
+    }
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(limited, 15, "{statuses:?}");
+    assert!(retry_after.unwrap().parse::<u64>().unwrap() >= 1);
+    // Another caller (a bearer token) has its own bucket.
+    let resp = http
+        .get(server.url("/api/v1/sync/pull?cursor=0"))
+        .bearer_auth("some-device-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}

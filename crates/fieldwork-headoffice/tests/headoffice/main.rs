@@ -1,0 +1,13 @@
+//! Head office end to end: a real server on 127.0.0.1 (port 0) in a temporary data folder,
+//! driven over HTTP with reqwest as a dispatcher's browser and technicians' devices would.
+// Helpers outside #[test] functions unwrap too: a failing unwrap is a failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod authorization;
+mod blobs;
+mod common;
+mod dispatch;
+mod limits;
+mod pull;
+mod push;

@@ -1,0 +1,277 @@
+//! Push: exactly once, merge rules, rejections on record.
+
+use chrono::Utc;
+use fieldwork_core::domain::JobStatus;
+use fieldwork_core::store::outbox::{JobField, Mutation};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::*;
+
+fn field(job: &str, f: JobField, value: &str) -> Mutation {
+    Mutation::FieldSet { job_id: job.to_owned(), field: f, value: Some(value.to_owned()) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_batch_pushed_twice_is_applied_once_with_the_same_answer() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let entries = vec![
+        {
+            let m = w.a.note(&job, "Checked the drain pipe");
+            w.a.entry(m)
+        },
+        {
+            let m = w.a.status(&job, JobStatus::Scheduled, JobStatus::EnRoute, None);
+            w.a.entry(m)
+        },
+        {
+            let m = w.a.note(&job, "On my way");
+            w.a.entry(m)
+        },
+    ];
+    let first = w.a.push(&entries).await;
+    assert_eq!(first.last_applied_seq, 3);
+    assert!(first.results.iter().all(|r| matches!(r.outcome, fieldwork_sync::Outcome::Applied)));
+    // The answer was lost: the device sends the same batch again, and then again with more.
+    let again = w.a.push(&entries).await;
+    assert_eq!(
+        again,
+        fieldwork_sync::PushResponse { server_hlc: again.server_hlc.clone(), ..first.clone() }
+    );
+    let mut more = entries.clone();
+    let m = w.a.note(&job, "Arrived");
+    more.push(w.a.entry(m));
+    let third = w.a.push(&more).await;
+    assert_eq!(third.last_applied_seq, 4);
+    assert_eq!(third.results.len(), 4);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["notes"].as_array().unwrap().len(), 3);
+    assert_eq!(j["work_order"]["status"], "en_route");
+    assert_eq!(j["status_history"].as_array().unwrap().len(), 2, "scheduled, en_route");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_out_of_order_or_for_another_device_is_refused_whole() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let one = {
+        let m = w.a.note(&job, "one");
+        w.a.entry(m)
+    };
+    let two = {
+        let m = w.a.note(&job, "two");
+        w.a.entry(m)
+    };
+    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[two, one]).unwrap();
+    let (s, v) = w.a.push_raw(&serde_json::to_value(&req).unwrap()).await;
+    assert_eq!((s, code(&v).as_str()), (StatusCode::BAD_REQUEST, "invalid"));
+    let mut req = serde_json::to_value(&req).unwrap();
+    req["device_id"] = json!(w.b.device_id);
+    let (s, _) = w.a.push_raw(&req).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_later_write_wins_per_field_and_the_loser_is_in_the_conflict_log() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    // Two devices of the same technician (a laptop and a spare) both edit offline.
+    let mut spare = Device::sign_in(&w.server, "alice").await;
+    let now = Utc::now().timestamp_millis();
+    let early = w.a.entry_at(field(&job, JobField::Diagnosis, "fan motor seized"), now);
+    let late = spare.entry_at(field(&job, JobField::Diagnosis, "capacitor failed"), now + 5_000);
+    let resolution = w.a.entry_at(field(&job, JobField::Resolution, "replaced capacitor"), now + 1);
+    // The later write arrives first; the earlier one arrives after and loses.
+    let r = spare.push(&[late]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    let r = w.a.push(&[early, resolution]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "{:?}", r.results);
+    assert_eq!(outcome(&r, 1)["outcome"], "applied", "another field is untouched by the clash");
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["work_order"]["diagnosis"], "capacitor failed");
+    assert_eq!(j["work_order"]["resolution"], "replaced capacitor");
+    let conflicts = j["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0]["kind"], "field_overwritten");
+    assert_eq!(conflicts[0]["field"], "diagnosis");
+    assert_eq!(conflicts[0]["losing_value"], "fan motor seized");
+    assert_eq!(conflicts[0]["winning_value"], "capacitor failed");
+    assert_eq!(conflicts[0]["losing_node"], w.a.device_id.as_str());
+    // Both devices see the conflict when they pull.
+    let pages = w.a.pull_all(0, 1000).await;
+    assert!(
+        pages
+            .iter()
+            .flat_map(|p| &p.changes)
+            .any(|c| matches!(c.record, fieldwork_sync::Record::Conflict { .. }))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_clock_set_to_2001_does_not_lose_to_an_earlier_edit() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let first = w.a.entry(field(&job, JobField::Diagnosis, "first look"));
+    let r = w.a.push(&[first]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    // The laptop's clock jumps back to 2001; its HLC keeps moving forward.
+    let m = field(&job, JobField::Diagnosis, "after a closer look");
+    let e = w.a.entry_at(m, at("2001-01-01T00:00:00Z").timestamp_millis());
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    assert_eq!(w.dispatcher.job(&job).await["work_order"]["diagnosis"], "after a closer look");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_technician_changing_dispatcher_owned_fields_is_rejected_with_a_recorded_reason() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let start = Utc::now();
+    let m = Mutation::JobScheduled {
+        job_id: job.clone(),
+        assignee_id: "tech-a".into(),
+        appointment_start: start,
+        appointment_end: start + chrono::Duration::hours(8),
+    };
+    let note = w.a.note(&job, "still recorded");
+    let entries = vec![w.a.entry(m), w.a.entry(note)];
+    let r = w.a.push(&entries).await;
+    assert_eq!(r.last_applied_seq, 2, "a rejected entry is handled and acknowledged too");
+    assert_eq!(outcome(&r, 0)["outcome"], "rejected");
+    assert_eq!(outcome(&r, 0)["code"], "dispatcher_owned");
+    assert_eq!(outcome(&r, 1)["outcome"], "applied");
+    let j = w.dispatcher.job(&job).await;
+    let rejected = j["rejected_mutations"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["code"], "dispatcher_owned");
+    assert_eq!(rejected[0]["kind"], "job_scheduled");
+    assert!(rejected[0]["reason"].as_str().unwrap().contains("dispatcher"));
+    assert_ne!(j["work_order"]["appointment_end"], json!(start + chrono::Duration::hours(8)));
+    // The device learns of it when it pulls as well.
+    let pages = w.a.pull_all(0, 1000).await;
+    assert!(pages.iter().flat_map(|p| &p.changes).any(|c| matches!(&c.record, fieldwork_sync::Record::Rejection { rejection } if rejection.code == "dispatcher_owned")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_moves_follow_the_lifecycle_and_completion_needs_its_facts() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let skip = {
+        let m = w.a.status(&job, JobStatus::Scheduled, JobStatus::Completed, None);
+        w.a.entry(m)
+    };
+    let r = w.a.push(&[skip]).await;
+    assert_eq!(outcome(&r, 0)["code"], "transition_not_allowed");
+    let mut entries = Vec::new();
+    for (from, to) in [
+        (JobStatus::Scheduled, JobStatus::EnRoute),
+        (JobStatus::EnRoute, JobStatus::OnSite),
+        (JobStatus::OnSite, JobStatus::InProgress),
+        (JobStatus::InProgress, JobStatus::Completed),
+    ] {
+        let m = w.a.status(&job, from, to, None);
+        entries.push(w.a.entry(m));
+    }
+    let r = w.a.push(&entries).await;
+    assert_eq!(outcome(&r, 2)["outcome"], "applied");
+    assert_eq!(
+        outcome(&r, 3)["code"],
+        "completion_blocked",
+        "no resolution, checklist or signature"
+    );
+    assert_eq!(w.dispatcher.job(&job).await["work_order"]["status"], "in_progress");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_completion_meeting_a_dispatcher_cancel_is_flagged_for_a_person() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    // The technician works offline up to in progress and records everything completion needs.
+    let jt = w.dispatcher.job(&job).await["checklist"].clone();
+    let mut offline = Vec::new();
+    for (from, to) in [
+        (JobStatus::Scheduled, JobStatus::EnRoute),
+        (JobStatus::EnRoute, JobStatus::OnSite),
+        (JobStatus::OnSite, JobStatus::InProgress),
+    ] {
+        let m = w.a.status(&job, from, to, None);
+        offline.push(w.a.entry(m));
+    }
+    let r = w.a.push(&offline).await;
+    assert!(r.results.iter().all(|x| matches!(x.outcome, fieldwork_sync::Outcome::Applied)));
+    let mut finish = Vec::new();
+    for item in jt.as_array().unwrap().iter().filter(|i| i["required"] == true) {
+        let value = match item["kind"].as_str().unwrap() {
+            "checkbox" => fieldwork_core::domain::ChecklistValue::Checkbox(true),
+            "number" => fieldwork_core::domain::ChecklistValue::Number(1.0),
+            "choice" => fieldwork_core::domain::ChecklistValue::Choice("Yes".into()),
+            _ => fieldwork_core::domain::ChecklistValue::Text("done".into()),
+        };
+        let m = Mutation::ChecklistAnswered {
+            job_id: job.clone(),
+            item_key: item["item_key"].as_str().unwrap().into(),
+            value,
+            at: Utc::now(),
+        };
+        finish.push(w.a.entry(m));
+    }
+    finish.push(w.a.entry(field(&job, JobField::Resolution, "Cleared the drain")));
+    finish.push(w.a.entry(field(&job, JobField::SignatureAbsenceReason, "Customer not at home")));
+    let r = w.a.push(&finish).await;
+    assert!(
+        r.results.iter().all(|x| matches!(x.outcome, fieldwork_sync::Outcome::Applied)),
+        "{:?}",
+        r.results
+    );
+    // Meanwhile head office cancels the job.
+    let (s, v) = w
+        .dispatcher
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/jobs/{job}/cancel"),
+            Some(json!({"reason": "customer fixed it"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let done = {
+        let m = w.a.status(&job, JobStatus::InProgress, JobStatus::Completed, None);
+        w.a.entry(m)
+    };
+    let r = w.a.push(std::slice::from_ref(&done)).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["work_order"]["status"], "cancelled", "not auto-merged");
+    let c = &j["conflicts"].as_array().unwrap()[0];
+    assert_eq!(c["kind"], "cancelled_vs_completed");
+    assert_eq!(c["resolved"], false);
+    // Re-pushing (the answer was lost) flags it once and answers the same.
+    let r2 = w.a.push(&[done]).await;
+    assert_eq!(r2.results, r.results);
+    assert_eq!(w.dispatcher.job(&job).await["conflicts"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facts_are_deduplicated_by_id_and_unknown_kinds_are_rejected_alone() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let note = w.a.note(&job, "Same note twice");
+    let first = w.a.entry(note.clone());
+    let second = w.a.entry(note.clone());
+    let mut unknown = w.a.entry(w.a.note(&job, "x"));
+    let mut req = serde_json::to_value(
+        fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[first, second]).unwrap(),
+    )
+    .unwrap();
+    unknown.seq = 3;
+    let mut raw = serde_json::to_value(&unknown).unwrap();
+    raw["mutation"] = json!({"type": "hologram_projected", "job_id": job});
+    req["entries"].as_array_mut().unwrap().push(raw);
+    let (s, v) = w.a.push_raw(&req).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["results"][0]["outcome"], "applied");
+    assert_eq!(v["results"][1]["outcome"], "applied", "the same fact again is a no-op");
+    assert_eq!(v["results"][2]["code"], "unsupported_mutation");
+    assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 1);
+}
