@@ -55,9 +55,9 @@ pub async fn serve(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// Serves the API over TLS (rustls) on `addr` until `shutdown` completes.
+/// Serves the API over TLS (rustls) on a bound `listener` until `shutdown` completes.
 pub async fn serve_tls(
-    addr: SocketAddr,
+    listener: std::net::TcpListener,
     state: AppState,
     cert: &std::path::Path,
     key: &std::path::Path,
@@ -73,7 +73,8 @@ pub async fn serve_tls(
         stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum_server::bind_rustls(addr, tls).handle(handle).serve(app).await
+    listener.set_nonblocking(true)?;
+    axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

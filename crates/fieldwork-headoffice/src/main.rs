@@ -112,9 +112,10 @@ async fn run(cli: Cli) -> Result<()> {
             fieldwork_headoffice::seed::catalogues(state.store.as_ref()).await?;
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
-                    tracing::info!(%listen, "head office listening (https)");
+                    let listener = std::net::TcpListener::bind(listen)?;
+                    tracing::info!(listen = %listener.local_addr()?, "head office listening (https)");
                     fieldwork_headoffice::serve_tls(
-                        listen,
+                        listener,
                         state,
                         &cert,
                         &key,

@@ -11,3 +11,4 @@ mod dispatch;
 mod limits;
 mod pull;
 mod push;
+mod tls;
