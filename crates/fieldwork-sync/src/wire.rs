@@ -307,6 +307,9 @@ pub enum Record {
     Rejection {
         rejection: RejectedMutation,
     },
+    /// An entity this client does not know (sent by a newer head office): skip it.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Record {
@@ -330,7 +333,8 @@ impl Record {
             | Record::Equipment { .. }
             | Record::JobType { .. }
             | Record::Part { .. }
-            | Record::Technician { .. } => None,
+            | Record::Technician { .. }
+            | Record::Unknown => None,
         }
     }
 }
@@ -500,6 +504,13 @@ mod tests {
         let c = Change { version: 4, record: Record::JobRemoved { job_id: "j".into() } };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v, serde_json::json!({"version": 4, "entity": "job_removed", "job_id": "j"}));
+    }
+
+    #[test]
+    fn an_entity_from_a_newer_head_office_reads_as_unknown() {
+        let v = serde_json::json!({"version": 9, "entity": "drone_dispatch", "id": "x"});
+        let c: Change = serde_json::from_value(v).unwrap();
+        assert_eq!(c, Change { version: 9, record: Record::Unknown });
     }
 
     #[test]
