@@ -275,3 +275,21 @@ async fn facts_are_deduplicated_by_id_and_unknown_kinds_are_rejected_alone() {
     assert_eq!(v["results"][2]["code"], "unsupported_mutation");
     assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_push_tells_the_device_where_it_stands() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let entries: Vec<_> = (0..2)
+        .map(|i| {
+            let m = w.a.note(&job, &format!("note {i}"));
+            w.a.entry(m)
+        })
+        .collect();
+    w.a.push(&entries).await;
+    let r = w.a.push(&[]).await;
+    assert_eq!(r.last_applied_seq, 2);
+    assert!(r.results.is_empty());
+    let (s, v) = w.b.push_raw(&json!({"device_id": w.a.device_id, "entries": []})).await;
+    assert_eq!((s, code(&v).as_str()), (StatusCode::BAD_REQUEST, "invalid"), "not Bob's device");
+}

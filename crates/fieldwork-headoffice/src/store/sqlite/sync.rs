@@ -95,6 +95,29 @@ pub(super) fn push(
     })
 }
 
+/// The answer to a push with no entries: where the device stands.
+pub(super) fn empty_push(
+    tx: &Transaction<'_>,
+    device: &DeviceCaller,
+    req: &PushRequest,
+) -> Result<PushResponse> {
+    if device.revoked {
+        return Err(Error::DeviceRevoked);
+    }
+    if req.device_id != device.device_id {
+        return Err(Error::invalid("device_id is not the device this token belongs to"));
+    }
+    let last_applied_seq: i64 = tx.query_row(
+        "SELECT last_applied_seq FROM devices WHERE id = ?1",
+        [&device.device_id],
+        |r| r.get(0),
+    )?;
+    let server_hlc = super::meta_get(tx, "hlc")?
+        .and_then(|h| h.parse::<Hlc>().ok())
+        .unwrap_or_else(|| Hlc::zero(super::HEAD_OFFICE_NODE));
+    Ok(PushResponse { last_applied_seq, results: Vec::new(), server_hlc })
+}
+
 /// The outcome stored when an entry was first applied.
 fn stored_result(
     tx: &Transaction<'_>,
