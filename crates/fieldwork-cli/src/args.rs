@@ -54,6 +54,22 @@ pub enum Command {
     /// The customer's signature on a job.
     #[command(subcommand)]
     Signature(SignatureCommand),
+    /// Write a job's service report as a PDF (company header, job, customer and site,
+    /// equipment, work done, checklist, parts, time, photos, signature, rating).
+    Report {
+        job: String,
+        /// The PDF file to write (its folder must exist; an existing file is replaced).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Language of the headings and labels: en or zh (free text prints as typed).
+        #[arg(long, value_parser = ["en", "zh"], default_value = "en")]
+        lang: String,
+    },
+    /// The company printed at the top of service reports: shows it, or sets it with `set`.
+    Company {
+        #[command(subcommand)]
+        command: Option<CompanyCommand>,
+    },
     /// Search the parts catalogue.
     Parts {
         /// Part number or words of the description (all parts when left out).
@@ -207,4 +223,16 @@ pub enum SignatureCommand {
     },
     /// The job's signatures, and whether the job changed after signing.
     List { job: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Set the company name and its address line (address and phone, as printed).
+    Set {
+        #[arg(long)]
+        name: String,
+        /// One line, e.g. "88 Century Ave, Shanghai · +86 21 5555 0100" ("" for none).
+        #[arg(long)]
+        address: String,
+    },
 }

@@ -1,7 +1,9 @@
 //! `fieldwork`: a headless client over the Fieldwork core, for support staff, scripts and tests.
 
 mod args;
+mod error;
 mod output;
+mod report;
 mod when;
 
 use std::io::Read;
@@ -14,8 +16,10 @@ use fieldwork_core::media::PhotoInput;
 use fieldwork_core::store::outbox::JobField;
 use fieldwork_core::store::{NewPart, NewSignature, NewTimeEntry, PhotoVariant};
 use fieldwork_core::{CoreError, JobFilter, Store};
+use fieldwork_report::Lang;
 
-use args::{Cli, Command, JobCommand, PhotoCommand, SignatureCommand};
+use args::{Cli, Command, CompanyCommand, JobCommand, PhotoCommand, SignatureCommand};
+use error::CliError;
 use output::Out;
 
 /// Exit status of usage errors (unknown command, missing or malformed argument).
@@ -76,7 +80,7 @@ fn text_arg(text: &str) -> Result<String, CoreError> {
     Ok(buf)
 }
 
-fn run(cli: Cli, out: &Out) -> Result<ExitCode, CoreError> {
+fn run(cli: Cli, out: &Out) -> Result<ExitCode, CliError> {
     let dir = data_dir(&cli)?;
     let today = chrono::Local::now().date_naive();
     match cli.command {
@@ -135,11 +139,24 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CoreError> {
         }
         Command::Photo(cmd) => {
             let mut store = Store::open(&dir)?;
-            return photo(&mut store, cmd, out);
+            return Ok(photo(&mut store, cmd, out)?);
         }
         Command::Signature(cmd) => {
             let mut store = Store::open(&dir)?;
             signature(&mut store, cmd, out)?;
+        }
+        Command::Report { job, out: file, lang } => {
+            let store = Store::open(&dir)?;
+            let written = report::write_report(&store, &job, &file, Lang::from_tag(&lang))?;
+            out.report_written(&job, &written)?;
+        }
+        Command::Company { command } => {
+            let store = Store::open(&dir)?;
+            if let Some(CompanyCommand::Set { name, address }) = command {
+                set_company(&store, &name, &address)?;
+            }
+            let (name, address_line) = store.company()?;
+            out.company(&name, &address_line)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -290,6 +307,30 @@ fn signature(store: &mut Store, cmd: SignatureCommand, out: &Out) -> Result<(), 
         SignatureCommand::List { job } => out.signatures(&store.signatures(&job)?)?,
     }
     Ok(())
+}
+
+/// Longest company name and address line: a report header, not a letterhead.
+const COMPANY_NAME_MAX_CHARS: usize = 120;
+const COMPANY_ADDRESS_MAX_CHARS: usize = 240;
+
+/// Checks and stores the company printed on reports (one line each; the name is required).
+fn set_company(store: &Store, name: &str, address: &str) -> Result<(), CoreError> {
+    let (name, address) = (name.trim(), address.trim());
+    if name.is_empty() {
+        return Err(CoreError::invalid("name", "the company name cannot be empty"));
+    }
+    for (field, value, limit) in
+        [("name", name, COMPANY_NAME_MAX_CHARS), ("address", address, COMPANY_ADDRESS_MAX_CHARS)]
+    {
+        if value.chars().any(char::is_control) {
+            return Err(CoreError::invalid(field, "must be one line of text"));
+        }
+        let actual = value.chars().count();
+        if actual > limit {
+            return Err(CoreError::TooLong { field, actual, limit });
+        }
+    }
+    store.set_company(name, address)
 }
 
 /// Reads a file the user named, refusing one larger than `limit` (plus a byte, so the core

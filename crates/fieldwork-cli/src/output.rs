@@ -17,6 +17,8 @@ use fieldwork_core::{CoreError, Store};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::error::CliError;
+use crate::report::WrittenReport;
 use crate::when::{local, window};
 
 #[derive(Debug)]
@@ -74,7 +76,7 @@ impl Out {
     }
 
     /// One line on stderr: `error: …`, or `{code, message}` with `--json`.
-    pub fn error(&self, e: &CoreError) {
+    pub fn error(&self, e: &CliError) {
         let line = if self.json {
             json!({ "code": e.code(), "message": e.to_string() }).to_string()
         } else {
@@ -279,6 +281,30 @@ impl Out {
             return self.json(&json!({ "photo": p, "out": file, "bytes": bytes }));
         }
         self.text(&format!("Wrote photo {} ({} KB) to {}.", p.id, bytes / 1024, file.display()))
+    }
+
+    pub fn report_written(&self, job: &str, r: &WrittenReport) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(r);
+        }
+        let pages = match r.pages {
+            Some(1) => String::from("1 page, "),
+            Some(n) => format!("{n} pages, "),
+            None => String::new(),
+        };
+        self.text(&format!(
+            "Wrote the service report of {job} ({pages}{} KB) to {}.",
+            r.bytes.div_ceil(1024),
+            r.path.display()
+        ))
+    }
+
+    pub fn company(&self, name: &str, address_line: &str) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({ "name": name, "address_line": address_line }));
+        }
+        let address = if address_line.is_empty() { "—" } else { address_line };
+        self.text(&format!("Company  {name}\nAddress  {address}"))
     }
 
     pub fn signatures(&self, sigs: &[SignatureRef]) -> Result<(), CoreError> {

@@ -1534,3 +1534,197 @@ fn a_signature_goes_stale_when_a_part_is_added_and_completion_waits_for_a_new_on
     assert_eq!(fw_json(demo.dir(), &["job", "status", &job, "completed"])["status"], "completed");
     fw(demo.dir(), &["check"]).ok();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Service report and company header (issue 4, point 6)
+// ---------------------------------------------------------------------------------------------
+
+/// A smaller store than `Demo::seeded`: a report needs one job, not a realistic day.
+fn small_demo() -> Demo {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("data");
+    let summary = fw_json(&dir, &["seed", "--jobs", "50", "--seed", "7"]);
+    Demo { tmp, dir, summary }
+}
+
+/// Runs a poppler tool (Debian package poppler-utils) on a PDF file; its stdout.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed (Debian package poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
+}
+
+/// A job in progress with a camera photo and the customer's signature on it.
+fn job_with_photo_and_signature(demo: &Demo) -> String {
+    let job = demo.job_in_progress();
+    let photo = test_photo("camera/Canon_40D.jpg");
+    let added = fw_json(
+        demo.dir(),
+        &[
+            "photo",
+            "add",
+            &job,
+            photo.to_str().expect("a UTF-8 path"),
+            "--kind",
+            "before",
+            "--caption",
+            "前面板",
+        ],
+    );
+    assert_eq!(added["imported"], 1, "{added}");
+    let png = demo.tmp.path().join("sig.png");
+    std::fs::write(&png, signature_png()).expect("write the signature PNG");
+    fw(
+        demo.dir(),
+        &["signature", "add", &job, "--name", "王芳", "--png", png.to_str().expect("a UTF-8 path")],
+    )
+    .ok();
+    job
+}
+
+/// The folder's file names.
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_report_shows_the_job_the_customer_the_company_the_photo_and_the_signature() {
+    let demo = small_demo();
+    let job = job_with_photo_and_signature(&demo);
+    fw(
+        demo.dir(),
+        &[
+            "company",
+            "set",
+            "--name",
+            "Harbour Appliance Care",
+            "--address",
+            "8 Quay St · 555-0100",
+        ],
+    )
+    .ok();
+    let customer = s(&demo.show(&job)["customer"]["name"]).to_owned();
+    let folder = demo.tmp.path().join("reports");
+    std::fs::create_dir(&folder).unwrap();
+    let pdf = folder.join("x.pdf");
+
+    let v = fw_json(demo.dir(), &["report", &job, "--out", pdf.to_str().unwrap()]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF file");
+    assert_eq!(v["path"], pdf.to_str().unwrap(), "{v}");
+    assert_eq!(v["bytes"].as_u64(), Some(bytes.len() as u64), "{v}");
+    assert!(v["pages"].as_u64().is_some_and(|n| n >= 1), "{v}");
+    let info = poppler("pdfinfo", &[], &pdf);
+    let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim);
+    assert_eq!(pages, Some(v["pages"].to_string().as_str()), "{info}");
+    assert_eq!(names_in(&folder), BTreeSet::from([String::from("x.pdf")]), "no temporary file");
+
+    let text = poppler("pdftotext", &[], &pdf);
+    assert!(text.contains(&job), "job number {job} in {text}");
+    assert!(text.contains(&customer), "customer {customer} in {text}");
+    assert!(text.contains("Harbour Appliance Care"), "company name in {text}");
+    assert!(text.contains("8 Quay St"), "company address in {text}");
+    assert!(text.contains("Service Report") && text.contains("王芳"), "{text}");
+    let images = poppler("pdfimages", &["-list"], &pdf);
+    let rows = images.lines().skip(2).filter(|l| l.split_whitespace().nth(2) == Some("image"));
+    assert!(rows.count() >= 2, "the photo and the signature: {images}");
+
+    // Again, for people: one sentence; the old report is replaced whole.
+    let human = fw(demo.dir(), &["report", &job, "--out", pdf.to_str().unwrap()]).ok();
+    assert!(human.stdout.starts_with(&format!("Wrote the service report of {job}")), "{human:#?}");
+    assert!(human.stdout.contains("x.pdf"), "{human:#?}");
+    assert_eq!(names_in(&folder).len(), 1);
+}
+
+#[test]
+fn a_report_in_chinese_has_chinese_headings() {
+    let demo = small_demo();
+    let job = job_with_photo_and_signature(&demo);
+    let pdf = demo.tmp.path().join("zh.pdf");
+    fw(demo.dir(), &["report", &job, "--out", pdf.to_str().unwrap(), "--lang", "zh"]).ok();
+    let text = poppler("pdftotext", &[], &pdf);
+    for heading in ["服务报告", "客户", "照片", "客户签名"] {
+        assert!(text.contains(heading), "{heading} in {text}");
+    }
+    assert!(!text.contains("Service Report"), "{text}");
+    assert!(text.contains(&job), "{text}");
+    let bad = fw_json_run(demo.dir(), &["report", &job, "--out", "y.pdf", "--lang", "fr"], None);
+    assert_eq!(bad.code, Some(2), "an unknown language is a usage error: {bad:#?}");
+}
+
+#[test]
+fn a_report_of_an_unknown_job_is_not_found_and_writes_no_file() {
+    let demo = small_demo();
+    let pdf = demo.tmp.path().join("none.pdf");
+    let out = pdf.to_str().unwrap();
+    let message = fw_json_run(demo.dir(), &["report", "WO-1999-999999", "--out", out], None)
+        .json_error("not_found");
+    assert!(message.contains("WO-1999-999999"), "{message}");
+    let line = fw(demo.dir(), &["report", "WO-1999-999999", "--out", out]).human_error();
+    assert!(line.contains("not found"), "{line}");
+    assert!(!pdf.exists(), "no file for a job that does not exist");
+    assert!(
+        !names_in(demo.tmp.path()).iter().any(|n| n.contains("fieldwork-report")),
+        "no temporary file left: {:?}",
+        names_in(demo.tmp.path())
+    );
+}
+
+#[test]
+fn a_report_into_a_missing_folder_is_refused_clearly_and_creates_nothing() {
+    let demo = small_demo();
+    let job = demo.first_today();
+    let missing = demo.tmp.path().join("no-such-folder");
+    let pdf = missing.join("r.pdf");
+    let out = pdf.to_str().unwrap();
+    let message = fw_json_run(demo.dir(), &["report", &job, "--out", out], None)
+        .json_error("output_unusable");
+    assert!(message.contains("no-such-folder") && message.contains("does not exist"), "{message}");
+    let line = fw(demo.dir(), &["report", &job, "--out", out]).human_error();
+    assert!(line.contains("does not exist"), "{line}");
+    assert!(!missing.exists(), "the folder is not created");
+
+    // A folder where the file should be is refused too, and left alone.
+    let folder = demo.tmp.path().to_str().unwrap();
+    let message = fw_json_run(demo.dir(), &["report", &job, "--out", folder], None)
+        .json_error("output_unusable");
+    assert!(message.contains("folder"), "{message}");
+}
+
+#[test]
+fn the_company_on_reports_can_be_shown_and_set() {
+    let demo = small_demo();
+    let before = fw_json(demo.dir(), &["company"]);
+    assert!(!s(&before["name"]).is_empty(), "a store always has a name to print: {before}");
+    assert!(before["address_line"].is_string(), "{before}");
+
+    let set = fw_json(
+        demo.dir(),
+        &["company", "set", "--name", " 杭州家电服务有限公司 ", "--address", "莫干山路 768 号"],
+    );
+    assert_eq!(
+        set,
+        serde_json::json!({ "name": "杭州家电服务有限公司", "address_line": "莫干山路 768 号" })
+    );
+    assert_eq!(fw_json(demo.dir(), &["company"]), set);
+    let human = fw(demo.dir(), &["company"]).ok();
+    assert!(human.stdout.contains("杭州家电服务有限公司"), "{human:#?}");
+    assert!(human.stdout.contains("莫干山路 768 号"), "{human:#?}");
+
+    let empty =
+        fw_json_run(demo.dir(), &["company", "set", "--name", "  ", "--address", "x"], None);
+    assert!(empty.json_error("invalid").contains("name"));
+    let long = "x".repeat(500);
+    let too_long =
+        fw_json_run(demo.dir(), &["company", "set", "--name", &long, "--address", ""], None);
+    too_long.json_error("too_long");
+    assert_eq!(fw_json(demo.dir(), &["company"]), set, "refusals change nothing");
+}

@@ -1,0 +1,31 @@
+//! The CLI's error: the core's and the report's errors as they are, plus the one failure only
+//! the CLI has, a file the user named that cannot be written. Every variant has a stable
+//! `code()` so `--json` callers get `{code, message}` like everywhere else.
+
+use fieldwork_core::CoreError;
+use fieldwork_report::ReportError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Core(#[from] CoreError),
+
+    #[error(transparent)]
+    Report(#[from] ReportError),
+
+    /// The `--out` file cannot be written (missing folder, a folder in its place, no
+    /// permission). Nothing was written.
+    #[error("cannot write {path}: {detail} (nothing was written)")]
+    Output { path: String, detail: String },
+}
+
+impl CliError {
+    /// A stable, lowercase code for programs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Core(e) => e.code(),
+            CliError::Report(e) => e.code(),
+            CliError::Output { .. } => "output_unusable",
+        }
+    }
+}
