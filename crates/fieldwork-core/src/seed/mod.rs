@@ -257,6 +257,8 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
     w.set_meta("hlc", &clock.to_string())?;
     w.set_meta("job_serial", &generator.serial.to_string())?;
     w.set_meta("technician_id", &device_tech.id)?;
+    w.set_meta("company_name", "Huaxin Home Services 华信家电服务")?;
+    w.set_meta("company_address", "88 Century Avenue, Pudong, Shanghai · +86 21 5555 0100")?;
     w.commit()?;
     store.finish_bulk_load()?;
     store.set_device_technician(&device_tech.id)?;

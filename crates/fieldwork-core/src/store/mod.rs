@@ -261,6 +261,21 @@ impl Store {
         Ok(meta_get(&self.conn, "currency")?.unwrap_or_else(|| String::from("CNY")))
     }
 
+    /// The company printed on service reports: its name and one line of address and phone.
+    /// Head office provides them; a store without them prints a neutral name.
+    pub fn company(&self) -> Result<(String, String)> {
+        let name = meta_get(&self.conn, "company_name")?
+            .unwrap_or_else(|| String::from("Fieldwork Home Services"));
+        let line = meta_get(&self.conn, "company_address")?.unwrap_or_default();
+        Ok((name, line))
+    }
+
+    /// Sets the company printed on service reports.
+    pub fn set_company(&self, name: &str, address_line: &str) -> Result<()> {
+        meta_set(&self.conn, "company_name", name.trim())?;
+        meta_set(&self.conn, "company_address", address_line.trim())
+    }
+
     /// Runs `f` in one immediate transaction: all of it is committed, or none of it.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
