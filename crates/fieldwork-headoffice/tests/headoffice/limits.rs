@@ -36,7 +36,7 @@ async fn an_oversized_body_is_refused_with_413_and_writes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_requests_gets_429_with_retry_after_while_others_go_on() {
     let server = TestServer::start_with(|c| {
-        c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 5, per_second: 0.5 }
+        c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 5, per_second: 0.01 }
     })
     .await;
     let http = reqwest::Client::new();
