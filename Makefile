@@ -9,7 +9,7 @@ DEMO_JOBS ?= 2000
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop fmt-check clippy unit bench bench-photos demo-seed demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e fmt-check clippy unit bench bench-desktop bench-photos demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -74,7 +74,16 @@ clippy: deps ui-build
 unit: deps ui-build
 	$(CARGO) test --workspace --locked
 
-test: fmt-check clippy unit types-check ui-check desktop
+# tauri-driver bridges WebDriver to WebKitWebDriver for the desktop end-to-end test.
+TAURI_DRIVER := $(shell command -v tauri-driver 2>/dev/null || echo $(HOME)/.cargo/bin/tauri-driver)
+e2e-deps: deps
+	@[ -x "$(TAURI_DRIVER)" ] || $(CARGO) install tauri-driver --locked
+
+# End-to-end: the real desktop app driven through WebDriver under Xvfb.
+e2e: desktop e2e-deps
+	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" tests/desktop/run.sh
+
+test: fmt-check clippy unit types-check ui-check desktop e2e
 
 demo-seed: desktop
 	@if [ ! -f "$(DEMO_DIR)/fieldwork.db" ]; then \
@@ -88,7 +97,7 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)"
 
-bench: deps bench-photos
+bench: deps bench-desktop bench-photos
 	$(CARGO) bench --locked -p fieldwork-core --bench store
 	$(CARGO) bench --locked -p fieldwork-report --bench report
 
@@ -101,6 +110,12 @@ bench-photos: deps
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	$(CARGO) bench --locked -p fieldwork-core --bench photos
+
+# The desktop app's figures (cold start, search, open job, memory, size) on a 100,000-job store,
+# release build, through WebDriver under Xvfb.
+bench-desktop: deps ui-build e2e-deps
+	$(CARGO) build --release --locked -p fieldwork-cli -p fieldwork-desktop --features fieldwork-desktop/custom-protocol
+	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" xvfb-run -a --server-args="-screen 0 1366x768x24" node tests/desktop/perf.mjs
 
 clean:
 	$(CARGO) clean

@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "import_photo",
     "delete_photo",
     "add_signature",
+    "save_report",
+    "open_report",
 ];
 
 fn main() {

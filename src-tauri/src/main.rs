@@ -7,6 +7,7 @@
 mod commands;
 mod data_dir;
 mod media;
+mod report;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -30,7 +31,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = run(AppState { store: Mutex::new(store) });
+    let reports = report::ReportsDir::locate(&dir);
+    let result = run(AppState { store: Mutex::new(store) }, reports);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -43,10 +45,13 @@ fn main() -> ExitCode {
 /// Opens the window and serves the commands until the window closes.
 // The code `generate_context!` expands to may call `process::exit`; that is Tauri's, not ours.
 #[allow(clippy::disallowed_methods)]
-fn run(state: AppState) -> tauri::Result<()> {
+fn run(state: AppState, reports: report::ReportsDir) -> tauri::Result<()> {
     tauri::Builder::default()
         .manage(state)
         .manage(media::PhotoWorkers::new())
+        .manage(reports)
+        // Used from Rust only (opening a saved report); the window is granted none of it.
+        .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol("media", media::serve)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -63,6 +68,8 @@ fn run(state: AppState) -> tauri::Result<()> {
             media::import_photo,
             media::delete_photo,
             media::add_signature,
+            report::save_report,
+            report::open_report,
         ])
         .run(tauri::generate_context!())
 }

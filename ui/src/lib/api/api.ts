@@ -85,8 +85,8 @@ export interface Api {
   /** Deletes a photo (possible until the job is completed). */
   deletePhoto(photoId: string): Promise<JobView>;
   addSignature(job: JobRef, signature: SignatureUpload): Promise<JobView>;
-  /** Writes the job's service report (PDF) and says where. */
-  saveReport(job: JobRef): Promise<SavedReport>;
+  /** Writes the job's service report (PDF, in `lang`: `en` or `zh`) and says where. */
+  saveReport(job: JobRef, lang: string): Promise<SavedReport>;
   /** Opens a saved report with the system's PDF viewer. */
   openReport(path: string): Promise<void>;
   /** A URL an <img> can show the picture from. */
@@ -134,7 +134,7 @@ export function createApi(transport: Transport): Api {
           s.png,
         ),
       ),
-    saveReport: (job) => call('save_report', { job }),
+    saveReport: (job, lang) => call('save_report', { job, lang }),
     openReport: (path) => call('open_report', { path }),
     mediaUrl: (media) => transport.mediaUrl(media),
     onStoreChanged: (handler) => transport.subscribe<StoreChanged>(STORE_CHANGED_EVENT, handler),

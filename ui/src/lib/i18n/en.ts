@@ -315,6 +315,10 @@ const en = {
   'signature.undo': 'Undo',
   'signature.clear': 'Clear',
 
+  'report.save': 'Service report (PDF)',
+  'report.making': 'Making the report…',
+  'report.saved': 'Saved ({size}):',
+  'report.open': 'Open',
   'settings.title': 'Settings',
   'settings.language': 'Language',
   'settings.languageHint': 'Changes at once; no restart needed.',

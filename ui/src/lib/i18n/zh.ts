@@ -309,6 +309,10 @@ const zh: Messages = {
   'signature.undo': '撤销',
   'signature.clear': '清除',
 
+  'report.save': '服务报告（PDF）',
+  'report.making': '正在生成报告…',
+  'report.saved': '已保存（{size}）：',
+  'report.open': '打开',
   'settings.title': '设置',
   'settings.language': '语言',
   'settings.languageHint': '立即生效，无需重启。',
