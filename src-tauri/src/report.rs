@@ -21,7 +21,8 @@ impl ReportsDir {
     /// `~/Documents/Fieldwork reports`, or `reports/` in the data folder when the system has no
     /// Documents folder.
     pub fn locate(data_dir: &Path) -> Self {
-        let documents = directories::UserDirs::new().and_then(|u| u.document_dir().map(Path::to_path_buf));
+        let documents =
+            directories::UserDirs::new().and_then(|u| u.document_dir().map(Path::to_path_buf));
         ReportsDir(match documents {
             Some(dir) => dir.join("Fieldwork reports"),
             None => data_dir.join("reports"),
@@ -80,10 +81,8 @@ pub async fn save_report(app: AppHandle, job: String, lang: String) -> Result<Sa
             generated_at: Utc::now(),
             ..JobReportOptions::default()
         };
-        let opts = RenderOptions {
-            utc_offset: Local::now().offset().fix(),
-            ..RenderOptions::default()
-        };
+        let opts =
+            RenderOptions { utc_offset: Local::now().offset().fix(), ..RenderOptions::default() };
         let (pdf, number) = {
             let store = store(&state)?;
             let number = store.job_detail(&job)?.work_order.number;
@@ -104,11 +103,10 @@ pub async fn save_report(app: AppHandle, job: String, lang: String) -> Result<Sa
 #[tauri::command]
 pub fn open_report(app: AppHandle, reports: State<'_, ReportsDir>, path: String) -> Result<()> {
     let path = PathBuf::from(path);
-    let inside = path
-        .canonicalize()
-        .ok()
-        .zip(reports.0.canonicalize().ok())
-        .is_some_and(|(file, dir)| file.starts_with(dir) && file.extension().is_some_and(|e| e == "pdf"));
+    let inside =
+        path.canonicalize().ok().zip(reports.0.canonicalize().ok()).is_some_and(|(file, dir)| {
+            file.starts_with(dir) && file.extension().is_some_and(|e| e == "pdf")
+        });
     if !inside {
         return Err(CommandError::new("not_found", "that report was not found".into()));
     }
@@ -130,7 +128,8 @@ mod tests {
 
     #[test]
     fn a_report_is_replaced_whole() -> std::io::Result<()> {
-        let dir = std::env::temp_dir().join(format!("fieldwork-report-test-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("fieldwork-report-test-{}", std::process::id()));
         let path = dir.join("WO-1.pdf");
         write_atomically(&path, b"%PDF-1 first")?;
         write_atomically(&path, b"%PDF-1 second")?;
