@@ -173,7 +173,7 @@ async function main() {
     // Search as you type, on the Jobs screen.
     const clearSearch = () =>
       session.execute(
-        "const b = document.querySelector('[data-testid=\\"search-input\\"]'); b.value = ''; b.dispatchEvent(new Event('input', { bubbles: true }));",
+        `const b = document.querySelector('[data-testid="search-input"]'); b.value = ''; b.dispatchEvent(new Event('input', { bubbles: true }));`,
       );
     await session.execute("window.location.hash = '#/jobs';");
     const searchBox = await session.waitFor('[data-testid="search-input"]');
