@@ -6,13 +6,17 @@
 //! - [`blobs`]: content-addressed photos and signatures with resumable, verified uploads.
 //! - [`seed`]: demo users and jobs.
 //!
+//! - [`console`]: the built dispatcher console, served at `/` with a strict CSP.
+//!
 //! [`open`] builds the state from a [`config::Config`]; [`serve`] runs the server on a bound
-//! listener until the shutdown future completes (tests bind 127.0.0.1:0).
+//! listener until the shutdown future completes (tests bind 127.0.0.1:0); [`serve_app`] and
+//! [`serve_tls_app`] do the same for a router that also serves the console.
 
 pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod ratelimit;
 pub mod secrets;
@@ -51,7 +55,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    serve_app(listener, api::router(state), shutdown).await
+}
+
+/// Serves `app` (the API, and the console when [`api::router_with_console`] built it) on
+/// `listener` (plain HTTP) until `shutdown` completes.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
@@ -59,6 +73,17 @@ pub async fn serve(
 pub async fn serve_tls(
     listener: std::net::TcpListener,
     state: AppState,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_tls_app(listener, api::router(state), cert, key, shutdown).await
+}
+
+/// Serves `app` over TLS (rustls) on a bound `listener` until `shutdown` completes.
+pub async fn serve_tls_app(
+    listener: std::net::TcpListener,
+    app: axum::Router,
     cert: &std::path::Path,
     key: &std::path::Path,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -72,7 +97,7 @@ pub async fn serve_tls(
         shutdown.await;
         stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
-    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     listener.set_nonblocking(true)?;
     axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
 }

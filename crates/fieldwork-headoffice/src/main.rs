@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use fieldwork_headoffice::config::Config;
+use fieldwork_headoffice::console::Console;
 use fieldwork_headoffice::error::{Error, Result};
 use fieldwork_headoffice::secrets::hash_password;
 use fieldwork_headoffice::store::{NewUser, UserRole};
@@ -44,6 +45,10 @@ enum Command {
         /// Log as JSON lines.
         #[arg(long)]
         json_logs: bool,
+        /// The built dispatcher console (`make ui-build` writes ui/dist-dispatch), served at `/`.
+        /// When the folder has no index.html only the API is served.
+        #[arg(long, env = "FIELDWORK_UI_DIR", default_value = "ui/dist-dispatch")]
+        ui_dir: PathBuf,
     },
     /// Manage users.
     User {
@@ -105,18 +110,29 @@ fn init_logs(json: bool) {
 async fn run(cli: Cli) -> Result<()> {
     let mut config = Config::new(&cli.data_dir);
     match cli.command {
-        Command::Serve { listen, tls_cert, tls_key, behind_tls_proxy, json_logs } => {
+        Command::Serve { listen, tls_cert, tls_key, behind_tls_proxy, json_logs, ui_dir } => {
             init_logs(json_logs);
             config.secure_cookies = behind_tls_proxy || tls_cert.is_some();
             let state = fieldwork_headoffice::open(config).await?;
             fieldwork_headoffice::seed::catalogues(state.store.as_ref()).await?;
+            let console = match Console::open(&ui_dir) {
+                Ok(c) => {
+                    tracing::info!(dir = %c.root().display(), "serving the dispatcher console at /");
+                    Some(std::sync::Arc::new(c))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "no dispatcher console: serving the API only");
+                    None
+                }
+            };
+            let app = fieldwork_headoffice::api::router_with_console(state, console);
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     let listener = std::net::TcpListener::bind(listen)?;
                     tracing::info!(listen = %listener.local_addr()?, "head office listening (https)");
-                    fieldwork_headoffice::serve_tls(
+                    fieldwork_headoffice::serve_tls_app(
                         listener,
-                        state,
+                        app,
                         &cert,
                         &key,
                         fieldwork_headoffice::shutdown_signal(),
@@ -126,9 +142,9 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => {
                     let listener = tokio::net::TcpListener::bind(listen).await?;
                     tracing::info!(listen = %listener.local_addr()?, "head office listening (http)");
-                    fieldwork_headoffice::serve(
+                    fieldwork_headoffice::serve_app(
                         listener,
-                        state,
+                        app,
                         fieldwork_headoffice::shutdown_signal(),
                     )
                     .await?;

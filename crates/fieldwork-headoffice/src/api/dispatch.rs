@@ -5,8 +5,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
 use fieldwork_core::domain::{
-    Customer, Equipment, JobStatus, JobType, Part, Site, Technician, WorkOrder,
+    Customer, Equipment, JobStatus, JobType, Part, Priority, Site, Technician, WarrantyStatus,
+    WorkOrder,
 };
 use fieldwork_sync::wire::ErrorBody;
 use serde::{Deserialize, Serialize};
@@ -15,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::auth::DispatcherCaller;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::*;
 
 /// Paging and text search of a list.
@@ -310,4 +312,111 @@ fn sniff_image(bytes: &[u8]) -> &'static str {
     } else {
         "application/octet-stream"
     }
+}
+
+/// The picture of a signature on the job (PNG), for review beside its signer and time.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/signatures/{signature_id}", tag = "dispatch",
+    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)))]
+pub async fn job_signature(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path((id, signature_id)): Path<(String, String)>,
+) -> Result<Response> {
+    let job = s.store.job(&id).await?;
+    let sha = job
+        .signatures
+        .iter()
+        .find(|g| g.id == signature_id)
+        .and_then(|g| g.png_sha256.clone())
+        .ok_or(Error::NotFound)?;
+    let bytes = s.blobs.get(&sha).await?;
+    let kind = sniff_image(&bytes);
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    Ok(resp)
+}
+
+/// What the deadlines of a job would be, asked while a work order is being written.
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct DeadlinesQuery {
+    /// `urgent`, `high`, `normal` or `low`.
+    #[schema(value_type = String)]
+    #[param(value_type = String)]
+    pub priority: Priority,
+    /// Job type code or id.
+    pub job_type: String,
+    /// The site of `equipment_id` (needed with it).
+    pub site_id: Option<String>,
+    /// The equipment, whose warranty decides the warranty status.
+    pub equipment_id: Option<String>,
+    /// Out-of-warranty work paid as a courtesy.
+    #[serde(default)]
+    pub goodwill: bool,
+    /// When the customer reported it; now when absent.
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+/// The deadlines and warranty a job created with these facts gets, computed by the same policy.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+pub struct DeadlinesPreview {
+    pub reported_at: DateTime<Utc>,
+    pub ack_due_at: DateTime<Utc>,
+    /// On site by then.
+    pub due_at: DateTime<Utc>,
+    /// Finish by then (in-warranty repairs).
+    pub complete_due_at: Option<DateTime<Utc>>,
+    #[schema(value_type = String)]
+    pub warranty_status: WarrantyStatus,
+    pub warranty_end: Option<NaiveDate>,
+}
+
+/// SLA deadlines and warranty for a job not yet created (the work-order form shows them as the
+/// dispatcher picks the priority, job type and equipment).
+#[utoipa::path(get, path = "/api/v1/sla/deadlines", tag = "dispatch", params(DeadlinesQuery),
+    responses((status = 200, body = DeadlinesPreview), (status = 400, body = ErrorBody)))]
+pub async fn sla_deadlines(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<DeadlinesQuery>,
+) -> Result<Json<DeadlinesPreview>> {
+    let job_type = s
+        .store
+        .job_types()
+        .await?
+        .into_iter()
+        .find(|t| t.code == q.job_type || t.id == q.job_type)
+        .ok_or_else(|| Error::invalid(format!("no job type {:?}", q.job_type)))?;
+    let warranty_end = match (&q.equipment_id, &q.site_id) {
+        (Some(eq), Some(site)) => {
+            s.store
+                .equipment_at(site)
+                .await?
+                .into_iter()
+                .find(|e| &e.id == eq)
+                .ok_or_else(|| Error::invalid(format!("no equipment {eq:?} at that site")))?
+                .warranty_end
+        }
+        (Some(_), None) => return Err(Error::invalid("equipment_id needs its site_id")),
+        (None, _) => None,
+    };
+    let reported_at = q.reported_at.unwrap_or_else(Utc::now);
+    // The same rule as job creation: warranty on the day of the report, goodwill when asked.
+    let warranty =
+        match fieldwork_core::sla::warranty_status(warranty_end, reported_at.date_naive()) {
+            WarrantyStatus::OutOfWarranty if q.goodwill => WarrantyStatus::Goodwill,
+            other => other,
+        };
+    let d = fieldwork_core::sla::SlaPolicy::default().deadlines(
+        q.priority,
+        reported_at,
+        job_type.code == "repair" && warranty == WarrantyStatus::InWarranty,
+    );
+    Ok(Json(DeadlinesPreview {
+        reported_at,
+        ack_due_at: d.ack_due_at,
+        due_at: d.due_at,
+        complete_due_at: d.complete_due_at,
+        warranty_status: warranty,
+        warranty_end,
+    }))
 }

@@ -76,6 +76,8 @@ pub struct AppState {
         dispatch::close_job,
         dispatch::reopen_job,
         dispatch::job_photo,
+        dispatch::job_signature,
+        dispatch::sla_deadlines,
     ),
     components(schemas(ErrorBody))
 )]
@@ -95,8 +97,13 @@ async fn openapi() -> impl IntoResponse {
     axum::Json(ApiDoc::openapi())
 }
 
-/// The whole application.
+/// The whole application without the dispatcher console.
 pub fn router(state: AppState) -> Router {
+    router_with_console(state, None)
+}
+
+/// The whole application; `console` (when given) answers what no API route takes.
+pub fn router_with_console(state: AppState, console: crate::console::SharedConsole) -> Router {
     let limit = state.config.body_limit_bytes;
     let v1 = Router::new()
         .route("/openapi.json", get(openapi))
@@ -129,11 +136,21 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/cancel", post(dispatch::cancel_job))
         .route("/jobs/{id}/close", post(dispatch::close_job))
         .route("/jobs/{id}/reopen", post(dispatch::reopen_job))
-        .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo));
+        .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo))
+        .route("/jobs/{id}/signatures/{signature_id}", get(dispatch::job_signature))
+        .route("/sla/deadlines", get(dispatch::sla_deadlines));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_sync::wire::API_PREFIX, v1)
-        .fallback(|| async { crate::error::Error::NotFound })
+        .fallback(move |method: axum::http::Method, uri: axum::http::Uri| {
+            let console = console.clone();
+            async move {
+                match console {
+                    Some(c) => c.respond(&method, &uri).await,
+                    None => crate::error::Error::NotFound.into_response(),
+                }
+            }
+        })
         .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))

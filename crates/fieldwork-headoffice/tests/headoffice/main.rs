@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod blobs;
 mod common;
+mod console;
 mod dispatch;
 mod limits;
 mod pull;

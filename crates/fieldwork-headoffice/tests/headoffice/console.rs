@@ -1,0 +1,298 @@
+//! The dispatcher console served at `/`: built files, the single-page fallback, the hardening
+//! headers, and API routes that keep precedence over the console.
+
+use std::sync::Arc;
+
+use fieldwork_headoffice::config::{Config, PasswordCost, RateLimit};
+use fieldwork_headoffice::console::Console;
+use reqwest::StatusCode;
+
+use crate::common::code;
+
+/// A head office serving a small built console from a temporary folder.
+struct ConsoleServer {
+    base: String,
+    _data: tempfile::TempDir,
+    _ui: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+const INDEX: &str = "<!doctype html><title>Fieldwork</title><script type=\"module\" src=\"/assets/app-1a2b.js\"></script>";
+
+async fn start() -> ConsoleServer {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), INDEX).unwrap();
+    std::fs::create_dir(ui.path().join("assets")).unwrap();
+    std::fs::write(ui.path().join("assets/app-1a2b.js"), "console.log('board')").unwrap();
+    std::fs::write(ui.path().join("assets/app-1a2b.css"), "body{}").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // A file beside the console folder that a path trick must never reach.
+    std::fs::write(data.path().join("secret.txt"), "secret").unwrap();
+    let mut config = Config::new(data.path());
+    config.password_cost = PasswordCost::CHEAP;
+    config.rate_limit = RateLimit { burst: 100_000, per_second: 100_000.0 };
+    let state = fieldwork_headoffice::open(config).await.unwrap();
+    let console = Console::open(ui.path()).unwrap();
+    let app = fieldwork_headoffice::api::router_with_console(state, Some(Arc::new(console)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        fieldwork_headoffice::serve_app(listener, app, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    ConsoleServer { base, _data: data, _ui: ui, stop, task }
+}
+
+impl ConsoleServer {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::Client::new().get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.unwrap();
+    }
+}
+
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_is_served_at_the_root_with_a_strict_policy() {
+    let s = start().await;
+    let resp = s.get("/").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(&resp, "content-type"), "text/html; charset=utf-8");
+    let csp = header(&resp, "content-security-policy").to_owned();
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&resp, "cache-control"), "no-cache");
+    assert_eq!(resp.text().await.unwrap(), INDEX);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assets_are_served_with_their_types_and_cached_for_good() {
+    let s = start().await;
+    let js = s.get("/assets/app-1a2b.js").await;
+    assert_eq!(js.status(), StatusCode::OK);
+    assert_eq!(header(&js, "content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(header(&js, "x-content-type-options"), "nosniff");
+    assert!(header(&js, "cache-control").contains("immutable"));
+    assert_eq!(js.text().await.unwrap(), "console.log('board')");
+    let css = s.get("/assets/app-1a2b.css").await;
+    assert_eq!(header(&css, "content-type"), "text/css; charset=utf-8");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fall_back_to_the_app_and_missing_assets_are_not_found() {
+    let s = start().await;
+    for page in ["/board", "/jobs/new", "/review/0193"] {
+        let resp = s.get(page).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{page}");
+        assert!(header(&resp, "content-security-policy").contains("default-src 'self'"));
+        assert_eq!(resp.text().await.unwrap(), INDEX, "{page}");
+    }
+    let missing = s.get("/assets/gone-0000.js").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_routes_keep_precedence_and_unknown_api_paths_stay_json() {
+    let s = start().await;
+    assert_eq!(s.get("/healthz").await.text().await.unwrap(), "ok");
+    let session = s.get("/api/v1/auth/session").await;
+    assert_eq!(session.status(), StatusCode::UNAUTHORIZED);
+    let unknown = s.get("/api/v1/no-such-route").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(code(&unknown.json().await.unwrap()), "not_found");
+    // Not a page of the app either: a POST to a console path is refused.
+    let post = reqwest::Client::new().post(format!("{}/board", s.base)).send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::NOT_FOUND);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paths_cannot_escape_the_console_folder() {
+    let s = start().await;
+    // reqwest normalises `..` itself, so send the raw request line.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for path in ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt", "/.hidden"] {
+        let mut tcp =
+            tokio::net::TcpStream::connect(s.base.trim_start_matches("http://")).await.unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        tcp.write_all(req.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        tcp.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("secret\r\n") && !text.ends_with("secret"), "{path}: {text}");
+        assert!(
+            text.starts_with("HTTP/1.1 404") || text.starts_with("HTTP/1.1 400"),
+            "{path}: {text}"
+        );
+    }
+    s.stop().await;
+}
+
+#[test]
+fn a_folder_without_a_built_console_is_refused() {
+    let empty = tempfile::tempdir().unwrap();
+    let err = Console::open(empty.path()).unwrap_err();
+    assert!(err.to_string().contains("index.html"), "{err}");
+    assert!(Console::open(&empty.path().join("missing")).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatcher endpoints the console needs
+// ---------------------------------------------------------------------------------------------
+
+mod endpoints {
+    use chrono::{DateTime, Utc};
+    use fieldwork_core::domain::JobStatus;
+    use fieldwork_core::store::outbox::Mutation;
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    use crate::common::{World, code, outcome, sha256_hex};
+
+    fn instant(v: &serde_json::Value) -> DateTime<Utc> {
+        v.as_str().unwrap().parse().unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_work_order_form_previews_the_deadlines_a_job_will_get() {
+        let w = World::new().await;
+        let d = &w.dispatcher;
+        let reported = "2026-11-20T08:00:00Z";
+        let urgent = d
+            .get(&format!(
+                "/api/v1/sla/deadlines?priority=urgent&job_type=repair&reported_at={reported}"
+            ))
+            .await;
+        assert_eq!(instant(&urgent["ack_due_at"]).to_rfc3339(), "2026-11-20T08:30:00+00:00");
+        assert_eq!(instant(&urgent["due_at"]).to_rfc3339(), "2026-11-20T12:00:00+00:00");
+        assert_eq!(urgent["warranty_status"], "out_of_warranty");
+        assert!(urgent["complete_due_at"].is_null());
+        let low = d.get(&format!("/api/v1/sla/deadlines?priority=low&job_type=installation&reported_at={reported}&goodwill=true")).await;
+        assert_eq!(instant(&low["due_at"]).to_rfc3339(), "2026-11-23T08:00:00+00:00");
+        assert_eq!(low["warranty_status"], "goodwill");
+
+        // Equipment in warranty makes a repair an in-warranty repair with a completion deadline,
+        // exactly as the created job then has.
+        let customer =
+            d.post("/api/v1/customers", json!({"name": "Wang Fang", "phone": "13900001111"})).await;
+        let site = d
+            .post("/api/v1/sites", json!({"customer_id": customer["id"], "address": "1 Park Lane", "city": "Hangzhou"}))
+            .await;
+        let eq = d
+            .post(
+                "/api/v1/equipment",
+                json!({"site_id": site["id"], "category": "water_heater", "brand": "Haier",
+                  "model": "EC6002", "serial": "SN-1", "installed_on": "2026-06-01"}),
+            )
+            .await;
+        let q = format!(
+            "/api/v1/sla/deadlines?priority=high&job_type=repair&site_id={}&equipment_id={}&reported_at={reported}",
+            site["id"].as_str().unwrap(),
+            eq["id"].as_str().unwrap()
+        );
+        let preview = d.get(&q).await;
+        assert_eq!(preview["warranty_status"], "in_warranty");
+        assert_eq!(preview["warranty_end"], "2027-06-01");
+        let job = d
+            .post("/api/v1/jobs", json!({"job_type": "repair", "priority": "high", "customer_id": customer["id"],
+                  "site_id": site["id"], "equipment_id": eq["id"], "reported_problem": "No hot water",
+                  "reported_at": reported}))
+            .await;
+        for key in ["ack_due_at", "due_at", "complete_due_at"] {
+            assert_eq!(instant(&preview[key]), instant(&job[key]), "{key}");
+        }
+
+        let (s, v) = d
+            .call(reqwest::Method::GET, "/api/v1/sla/deadlines?priority=soon&job_type=repair", None)
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        let (s, v) = d
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/sla/deadlines?priority=low&job_type=juggling",
+                None,
+            )
+            .await;
+        assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "invalid".to_owned()));
+        // Technicians' devices cannot use it (dispatcher routes do not exist for them).
+        let resp =
+            w.a.http
+                .get(w.server.url("/api/v1/sla/deadlines?priority=low&job_type=repair"))
+                .bearer_auth(&w.a.token)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dispatcher_sees_the_signature_picture_of_a_job() {
+        let mut w = World::new().await;
+        let job = w.job_a.clone();
+        let mut entries = Vec::new();
+        for (from, to) in [
+            (JobStatus::Scheduled, JobStatus::EnRoute),
+            (JobStatus::EnRoute, JobStatus::OnSite),
+            (JobStatus::OnSite, JobStatus::InProgress),
+        ] {
+            let m = w.a.status(&job, from, to, None);
+            entries.push(w.a.entry(m));
+        }
+        let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &[7u8; 200][..]].concat();
+        let signature_id = fieldwork_core::ids::new_id();
+        let m = Mutation::SignatureAdded {
+            job_id: job.clone(),
+            signature_id: signature_id.clone(),
+            signer_name: "Chen Jing".into(),
+            statement: None,
+            signed_at: Utc::now(),
+            summary_sha256: sha256_hex(b"facts"),
+            png_sha256: sha256_hex(&png),
+            strokes: None,
+        };
+        entries.push(w.a.entry(m));
+        let r = w.a.push(&entries).await;
+        for i in 0..entries.len() {
+            assert_eq!(outcome(&r, i)["outcome"], "applied", "{:?}", r.results);
+        }
+        let path = format!("/api/v1/jobs/{job}/signatures/{signature_id}");
+        // Before the picture is uploaded there is nothing to show.
+        let (s, _) = w.dispatcher.call(reqwest::Method::GET, &path, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        w.a.upload(&png).await;
+        let resp = w.dispatcher.http.get(w.server.url(&path)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()["content-type"], "image/png");
+        assert_eq!(resp.bytes().await.unwrap().as_ref(), png.as_slice());
+        // Another job's id with this signature, or an unknown signature: not found.
+        let other = format!("/api/v1/jobs/{}/signatures/{signature_id}", w.job_b);
+        assert_eq!(
+            w.dispatcher.call(reqwest::Method::GET, &other, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let unknown = format!("/api/v1/jobs/{job}/signatures/nope");
+        assert_eq!(
+            w.dispatcher.call(reqwest::Method::GET, &unknown, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        // The technician's device token is not a dispatcher session: the route does not exist.
+        let resp = w.a.http.get(w.server.url(&path)).bearer_auth(&w.a.token).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    }
+}
