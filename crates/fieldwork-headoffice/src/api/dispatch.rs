@@ -349,6 +349,11 @@ pub struct DeadlinesQuery {
     pub site_id: Option<String>,
     /// The equipment, whose warranty decides the warranty status.
     pub equipment_id: Option<String>,
+    /// For equipment not yet recorded: its purchase date (the default warranty runs a year
+    /// from installation, or from purchase).
+    pub purchased_on: Option<NaiveDate>,
+    /// For equipment not yet recorded: its installation date.
+    pub installed_on: Option<NaiveDate>,
     /// Out-of-warranty work paid as a courtesy.
     #[serde(default)]
     pub goodwill: bool,
@@ -397,7 +402,7 @@ pub async fn sla_deadlines(
                 .warranty_end
         }
         (Some(_), None) => return Err(Error::invalid("equipment_id needs its site_id")),
-        (None, _) => None,
+        (None, _) => fieldwork_core::sla::default_warranty_end(q.purchased_on, q.installed_on),
     };
     let reported_at = q.reported_at.unwrap_or_else(Utc::now);
     // The same rule as job creation: warranty on the day of the report, goodwill when asked.

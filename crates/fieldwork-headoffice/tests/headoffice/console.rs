@@ -209,6 +209,15 @@ mod endpoints {
         let preview = d.get(&q).await;
         assert_eq!(preview["warranty_status"], "in_warranty");
         assert_eq!(preview["warranty_end"], "2027-06-01");
+        // Equipment still being typed in: the same default warranty from its dates.
+        let unsaved = d
+            .get(&format!(
+                "/api/v1/sla/deadlines?priority=high&job_type=repair&installed_on=2026-06-01&reported_at={reported}"
+            ))
+            .await;
+        assert_eq!(unsaved["warranty_end"], "2027-06-01");
+        assert_eq!(unsaved["warranty_status"], "in_warranty");
+        assert_eq!(unsaved["complete_due_at"], preview["complete_due_at"]);
         let job = d
             .post("/api/v1/jobs", json!({"job_type": "repair", "priority": "high", "customer_id": customer["id"],
                   "site_id": site["id"], "equipment_id": eq["id"], "reported_problem": "No hot water",
