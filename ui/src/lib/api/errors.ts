@@ -4,7 +4,10 @@
  * type.
  */
 
-/** Codes the core and the shell send today (see crates/fieldwork-cli/README.md). */
+/**
+ * Codes the core and the shell send today (see crates/fieldwork-cli/README.md), and those head
+ * office's dispatcher API adds (crates/fieldwork-sync `wire::codes`).
+ */
 export const KNOWN_ERROR_CODES = [
   'not_found',
   'transition_not_allowed',
@@ -23,10 +26,17 @@ export const KNOWN_ERROR_CODES = [
   'disk_full',
   'database',
   'io',
+  'unauthorized',
+  'session_expired',
+  'csrf_failed',
+  'already_exists',
+  'rate_limited',
+  'payload_too_large',
+  'internal',
 ] as const;
 
-/** Codes the UI itself produces. */
-export const CLIENT_ERROR_CODES = ['no_backend', 'unexpected'] as const;
+/** Codes the UI itself produces (`network`: head office could not be reached). */
+export const CLIENT_ERROR_CODES = ['no_backend', 'network', 'unexpected'] as const;
 
 export type KnownErrorCode =
   (typeof KNOWN_ERROR_CODES)[number] | (typeof CLIENT_ERROR_CODES)[number];
@@ -100,6 +110,7 @@ const DETAIL_WORTH_SHOWING: ReadonlySet<string> = new Set([
   'unsupported_format',
   'not_an_image',
   'image_too_large',
+  'already_exists',
 ]);
 
 export interface ErrorSentence {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+
+import { type DispatchRoute, href, parseRoute } from './routes';
+
+describe('console routes', () => {
+  it('reads every place and round-trips it', () => {
+    const places: DispatchRoute[] = [
+      { name: 'board', day: null },
+      { name: 'board', day: '2026-11-28' },
+      { name: 'new' },
+      { name: 'job', id: '0193a' },
+      { name: 'edit', id: 'WO 2026/1' },
+      { name: 'sla' },
+    ];
+    for (const p of places) expect(parseRoute(href(p))).toEqual(p);
+  });
+
+  it('goes to the board from anything it does not know', () => {
+    for (const h of ['', '#/', '#/nowhere', '#/job/', '#/board/yesterday', '#/board/<script>']) {
+      expect(parseRoute(h)).toEqual({ name: 'board', day: null });
+    }
+  });
+});

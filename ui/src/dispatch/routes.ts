@@ -1,0 +1,51 @@
+/** The console's places as hash URLs (`#/board/2026-11-28`, `#/job/ID`); pure parse and format. */
+
+export type DispatchRoute =
+  | { name: 'board'; day: string | null }
+  | { name: 'new' }
+  | { name: 'edit'; id: string }
+  | { name: 'job'; id: string }
+  | { name: 'sla' };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function decode(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
+export function parseRoute(hash: string): DispatchRoute {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const [first, second, third] = path.split('/').map(decode);
+  switch (first) {
+    case 'sla':
+      return { name: 'sla' };
+    case 'jobs':
+      return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
+    case 'job':
+      if (!second) return { name: 'board', day: null };
+      return third === 'edit' ? { name: 'edit', id: second } : { name: 'job', id: second };
+    case 'board':
+      return { name: 'board', day: second && DAY.test(second) ? second : null };
+    default:
+      return { name: 'board', day: null };
+  }
+}
+
+export function href(route: DispatchRoute): string {
+  switch (route.name) {
+    case 'board':
+      return route.day ? `#/board/${route.day}` : '#/board';
+    case 'new':
+      return '#/jobs/new';
+    case 'edit':
+      return `#/job/${encodeURIComponent(route.id)}/edit`;
+    case 'job':
+      return `#/job/${encodeURIComponent(route.id)}`;
+    case 'sla':
+      return '#/sla';
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The dispatcher API of head office, as the console uses it (see
+ * crates/fieldwork-sync/PROTOCOL.md "Dispatcher API" and `/api/v1/openapi.json`). Domain
+ * records (work orders, customers, notes, …) are the generated types of the core; the shapes
+ * below are head office's own list and review types, written to match
+ * `crates/fieldwork-headoffice/src/store/types.rs` and `fieldwork-sync`'s wire types.
+ */
+import type { ChecklistAnswer } from '../types/ChecklistAnswer';
+import type { Customer } from '../types/Customer';
+import type { Equipment } from '../types/Equipment';
+import type { EquipmentCategory } from '../types/EquipmentCategory';
+import type { Feedback } from '../types/Feedback';
+import type { JobStatus } from '../types/JobStatus';
+import type { JobType } from '../types/JobType';
+import type { Note } from '../types/Note';
+import type { PartUsed } from '../types/PartUsed';
+import type { PhotoRef } from '../types/PhotoRef';
+import type { Priority } from '../types/Priority';
+import type { SignatureRef } from '../types/SignatureRef';
+import type { Site } from '../types/Site';
+import type { StatusChange } from '../types/StatusChange';
+import type { Technician } from '../types/Technician';
+import type { TimeEntry } from '../types/TimeEntry';
+import type { WarrantyStatus } from '../types/WarrantyStatus';
+import type { WorkOrder } from '../types/WorkOrder';
+import { HttpClient, query } from './http';
+
+export interface SessionInfo {
+  user_id: string;
+  user_name: string;
+  /** `dispatcher` or `admin`. */
+  role: string;
+  csrf_token: string;
+  expires_at: string;
+}
+
+/** One line of the job list (`GET /api/v1/jobs`). */
+export interface JobListItem {
+  id: string;
+  number: string;
+  status: JobStatus;
+  priority: Priority;
+  /** The job type's code. */
+  job_type: string;
+  customer_name: string;
+  site_address: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  appointment_start: string | null;
+  appointment_end: string | null;
+  due_at: string;
+  reported_problem: string;
+  open_conflicts: number;
+  rejected_mutations: number;
+}
+
+export interface ConflictRecord {
+  id: string;
+  job_id: string;
+  kind: string;
+  field: string | null;
+  winning_value: string | null;
+  losing_value: string | null;
+  winning_hlc: string | null;
+  losing_hlc: string | null;
+  losing_node: string | null;
+  detail: string;
+  created_at: string;
+  resolved: boolean;
+}
+
+export interface RejectedMutation {
+  device_id: string;
+  seq: number;
+  mutation_id: string;
+  kind: string;
+  job_id: string | null;
+  code: string;
+  reason: string;
+  received_at: string;
+}
+
+/** A job with everything synced (`GET /api/v1/jobs/{id}`). */
+export interface JobRecord {
+  work_order: WorkOrder;
+  job_type: JobType;
+  customer: Customer;
+  site: Site;
+  equipment: Equipment | null;
+  assignee: Technician | null;
+  checklist: ChecklistAnswer[];
+  notes: Note[];
+  parts: PartUsed[];
+  time_entries: TimeEntry[];
+  feedback: Feedback[];
+  photos: PhotoRef[];
+  signatures: SignatureRef[];
+  status_history: StatusChange[];
+  conflicts: ConflictRecord[];
+  rejected_mutations: RejectedMutation[];
+}
+
+export interface JobListFilter {
+  /** Statuses, joined with commas. */
+  status?: JobStatus[];
+  /** A technician id, or `none` for unassigned jobs. */
+  assignee?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface CustomerInput {
+  name: string;
+  phone: string;
+  alt_phone?: string | null;
+  email?: string | null;
+}
+
+export interface SiteInput {
+  customer_id: string;
+  address: string;
+  city: string;
+  postal_code?: string | null;
+  access_notes?: string | null;
+  contact_name?: string | null;
+  contact_phone?: string | null;
+}
+
+export interface EquipmentInput {
+  site_id: string;
+  category: EquipmentCategory;
+  brand: string;
+  model: string;
+  serial: string;
+  purchased_on?: string | null;
+  installed_on?: string | null;
+  warranty_end?: string | null;
+}
+
+export interface JobInput {
+  job_type: string;
+  priority: Priority;
+  customer_id: string;
+  site_id: string;
+  equipment_id?: string | null;
+  reported_problem: string;
+  reported_at?: string | null;
+  return_of?: string | null;
+  goodwill?: boolean;
+}
+
+export interface JobPatch {
+  priority?: Priority;
+  reported_problem?: string;
+  equipment_id?: string;
+}
+
+export interface ScheduleInput {
+  assignee_id: string;
+  appointment_start: string;
+  appointment_end: string;
+}
+
+export interface DeadlinesQuery {
+  priority: Priority;
+  job_type: string;
+  site_id?: string | null;
+  equipment_id?: string | null;
+  /** For equipment not recorded yet: its dates give the default warranty. */
+  installed_on?: string | null;
+  purchased_on?: string | null;
+  goodwill?: boolean;
+  reported_at?: string | null;
+}
+
+/** `GET /api/v1/sla/deadlines`: what a job created with these facts would get. */
+export interface DeadlinesPreview {
+  reported_at: string;
+  ack_due_at: string;
+  due_at: string;
+  complete_due_at: string | null;
+  warranty_status: WarrantyStatus;
+  warranty_end: string | null;
+}
+
+export interface DispatchApi {
+  /** The session of this browser, or `null` when signed out. */
+  session(): Promise<SessionInfo | null>;
+  signIn(user: string, password: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+  /** Called once when head office says the session has ended. */
+  onSessionLost(handler: (() => void) | null): void;
+
+  technicians(): Promise<Technician[]>;
+  jobTypes(): Promise<JobType[]>;
+  jobs(filter: JobListFilter): Promise<JobListItem[]>;
+  job(id: string): Promise<JobRecord>;
+  createJob(input: JobInput): Promise<WorkOrder>;
+  updateJob(id: string, patch: JobPatch): Promise<WorkOrder>;
+  schedule(id: string, input: ScheduleInput): Promise<WorkOrder>;
+  cancel(id: string, reason: string): Promise<WorkOrder>;
+  close(id: string, reason: string | null): Promise<WorkOrder>;
+  reopen(id: string, reason: string): Promise<WorkOrder>;
+  deadlines(q: DeadlinesQuery): Promise<DeadlinesPreview>;
+
+  customers(q: string, limit?: number): Promise<Customer[]>;
+  createCustomer(input: CustomerInput): Promise<Customer>;
+  sitesOf(customerId: string): Promise<Site[]>;
+  createSite(input: SiteInput): Promise<Site>;
+  equipmentAt(siteId: string): Promise<Equipment[]>;
+  createEquipment(input: EquipmentInput): Promise<Equipment>;
+
+  photoUrl(jobId: string, photoId: string, thumb: boolean): string;
+  signatureUrl(jobId: string, signatureId: string): string;
+}
+
+const V1 = '/api/v1';
+const enc = encodeURIComponent;
+
+export function createDispatchApi(http: HttpClient = new HttpClient()): DispatchApi {
+  const job = (id: string) => `${V1}/jobs/${enc(id)}`;
+  return {
+    async session() {
+      try {
+        const info = await http.get<SessionInfo>(`${V1}/auth/session`);
+        http.setCsrfToken(info.csrf_token);
+        return info;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'unauthorized' || code === 'session_expired') return null;
+        throw e;
+      }
+    },
+    async signIn(user, password) {
+      const info = await http.post<SessionInfo>(`${V1}/auth/session`, { user, password });
+      http.setCsrfToken(info.csrf_token);
+      return info;
+    },
+    async signOut() {
+      try {
+        await http.delete<void>(`${V1}/auth/session`);
+      } finally {
+        http.setCsrfToken(null);
+      }
+    },
+    onSessionLost(handler) {
+      http.onSessionLost(
+        handler
+          ? () => {
+              http.setCsrfToken(null);
+              handler();
+            }
+          : null,
+      );
+    },
+    technicians: () => http.get(`${V1}/technicians`),
+    jobTypes: () => http.get(`${V1}/job-types`),
+    jobs: (f) =>
+      http.get(
+        `${V1}/jobs${query({
+          status: f.status?.join(','),
+          assignee: f.assignee,
+          from: f.from,
+          to: f.to,
+          q: f.q,
+          limit: f.limit,
+          offset: f.offset,
+        })}`,
+      ),
+    job: (id) => http.get(job(id)),
+    createJob: (input) => http.post(`${V1}/jobs`, input),
+    updateJob: (id, patch) => http.patch(job(id), patch),
+    schedule: (id, input) => http.post(`${job(id)}/schedule`, input),
+    cancel: (id, reason) => http.post(`${job(id)}/cancel`, { reason }),
+    close: (id, reason) => http.post(`${job(id)}/close`, { reason }),
+    reopen: (id, reason) => http.post(`${job(id)}/reopen`, { reason }),
+    deadlines: (q) =>
+      http.get(
+        `${V1}/sla/deadlines${query({
+          priority: q.priority,
+          job_type: q.job_type,
+          site_id: q.site_id,
+          equipment_id: q.equipment_id,
+          installed_on: q.installed_on,
+          purchased_on: q.purchased_on,
+          goodwill: q.goodwill ? true : undefined,
+          reported_at: q.reported_at,
+        })}`,
+      ),
+    customers: (q, limit = 20) => http.get(`${V1}/customers${query({ q, limit })}`),
+    createCustomer: (input) => http.post(`${V1}/customers`, input),
+    sitesOf: (customerId) => http.get(`${V1}/customers/${enc(customerId)}/sites`),
+    createSite: (input) => http.post(`${V1}/sites`, input),
+    equipmentAt: (siteId) => http.get(`${V1}/sites/${enc(siteId)}/equipment`),
+    createEquipment: (input) => http.post(`${V1}/equipment`, input),
+    photoUrl: (jobId, photoId, thumb) =>
+      http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
+    signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
+  };
+}
