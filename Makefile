@@ -9,7 +9,7 @@ DEMO_JOBS ?= 2000
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e fmt-check clippy unit bench bench-desktop bench-photos demo-seed demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photos demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -25,10 +25,10 @@ check-toolchain:
 
 # System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
 # display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
-# report in its tests.
+# report in its tests, and chromium, which playwright-core drives in the dispatcher console's test.
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils
+	xvfb xauth webkit2gtk-driver poppler-utils chromium
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -83,7 +83,13 @@ e2e-deps: deps
 e2e: desktop e2e-deps
 	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" tests/desktop/run.sh
 
-test: fmt-check clippy unit types-check ui-check desktop e2e
+# End-to-end: the dispatcher console (ui/dist-dispatch) in Debian's headless Chromium against the
+# real head office binary on a free loopback port with demo data. Screenshots: target/e2e-screenshots.
+e2e-dispatch: deps ui-build
+	$(CARGO) build --locked -p fieldwork-headoffice
+	node --test tests/dispatch/
+
+test: fmt-check clippy unit types-check ui-check desktop e2e e2e-dispatch
 
 demo-seed: desktop
 	@if [ ! -f "$(DEMO_DIR)/fieldwork.db" ]; then \

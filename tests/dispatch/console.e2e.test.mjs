@@ -1,0 +1,424 @@
+// The dispatcher console end to end: Debian's Chromium (driven by playwright-core) against the
+// real head office with demo data. A dispatcher signs in, creates a work order with a new
+// customer (the duplicate-phone hint shows on the way), assigns it on the board by dragging and
+// moves it with the keyboard; a technician's device syncs notes (one with `<script>`, one with an
+// `onerror` image), checklist, texts, parts, photos, a signature and a rating and completes the
+// job; the dispatcher reviews everything (customer text shows as text, nothing runs), closes,
+// reopens with a reason, cancels another job with a reason, and is sent back to sign in when the
+// session ends. Screenshots go to target/e2e-screenshots/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { Device, ROOT, startHeadOffice } from './headoffice.mjs';
+
+const require = createRequire(join(ROOT, 'ui', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const SHOTS = join(ROOT, 'target', 'e2e-screenshots');
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const SCRIPT_NOTE = '<script>window.__pwned = "note"</script>Customer says: <b>not bold</b>';
+const IMG_NOTE = '<img src=x onerror="window.__pwned=\'img\'">Dog in the garden';
+const CUSTOMER = 'Zhou <img src=x onerror="window.__pwned=\'name\'"> Min';
+const PROBLEM = 'Water heater leaks <script>window.__pwned="problem"</script>';
+
+let ho;
+let browser;
+let page;
+const pageErrors = [];
+/** Set when a step fails, so later steps report that instead of a confusing second failure. */
+let failed = null;
+
+function step(name, fn) {
+  test(name, async () => {
+    if (failed) throw new Error(`not run: an earlier step failed (${failed})`);
+    try {
+      await fn();
+    } catch (e) {
+      failed = name;
+      await page?.screenshot({ path: join(SHOTS, `failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ho = await startHeadOffice();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-GB',
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // A CSP violation or a script error is a failure; a 401/404 answered to a fetch is not.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) {
+      pageErrors.push(`console: ${m.text()}`);
+    }
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await ho?.stop();
+});
+
+const byTest = (id) => page.getByTestId(id);
+
+/** A whole-page screenshot from the top, without the notifications of earlier steps. */
+async function shoot(name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Through the CSSOM: an injected <style> would be (rightly) refused by the console's CSP.
+  const hide = (v) =>
+    page.evaluate((value) => {
+      const t = document.querySelector('.toasts');
+      if (t) t.style.display = value;
+    }, v);
+  await hide('none');
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+  await hide('');
+}
+
+/** The API as the signed-in browser calls it (same cookie jar). */
+async function api(method, path, body) {
+  const session = await page.request.get(`${ho.base}/api/v1/auth/session`);
+  const csrf = session.ok() ? (await session.json()).csrf_token : '';
+  const r = await page.request.fetch(`${ho.base}${path}`, {
+    method,
+    headers: { 'x-csrf-token': csrf },
+    data: body,
+  });
+  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? null : r.json();
+}
+
+let jobId;
+let jobNumber;
+let existingPhone;
+
+step('head office serves the console with a strict policy', async () => {
+  const r = await fetch(`${ho.base}/`);
+  assert.equal(r.status, 200);
+  const csp = r.headers.get('content-security-policy');
+  assert.match(csp, /^default-src 'self'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  const html = await r.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+});
+
+step('a wrong password is refused and the dispatcher signs in', async () => {
+  await page.goto(`${ho.base}/`);
+  await byTest('sign-in-user').fill('dispatcher');
+  await byTest('sign-in-password').fill('not-the-password');
+  await byTest('sign-in-submit').click();
+  await byTest('sign-in-wrong').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'dispatch-sign-in.png') });
+  await byTest('sign-in-password').fill('dispatcher-demo');
+  await byTest('sign-in-submit').click();
+  await byTest('board-screen').waitFor();
+  assert.match(await byTest('header-user').innerText(), /dispatcher/);
+});
+
+step('the board shows the unassigned queue and a lane per technician', async () => {
+  await byTest('queue').waitFor();
+  const lanes = await byTest('lane').count();
+  assert.equal(lanes, 3, 'three demo technicians');
+  assert.ok((await byTest('queue').getByTestId('job-card').count()) > 0, 'demo jobs wait in the queue');
+  const card = byTest('job-card').first();
+  for (const part of ['card-link', 'card-window']) assert.ok(await card.getByTestId(part).count());
+  const customers = await api('GET', '/api/v1/customers?limit=1');
+  existingPhone = customers[0].phone;
+});
+
+step('a work order is created with a new customer, and an existing phone is hinted', async () => {
+  await byTest('nav-new').click();
+  await byTest('job-form').waitFor();
+  await byTest('customer-search').fill('zz-nobody');
+  await page.getByText('No customer matches.').waitFor();
+  await byTest('customer-new').click();
+  await byTest('customer-name').fill(CUSTOMER);
+  await byTest('customer-phone').fill(existingPhone);
+  await byTest('duplicate-hint').waitFor();
+  await byTest('customer-phone').fill('139 2222 7788');
+  await byTest('duplicate-hint').waitFor({ state: 'detached' });
+  await byTest('site-address').fill('18 Lakeside Road, Flat 3');
+  await byTest('site-city').fill('Hangzhou');
+  await byTest('equipment-new').check();
+  await byTest('eq-category').selectOption('water_heater');
+  await byTest('eq-brand').fill('Haier');
+  await byTest('eq-model').fill('EC6002-MC3');
+  await byTest('eq-serial').fill('HW-2026-000777');
+  const installed = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
+  await byTest('eq-installed').fill(installed);
+  await byTest('job-type').selectOption('repair');
+  await byTest('job-priority').selectOption('urgent');
+  // The deadlines follow the choices: urgent is on site within 4 hours, an in-warranty repair
+  // has a completion deadline.
+  await byTest('preview-complete').waitFor();
+  assert.match(await byTest('preview-warranty').innerText(), /In warranty/);
+  const due = await byTest('preview-due').innerText();
+  assert.ok(due.length > 0);
+  await byTest('job-problem').fill(PROBLEM);
+  await shoot('dispatch-new-work-order.png');
+  await byTest('job-save').click();
+  await byTest('review-screen').waitFor();
+  jobNumber = (await byTest('review-number').innerText()).trim();
+  assert.match(jobNumber, /^WO-\d{4}-\d{6}$/);
+  jobId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+  assert.equal(await byTest('review-customer').innerText(), CUSTOMER);
+  assert.equal(await byTest('review-problem').innerText(), PROBLEM);
+  assert.equal(await byTest('review-screen').getAttribute('data-status'), 'new');
+});
+
+step('the new job is assigned by dragging it onto a technician, then moved with the keyboard', async () => {
+  await byTest('nav-board').click();
+  await byTest('board-screen').waitFor();
+  const card = byTest('queue').locator(`[data-job-number="${jobNumber}"]`);
+  await card.waitFor();
+  const firstLane = byTest('lane').nth(0);
+  const firstTech = await firstLane.getAttribute('data-technician-id');
+  await card.dragTo(firstLane);
+  const inFirst = firstLane.locator(`[data-job-number="${jobNumber}"]`);
+  await inFirst.waitFor();
+  assert.equal(await byTest('queue').locator(`[data-job-number="${jobNumber}"]`).count(), 0);
+  assert.match(await inFirst.getByTestId('card-window').innerText(), /\d{2}:\d{2}/);
+  let job = await api('GET', `/api/v1/jobs/${jobId}`);
+  assert.equal(job.work_order.assignee_id, firstTech);
+  assert.equal(job.work_order.status, 'scheduled');
+
+  // Keyboard: focus the card and press → to hand it to the next technician.
+  const secondLane = byTest('lane').nth(1);
+  const secondTech = await secondLane.getAttribute('data-technician-id');
+  await inFirst.getByTestId('card-link').focus();
+  await page.keyboard.press('ArrowRight');
+  const inSecond = secondLane.locator(`[data-job-number="${jobNumber}"]`);
+  await inSecond.waitFor();
+  // The focus follows the card.
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.closest('[data-job-number]')?.getAttribute('data-job-number')),
+    jobNumber,
+  );
+  job = await api('GET', `/api/v1/jobs/${jobId}`);
+  assert.equal(job.work_order.assignee_id, secondTech);
+  await shoot('dispatch-board.png');
+});
+
+step('the schedule dialog books a precise window with the keyboard only', async () => {
+  const card = byTest('lane').nth(1).locator(`[data-job-number="${jobNumber}"]`);
+  await card.getByTestId('card-schedule').focus();
+  await page.keyboard.press('Enter');
+  await byTest('schedule-dialog').waitFor();
+  await byTest('schedule-from').fill('14:00');
+  await byTest('schedule-to').fill('15:30');
+  await byTest('schedule-save').focus();
+  await page.keyboard.press('Enter');
+  await page.locator(`[data-job-number="${jobNumber}"] [data-testid="card-window"]`, { hasText: '14:00' }).waitFor();
+});
+
+step('the technician syncs the work (with hostile notes) and completes the job', async () => {
+  const job = await api('GET', `/api/v1/jobs/${jobId}`);
+  const techUser = job.work_order.assignee_id.replace(/^tech-/, '');
+  const device = await Device.signIn(ho.base, techUser, `${techUser}-demo`);
+  assert.equal(device.technicianId, job.work_order.assignee_id);
+  // Real pictures, made by the browser's canvas.
+  const pictures = await page.evaluate(async () => {
+    const draw = async (w, h, colour, text, type) => {
+      const c = document.createElement('canvas');
+      c.width = w;
+      c.height = h;
+      const g = c.getContext('2d');
+      g.fillStyle = colour;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#fff';
+      g.font = `${Math.round(h / 6)}px sans-serif`;
+      g.fillText(text, w / 10, h / 2);
+      const blob = await new Promise((r) => c.toBlob(r, type, 0.85));
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    };
+    const sig = document.createElement('canvas');
+    sig.width = 400;
+    sig.height = 120;
+    const s = sig.getContext('2d');
+    s.fillStyle = '#fff';
+    s.fillRect(0, 0, 400, 120);
+    s.strokeStyle = '#123';
+    s.lineWidth = 3;
+    s.beginPath();
+    s.moveTo(20, 90);
+    s.bezierCurveTo(80, 10, 140, 110, 200, 50);
+    s.bezierCurveTo(260, 0, 300, 100, 380, 40);
+    s.stroke();
+    const png = await new Promise((r) => sig.toBlob(r, 'image/png'));
+    return {
+      fault: await draw(640, 480, '#8a3b2e', 'FAULT: leak at valve', 'image/jpeg'),
+      faultThumb: await draw(320, 240, '#8a3b2e', 'FAULT', 'image/jpeg'),
+      after: await draw(640, 480, '#2e6b8a', 'AFTER: dry', 'image/jpeg'),
+      afterThumb: await draw(320, 240, '#2e6b8a', 'AFTER', 'image/jpeg'),
+      signature: [...new Uint8Array(await png.arrayBuffer())],
+    };
+  });
+  const bytes = (a) => Buffer.from(a);
+  const types = await api('GET', '/api/v1/job-types');
+  const type = types.find((t) => t.code === 'repair');
+  const id = jobId;
+  const photos = [];
+  const kinds = new Set(['fault', 'after', ...type.required_photo_kinds]);
+  for (const kind of kinds) {
+    const [full, thumb] = kind === 'fault' ? [pictures.fault, pictures.faultThumb] : [pictures.after, pictures.afterThumb];
+    photos.push({ m: await device.photo(id, kind, bytes(full), bytes(thumb), `${kind} <i>photo</i>`), full, thumb });
+  }
+  const travel = device.time(id, 'travel', 25, 95);
+  const labour = device.time(id, 'labour', 70, 5);
+  await device.push([
+    device.status(id, 'scheduled', 'en_route'),
+    device.status(id, 'en_route', 'on_site'),
+    device.status(id, 'on_site', 'in_progress'),
+    device.note(id, SCRIPT_NOTE),
+    device.note(id, IMG_NOTE),
+    device.field(id, 'diagnosis', 'Valve seal worn; E3 fault code.'),
+    device.field(id, 'resolution', 'Replaced the valve seal <script>x()</script>; tested, no leak.'),
+    ...type.checklist.map((item) => device.answer(id, item)),
+    travel,
+    labour,
+    // The technician corrects the labour entry: the review shows the correction only.
+    device.time(id, 'labour', 80, 5, labour.entry.id),
+    device.part(id, 'VS-200', 'Valve seal', 2, 1250, true),
+    device.part(id, 'GR-10', 'Grease (warranty)', 1, 300, false),
+    ...photos.map((p) => p.m),
+    await device.signature(id, 'Zhou Min', bytes(pictures.signature)),
+    device.feedback(id, 4, 'Quick & tidy <b>thanks</b>'),
+    device.field(id, 'signature_absence_reason', 'Customer left before the final check'),
+  ]);
+  for (const p of photos) {
+    await device.upload(bytes(p.full));
+    await device.upload(bytes(p.thumb));
+  }
+  await device.upload(bytes(pictures.signature));
+  await device.push([device.status(id, 'in_progress', 'completed')]);
+});
+
+step('the review page shows everything synced, and customer text stays text', async () => {
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(jobId)}`);
+  await byTest('review-screen').waitFor();
+  await page.locator('[data-testid="review-screen"][data-status="completed"]').waitFor();
+  const notes = await byTest('note-body').allInnerTexts();
+  assert.deepEqual(notes.sort(), [IMG_NOTE, SCRIPT_NOTE].sort());
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no customer text ran');
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'no image element from text');
+  assert.equal(await page.locator('[data-testid="review-screen"] b').count(), 0);
+  assert.match(await byTest('review-resolution').innerText(), /<script>x\(\)<\/script>/);
+  assert.equal(await byTest('parts-chargeable-total').innerText(), '25.00');
+  assert.equal(await byTest('part-row').count(), 2);
+  assert.equal(await page.locator('[data-testid="checklist-item"][data-answered="false"]').count(), 0);
+  assert.equal(await byTest('time-row').count(), 2, 'travel, and labour as corrected');
+  await page.getByText('Total 25 min travel, 1 h 20 min labour').waitFor();
+  assert.equal(await byTest('rating').getAttribute('data-rating'), '4');
+  // Head office does not compute "changed after signing" yet (it always says false), so the
+  // review's warning for it cannot be shown here; see the issue's note.
+  assert.equal(await byTest('signature-signer').innerText(), 'Zhou Min');
+  // Pictures load through the session: the signature and every thumbnail.
+  const loaded = async (loc) => loc.evaluate((img) => img.complete && img.naturalWidth > 0);
+  await byTest('signature-image').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll('[data-testid="photo-thumb"] img, [data-testid="signature-image"]')];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  assert.ok(await loaded(byTest('signature-image')));
+  assert.ok((await byTest('photo-thumb').count()) >= 2);
+  await shoot('dispatch-review.png');
+  // The full-size viewer, with the keyboard.
+  await byTest('photo-thumb').first().focus();
+  await page.keyboard.press('Enter');
+  await byTest('photo-full').waitFor();
+  await page.waitForFunction(() => {
+    const i = document.querySelector('[data-testid="photo-full"]');
+    return i && i.complete && i.naturalWidth === 640;
+  });
+  await page.screenshot({ path: join(SHOTS, 'dispatch-photo-viewer.png') });
+  await page.keyboard.press('Escape');
+  await byTest('photo-viewer').waitFor({ state: 'hidden' });
+});
+
+step('the dispatcher closes the job, and reopens it with a reason', async () => {
+  await byTest('action-close').click();
+  await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
+  await byTest('action-reopen').click();
+  await byTest('reason-dialog').waitFor();
+  await byTest('reason-confirm').click();
+  await page.getByText('Please give a reason.').waitFor();
+  await byTest('reason-input').fill('Customer reports the leak is back');
+  await byTest('reason-confirm').click();
+  await page.locator('[data-testid="review-screen"][data-status="scheduled"]').waitFor();
+  await page.getByText('Customer reports the leak is back').waitFor();
+});
+
+step('another job is cancelled with a reason from its review page', async () => {
+  const waiting = await api('GET', '/api/v1/jobs?assignee=none&status=new&limit=1');
+  assert.equal(waiting.length, 1);
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(waiting[0].id)}`);
+  await page.locator('[data-testid="review-screen"][data-status="new"]').waitFor();
+  await byTest('action-cancel').click();
+  await byTest('reason-input').fill('Customer fixed it themselves');
+  await byTest('reason-confirm').click();
+  await page.locator('[data-testid="review-screen"][data-status="cancelled"]').waitFor();
+  assert.equal(await byTest('action-cancel').count(), 0);
+});
+
+step('the SLA watch lists open deadlines, the latest first', async () => {
+  await byTest('nav-sla').click();
+  await byTest('sla-screen').waitFor();
+  await byTest('sla-row').first().waitFor();
+  const due = await page.$$eval('[data-testid="sla-row"]', (rows) => rows.map((r) => r.getAttribute('data-urgency')));
+  const rank = { overdue: 0, soon: 1, later: 2 };
+  for (let i = 1; i < due.length; i++) assert.ok(rank[due[i - 1]] <= rank[due[i]], `order ${due}`);
+  await shoot('dispatch-sla-watch.png');
+});
+
+step('the console speaks Chinese and fits a tablet', async () => {
+  await page.setViewportSize({ width: 820, height: 1100 });
+  await byTest('language').selectOption('zh');
+  await byTest('nav-board').click();
+  await page.getByRole('heading', { name: '派工看板' }).waitFor();
+  await page.getByText('待分配').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page does not scroll sideways (${overflow}px)`);
+  await shoot('dispatch-board-zh-tablet.png');
+  await byTest('language').selectOption('en');
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+
+step('when the session ends the console goes back to sign-in and says why', async () => {
+  await api('DELETE', '/api/v1/auth/session');
+  await byTest('nav-sla').click();
+  await byTest('session-expired').waitFor();
+  await byTest('sign-in-user').fill('dispatcher');
+  await byTest('sign-in-password').fill('dispatcher-demo');
+  await byTest('sign-in-submit').click();
+  await byTest('header-user').waitFor();
+  await byTest('sign-out').click();
+  await byTest('signed-out').waitFor();
+  const r = await page.request.get(`${ho.base}/api/v1/jobs`);
+  assert.equal(r.status(), 401, 'signed out means signed out');
+});
+
+step('nothing went wrong in the page (no script errors, no CSP violations)', async () => {
+  assert.deepEqual(pageErrors, []);
+});
