@@ -383,12 +383,30 @@ step('another job is cancelled with a reason from its review page', async () => 
 });
 
 step('the SLA watch lists open deadlines, the latest first', async () => {
+  // Two calls taken earlier today: one is past its 4-hour on-site limit, one nearly there.
+  const [customer] = await api('GET', '/api/v1/customers?limit=1');
+  const [site] = await api('GET', `/api/v1/customers/${customer.id}/sites`);
+  const reported = (hoursAgo) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+  const late = await api('POST', '/api/v1/jobs', {
+    job_type: 'repair', priority: 'urgent', customer_id: customer.id, site_id: site.id,
+    reported_problem: 'Gas smell near the boiler', reported_at: reported(6.5),
+  });
+  const soon = await api('POST', '/api/v1/jobs', {
+    job_type: 'repair', priority: 'urgent', customer_id: customer.id, site_id: site.id,
+    reported_problem: 'Water on the floor', reported_at: reported(3),
+  });
   await byTest('nav-sla').click();
   await byTest('sla-screen').waitFor();
   await byTest('sla-row').first().waitFor();
   const due = await page.$$eval('[data-testid="sla-row"]', (rows) => rows.map((r) => r.getAttribute('data-urgency')));
   const rank = { overdue: 0, soon: 1, later: 2 };
   for (let i = 1; i < due.length; i++) assert.ok(rank[due[i - 1]] <= rank[due[i]], `order ${due}`);
+  const ids = await page.$$eval('[data-testid="sla-row"]', (rows) => rows.map((r) => r.getAttribute('data-job-id')));
+  assert.equal(ids[0], late.id, 'the overdue job is first');
+  assert.equal(due[0], 'overdue');
+  assert.equal(ids[1], soon.id, 'then the one due soon');
+  assert.equal(due[1], 'soon');
+  assert.match(await byTest('sla-group-overdue').innerText(), /overdue 2 h/);
   await shoot('dispatch-sla-watch.png');
 });
 
