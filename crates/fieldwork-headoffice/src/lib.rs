@@ -10,7 +10,8 @@
 //!
 //! [`open`] builds the state from a [`config::Config`]; [`serve`] runs the server on a bound
 //! listener until the shutdown future completes (tests bind 127.0.0.1:0); [`serve_app`] and
-//! [`serve_tls_app`] do the same for a router that also serves the console.
+//! [`serve_tls_app`] also serve the console.
+//! - [`events`]: server-sent "something changed" for open consoles.
 
 pub mod api;
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod blobs;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod events;
 pub mod ratelimit;
 pub mod secrets;
 pub mod seed;
@@ -45,6 +47,7 @@ pub async fn open(config: Config) -> Result<AppState> {
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit)),
         config: Arc::new(config),
         decoy_hash: Arc::new(decoy),
+        events: events::Events::new(),
     })
 }
 
@@ -55,18 +58,34 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_app(listener, api::router(state), shutdown).await
+    serve_app(listener, state, None, shutdown).await
 }
 
-/// Serves `app` (the API, and the console when [`api::router_with_console`] built it) on
-/// `listener` (plain HTTP) until `shutdown` completes.
+/// Serves the API and, when given, the dispatcher console on `listener` (plain HTTP) until
+/// `shutdown` completes.
 pub async fn serve_app(
     listener: tokio::net::TcpListener,
-    app: axum::Router,
+    state: AppState,
+    console: console::SharedConsole,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = close_events_on(&state, shutdown);
+    let app = api::router_with_console(state, console)
+        .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// `shutdown`, which also ends the consoles' event streams (they would hold graceful shutdown
+/// open for as long as a browser keeps them).
+fn close_events_on(
+    state: &AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = ()> + Send + 'static {
+    let events = state.events.clone();
+    async move {
+        shutdown.await;
+        events.close();
+    }
 }
 
 /// Serves the API over TLS (rustls) on a bound `listener` until `shutdown` completes.
@@ -77,13 +96,15 @@ pub async fn serve_tls(
     key: &std::path::Path,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_tls_app(listener, api::router(state), cert, key, shutdown).await
+    serve_tls_app(listener, state, None, cert, key, shutdown).await
 }
 
-/// Serves `app` over TLS (rustls) on a bound `listener` until `shutdown` completes.
+/// Serves the API and, when given, the console over TLS (rustls) on a bound `listener` until
+/// `shutdown` completes.
 pub async fn serve_tls_app(
     listener: std::net::TcpListener,
-    app: axum::Router,
+    state: AppState,
+    console: console::SharedConsole,
     cert: &std::path::Path,
     key: &std::path::Path,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -91,13 +112,15 @@ pub async fn serve_tls_app(
     // Only the ring provider is compiled in; installing it twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let shutdown = close_events_on(&state, shutdown);
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
         shutdown.await;
         stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
     });
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let app = api::router_with_console(state, console)
+        .into_make_service_with_connect_info::<SocketAddr>();
     listener.set_nonblocking(true)?;
     axum_server::from_tcp_rustls(listener, tls).handle(handle).serve(app).await
 }

@@ -125,14 +125,15 @@ async fn run(cli: Cli) -> Result<()> {
                     None
                 }
             };
-            let app = fieldwork_headoffice::api::router_with_console(state, console);
+
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     let listener = std::net::TcpListener::bind(listen)?;
                     tracing::info!(listen = %listener.local_addr()?, "head office listening (https)");
                     fieldwork_headoffice::serve_tls_app(
                         listener,
-                        app,
+                        state,
+                        console,
                         &cert,
                         &key,
                         fieldwork_headoffice::shutdown_signal(),
@@ -144,7 +145,8 @@ async fn run(cli: Cli) -> Result<()> {
                     tracing::info!(listen = %listener.local_addr()?, "head office listening (http)");
                     fieldwork_headoffice::serve_app(
                         listener,
-                        app,
+                        state,
+                        console,
                         fieldwork_headoffice::shutdown_signal(),
                     )
                     .await?;

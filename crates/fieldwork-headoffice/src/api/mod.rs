@@ -34,6 +34,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Verified against when a user name is unknown, so timing does not reveal user names.
     pub decoy_hash: Arc<String>,
+    /// Tells open dispatcher consoles that something changed.
+    pub events: crate::events::Events,
 }
 
 #[derive(OpenApi)]
@@ -78,6 +80,7 @@ pub struct AppState {
         dispatch::job_photo,
         dispatch::job_signature,
         dispatch::sla_deadlines,
+        crate::events::stream,
     ),
     components(schemas(ErrorBody))
 )]
@@ -138,7 +141,8 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/jobs/{id}/reopen", post(dispatch::reopen_job))
         .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo))
         .route("/jobs/{id}/signatures/{signature_id}", get(dispatch::job_signature))
-        .route("/sla/deadlines", get(dispatch::sla_deadlines));
+        .route("/sla/deadlines", get(dispatch::sla_deadlines))
+        .route("/events", get(crate::events::stream));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_sync::wire::API_PREFIX, v1)
@@ -151,6 +155,7 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
                 }
             }
         })
+        .layer(middleware::from_fn_with_state(state.clone(), crate::events::announce_writes))
         .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))

@@ -34,12 +34,11 @@ async fn start() -> ConsoleServer {
     config.rate_limit = RateLimit { burst: 100_000, per_second: 100_000.0 };
     let state = fieldwork_headoffice::open(config).await.unwrap();
     let console = Console::open(ui.path()).unwrap();
-    let app = fieldwork_headoffice::api::router_with_console(state, Some(Arc::new(console)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        fieldwork_headoffice::serve_app(listener, app, async {
+        fieldwork_headoffice::serve_app(listener, state, Some(Arc::new(console)), async {
             let _ = stopped.await;
         })
         .await
@@ -303,5 +302,68 @@ mod endpoints {
         // The technician's device token is not a dispatcher session: the route does not exist.
         let resp = w.a.http.get(w.server.url(&path)).bearer_auth(&w.a.token).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live updates
+// ---------------------------------------------------------------------------------------------
+
+mod live {
+    use std::time::Duration;
+
+    use reqwest::StatusCode;
+
+    use crate::common::World;
+
+    /// Reads the stream until `needle` has arrived (or fails after a few seconds).
+    async fn until(resp: &mut reqwest::Response, seen: &mut String, needle: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !seen.contains(needle) {
+            let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+                .await
+                .unwrap_or_else(|_| panic!("no {needle:?} in {seen:?}"))
+                .unwrap()
+                .unwrap_or_else(|| panic!("stream ended before {needle:?}: {seen:?}"));
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn open_consoles_hear_when_a_device_syncs_and_streams_end_at_shutdown() {
+        let mut w = World::new().await;
+        let mut stream =
+            w.dispatcher.http.get(w.server.url("/api/v1/events")).send().await.unwrap();
+        assert_eq!(stream.status(), StatusCode::OK);
+        assert!(
+            stream.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream")
+        );
+        let mut seen = String::new();
+        until(&mut stream, &mut seen, "event: ready").await;
+        assert!(!seen.contains("event: changed"), "{seen}");
+
+        // Reading is not a change; a device's push is.
+        w.dispatcher.job(&w.job_a).await;
+        let note = w.a.note(&w.job_a, "Customer prefers mornings");
+        let e = w.a.entry(note);
+        w.a.push(&[e]).await;
+        until(&mut stream, &mut seen, "event: changed").await;
+
+        // Devices cannot listen.
+        let resp =
+            w.a.http
+                .get(w.server.url("/api/v1/events"))
+                .bearer_auth(&w.a.token)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+
+        // Shutdown ends the open stream instead of waiting for the browser.
+        let started = std::time::Instant::now();
+        w.server.stop().await;
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        let rest = tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.unwrap();
+        assert!(matches!(rest, Ok(None) | Err(_)), "stream ended");
     }
 }
