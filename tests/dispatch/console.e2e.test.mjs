@@ -110,6 +110,7 @@ async function api(method, path, body) {
 
 let jobId;
 let jobNumber;
+let device;
 let existingPhone;
 
 step('head office serves the console with a strict policy', async () => {
@@ -236,7 +237,7 @@ step('the schedule dialog books a precise window with the keyboard only', async 
 step('the technician syncs the work (with hostile notes) and completes the job', async () => {
   const job = await api('GET', `/api/v1/jobs/${jobId}`);
   const techUser = job.work_order.assignee_id.replace(/^tech-/, '');
-  const device = await Device.signIn(ho.base, techUser, `${techUser}-demo`);
+  device = await Device.signIn(ho.base, techUser, `${techUser}-demo`);
   assert.equal(device.technicianId, job.work_order.assignee_id);
   // Real pictures, made by the browser's canvas.
   const pictures = await page.evaluate(async () => {
@@ -313,6 +314,8 @@ step('the technician syncs the work (with hostile notes) and completes the job',
   }
   await device.upload(bytes(pictures.signature));
   await device.push([device.status(id, 'in_progress', 'completed')]);
+  // The open board follows the sync without a reload.
+  await page.locator(`[data-job-number="${jobNumber}"][data-status="completed"]`).waitFor();
 });
 
 step('the review page shows everything synced, and customer text stays text', async () => {
@@ -343,6 +346,9 @@ step('the review page shows everything synced, and customer text stays text', as
   });
   assert.ok(await loaded(byTest('signature-image')));
   assert.ok((await byTest('photo-thumb').count()) >= 2);
+  // The technician's next sync appears on the open review page.
+  await device.push([device.note(jobId, 'Called back: the customer is happy')]);
+  await byTest('note-body').filter({ hasText: 'Called back: the customer is happy' }).waitFor();
   await shoot('dispatch-review.png');
   // The full-size viewer, with the keyboard.
   await byTest('photo-thumb').first().focus();

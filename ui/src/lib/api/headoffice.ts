@@ -193,6 +193,11 @@ export interface DispatchApi {
   signOut(): Promise<void>;
   /** Called once when head office says the session has ended. */
   onSessionLost(handler: (() => void) | null): void;
+  /**
+   * Calls `handler` whenever something changes at head office (a device synced, a dispatcher
+   * saved), through server-sent events; returns the function that stops listening.
+   */
+  onChanged(handler: () => void): () => void;
 
   technicians(): Promise<Technician[]>;
   jobTypes(): Promise<JobType[]>;
@@ -255,6 +260,12 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
             }
           : null,
       );
+    },
+    onChanged(handler) {
+      if (typeof EventSource === 'undefined') return () => {};
+      const source = new EventSource(http.url(`${V1}/events`));
+      source.addEventListener('changed', () => handler());
+      return () => source.close();
     },
     technicians: () => http.get(`${V1}/technicians`),
     jobTypes: () => http.get(`${V1}/job-types`),

@@ -486,7 +486,7 @@ const en = {
 
   'dispatch.sla.title': 'SLA watch',
   'dispatch.sla.intro':
-    'Jobs whose on-site deadline still applies, the latest first. The list refreshes every minute.',
+    'Jobs whose on-site deadline still applies, the latest first. The list follows changes as they happen.',
   'dispatch.sla.ack': 'Acknowledge by',
   'dispatch.sla.complete': 'Complete by',
   'dispatch.sla.job': 'Job',

@@ -474,7 +474,7 @@ const zh: Messages = {
   'dispatch.review.noHistory': '暂无状态变更。',
 
   'dispatch.sla.title': '时限监控',
-  'dispatch.sla.intro': '仍需按时上门的工单，最晚的排在最前。列表每分钟刷新一次。',
+  'dispatch.sla.intro': '仍需按时上门的工单，最晚的排在最前。列表随变化实时更新。',
   'dispatch.sla.ack': '受理时限',
   'dispatch.sla.complete': '完工时限',
   'dispatch.sla.job': '工单',
