@@ -363,8 +363,23 @@ step('the review page shows everything synced, and customer text stays text', as
   await byTest('photo-viewer').waitFor({ state: 'hidden' });
 });
 
-step('the dispatcher closes the job, and reopens it with a reason', async () => {
+step('the dispatcher closes the job, books a linked return visit, and reopens it with a reason', async () => {
   await byTest('action-close').click();
+  await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
+  // A return visit: a new work order for the same customer, address and equipment, linked.
+  await byTest('action-return').click();
+  await byTest('form-return-of').waitFor();
+  assert.match(await byTest('form-customer').innerText(), /Zhou/);
+  assert.equal(await byTest('job-type').inputValue(), 'return_visit');
+  assert.match(await byTest('job-problem').inputValue(), new RegExp(jobNumber));
+  await byTest('job-problem').fill(`Return visit for ${jobNumber}: check the valve seal again`);
+  await byTest('job-save').click();
+  await byTest('review-return-of').waitFor();
+  const returnJob = await api('GET', `/api/v1/jobs/${decodeURIComponent(new URL(page.url()).hash.split('/')[2])}`);
+  assert.equal(returnJob.work_order.return_of, jobId);
+  assert.equal(returnJob.site.address, '18 Lakeside Road, Flat 3');
+  assert.notEqual(returnJob.equipment, null);
+  await byTest('review-return-of').getByRole('link').click();
   await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
   await byTest('action-reopen').click();
   await byTest('reason-dialog').waitFor();

@@ -30,16 +30,20 @@ async function freePort() {
   });
 }
 
-/** Starts a seeded head office; `stop()` ends it and removes its folder. */
-export async function startHeadOffice() {
+/**
+ * Starts a seeded head office (`jobs` demo jobs; `prepare(bin, dataDir)` runs before it serves);
+ * `stop()` ends it and removes its folder.
+ */
+export async function startHeadOffice({ jobs = 24, prepare = null } = {}) {
   const bin = headOfficeBinary();
   const uiDir = join(ROOT, 'ui', 'dist-dispatch');
   if (!existsSync(join(uiDir, 'index.html'))) throw new Error(`${uiDir} is not built: run make ui-build`);
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldwork-dispatch-e2e-'));
-  const seeded = spawnSync(bin, ['--data-dir', dataDir, 'seed', '--demo', '--jobs', '24'], {
+  const seeded = spawnSync(bin, ['--data-dir', dataDir, 'seed', '--demo', '--jobs', String(jobs)], {
     encoding: 'utf8',
   });
   if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+  if (prepare) await prepare(bin, dataDir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(

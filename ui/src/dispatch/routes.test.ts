@@ -10,6 +10,7 @@ describe('console routes', () => {
       { name: 'new' },
       { name: 'job', id: '0193a' },
       { name: 'edit', id: 'WO 2026/1' },
+      { name: 'return', id: '0193a' },
       { name: 'sla' },
     ];
     for (const p of places) expect(parseRoute(href(p))).toEqual(p);

@@ -4,6 +4,8 @@ export type DispatchRoute =
   | { name: 'board'; day: string | null }
   | { name: 'new' }
   | { name: 'edit'; id: string }
+  /** A new work order that is a return visit of job `id`. */
+  | { name: 'return'; id: string }
   | { name: 'job'; id: string }
   | { name: 'sla' };
 
@@ -27,7 +29,9 @@ export function parseRoute(hash: string): DispatchRoute {
       return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
     case 'job':
       if (!second) return { name: 'board', day: null };
-      return third === 'edit' ? { name: 'edit', id: second } : { name: 'job', id: second };
+      if (third === 'edit') return { name: 'edit', id: second };
+      if (third === 'return') return { name: 'return', id: second };
+      return { name: 'job', id: second };
     case 'board':
       return { name: 'board', day: second && DAY.test(second) ? second : null };
     default:
@@ -43,6 +47,8 @@ export function href(route: DispatchRoute): string {
       return '#/jobs/new';
     case 'edit':
       return `#/job/${encodeURIComponent(route.id)}/edit`;
+    case 'return':
+      return `#/job/${encodeURIComponent(route.id)}/return`;
     case 'job':
       return `#/job/${encodeURIComponent(route.id)}`;
     case 'sla':

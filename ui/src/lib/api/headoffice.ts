@@ -223,6 +223,27 @@ export interface DispatchApi {
 }
 
 const V1 = '/api/v1';
+
+/** Head office answers at most this many list rows per request. */
+export const PAGE_LIMIT = 1000;
+
+/**
+ * Every job matching `filter`, page by page (head office caps a page at 1,000 rows), up to
+ * `max` rows.
+ */
+export async function allJobs(
+  api: Pick<DispatchApi, 'jobs'>,
+  filter: Omit<JobListFilter, 'limit' | 'offset'>,
+  max = 20_000,
+): Promise<JobListItem[]> {
+  const out: JobListItem[] = [];
+  for (let offset = 0; offset < max; offset += PAGE_LIMIT) {
+    const page = await api.jobs({ ...filter, limit: PAGE_LIMIT, offset });
+    out.push(...page);
+    if (page.length < PAGE_LIMIT) break;
+  }
+  return out;
+}
 const enc = encodeURIComponent;
 
 export function createDispatchApi(http: HttpClient = new HttpClient()): DispatchApi {

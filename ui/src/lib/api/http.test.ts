@@ -111,3 +111,22 @@ describe('the head-office HTTP client', () => {
     expect(query({})).toBe('');
   });
 });
+
+describe('job lists longer than a page', () => {
+  it('are fetched page by page until a short page', async () => {
+    const { allJobs } = await import('./headoffice');
+    const offsets: number[] = [];
+    const rows = (n: number) => Array.from({ length: n }, () => ({}) as never);
+    const got = await allJobs(
+      {
+        jobs: (f) => {
+          offsets.push(f.offset ?? -1);
+          return Promise.resolve(rows(f.offset === 2000 ? 5 : 1000));
+        },
+      },
+      { status: ['new'] },
+    );
+    expect(offsets).toEqual([0, 1000, 2000]);
+    expect(got).toHaveLength(2005);
+  });
+});
