@@ -9,7 +9,7 @@ DEMO_JOBS ?= 2000
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photos demo-seed demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-photos demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -103,9 +103,15 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)"
 
-bench: deps bench-desktop bench-photos
+bench: deps bench-desktop bench-dispatch bench-photos
 	$(CARGO) bench --locked -p fieldwork-core --bench store
 	$(CARGO) bench --locked -p fieldwork-report --bench report
+
+# The dispatcher board with 5,000 open jobs and 200 technicians (issue 6's figure), release build,
+# in headless Chromium.
+bench-dispatch: deps ui-build
+	$(CARGO) build --release --locked -p fieldwork-headoffice
+	FIELDWORK_HEADOFFICE_BIN="$${CARGO_TARGET_DIR:-target}/release/fieldwork-headoffice" node tests/dispatch/perf.mjs
 
 # Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
 BENCH_APT_PACKAGES := imagemagick libvips-tools
