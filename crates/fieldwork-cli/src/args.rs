@@ -82,6 +82,48 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// Sign this device in to head office as a technician (the password is read from stdin).
+    Login {
+        /// Head office's address, e.g. https://ho.example.com (http:// only to this machine,
+        /// unless --allow-insecure-http).
+        url: String,
+        #[arg(long)]
+        user: String,
+        /// Read the password from standard input (the only way to give it).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The name head office lists this device under (default: the host name).
+        #[arg(long)]
+        device_name: Option<String>,
+        /// Allow plain http:// to a host other than this machine (the password and every job
+        /// would cross the network unencrypted).
+        #[arg(long)]
+        allow_insecure_http: bool,
+        /// Also trust this CA certificate (PEM) for head office's TLS.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
+    /// One full sync with head office (changes, photos, signatures both ways), then exit.
+    Sync {
+        /// Keep syncing (every --interval seconds, backing off while offline) until stopped.
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+        /// Also trust this CA certificate (PEM) for head office's TLS.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
+    /// Where sync stands: online, pending changes and photos, last sync, errors, rejected
+    /// changes and conflicts.
+    Status {
+        /// Also list the rejected changes and conflicts with their reasons.
+        #[arg(long)]
+        issues: bool,
+        /// Also trust this CA certificate (PEM) for head office's TLS.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
     /// Check the database and the media folder; exits 1 if anything is wrong.
     Check {
         /// Also delete media files that no record refers to.

@@ -13,6 +13,9 @@ pub enum CliError {
     #[error(transparent)]
     Report(#[from] ReportError),
 
+    #[error(transparent)]
+    Sync(#[from] fieldwork_sync::engine::SyncError),
+
     /// The `--out` file cannot be written (missing folder, a folder in its place, no
     /// permission). Nothing was written.
     #[error("cannot write {path}: {detail} (nothing was written)")]
@@ -25,6 +28,7 @@ impl CliError {
         match self {
             CliError::Core(e) => e.code(),
             CliError::Report(e) => e.code(),
+            CliError::Sync(e) => e.code(),
             CliError::Output { .. } => "output_unusable",
         }
     }

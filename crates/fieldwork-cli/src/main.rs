@@ -4,6 +4,7 @@ mod args;
 mod error;
 mod output;
 mod report;
+mod sync;
 mod when;
 
 use std::io::Read;
@@ -70,6 +71,17 @@ fn data_dir(cli: &Cli) -> Result<PathBuf, CoreError> {
         })
 }
 
+/// The password given on standard input: its first line, without the line ending.
+fn read_password() -> Result<String, CoreError> {
+    let mut buf = String::new();
+    std::io::stdin().take(4096).read_to_string(&mut buf)?;
+    let password = buf.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(CoreError::invalid("password", "give the password on standard input"));
+    }
+    Ok(password)
+}
+
 /// Reads TEXT, or standard input when TEXT is `-` (for long notes and scripts).
 fn text_arg(text: &str) -> Result<String, CoreError> {
     if text != "-" {
@@ -124,6 +136,31 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CliError> {
         Command::Outbox { limit } => {
             let store = Store::open(&dir)?;
             out.outbox(&store.pending_mutations(limit)?, store.pending_mutation_count()?)?;
+        }
+        Command::Login {
+            url,
+            user,
+            password_stdin: _,
+            device_name,
+            allow_insecure_http,
+            ca_cert,
+        } => {
+            let mut store = Store::init(&dir)?;
+            let password = read_password()?;
+            let link = sync::login(
+                &mut store,
+                &sync::LoginArgs { url, user, password, device_name, allow_insecure_http, ca_cert },
+            )?;
+            out.logged_in(&link)?;
+        }
+        Command::Sync { watch, interval, ca_cert } => {
+            return sync::sync(&dir, watch, interval, ca_cert.as_deref(), out);
+        }
+        Command::Status { issues, ca_cert } => {
+            let store = Store::open(&dir)?;
+            let status = sync::status(&store, ca_cert.as_deref())?;
+            let list = if issues { store.sync_issues(200)? } else { Vec::new() };
+            out.sync_status(&status, &list)?;
         }
         Command::Check { sweep } => {
             let store = Store::open(&dir)?;

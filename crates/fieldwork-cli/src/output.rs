@@ -20,6 +20,8 @@ use serde_json::json;
 use crate::error::CliError;
 use crate::report::WrittenReport;
 use crate::when::{local, window};
+use fieldwork_core::store::remote::{HeadOfficeLink, SyncIssue};
+use fieldwork_sync::engine::{RoundReport, SyncStatus};
 
 #[derive(Debug)]
 pub struct Out {
@@ -299,6 +301,111 @@ impl Out {
         ))
     }
 
+    pub fn logged_in(&self, link: &HeadOfficeLink) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({
+                "head_office": link.url,
+                "user": link.user_name,
+                "technician_id": link.technician_id,
+                "technician": link.technician_name,
+                "device_id": link.device_id,
+            }));
+        }
+        self.text(&format!(
+            "Signed in to {} as {} ({}); this device is {}.\nRun `fieldwork sync` to fetch your jobs.",
+            link.url, link.user_name, link.technician_name, link.device_id
+        ))
+    }
+
+    pub fn synced(&self, r: &RoundReport, s: &SyncStatus) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(&json!({ "round": r, "status": status_json(s) }));
+        }
+        let mut lines = vec![format!(
+            "Synced: {} changes sent, {} photos/signatures uploaded ({} bytes), {} records \
+             received in {} pages, {} files downloaded, {} jobs removed.",
+            r.pushed,
+            r.uploaded_blobs,
+            r.uploaded_bytes,
+            r.pulled_records,
+            r.pull_pages,
+            r.downloaded_blobs,
+            r.removed_jobs
+        )];
+        if r.rejected > 0 || r.conflicts > 0 {
+            lines.push(format!(
+                "Head office rejected {} and flagged {} of them; see `fieldwork status --issues`.",
+                r.rejected, r.conflicts
+            ));
+        }
+        self.text(&lines.join("\n"))
+    }
+
+    pub fn sync_status(&self, s: &SyncStatus, issues: &[SyncIssue]) -> Result<(), CoreError> {
+        if self.json {
+            let mut v = status_json(s);
+            if !issues.is_empty() {
+                v["issues"] = serde_json::to_value(issues)?;
+            }
+            return self.json(&v);
+        }
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let mut lines = vec![
+            format!(
+                "Head office      {}",
+                match (&s.head_office, &s.user_name) {
+                    (Some(url), Some(user)) => format!("{url} (signed in as {user})"),
+                    _ => String::from("not signed in"),
+                }
+            ),
+            format!("Online           {}", yes_no(s.online == Some(true))),
+            format!("Pending changes  {}", s.pending_mutations),
+            format!(
+                "Pending photos   {} to send, {} to fetch",
+                s.pending_blobs, s.pending_downloads
+            ),
+            format!(
+                "Last sync        {}",
+                s.last_sync_at.map(local).unwrap_or_else(|| "never".into())
+            ),
+            format!("Rejected         {}", s.rejected),
+            format!("Conflicts        {}", s.conflicts),
+        ];
+        if let Some(e) = &s.last_error {
+            lines.push(format!("Last error       {e}"));
+        }
+        if let Some(r) = &s.revoked {
+            lines.push(format!("REVOKED          {r}"));
+        }
+        for i in issues {
+            let reason = i.record.get("reason").or_else(|| i.record.get("detail"));
+            lines.push(format!(
+                "  {} {} {}",
+                i.kind,
+                i.job_number.as_deref().or(i.job_id.as_deref()).unwrap_or("—"),
+                reason.and_then(|r| r.as_str()).unwrap_or("")
+            ));
+        }
+        self.text(&lines.join("\n"))
+    }
+
+    /// One line per finished round of `fieldwork sync --watch`.
+    pub fn watch_line(&self, s: &SyncStatus) -> Result<(), CoreError> {
+        if self.json {
+            return emit(&format!("{}\n", status_json(s)));
+        }
+        let when = chrono::Local::now().format("%H:%M:%S");
+        let state = match (&s.last_error, s.online) {
+            (Some(e), _) => format!("error: {e}"),
+            (None, Some(true)) => String::from("synced"),
+            _ => String::from("offline"),
+        };
+        emit(&format!(
+            "{when} {state}; {} changes and {} files waiting\n",
+            s.pending_mutations, s.pending_blobs
+        ))
+    }
+
     pub fn company(&self, name: &str, address_line: &str) -> Result<(), CoreError> {
         if self.json {
             return self.json(&json!({ "name": name, "address_line": address_line }));
@@ -483,4 +590,23 @@ fn signature_line(s: &SignatureRef) -> String {
         "valid"
     };
     format!("{}  signed by {} at {}  ({state})", s.id, s.signer_name, local(s.signed_at))
+}
+
+/// The status document of `fieldwork status --json` (the fields the issue names first).
+fn status_json(s: &SyncStatus) -> serde_json::Value {
+    json!({
+        "online": s.online == Some(true),
+        "pending_mutations": s.pending_mutations,
+        "pending_blobs": s.pending_blobs,
+        "pending_downloads": s.pending_downloads,
+        "last_sync_at": s.last_sync_at,
+        "last_error": s.last_error,
+        "rejected": s.rejected,
+        "conflicts": s.conflicts,
+        "signed_in": s.signed_in,
+        "head_office": s.head_office,
+        "user": s.user_name,
+        "revoked": s.revoked,
+        "needs_sign_in": s.needs_sign_in,
+    })
 }

@@ -9,6 +9,8 @@ mod commands;
 mod media;
 pub mod outbox;
 mod queries;
+mod records;
+pub mod remote;
 mod schema;
 mod search;
 mod seed_writer;

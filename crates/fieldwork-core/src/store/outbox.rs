@@ -216,7 +216,24 @@ impl Store {
     }
 
     /// Forgets the mutations up to and including `seq`, once head office has committed them.
+    /// The media files of acknowledged photos and signatures are queued for upload in the same
+    /// transaction, so none is forgotten between the two.
     pub fn acknowledge_mutations(&mut self, up_to_seq: i64) -> Result<usize> {
-        self.write(|tx| Ok(tx.execute("DELETE FROM outbox WHERE seq <= ?1", [up_to_seq])?))
+        let now = super::sqltime::Ms(self.now());
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO blob_transfers (sha256, direction, queued_at)
+                 SELECT h, 'up', ?2 FROM (
+                   SELECT json_extract(payload, '$.photo.sha256') AS h FROM outbox
+                   WHERE seq <= ?1 AND kind = 'photo_added'
+                   UNION ALL SELECT json_extract(payload, '$.photo.thumb_sha256') FROM outbox
+                   WHERE seq <= ?1 AND kind = 'photo_added'
+                   UNION ALL SELECT json_extract(payload, '$.png_sha256') FROM outbox
+                   WHERE seq <= ?1 AND kind = 'signature_added')
+                 WHERE h IS NOT NULL",
+                params![up_to_seq, now],
+            )?;
+            Ok(tx.execute("DELETE FROM outbox WHERE seq <= ?1", [up_to_seq])?)
+        })
     }
 }

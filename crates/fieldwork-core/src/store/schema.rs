@@ -7,8 +7,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{CoreError, Result};
 
 /// The migrations, in order. Migration `n` (1-based) brings the schema to version `n`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_media.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_media.sql"),
+    include_str!("migrations/0003_sync.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,10 +5,9 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::Transaction;
 
-use super::sqltime::Ms;
-use super::{Store, meta_set, queries, search};
+use super::{Store, meta_set, queries, records, search};
 use crate::domain::{
     ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, SignatureRef,
     Site, StatusChange, Technician, TimeEntry, WorkOrder,
@@ -83,111 +82,27 @@ impl Store {
 
 impl SeedWriter<'_> {
     pub fn technician(&self, t: &Technician) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO technicians (id, name, phone, email, skills, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                t.id,
-                t.name,
-                t.phone,
-                t.email,
-                serde_json::to_string(&t.skills)?,
-                t.active
-            ])?;
-        Ok(())
+        records::technician(&self.tx, t)
     }
 
     pub fn customer(&self, c: &Customer) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO customers (id, name, phone, alt_phone, email, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![c.id, c.name, c.phone, c.alt_phone, c.email, Ms(c.created_at)])?;
-        Ok(())
+        records::customer(&self.tx, c)
     }
 
     pub fn site(&self, s: &Site) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO sites (id, customer_id, address, city, postal_code, access_notes,
-                 contact_name, contact_phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                s.id,
-                s.customer_id,
-                s.address,
-                s.city,
-                s.postal_code,
-                s.access_notes,
-                s.contact_name,
-                s.contact_phone
-            ])?;
-        Ok(())
+        records::site(&self.tx, s)
     }
 
     pub fn equipment(&self, e: &Equipment) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO equipment (id, site_id, category, brand, model, serial, purchased_on,
-                 installed_on, warranty_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                e.id,
-                e.site_id,
-                e.category,
-                e.brand,
-                e.model,
-                e.serial,
-                e.purchased_on,
-                e.installed_on,
-                e.warranty_end
-            ])?;
-        Ok(())
+        records::equipment(&self.tx, e)
     }
 
     pub fn job_type(&self, jt: &JobType) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO job_types (id, code, name, name_zh, required_photo_kinds)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                jt.id,
-                jt.code,
-                jt.name,
-                jt.name_zh,
-                serde_json::to_string(&jt.required_photo_kinds)?
-            ],
-        )?;
-        for (position, item) in jt.checklist.iter().enumerate() {
-            self.tx.execute(
-                "INSERT INTO checklist_items (job_type_id, key, position, label, label_zh, kind,
-                 required, unit, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    jt.id,
-                    item.key,
-                    i64::try_from(position).unwrap_or(i64::MAX),
-                    item.label,
-                    item.label_zh,
-                    item.kind,
-                    item.required,
-                    item.unit,
-                    serde_json::to_string(&item.options)?
-                ],
-            )?;
-        }
-        Ok(())
+        records::job_type(&self.tx, jt)
     }
 
     pub fn catalogue_part(&self, p: &Part) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO parts_catalogue (part_no, description, description_zh,
-                 unit_price_cents) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![p.part_no, p.description, p.description_zh, p.unit_price_cents])?;
-        Ok(())
+        records::catalogue_part(&self.tx, p)
     }
 
     /// Inserts a work order and returns its local row number (for [`Self::index_job`]).
@@ -196,84 +111,23 @@ impl SeedWriter<'_> {
     }
 
     pub fn status_change(&self, job_seq: i64, s: &StatusChange, hlc: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO status_changes (id, job_seq, from_status, to_status, reason, actor,
-                 at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                s.id,
-                job_seq,
-                s.from_status,
-                s.to_status,
-                s.reason,
-                s.actor,
-                Ms(s.at),
-                hlc
-            ])?;
-        Ok(())
+        records::status_change(&self.tx, job_seq, s, hlc)
     }
 
     pub fn note(&self, job_seq: i64, n: &Note, hlc: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO notes (id, job_seq, author, body, created_at, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![n.id, job_seq, n.author, n.body, Ms(n.created_at), hlc])?;
-        Ok(())
+        records::note(&self.tx, job_seq, n, hlc)
     }
 
     pub fn part_used(&self, job_seq: i64, p: &PartUsed, hlc: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO parts_used (id, job_seq, part_no, description, quantity,
-                 unit_price_cents, chargeable, from_catalogue, created_at, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                p.id,
-                job_seq,
-                p.part_no,
-                p.description,
-                p.quantity,
-                p.unit_price_cents,
-                p.chargeable,
-                p.from_catalogue,
-                Ms(p.created_at),
-                hlc
-            ])?;
-        Ok(())
+        records::part_used(&self.tx, job_seq, p, hlc)
     }
 
     pub fn time_entry(&self, job_seq: i64, t: &TimeEntry, hlc: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO time_entries (id, job_seq, kind, started_at, ended_at, source,
-                 supersedes, created_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                t.id,
-                job_seq,
-                t.kind,
-                Ms(t.started_at),
-                Ms(t.ended_at),
-                t.source,
-                t.supersedes,
-                Ms(t.created_at),
-                hlc
-            ])?;
-        Ok(())
+        records::time_entry(&self.tx, job_seq, t, hlc)
     }
 
     pub fn feedback(&self, job_seq: i64, f: &Feedback, hlc: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO feedback (id, job_seq, rating, comment, created_at, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![f.id, job_seq, f.rating, f.comment, Ms(f.created_at), hlc])?;
-        Ok(())
+        records::feedback(&self.tx, job_seq, f, hlc)
     }
 
     /// Records a signature. Its signed-facts hash is computed here from the job's rows as
@@ -281,13 +135,7 @@ impl SeedWriter<'_> {
     pub fn signature(&self, job_seq: i64, s: &SignatureRef, hlc: &str) -> Result<()> {
         let job = queries::find_job_by_seq(&self.tx, job_seq)?;
         let summary_sha256 = super::signed::summary_sha256(&self.tx, &job)?;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO signatures (id, job_seq, signer_name, signed_at, summary_sha256, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![s.id, job_seq, s.signer_name, Ms(s.signed_at), summary_sha256, hlc])?;
-        Ok(())
+        records::signature(&self.tx, job_seq, s, &summary_sha256, hlc)
     }
 
     pub fn checklist_answer(
@@ -298,13 +146,7 @@ impl SeedWriter<'_> {
         at: DateTime<Utc>,
         hlc: &str,
     ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO checklist_answers (job_seq, item_key, value, answered_at, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![job_seq, item_key, serde_json::to_string(value)?, Ms(at), hlc])?;
-        Ok(())
+        records::checklist_answer(&self.tx, job_seq, item_key, value, at, hlc)
     }
 
     /// Builds the search rows of every job written so far (call once, at the end).

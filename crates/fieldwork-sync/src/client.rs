@@ -1,0 +1,350 @@
+//! The device's HTTP client for head office: one method per protocol request, every answer
+//! decoded into a wire type or a [`ClientError`] that says what the caller should do (retry
+//! later, sign in again, wipe, or give up on this request).
+//!
+//! Plain `http://` is refused for anything but loopback unless the technician explicitly allowed
+//! it: the device token and customers' data must not cross a network in clear text.
+
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::wire::{
+    self, BlobUploadStatus, BlobsMissingRequest, BlobsMissingResponse, DeviceSignIn,
+    DeviceSignedIn, ErrorBody, PullResponse, PushRequest, PushResponse, UPLOAD_LENGTH,
+    UPLOAD_OFFSET, codes,
+};
+
+/// Why a request to head office did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Head office could not be reached or the connection broke: try again later.
+    #[error("head office is not reachable: {0}")]
+    Offline(String),
+    /// This device was revoked: push nothing more, wipe local data.
+    #[error("this device was revoked by head office: {0}")]
+    Revoked(String),
+    /// The token (or the password, when signing in) was not accepted.
+    #[error("head office did not accept the sign-in: {0}")]
+    Unauthorized(String),
+    /// Too many requests: wait this long.
+    #[error("head office asked to slow down")]
+    RateLimited(Duration),
+    /// Head office answered with an error for this request.
+    #[error("head office refused the request ({code}): {message}")]
+    Refused { status: u16, code: String, message: String },
+    /// The address is not one this device will talk to.
+    #[error("{0}")]
+    BadAddress(String),
+    /// The answer was not what the protocol promises.
+    #[error("head office sent an unexpected answer: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// Stable code for the UI and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::Offline(_) => "offline",
+            ClientError::Revoked(_) => "device_revoked",
+            ClientError::Unauthorized(_) => "unauthorized",
+            ClientError::RateLimited(_) => "rate_limited",
+            ClientError::Refused { .. } => "refused",
+            ClientError::BadAddress(_) => "bad_address",
+            ClientError::Protocol(_) => "protocol",
+        }
+    }
+
+    /// Whether the same request may succeed later without anyone doing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Offline(_) | ClientError::RateLimited(_) => true,
+            ClientError::Refused { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+/// Checks and normalises a head-office address typed by a person: `https://host[:port][/path]`,
+/// or `http://` to loopback (or anywhere when `allow_insecure_http`).
+pub fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
+    let raw = raw.trim();
+    let with_scheme = if raw.contains("://") { raw.to_owned() } else { format!("https://{raw}") };
+    let mut url = Url::parse(&with_scheme)
+        .map_err(|e| ClientError::BadAddress(format!("{raw:?} is not a web address ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            if !loopback && !allow_insecure_http {
+                return Err(ClientError::BadAddress(format!(
+                    "{raw} is not encrypted (http://); use https:// or explicitly allow \
+                     unencrypted connections"
+                )));
+            }
+        }
+        other => {
+            return Err(ClientError::BadAddress(format!(
+                "{other}:// is not a head-office address"
+            )));
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ClientError::BadAddress(String::from(
+            "put the user name and password in the sign-in form, not in the address",
+        )));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{path}/"));
+    Ok(url)
+}
+
+/// A connection to head office for one device.
+#[derive(Debug, Clone)]
+pub struct HeadOffice {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<String>,
+}
+
+/// Extra trust for head office's certificate (a company CA), in PEM.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    pub extra_root_pem: Option<Vec<u8>>,
+}
+
+impl HeadOffice {
+    /// A client for the head office at `base` (see [`parse_base_url`]), with the device token
+    /// once signed in.
+    pub fn new(base: Url, token: Option<String>, tls: &TlsOptions) -> Result<HeadOffice> {
+        // reqwest is built without a default crypto provider; ring is the one the workspace uses.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("fieldwork-device/", env!("CARGO_PKG_VERSION")))
+            .no_proxy();
+        if let Some(pem) = &tls.extra_root_pem {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                ClientError::BadAddress(format!("the CA certificate is not PEM: {e}"))
+            })?;
+            builder = builder.tls_certs_merge([cert]);
+        }
+        let http = builder.build().map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(HeadOffice { http, base, token })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base
+            .join(&format!("{}/{path}", wire::API_PREFIX.trim_start_matches('/')))
+            .map_err(|e| ClientError::BadAddress(e.to_string()))
+    }
+
+    fn request(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder> {
+        let mut req = self.http.request(method, self.url(path)?);
+        if let Some(token) = &self.token {
+            let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| ClientError::Protocol(String::from("the token is not a header")))?;
+            value.set_sensitive(true);
+            req = req.header(AUTHORIZATION, value);
+        }
+        Ok(req)
+    }
+
+    async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response> {
+        let resp = req.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        Err(error_from(resp).await)
+    }
+
+    async fn json<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T> {
+        let resp = Self::send(req).await?;
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    /// `GET /healthz`: whether head office answers at all (a quick probe, 5 s at most).
+    pub async fn reachable(&self) -> bool {
+        let Ok(url) = self.base.join("healthz") else { return false };
+        matches!(
+            self.http.get(url).timeout(Duration::from_secs(5)).send().await,
+            Ok(r) if r.status().is_success()
+        )
+    }
+
+    /// `POST /auth/device`: signs this device in as a technician.
+    pub async fn sign_in(&self, body: &DeviceSignIn) -> Result<DeviceSignedIn> {
+        Self::json(self.request(Method::POST, "auth/device")?.json(body)).await
+    }
+
+    /// `POST /sync/push`.
+    pub async fn push(&self, body: &PushRequest) -> Result<PushResponse> {
+        Self::json(self.request(Method::POST, "sync/push")?.json(body)).await
+    }
+
+    /// `GET /sync/pull`.
+    pub async fn pull(&self, cursor: i64, limit: usize) -> Result<PullResponse> {
+        let req = self
+            .request(Method::GET, "sync/pull")?
+            .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())]);
+        Self::json(req).await
+    }
+
+    /// `POST /blobs/missing`.
+    pub async fn blobs_missing(&self, hashes: &[String]) -> Result<Vec<String>> {
+        let body = BlobsMissingRequest { hashes: hashes.to_vec() };
+        let resp: BlobsMissingResponse =
+            Self::json(self.request(Method::POST, "blobs/missing")?.json(&body)).await?;
+        Ok(resp.missing)
+    }
+
+    /// `HEAD /blobs/{sha256}`: how many bytes head office holds of it.
+    pub async fn blob_offset(&self, sha256: &str) -> Result<u64> {
+        let resp = Self::send(self.request(Method::HEAD, &format!("blobs/{sha256}"))?).await?;
+        header_u64(resp.headers(), UPLOAD_OFFSET)
+            .ok_or_else(|| ClientError::Protocol(String::from("HEAD without Upload-Offset")))
+    }
+
+    /// `PATCH /blobs/{sha256}`: sends `chunk`, the bytes from `offset` of a `total`-byte file.
+    pub async fn blob_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        total: u64,
+        chunk: Vec<u8>,
+    ) -> Result<BlobUploadStatus> {
+        let req = self
+            .request(Method::PATCH, &format!("blobs/{sha256}"))?
+            .header(UPLOAD_OFFSET, offset.to_string())
+            .header(UPLOAD_LENGTH, total.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/offset+octet-stream")
+            .body(chunk);
+        Self::json(req).await
+    }
+
+    /// `GET /blobs/{sha256}`.
+    pub async fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        let resp = Self::send(self.request(Method::GET, &format!("blobs/{sha256}"))?).await?;
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        Ok(bytes.to_vec())
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The error chain of a transport failure in one line (reqwest's top-level message alone says
+/// only "error sending request").
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+async fn error_from(resp: reqwest::Response) -> ClientError {
+    let status = resp.status();
+    let retry_after = header_u64(resp.headers(), RETRY_AFTER.as_str());
+    let offset = header_u64(resp.headers(), UPLOAD_OFFSET);
+    let body: Option<ErrorBody> = match resp.bytes().await {
+        Ok(b) => serde_json::from_slice(&b).ok(),
+        Err(e) => return ClientError::Offline(describe(&e)),
+    };
+    let (code, message) = match body {
+        Some(b) => (b.code, b.message),
+        None => (String::from("unknown"), status.to_string()),
+    };
+    match (status, code.as_str()) {
+        (StatusCode::UNAUTHORIZED, codes::DEVICE_REVOKED) => ClientError::Revoked(message),
+        (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthorized(message),
+        (StatusCode::TOO_MANY_REQUESTS, _) => {
+            ClientError::RateLimited(Duration::from_secs(retry_after.unwrap_or(1).clamp(1, 300)))
+        }
+        (StatusCode::CONFLICT, codes::OFFSET_MISMATCH) => ClientError::Refused {
+            status: status.as_u16(),
+            code,
+            // The right offset travels in the header; keep it where the uploader finds it.
+            message: offset.map(|o| o.to_string()).unwrap_or(message),
+        },
+        // A proxy or load balancer in front of head office that cannot reach it.
+        (
+            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
+            _,
+        ) if code == "unknown" => ClientError::Offline(message),
+        _ => ClientError::Refused { status: status.as_u16(), code, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_and_loopback_http_are_accepted_and_normalised() {
+        assert_eq!(
+            parse_base_url("ho.example.com", false).unwrap().as_str(),
+            "https://ho.example.com/"
+        );
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080", false).unwrap().as_str(),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(
+            parse_base_url("https://example.com/fieldwork/?x=1#y", false).unwrap().as_str(),
+            "https://example.com/fieldwork/"
+        );
+        assert!(parse_base_url("http://localhost:9", false).is_ok());
+        assert!(parse_base_url("http://[::1]:9", false).is_ok());
+    }
+
+    #[test]
+    fn plain_http_to_another_host_needs_explicit_consent() {
+        let err = parse_base_url("http://192.168.1.5:8080", false).unwrap_err();
+        assert_eq!(err.code(), "bad_address");
+        assert!(err.to_string().contains("not encrypted"), "{err}");
+        assert!(parse_base_url("http://192.168.1.5:8080", true).is_ok());
+    }
+
+    #[test]
+    fn credentials_and_odd_schemes_are_refused() {
+        assert!(parse_base_url("https://u:p@example.com", false).is_err());
+        assert!(parse_base_url("ftp://example.com", false).is_err());
+        assert!(parse_base_url("https://", false).is_err());
+    }
+
+    #[test]
+    fn the_api_prefix_is_joined_under_the_base_path() {
+        let ho = HeadOffice::new(
+            parse_base_url("https://example.com/fw", false).unwrap(),
+            None,
+            &TlsOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            ho.url("sync/pull").unwrap().as_str(),
+            "https://example.com/fw/api/v1/sync/pull"
+        );
+    }
+}
