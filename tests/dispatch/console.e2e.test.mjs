@@ -403,6 +403,36 @@ step('another job is cancelled with a reason from its review page', async () => 
   assert.equal(await byTest('action-cancel').count(), 0);
 });
 
+step('the week view books by drag and drop and moves a booking with the arrow keys', async () => {
+  await page.goto(`${ho.base}/#/board`);
+  await byTest('to-week').click();
+  await byTest('week-grid').waitFor();
+  // Drag the most urgent waiting job onto the last technician's row, today.
+  const chip = byTest('week-queue').locator('[data-job-id]').first();
+  const waitingId = await chip.getAttribute('data-job-id');
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  });
+  const lastRow = byTest('week-row').last();
+  const lastTech = await lastRow.getAttribute('data-technician-id');
+  await chip.dragTo(lastRow.locator(`[data-testid="week-cell"][data-day="${today}"]`));
+  await lastRow.locator(`[data-job-id="${waitingId}"]`).waitFor();
+  let booked = await api('GET', `/api/v1/jobs/${waitingId}`);
+  assert.equal(booked.work_order.assignee_id, lastTech);
+  // ↑ hands it to the technician in the row above, same day and time.
+  const before = booked.work_order.appointment_start;
+  await lastRow.locator(`[data-job-id="${waitingId}"] a`).focus();
+  await page.keyboard.press('ArrowUp');
+  const rowAbove = byTest('week-row').nth((await byTest('week-row').count()) - 2);
+  await rowAbove.locator(`[data-job-id="${waitingId}"]`).waitFor();
+  booked = await api('GET', `/api/v1/jobs/${waitingId}`);
+  assert.equal(booked.work_order.assignee_id, await rowAbove.getAttribute('data-technician-id'));
+  assert.equal(booked.work_order.appointment_start, before);
+  await shoot('dispatch-week.png');
+});
+
 step('the SLA watch lists open deadlines, the latest first', async () => {
   // Two calls taken earlier today: one is past its 4-hour on-site limit, one nearly there.
   const [customer] = await api('GET', '/api/v1/customers?limit=1');

@@ -114,3 +114,43 @@ describe('the board', () => {
     expect(neighbourLane(0, -1, 3)).toBeNull();
   });
 });
+
+describe('the week view', () => {
+  it('starts weeks on Monday and puts each booking in its technician’s day', async () => {
+    const { buildWeek, weekDays, weekStartOf } = await import('./board');
+    expect(weekStartOf('2026-11-28')).toBe('2026-11-23'); // a Saturday
+    expect(weekStartOf('2026-11-23')).toBe('2026-11-23');
+    expect(weekStartOf('2026-11-29')).toBe('2026-11-23'); // Sunday ends the week
+    expect(weekDays('2026-11-23')).toHaveLength(7);
+    const rows = buildWeek(
+      [tech('a'), tech('b')],
+      [
+        job('mon', {
+          assignee_id: 'a',
+          status: 'scheduled',
+          appointment_start: '2026-11-23T01:00:00Z',
+        }),
+        job('sun-late', {
+          assignee_id: 'a',
+          status: 'scheduled',
+          appointment_start: '2026-11-29T15:00:00Z',
+        }),
+        job('sun-early', {
+          assignee_id: 'a',
+          status: 'scheduled',
+          appointment_start: '2026-11-29T01:00:00Z',
+        }),
+        // Monday 00:30 local of the next week.
+        job('next', {
+          assignee_id: 'b',
+          status: 'scheduled',
+          appointment_start: '2026-11-29T16:30:00Z',
+        }),
+      ],
+      '2026-11-23',
+    );
+    expect(rows[0]?.days[0]?.map((j) => j.id)).toEqual(['mon']);
+    expect(rows[0]?.days[6]?.map((j) => j.id)).toEqual(['sun-early', 'sun-late']);
+    expect(rows[1]?.days.flat()).toEqual([]);
+  });
+});

@@ -135,3 +135,48 @@ export function neighbourLane(
   if (next < 0 || next >= laneCount) return null;
   return next;
 }
+
+/** The Monday of the week holding `day`. */
+export function weekStartOf(day: string): string {
+  const { from } = dayBounds(day);
+  const sinceMonday = (from.getDay() + 6) % 7;
+  return shiftDay(day, -sinceMonday);
+}
+
+/** The seven days of the week starting `monday`. */
+export function weekDays(monday: string): string[] {
+  return Array.from({ length: 7 }, (_, i) => shiftDay(monday, i));
+}
+
+export interface WeekRow {
+  technician: Technician;
+  /** Seven cells, Monday first, each in appointment order. */
+  days: JobListItem[][];
+}
+
+/** One row per active technician, one cell per day of the week starting `monday`. */
+export function buildWeek(
+  technicians: Technician[],
+  jobs: JobListItem[],
+  monday: string,
+): WeekRow[] {
+  const days = weekDays(monday);
+  const bounds = days.map(dayBounds);
+  const cellOf = (j: JobListItem): number => {
+    if (!j.appointment_start) return -1;
+    const t = new Date(j.appointment_start).getTime();
+    return bounds.findIndex((b) => t >= b.from.getTime() && t < b.to.getTime());
+  };
+  return technicians
+    .filter((t) => t.active)
+    .map((technician) => {
+      const cells: JobListItem[][] = days.map(() => []);
+      for (const j of jobs) {
+        if (j.assignee_id !== technician.id || !ON_BOARD.includes(j.status)) continue;
+        const i = cellOf(j);
+        if (i >= 0) cells[i]?.push(j);
+      }
+      for (const c of cells) c.sort(byStart);
+      return { technician, days: cells };
+    });
+}

@@ -7,6 +7,8 @@ describe('console routes', () => {
     const places: DispatchRoute[] = [
       { name: 'board', day: null },
       { name: 'board', day: '2026-11-28' },
+      { name: 'week', day: null },
+      { name: 'week', day: '2026-11-23' },
       { name: 'new' },
       { name: 'job', id: '0193a' },
       { name: 'edit', id: 'WO 2026/1' },

@@ -2,6 +2,8 @@
 
 export type DispatchRoute =
   | { name: 'board'; day: string | null }
+  /** The week holding `day` (this week when null). */
+  | { name: 'week'; day: string | null }
   | { name: 'new' }
   | { name: 'edit'; id: string }
   /** A new work order that is a return visit of job `id`. */
@@ -34,6 +36,8 @@ export function parseRoute(hash: string): DispatchRoute {
       return { name: 'job', id: second };
     case 'board':
       return { name: 'board', day: second && DAY.test(second) ? second : null };
+    case 'week':
+      return { name: 'week', day: second && DAY.test(second) ? second : null };
     default:
       return { name: 'board', day: null };
   }
@@ -43,6 +47,8 @@ export function href(route: DispatchRoute): string {
   switch (route.name) {
     case 'board':
       return route.day ? `#/board/${route.day}` : '#/board';
+    case 'week':
+      return route.day ? `#/week/${route.day}` : '#/week';
     case 'new':
       return '#/jobs/new';
     case 'edit':

@@ -407,6 +407,15 @@ const en = {
     'Drag a card onto a technician to assign it. With the keyboard: Tab to a card, then ← and → move it between technicians, or use Schedule… to pick the time.',
   'dispatch.board.assigned': '{number} assigned to {name}',
 
+  'dispatch.board.week': 'Week',
+  'dispatch.week.title': 'Week',
+  'dispatch.week.previous': 'Previous week',
+  'dispatch.week.next': 'Next week',
+  'dispatch.week.thisWeek': 'This week',
+  'dispatch.week.day': 'Day',
+  'dispatch.week.keyboardHint':
+    'Drag a job onto a technician’s day. With the keyboard: Tab to a booking, then ← and → move it a day, ↑ and ↓ to another technician.',
+
   'dispatch.card.schedule': 'Schedule…',
   'dispatch.card.scheduleLabel': 'Schedule {number}',
   'dispatch.card.needsReview': 'needs review',

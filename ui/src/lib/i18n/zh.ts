@@ -399,6 +399,15 @@ const zh: Messages = {
     '把卡片拖到技师一栏即可派工。使用键盘：按 Tab 选中卡片，再按 ← 和 → 在技师之间移动，或用“预约…”选择时间。',
   'dispatch.board.assigned': '{number} 已派给 {name}',
 
+  'dispatch.board.week': '周视图',
+  'dispatch.week.title': '周视图',
+  'dispatch.week.previous': '上一周',
+  'dispatch.week.next': '下一周',
+  'dispatch.week.thisWeek': '本周',
+  'dispatch.week.day': '日视图',
+  'dispatch.week.keyboardHint':
+    '把工单拖到技师的某一天。使用键盘：按 Tab 选中预约，再按 ← 和 → 前后移动一天，按 ↑ 和 ↓ 换技师。',
+
   'dispatch.card.schedule': '预约…',
   'dispatch.card.scheduleLabel': '预约 {number}',
   'dispatch.card.needsReview': '需要审核',
