@@ -1,6 +1,7 @@
 //! The HTTP API: routes, the shared state, the middleware stack (tracing, compression both
 //! ways, body limit, rate limit, one error shape) and the OpenAPI document.
 
+pub mod admin;
 pub mod auth;
 pub mod dispatch;
 pub mod sync;
@@ -81,6 +82,10 @@ pub struct AppState {
         dispatch::job_signature,
         dispatch::sla_deadlines,
         crate::events::stream,
+        admin::users,
+        admin::add_user,
+        admin::devices,
+        admin::revoke_device,
     ),
     components(schemas(ErrorBody))
 )]
@@ -142,7 +147,10 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo))
         .route("/jobs/{id}/signatures/{signature_id}", get(dispatch::job_signature))
         .route("/sla/deadlines", get(dispatch::sla_deadlines))
-        .route("/events", get(crate::events::stream));
+        .route("/events", get(crate::events::stream))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/devices", get(admin::devices))
+        .route("/admin/devices/{id}/revoke", post(admin::revoke_device));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_sync::wire::API_PREFIX, v1)

@@ -367,3 +367,98 @@ mod live {
         assert!(matches!(rest, Ok(None) | Err(_)), "stream ended");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Admin
+// ---------------------------------------------------------------------------------------------
+
+mod admin {
+    use fieldwork_headoffice::store::UserRole;
+    use reqwest::{Method, StatusCode};
+    use serde_json::json;
+
+    use crate::common::{Device, DispatcherClient, World, code};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_admin_adds_users_and_revokes_a_lost_laptop_and_dispatchers_cannot() {
+        let mut w = World::new().await;
+        w.server.add_user("boss", UserRole::Admin, None).await;
+        let admin = DispatcherClient::sign_in(&w.server, "boss").await;
+
+        // Plain dispatchers do not have these routes.
+        for path in ["/api/v1/admin/users", "/api/v1/admin/devices"] {
+            let (s, v) = w.dispatcher.call(Method::GET, path, None).await;
+            assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found".to_owned()), "{path}");
+        }
+        let (s, _) = w
+            .dispatcher
+            .call(
+                Method::POST,
+                "/api/v1/admin/users",
+                Some(json!({"name": "mallory", "role": "admin", "password": "long enough"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let users = admin.get("/api/v1/admin/users").await;
+        let names: Vec<_> = users.as_array().unwrap().iter().map(|u| u["name"].clone()).collect();
+        assert!(names.contains(&json!("alice")) && !names.contains(&json!("mallory")), "{names:?}");
+
+        // A technician with a display name; they can sign a laptop in at once.
+        let carol = admin
+            .post(
+                "/api/v1/admin/users",
+                json!({"name": "carol", "role": "technician", "password": "carol-password",
+                       "display_name": "Carol Chen"}),
+            )
+            .await;
+        assert_eq!(carol["role"], "technician");
+        let techs = admin.get("/api/v1/technicians").await;
+        assert!(techs.as_array().unwrap().iter().any(|t| t["name"] == "Carol Chen"));
+        let laptop = Device::sign_in(&w.server, "carol").await;
+        assert_eq!(laptop.technician_name, "Carol Chen");
+
+        for (body, status, expected) in [
+            (
+                json!({"name": "dan", "role": "technician", "password": "short"}),
+                StatusCode::BAD_REQUEST,
+                "invalid",
+            ),
+            (
+                json!({"name": "dan", "role": "janitor", "password": "long enough"}),
+                StatusCode::BAD_REQUEST,
+                "invalid",
+            ),
+            (
+                json!({"name": "carol", "role": "dispatcher", "password": "long enough"}),
+                StatusCode::CONFLICT,
+                "already_exists",
+            ),
+        ] {
+            let (s, v) = admin.call(Method::POST, "/api/v1/admin/users", Some(body)).await;
+            assert_eq!((s, code(&v).as_str()), (status, expected), "{v}");
+        }
+
+        // Alice's laptop is lost: revoked, its next push is refused and says why.
+        let devices = admin.get("/api/v1/admin/devices").await;
+        let alices =
+            devices.as_array().unwrap().iter().find(|d| d["user_name"] == "alice").unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        let revoked =
+            admin.post(&format!("/api/v1/admin/devices/{alices}/revoke"), json!({})).await;
+        assert!(revoked["revoked_at"].is_string());
+        let note = w.a.note(&w.job_a, "still here?");
+        let e = w.a.entry(note);
+        let body = serde_json::to_value(
+            fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap(),
+        )
+        .unwrap();
+        let (s, v) = w.a.push_raw(&body).await;
+        assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "device_revoked".to_owned()));
+        let (s, _) =
+            admin.call(Method::POST, "/api/v1/admin/devices/no-such-device/revoke", None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+}
