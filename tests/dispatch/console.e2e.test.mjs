@@ -474,9 +474,37 @@ step('the console speaks Chinese and fits a tablet', async () => {
   await page.setViewportSize({ width: 1366, height: 900 });
 });
 
+step('an admin adds a technician and revokes a lost laptop', async () => {
+  assert.equal(await byTest('nav-admin').count(), 0, 'dispatchers have no admin page');
+  await byTest('sign-out').click();
+  await byTest('sign-in-user').fill('admin');
+  await byTest('sign-in-password').fill('admin-demo');
+  await byTest('sign-in-submit').click();
+  await byTest('nav-admin').click();
+  await byTest('admin-screen').waitFor();
+  await byTest('new-user-name').fill('tech4');
+  await byTest('new-user-role').selectOption('technician');
+  await byTest('new-user-display').fill('Sun Li');
+  await byTest('new-user-password').fill('tech4-password');
+  await byTest('new-user-add').click();
+  await page.locator('[data-testid="user-row"][data-user="tech4"]').waitFor();
+  const row = byTest('device-row').filter({ hasText: device.user });
+  await row.getByTestId('device-revoke').click();
+  await byTest('revoke-confirm').click();
+  await page.locator('[data-testid="device-row"][data-revoked="true"]').waitFor();
+  await shoot('dispatch-admin.png');
+  await assert.rejects(device.push([device.note(jobId, 'from a stolen laptop')]), /device_revoked/);
+  // The new technician has a lane.
+  await byTest('nav-board').click();
+  await byTest('lane').filter({ hasText: 'Sun Li' }).waitFor();
+});
+
 step('when the session ends the console goes back to sign-in and says why', async () => {
   await api('DELETE', '/api/v1/auth/session');
-  await byTest('nav-sla').click();
+  // The next request finds the session gone (a live reload may get there first).
+  await page.evaluate(() => {
+    location.hash = '#/sla';
+  });
   await byTest('session-expired').waitFor();
   await byTest('sign-in-user').fill('dispatcher');
   await byTest('sign-in-password').fill('dispatcher-demo');

@@ -89,11 +89,12 @@ export class Device {
     });
     if (!r.ok) throw new Error(`device sign-in: ${r.status} ${await r.text()}`);
     const d = await r.json();
-    return new Device(base, d);
+    return new Device(base, d, user);
   }
 
-  constructor(base, signedIn) {
+  constructor(base, signedIn, user) {
     this.base = base;
+    this.user = user;
     this.token = signedIn.token;
     this.deviceId = signedIn.device_id;
     this.technicianId = signedIn.technician_id;

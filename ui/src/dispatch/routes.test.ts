@@ -14,6 +14,7 @@ describe('console routes', () => {
       { name: 'edit', id: 'WO 2026/1' },
       { name: 'return', id: '0193a' },
       { name: 'sla' },
+      { name: 'admin' },
     ];
     for (const p of places) expect(parseRoute(href(p))).toEqual(p);
   });

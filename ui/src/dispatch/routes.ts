@@ -9,7 +9,8 @@ export type DispatchRoute =
   /** A new work order that is a return visit of job `id`. */
   | { name: 'return'; id: string }
   | { name: 'job'; id: string }
-  | { name: 'sla' };
+  | { name: 'sla' }
+  | { name: 'admin' };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -27,6 +28,8 @@ export function parseRoute(hash: string): DispatchRoute {
   switch (first) {
     case 'sla':
       return { name: 'sla' };
+    case 'admin':
+      return { name: 'admin' };
     case 'jobs':
       return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
     case 'job':
@@ -59,5 +62,7 @@ export function href(route: DispatchRoute): string {
       return `#/job/${encodeURIComponent(route.id)}`;
     case 'sla':
       return '#/sla';
+    case 'admin':
+      return '#/admin';
   }
 }

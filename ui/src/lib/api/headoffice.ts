@@ -186,6 +186,35 @@ export interface DeadlinesPreview {
   warranty_end: string | null;
 }
 
+/** A user of head office (`GET /api/v1/admin/users`). */
+export interface User {
+  id: string;
+  name: string;
+  role: 'technician' | 'dispatcher' | 'admin';
+  technician_id: string | null;
+  created_at: string;
+}
+
+export interface NewUserInput {
+  name: string;
+  role: User['role'];
+  password: string;
+  /** For technicians: the name on the board. */
+  display_name?: string | null;
+}
+
+/** A signed-in laptop (`GET /api/v1/admin/devices`). */
+export interface Device {
+  id: string;
+  name: string;
+  user_id: string;
+  user_name: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+  last_applied_seq: number;
+}
+
 export interface DispatchApi {
   /** The session of this browser, or `null` when signed out. */
   session(): Promise<SessionInfo | null>;
@@ -217,6 +246,12 @@ export interface DispatchApi {
   createSite(input: SiteInput): Promise<Site>;
   equipmentAt(siteId: string): Promise<Equipment[]>;
   createEquipment(input: EquipmentInput): Promise<Equipment>;
+
+  /** Admins only. */
+  users(): Promise<User[]>;
+  addUser(input: NewUserInput): Promise<User>;
+  devices(): Promise<Device[]>;
+  revokeDevice(id: string): Promise<Device>;
 
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
@@ -328,6 +363,10 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     createSite: (input) => http.post(`${V1}/sites`, input),
     equipmentAt: (siteId) => http.get(`${V1}/sites/${enc(siteId)}/equipment`),
     createEquipment: (input) => http.post(`${V1}/equipment`, input),
+    users: () => http.get(`${V1}/admin/users`),
+    addUser: (input) => http.post(`${V1}/admin/users`, input),
+    devices: () => http.get(`${V1}/admin/devices`),
+    revokeDevice: (id) => http.post(`${V1}/admin/devices/${enc(id)}/revoke`),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
