@@ -189,6 +189,23 @@ step('a work order is created with a new customer, and an existing phone is hint
   assert.equal(await byTest('review-screen').getAttribute('data-status'), 'new');
 });
 
+step('the work order is edited: priority and problem', async () => {
+  await byTest('action-edit').click();
+  await page.locator('[data-testid="job-form"][data-mode="edit"]').waitFor();
+  await byTest('job-priority').selectOption('high');
+  await byTest('job-problem').fill(`${PROBLEM} (second call: worse)`);
+  await byTest('job-save').click();
+  await page.locator('[data-testid="review-screen"]').waitFor();
+  await page.getByText('(second call: worse)').waitFor();
+  const job = await api('GET', `/api/v1/jobs/${jobId}`);
+  assert.equal(job.work_order.priority, 'high');
+  await byTest('action-edit').click();
+  await byTest('job-priority').selectOption('urgent');
+  await byTest('job-save').click();
+  await page.getByText('(second call: worse)').waitFor();
+  assert.equal((await api('GET', `/api/v1/jobs/${jobId}`)).work_order.priority, 'urgent');
+});
+
 step('the new job is assigned by dragging it onto a technician, then moved with the keyboard', async () => {
   await byTest('nav-board').click();
   await byTest('board-screen').waitFor();
