@@ -28,7 +28,7 @@ check-toolchain:
 # report in its tests, and chromium, which playwright-core drives in the dispatcher console's test.
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils chromium
+	xvfb xauth webkit2gtk-driver poppler-utils chromium faketime
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -71,7 +71,10 @@ fmt-check: check-toolchain
 clippy: deps ui-build
 	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+# Includes the sync scenarios of tests/sync, which run the real CLI and head-office binaries
+# (built first, explicitly).
 unit: deps ui-build
+	$(CARGO) build --locked -p fieldwork-cli -p fieldwork-headoffice
 	$(CARGO) test --workspace --locked
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the desktop end-to-end test.
