@@ -32,6 +32,7 @@ impl TestServer {
 
     /// Starts with cheap password hashing and a generous rate limit, after `tune`.
     pub async fn start_with(tune: impl FnOnce(&mut Config)) -> TestServer {
+        install_crypto_provider();
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::new(dir.path());
         config.password_cost = PasswordCost::CHEAP;
@@ -93,6 +94,12 @@ impl TestServer {
             .await
             .unwrap();
     }
+}
+
+/// reqwest is built with `rustls-no-provider` (fieldwork-sync's client picks ring), so a client
+/// cannot be made before a provider is installed; installing it twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Every test user's password.

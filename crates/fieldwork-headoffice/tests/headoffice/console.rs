@@ -21,6 +21,7 @@ struct ConsoleServer {
 const INDEX: &str = "<!doctype html><title>Fieldwork</title><script type=\"module\" src=\"/assets/app-1a2b.js\"></script>";
 
 async fn start() -> ConsoleServer {
+    crate::common::install_crypto_provider();
     let ui = tempfile::tempdir().unwrap();
     std::fs::write(ui.path().join("index.html"), INDEX).unwrap();
     std::fs::create_dir(ui.path().join("assets")).unwrap();
