@@ -206,6 +206,16 @@ step('the work order is edited: priority and problem', async () => {
   assert.equal((await api('GET', `/api/v1/jobs/${jobId}`)).work_order.priority, 'urgent');
 });
 
+step('a job is found by its customer from the header', async () => {
+  await byTest('header-search').fill('Zhou');
+  await byTest('header-search').press('Enter');
+  await byTest('search-screen').waitFor();
+  await page.locator(`[data-testid="search-row"][data-job-number="${jobNumber}"]`).waitFor();
+  await byTest('header-search').fill('no such customer anywhere');
+  await byTest('header-search').press('Enter');
+  await byTest('empty-state').waitFor();
+});
+
 step('the new job is assigned by dragging it onto a technician, then moved with the keyboard', async () => {
   await byTest('nav-board').click();
   await byTest('board-screen').waitFor();

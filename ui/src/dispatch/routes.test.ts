@@ -15,6 +15,8 @@ describe('console routes', () => {
       { name: 'return', id: '0193a' },
       { name: 'sla' },
       { name: 'admin' },
+      { name: 'search', q: '138 0013/8000 Chen' },
+      { name: 'search', q: '' },
     ];
     for (const p of places) expect(parseRoute(href(p))).toEqual(p);
   });

@@ -10,7 +10,9 @@ export type DispatchRoute =
   | { name: 'return'; id: string }
   | { name: 'job'; id: string }
   | { name: 'sla' }
-  | { name: 'admin' };
+  | { name: 'admin' }
+  /** Jobs matching a text (number, problem, customer name or phone, address). */
+  | { name: 'search'; q: string };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -30,6 +32,8 @@ export function parseRoute(hash: string): DispatchRoute {
       return { name: 'sla' };
     case 'admin':
       return { name: 'admin' };
+    case 'search':
+      return { name: 'search', q: second ?? '' };
     case 'jobs':
       return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
     case 'job':
@@ -64,5 +68,7 @@ export function href(route: DispatchRoute): string {
       return '#/sla';
     case 'admin':
       return '#/admin';
+    case 'search':
+      return `#/search/${encodeURIComponent(route.q)}`;
   }
 }
