@@ -383,7 +383,8 @@ const en = {
   'dispatch.search.label': 'Find jobs',
   'dispatch.search.placeholder': 'Job number, customer, phone, address…',
   'dispatch.search.title': 'Jobs matching “{q}”',
-  'dispatch.search.emptyHint': 'Try part of the job number, the customer’s name or phone, or the street.',
+  'dispatch.search.emptyHint':
+    'Try part of the job number, the customer’s name or phone, or the street.',
   'dispatch.admin.title': 'Users and devices',
   'dispatch.admin.notAdmin': 'For admins only',
   'dispatch.admin.notAdminHint': 'Ask an admin to add users or revoke a device.',
