@@ -162,6 +162,11 @@ step('a work order is created with a new customer, and an existing phone is hint
   await byTest('duplicate-hint').waitFor({ state: 'detached' });
   await byTest('site-address').fill('18 Lakeside Road, Flat 3');
   await byTest('site-city').fill('Hangzhou');
+  // No equipment: out of warranty, unless the company does it as goodwill.
+  await byTest('goodwill').check();
+  await page.locator('[data-testid="preview-warranty"]', { hasText: 'Goodwill' }).waitFor();
+  await byTest('goodwill').uncheck();
+  await page.locator('[data-testid="preview-warranty"]', { hasText: 'Out of warranty' }).waitFor();
   await byTest('equipment-new').check();
   await byTest('eq-category').selectOption('water_heater');
   await byTest('eq-brand').fill('Haier');
@@ -175,6 +180,7 @@ step('a work order is created with a new customer, and an existing phone is hint
   // has a completion deadline.
   await byTest('preview-complete').waitFor();
   assert.match(await byTest('preview-warranty').innerText(), /In warranty/);
+  assert.equal(await byTest('goodwill').count(), 0, 'goodwill is for out-of-warranty work');
   const due = await byTest('preview-due').innerText();
   assert.ok(due.length > 0);
   await byTest('job-problem').fill(PROBLEM);

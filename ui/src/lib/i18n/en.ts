@@ -478,6 +478,7 @@ const en = {
     other: '{count} customers with this phone number already exist:',
   },
   'dispatch.form.useCustomer': 'Use this customer',
+  'dispatch.form.goodwill': 'Goodwill: free of charge although out of warranty',
   'dispatch.form.newSite': 'A new address',
   'dispatch.form.city': 'City',
   'dispatch.form.noEquipment': 'No equipment',

@@ -469,6 +469,7 @@ const zh: Messages = {
     other: '已有 {count} 位客户使用此电话号码：',
   },
   'dispatch.form.useCustomer': '使用此客户',
+  'dispatch.form.goodwill': '商誉服务：虽已过保，仍免费处理',
   'dispatch.form.newSite': '新地址',
   'dispatch.form.city': '城市',
   'dispatch.form.noEquipment': '无设备',
