@@ -1,5 +1,6 @@
 //! The HTTP API: routes, the shared state, the middleware stack (tracing, compression both
-//! ways, body limit, rate limit, one error shape) and the OpenAPI document.
+//! ways, body limit, rate limit, one error shape, announcing writes to open consoles), the
+//! console fallback and the OpenAPI document.
 
 pub mod admin;
 pub mod auth;
