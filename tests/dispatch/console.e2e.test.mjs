@@ -503,6 +503,11 @@ step('the console speaks Chinese and fits a tablet', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page does not scroll sideways (${overflow}px)`);
   await shoot('dispatch-board-zh-tablet.png');
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(jobId)}`);
+  await page.getByRole('heading', { name: '检查清单' }).waitFor();
+  const reviewOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(reviewOverflow <= 0, `the review does not scroll sideways (${reviewOverflow}px)`);
+  await shoot('dispatch-review-zh-tablet.png');
   await byTest('language').selectOption('en');
   await page.setViewportSize({ width: 1366, height: 900 });
 });
