@@ -144,6 +144,23 @@ async fn paths_cannot_escape_the_console_folder() {
     s.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_routes_are_in_the_openapi_document() {
+    let s = start().await;
+    let doc: serde_json::Value = s.get("/api/v1/openapi.json").await.json().await.unwrap();
+    for path in [
+        "/api/v1/sla/deadlines",
+        "/api/v1/jobs/{id}/signatures/{signature_id}",
+        "/api/v1/events",
+        "/api/v1/admin/users",
+        "/api/v1/admin/devices",
+        "/api/v1/admin/devices/{id}/revoke",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    s.stop().await;
+}
+
 #[test]
 fn a_folder_without_a_built_console_is_refused() {
     let empty = tempfile::tempdir().unwrap();
