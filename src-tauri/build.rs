@@ -19,6 +19,11 @@ const COMMANDS: &[&str] = &[
     "add_signature",
     "save_report",
     "open_report",
+    "sync_status",
+    "sync_now",
+    "sign_in",
+    "sign_out",
+    "sync_issues",
 ];
 
 fn main() {

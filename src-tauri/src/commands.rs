@@ -55,6 +55,13 @@ pub fn announce(app: &AppHandle, job: Option<String>) {
     let _ = app.emit("store-changed", StoreChanged { job_id: job });
 }
 
+/// Tells every screen that the technician changed `job`, and the sync engine that there is
+/// something to send.
+pub fn changed_locally(app: &AppHandle, job: Option<String>) {
+    announce(app, job);
+    crate::sync_commands::local_change(app);
+}
+
 /// Runs a change on one job and returns the job as it is now, telling every screen.
 pub fn change_job(
     app: &AppHandle,
@@ -67,7 +74,7 @@ pub fn change_job(
         change(&mut store)?;
         store.job_view(job)?
     };
-    announce(app, Some(view.detail.work_order.id.clone()));
+    changed_locally(app, Some(view.detail.work_order.id.clone()));
     Ok(view)
 }
 

@@ -8,6 +8,10 @@ mod commands;
 mod data_dir;
 mod media;
 mod report;
+mod sync;
+mod sync_commands;
+#[cfg(test)]
+mod sync_tests;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -32,7 +36,8 @@ fn main() -> ExitCode {
         }
     };
     let reports = report::ReportsDir::locate(&dir);
-    let result = run(AppState { store: Mutex::new(store) }, reports);
+    let sync = sync::SyncService::new(dir.clone(), sync::INTERVAL);
+    let result = run(AppState { store: Mutex::new(store) }, reports, sync);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -45,11 +50,17 @@ fn main() -> ExitCode {
 /// Opens the window and serves the commands until the window closes.
 // The code `generate_context!` expands to may call `process::exit`; that is Tauri's, not ours.
 #[allow(clippy::disallowed_methods)]
-fn run(state: AppState, reports: report::ReportsDir) -> tauri::Result<()> {
+fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) -> tauri::Result<()> {
     tauri::Builder::default()
         .manage(state)
         .manage(media::PhotoWorkers::new())
         .manage(reports)
+        .manage(sync)
+        // Sync starts with the app when this laptop is signed in to head office.
+        .setup(|app| {
+            sync_commands::start(app.handle());
+            Ok(())
+        })
         // Used from Rust only (opening a saved report); the window is granted none of it.
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol("media", media::serve)
@@ -70,6 +81,19 @@ fn run(state: AppState, reports: report::ReportsDir) -> tauri::Result<()> {
             media::add_signature,
             report::save_report,
             report::open_report,
+            sync_commands::sync_status,
+            sync_commands::sync_now,
+            sync_commands::sign_in,
+            sync_commands::sign_out,
+            sync_commands::sync_issues,
         ])
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            // Stop syncing before the process ends, rather than in the middle of a request.
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                app.state::<sync::SyncService>().stop();
+            }
+        });
+    Ok(())
 }

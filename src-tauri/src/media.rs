@@ -82,7 +82,7 @@ pub async fn import_photo(
     })
     .await
     .map_err(|e| CommandError::new("io", format!("photo import stopped: {e}")))??;
-    crate::commands::announce(&app, Some(job));
+    crate::commands::changed_locally(&app, Some(job));
     Ok(photo)
 }
 

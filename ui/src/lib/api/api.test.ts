@@ -94,6 +94,35 @@ describe('the api over a transport', () => {
     expect((error as ApiError).code).toBe('unexpected');
   });
 
+  it('sends the sync commands with the argument names the shell expects', async () => {
+    const { transport, calls, listeners } = fakeTransport(() => ({}));
+    const api = createApi(transport);
+    await api.signIn('http://127.0.0.1:8080', 'tech1', 'secret', false);
+    await api.syncNow();
+    await api.syncStatus();
+    await api.syncIssues();
+    await api.signOut();
+    expect(calls).toEqual([
+      {
+        command: 'sign_in',
+        args: {
+          url: 'http://127.0.0.1:8080',
+          user: 'tech1',
+          password: 'secret',
+          allowInsecureHttp: false,
+        },
+      },
+      { command: 'sync_now', args: undefined },
+      { command: 'sync_status', args: undefined },
+      { command: 'sync_issues', args: undefined },
+      { command: 'sign_out', args: undefined },
+    ]);
+    const seen: unknown[] = [];
+    await api.onSyncStatus((s) => seen.push(s.signed_in));
+    listeners.get('sync://status')?.({ signed_in: true });
+    expect(seen).toEqual([true]);
+  });
+
   it('delivers store-changed events until unsubscribed', async () => {
     const { transport, listeners } = fakeTransport(() => ({}));
     const seen: unknown[] = [];

@@ -14,6 +14,7 @@ import type { Part } from '../types/Part';
 import type { PhotoKind } from '../types/PhotoKind';
 import type { PhotoRef } from '../types/PhotoRef';
 import { toApiError } from './errors';
+import { SYNC_STATUS_EVENT, type SyncIssue, type SyncStatus } from './sync';
 import type { Transport, Unsubscribe } from './transport';
 
 /** Payload of the `store-changed` event: the job that changed, or `null` for "anything". */
@@ -93,6 +94,23 @@ export interface Api {
   mediaUrl(media: MediaRef): string;
   /** Called after every change to the store, by this window or anyone else. */
   onStoreChanged(handler: (change: StoreChanged) => void): Promise<Unsubscribe>;
+  /** Where sync with head office stands. */
+  syncStatus(): Promise<SyncStatus>;
+  /** Syncs at once; rejects with `not_signed_in` when there is no head office. */
+  syncNow(): Promise<void>;
+  /** Signs this laptop in to head office; rejects with `unauthorized`, `offline`, `bad_address`… */
+  signIn(
+    url: string,
+    user: string,
+    password: string,
+    allowInsecureHttp: boolean,
+  ): Promise<SyncStatus>;
+  /** Stops syncing; jobs and unsent changes stay on this laptop. */
+  signOut(): Promise<SyncStatus>;
+  /** Rejected changes and conflicts, newest first. */
+  syncIssues(): Promise<SyncIssue[]>;
+  /** Called with every sync status change. */
+  onSyncStatus(handler: (status: SyncStatus) => void): Promise<Unsubscribe>;
 }
 
 /** Event names and command names as the shell registers them. */
@@ -138,5 +156,13 @@ export function createApi(transport: Transport): Api {
     openReport: (path) => call('open_report', { path }),
     mediaUrl: (media) => transport.mediaUrl(media),
     onStoreChanged: (handler) => transport.subscribe<StoreChanged>(STORE_CHANGED_EVENT, handler),
+    syncStatus: () => call('sync_status'),
+    syncNow: () => call('sync_now'),
+    // Tauri 2 maps `allow_insecure_http` to `allowInsecureHttp`.
+    signIn: (url, user, password, allowInsecureHttp) =>
+      call('sign_in', { url, user, password, allowInsecureHttp }),
+    signOut: () => call('sign_out'),
+    syncIssues: () => call('sync_issues'),
+    onSyncStatus: (handler) => transport.subscribe<SyncStatus>(SYNC_STATUS_EVENT, handler),
   };
 }

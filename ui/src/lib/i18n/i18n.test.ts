@@ -27,14 +27,14 @@ describe('interpolation', () => {
 
 describe('plurals', () => {
   it('chooses by count in English', () => {
-    expect(translate('en', 'header.pending', { count: 1 })).toBe('offline · 1 change waiting');
-    expect(translate('en', 'header.pending', { count: 3 })).toBe('offline · 3 changes waiting');
-    expect(translate('en', 'header.pending', { count: 0 })).toBe('offline · 0 changes waiting');
+    expect(translate('en', 'sync.count.changes', { count: 1 })).toBe('1 change');
+    expect(translate('en', 'sync.count.changes', { count: 3 })).toBe('3 changes');
+    expect(translate('en', 'sync.count.changes', { count: 0 })).toBe('0 changes');
   });
 
   it('uses the one form Chinese has', () => {
-    expect(translate('zh', 'header.pending', { count: 1 })).toBe('离线 · 1 项更改待上传');
-    expect(translate('zh', 'header.pending', { count: 5 })).toBe('离线 · 5 项更改待上传');
+    expect(translate('zh', 'sync.count.changes', { count: 1 })).toBe('1 项更改');
+    expect(translate('zh', 'sync.count.changes', { count: 5 })).toBe('5 项更改');
   });
 });
 

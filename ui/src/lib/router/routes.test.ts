@@ -7,6 +7,9 @@ describe('hash routes', () => {
     expect(parseRoute('#/today')).toEqual({ name: 'today' });
     expect(parseRoute('#/jobs')).toEqual({ name: 'jobs' });
     expect(parseRoute('#/settings')).toEqual({ name: 'settings' });
+    expect(parseRoute('#/sync')).toEqual({ name: 'sync' });
+    expect(parseRoute('#/sign-in')).toEqual({ name: 'signIn' });
+    expect(parseRoute(href({ name: 'signIn' }))).toEqual({ name: 'signIn' });
     expect(parseRoute('#/job/01a1ffba')).toEqual({ name: 'job', id: '01a1ffba' });
     expect(parseRoute('#/job/01a1ffba/complete')).toEqual({ name: 'complete', id: '01a1ffba' });
   });
@@ -30,5 +33,7 @@ describe('hash routes', () => {
     expect(parentOf({ name: 'job', id: 'a' }, jobs)).toEqual(jobs);
     expect(parentOf({ name: 'settings' }, jobs)).toEqual({ name: 'today' });
     expect(parentOf({ name: 'today' }, jobs)).toBeNull();
+    expect(parentOf({ name: 'signIn' }, jobs)).toEqual({ name: 'sync' });
+    expect(parentOf({ name: 'sync' }, jobs)).toEqual({ name: 'today' });
   });
 });

@@ -5,7 +5,9 @@ export type Route =
   | { name: 'jobs' }
   | { name: 'job'; id: string }
   | { name: 'complete'; id: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'sync' }
+  | { name: 'signIn' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
@@ -22,6 +24,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'jobs' };
     case 'settings':
       return { name: 'settings' };
+    case 'sync':
+      return { name: 'sync' };
+    case 'sign-in':
+      return { name: 'signIn' };
     case 'job':
       if (id) return sub === 'complete' ? { name: 'complete', id } : { name: 'job', id };
       return { name: 'today' };
@@ -38,6 +44,10 @@ export function href(route: Route): string {
       return '#/jobs';
     case 'settings':
       return '#/settings';
+    case 'sync':
+      return '#/sync';
+    case 'signIn':
+      return '#/sign-in';
     case 'job':
       return `#/job/${encodeURIComponent(route.id)}`;
     case 'complete':
@@ -54,7 +64,10 @@ export function parentOf(route: Route, list: Route): Route | null {
       return list;
     case 'jobs':
     case 'settings':
+    case 'sync':
       return { name: 'today' };
+    case 'signIn':
+      return { name: 'sync' };
     case 'today':
       return null;
   }

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+
+import type { SyncStatus } from '../../lib/api/sync';
+import type { MessageKey, Params } from '../../lib/i18n';
+import { translate } from '../../lib/i18n/translate';
+import {
+  indicator,
+  needsInsecureConsent,
+  pendingText,
+  progressText,
+  signInErrorKey,
+  timeAgo,
+} from './indicator';
+import { issueLine } from './issues';
+
+const en = (key: MessageKey, params?: Params) => translate('en', key, params);
+const zh = (key: MessageKey, params?: Params) => translate('zh', key, params);
+
+const NOW = new Date('2026-11-28T10:00:00Z');
+
+function status(over: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    signed_in: true,
+    head_office: 'https://ho.example.com',
+    user_name: 'tech1',
+    online: true,
+    syncing: false,
+    pending_mutations: 0,
+    pending_blobs: 0,
+    pending_downloads: 0,
+    last_sync_at: '2026-11-28T09:58:00Z',
+    last_error: null,
+    rejected: 0,
+    conflicts: 0,
+    revoked: null,
+    needs_sign_in: false,
+    progress: null,
+    ...over,
+  };
+}
+
+describe('the sync indicator', () => {
+  it('says when it last synced, and that a click syncs now', () => {
+    const shown = indicator(status(), NOW, en);
+    expect(shown).toMatchObject({ kind: 'synced', text: 'Synced 2 min ago', opensSignIn: false });
+    expect(shown.label).toBe('Sync: Synced 2 min ago. Select to sync now.');
+  });
+
+  it('counts changes and photos waiting, in both languages', () => {
+    const s = status({ pending_mutations: 3, pending_blobs: 1 });
+    expect(indicator(s, NOW, en).text).toBe('3 changes and 1 photo to send');
+    expect(indicator(s, NOW, zh).text).toBe('3 项更改、1 张照片待发送');
+    expect(indicator(status({ pending_mutations: 1 }), NOW, en).kind).toBe('pending');
+    expect(pendingText(status(), en)).toBeNull();
+  });
+
+  it('shows offline with what waits, ahead of an old error', () => {
+    const s = status({ online: false, pending_mutations: 2, last_error: 'not reachable' });
+    expect(indicator(s, NOW, en)).toMatchObject({
+      kind: 'offline',
+      text: 'Offline · 2 changes waiting',
+    });
+    expect(indicator(status({ online: false }), NOW, en).text).toBe('Offline');
+  });
+
+  it('shows the step of a sync under way', () => {
+    const pulling = status({
+      syncing: true,
+      progress: { step: 'pulling', records: 120, pages: 1 },
+    });
+    expect(indicator(pulling, NOW, en)).toMatchObject({
+      kind: 'syncing',
+      text: 'Receiving updates… (120)',
+    });
+    expect(progressText(status({ syncing: true }), en)).toBe('Syncing…');
+    const up = status({ progress: { step: 'uploading', done: 2, total: 5, bytes: 10 } });
+    expect(progressText(up, en)).toBe('Sending photos 2/5');
+  });
+
+  it('shows a problem when head office answered with an error', () => {
+    const s = status({ last_error: 'head office refused the request (internal): boom' });
+    expect(indicator(s, NOW, en).kind).toBe('error');
+  });
+
+  it('sends a laptop without head office, a revoked one or an expired sign-in to sign in', () => {
+    const local = indicator(status({ signed_in: false, pending_mutations: 4 }), NOW, en);
+    expect(local).toMatchObject({ kind: 'local', opensSignIn: true });
+    expect(local.text).toBe('Not connected · 4 changes waiting');
+    const revoked = status({ signed_in: false, revoked: 'Head office revoked this device (lost)' });
+    expect(indicator(revoked, NOW, en)).toMatchObject({ kind: 'revoked', opensSignIn: true });
+    expect(indicator(status({ needs_sign_in: true }), NOW, en)).toMatchObject({
+      kind: 'sign_in',
+      opensSignIn: true,
+    });
+  });
+
+  it('says "not synced yet" before the first sync', () => {
+    expect(indicator(status({ last_sync_at: null, online: null }), NOW, en).text).toBe(
+      'Not synced yet',
+    );
+  });
+});
+
+describe('time ago', () => {
+  it('rounds down to minutes, hours and days', () => {
+    expect(timeAgo('2026-11-28T09:59:40Z', NOW, en)).toBe('just now');
+    expect(timeAgo('2026-11-28T09:15:00Z', NOW, en)).toBe('45 min ago');
+    expect(timeAgo('2026-11-28T07:00:00Z', NOW, en)).toBe('3 h ago');
+    expect(timeAgo('2026-11-26T09:00:00Z', NOW, en)).toBe('2 days ago');
+    expect(timeAgo('2026-11-27T09:00:00Z', NOW, zh)).toBe('1 天前');
+    // A clock behind head office's: never "in 3 minutes".
+    expect(timeAgo('2026-11-28T10:03:00Z', NOW, en)).toBe('just now');
+  });
+});
+
+describe('sign-in form rules', () => {
+  it('asks for consent only for plain http to another computer', () => {
+    expect(needsInsecureConsent('http://192.168.1.20:8080')).toBe(true);
+    expect(needsInsecureConsent('HTTP://ho.lan')).toBe(true);
+    expect(needsInsecureConsent('http://127.0.0.1:8080')).toBe(false);
+    expect(needsInsecureConsent('http://localhost:8080')).toBe(false);
+    expect(needsInsecureConsent('http://[::1]:8080')).toBe(false);
+    expect(needsInsecureConsent('https://ho.example.com')).toBe(false);
+    expect(needsInsecureConsent('ho.example.com')).toBe(false);
+    expect(needsInsecureConsent('http://')).toBe(false);
+  });
+
+  it('has a sentence for each error a technician can act on', () => {
+    expect(signInErrorKey('unauthorized')).toBe('signIn.error.unauthorized');
+    expect(signInErrorKey('offline')).toBe('signIn.error.offline');
+    expect(signInErrorKey('bad_address')).toBeNull();
+    expect(en('signIn.error.unauthorized')).toMatch(/user name and password/);
+  });
+});
+
+describe('rejected changes and conflicts', () => {
+  it('reads a rejection: the change and head office’s reason', () => {
+    const line = issueLine(
+      {
+        id: 'm1',
+        kind: 'rejection',
+        job_id: 'j1',
+        job_number: 'WO-2026-000001',
+        record: { kind: 'status_changed', code: 'transition_not_allowed', reason: 'job is closed' },
+        created_at: '2026-11-28T09:00:00Z',
+      },
+      en,
+    );
+    expect(line).toMatchObject({
+      kind: 'rejection',
+      jobNumber: 'WO-2026-000001',
+      what: 'Status change',
+      reason: 'job is closed',
+    });
+  });
+
+  it('reads a conflict, and copes with kinds it does not know', () => {
+    const line = issueLine(
+      {
+        id: 'c1',
+        kind: 'conflict',
+        job_id: 'j2',
+        job_number: null,
+        record: { kind: 'cancelled_vs_completed', detail: 'cancelled by dispatch', field: null },
+        created_at: '2026-11-28T09:00:00Z',
+      },
+      en,
+    );
+    expect(line.what).toBe('Cancelled at head office while you completed it');
+    expect(line.reason).toBe('cancelled by dispatch');
+    const odd = issueLine(
+      { id: 'x', kind: 'rejection', job_id: null, job_number: null, record: {}, created_at: '' },
+      en,
+    );
+    expect(odd).toMatchObject({ what: '—', reason: '—' });
+  });
+});

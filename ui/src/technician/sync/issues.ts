@@ -1,0 +1,70 @@
+/**
+ * One line of the Sync page's list of rejected changes and conflicts, from the record head office
+ * sent (kept as JSON by the shell): pure, so the reading of both record shapes is tested.
+ */
+import type { SyncIssue } from '../../lib/api/sync';
+import type { MessageKey } from '../../lib/i18n';
+import type { Translate } from './indicator';
+
+const CHANGE_KINDS = [
+  'job_created',
+  'job_scheduled',
+  'status_changed',
+  'field_set',
+  'checklist_answered',
+  'note_added',
+  'part_added',
+  'time_entry_added',
+  'feedback_given',
+  'photo_added',
+  'photo_deleted',
+  'signature_added',
+] as const;
+
+const CONFLICT_KINDS = ['field_overwritten', 'cancelled_vs_completed'] as const;
+
+export interface IssueLine {
+  id: string;
+  kind: 'rejection' | 'conflict';
+  jobId: string | null;
+  jobNumber: string | null;
+  /** What was refused or flagged: the kind of change, or of conflict. */
+  what: string;
+  /** Head office's reason, as it wrote it. */
+  reason: string;
+  at: string;
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+function label<K extends string>(
+  known: readonly K[],
+  value: string | null,
+  prefix: 'sync.change.' | 'sync.conflict.',
+  t: Translate,
+): string {
+  if (value !== null && (known as readonly string[]).includes(value)) {
+    return t(`${prefix}${value}` as MessageKey);
+  }
+  return value ?? '—';
+}
+
+export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
+  const r = issue.record;
+  const rejection = issue.kind !== 'conflict';
+  return {
+    id: issue.id,
+    kind: rejection ? 'rejection' : 'conflict',
+    jobId: issue.job_id,
+    jobNumber: issue.job_number,
+    what: rejection
+      ? label(CHANGE_KINDS, text(r.kind), 'sync.change.', t)
+      : label(CONFLICT_KINDS, text(r.kind), 'sync.conflict.', t),
+    reason: rejection
+      ? (text(r.reason) ?? text(r.code) ?? '—')
+      : [text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—',
+    at: issue.created_at,
+  };
+}
