@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod dispatch;
+pub mod kpi;
 pub mod sync;
 
 use std::sync::Arc;
@@ -82,6 +83,10 @@ pub struct AppState {
         dispatch::job_photo,
         dispatch::job_signature,
         dispatch::sla_deadlines,
+        kpi::kpis,
+        kpi::kpi_jobs,
+        kpi::record_follow_up,
+        kpi::major_complaints,
         crate::events::stream,
         admin::users,
         admin::add_user,
@@ -148,6 +153,10 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo))
         .route("/jobs/{id}/signatures/{signature_id}", get(dispatch::job_signature))
         .route("/sla/deadlines", get(dispatch::sla_deadlines))
+        .route("/kpis", get(kpi::kpis))
+        .route("/kpis/jobs", get(kpi::kpi_jobs))
+        .route("/jobs/{id}/follow-ups", post(kpi::record_follow_up))
+        .route("/complaints/major", get(kpi::major_complaints))
         .route("/events", get(crate::events::stream))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/devices", get(admin::devices))

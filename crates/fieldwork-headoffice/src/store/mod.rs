@@ -3,6 +3,7 @@
 //! same trait without touching a handler. Every method is one transaction: it either happens
 //! whole, with its change-feed rows, or not at all.
 
+pub mod kpis;
 pub mod sqlite;
 pub mod types;
 
@@ -11,6 +12,7 @@ use fieldwork_core::domain::{Customer, Equipment, JobType, Part, PhotoRef, Site,
 use fieldwork_core::domain::{JobStatus, WorkOrder};
 use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
 
+pub use kpis::*;
 pub use types::*;
 
 use crate::error::Result;
@@ -81,6 +83,28 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     async fn list_jobs(&self, filter: JobListFilter) -> Result<Vec<JobListItem>>;
     async fn job(&self, id: &str) -> Result<JobRecord>;
     async fn photo_of_job(&self, job_id: &str, photo_id: &str) -> Result<PhotoRef>;
+
+    // --- KPIs and follow-up (dispatcher) -----------------------------------------------------
+    /// The KPIs of the period (see [`kpis`] for the definitions); `now` decides what is due.
+    async fn kpis(&self, query: KpiQuery, now: chrono::DateTime<chrono::Utc>) -> Result<KpiReport>;
+    /// The jobs behind one number of [`HeadOfficeStore::kpis`].
+    async fn kpi_jobs(
+        &self,
+        query: KpiJobsQuery,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<JobListItem>>;
+    /// Records a follow-up call (and complaint) on a completed or closed job.
+    async fn record_follow_up(
+        &self,
+        by: &Dispatcher,
+        job_id: &str,
+        input: FollowUpInput,
+    ) -> Result<FollowUp>;
+    /// Major complaints for supervisors: on jobs not closed yet, or recorded this week.
+    async fn major_complaints(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<MajorComplaint>>;
 
     // --- sync (devices) ----------------------------------------------------------------------
     async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse>;

@@ -311,4 +311,7 @@ pub struct JobRecord {
     pub status_history: Vec<StatusChange>,
     pub conflicts: Vec<ConflictRecord>,
     pub rejected_mutations: Vec<RejectedMutation>,
+    /// Follow-up calls, oldest first.
+    #[serde(default)]
+    pub follow_ups: Vec<crate::store::kpis::FollowUp>,
 }

@@ -9,6 +9,7 @@ mod blobs;
 mod common;
 mod console;
 mod dispatch;
+mod kpis;
 mod limits;
 mod pull;
 mod push;

@@ -56,6 +56,7 @@ pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
         search,
         serde_json::to_string(job)?
     ])?;
+    super::kpi::refresh_facts(w.tx, job)?;
     w.feed("job", &job.id, Some(&job.id), None)
 }
 
@@ -470,9 +471,8 @@ pub(super) fn dispatcher_move(
     Ok(job)
 }
 
-pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<JobListItem>> {
-    let mut sql = String::from(
-        "SELECT w.body, c.name, s.address, t.name, jt.code,
+/// The job list's select, to which a caller appends conditions (`AND …`) and an order.
+pub(super) const JOB_LIST_SELECT: &str = "SELECT w.body, c.name, s.address, t.name, jt.code,
             (SELECT count(*) FROM conflicts k WHERE k.job_id = w.id AND k.resolved = 0),
             (SELECT count(*) FROM device_mutations m WHERE m.job_id = w.id AND m.outcome = 'rejected')
          FROM work_orders w
@@ -480,8 +480,10 @@ pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<J
          JOIN sites s ON s.id = w.site_id
          LEFT JOIN technicians t ON t.id = w.assignee_id
          LEFT JOIN job_types jt ON jt.id = json_extract(w.body, '$.job_type_id')
-         WHERE 1 = 1",
-    );
+         WHERE 1 = 1";
+
+pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<JobListItem>> {
+    let mut sql = String::from(JOB_LIST_SELECT);
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(status) = f.status.as_deref().filter(|s| !s.trim().is_empty()) {
         let mut marks = Vec::new();
@@ -520,7 +522,16 @@ pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<J
         " ORDER BY w.plan_at, w.number LIMIT {} OFFSET {}",
         page.limit, page.offset
     ));
-    let mut stmt = tx.prepare(&sql)?;
+    job_list_rows(tx, &sql, args)
+}
+
+/// Runs a query that starts with [`JOB_LIST_SELECT`] and maps its rows to job list lines.
+pub(super) fn job_list_rows(
+    tx: &Transaction<'_>,
+    sql: &str,
+    args: Vec<rusqlite::types::Value>,
+) -> Result<Vec<JobListItem>> {
+    let mut stmt = tx.prepare(sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -691,6 +702,7 @@ pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
         format!("SELECT body FROM {table} WHERE job_id = ?1 ORDER BY {order}")
     };
     Ok(JobRecord {
+        follow_ups: super::kpi::follow_ups_of(tx, id)?,
         checklist: checklist(tx, &work_order, &jt)?,
         notes: bodies(tx, &by_job("notes", "json_extract(body, '$.created_at'), id"), [id])?,
         parts: bodies(tx, &by_job("parts_used", "json_extract(body, '$.created_at'), id"), [id])?,

@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE`, which is also what makes change-feed versions commit in order.
 
 mod jobs;
+mod kpi;
 mod master;
 mod people;
 mod sync;
@@ -23,11 +24,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::de::DeserializeOwned;
 
 use super::HeadOfficeStore;
+use super::kpis::*;
 use super::types::*;
 use crate::error::{Error, Result};
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -112,7 +114,14 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    tx.execute_batch(include_str!("schema.sql"))?;
+    if version < 1 {
+        tx.execute_batch(include_str!("schema.sql"))?;
+    }
+    if version < 2 {
+        // KPI facts and follow-ups; the facts of jobs already there are derived once.
+        tx.execute_batch(include_str!("schema_v2.sql"))?;
+        kpi::backfill(&tx)?;
+    }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
@@ -383,6 +392,25 @@ impl HeadOfficeStore for SqliteStore {
                 .ok_or(Error::NotFound)
         })
         .await
+    }
+
+    async fn kpis(&self, query: KpiQuery, now: DateTime<Utc>) -> Result<KpiReport> {
+        self.read(move |tx| kpi::kpis(tx, &query, now)).await
+    }
+    async fn kpi_jobs(&self, query: KpiJobsQuery, now: DateTime<Utc>) -> Result<Vec<JobListItem>> {
+        self.read(move |tx| kpi::kpi_jobs(tx, &query, now)).await
+    }
+    async fn record_follow_up(
+        &self,
+        by: &Dispatcher,
+        job_id: &str,
+        input: FollowUpInput,
+    ) -> Result<FollowUp> {
+        let (by, id) = (by.clone(), job_id.to_owned());
+        self.write(move |w| kpi::record_follow_up(w, &by, &id, input)).await
+    }
+    async fn major_complaints(&self, now: DateTime<Utc>) -> Result<Vec<MajorComplaint>> {
+        self.read(move |tx| kpi::major_complaints(tx, now)).await
     }
 
     async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse> {

@@ -333,7 +333,10 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             if !(1..=5).contains(&feedback.rating) {
                 return reject(codes::INVALID, "a rating is 1 to 5");
             }
-            insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)
+            let outcome =
+                insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)?;
+            super::kpi::refresh_facts(w.tx, &job)?;
+            Ok(outcome)
         }
         IncomingMutation::PhotoAdded { photo } => {
             if !wire::is_sha256_hex(&photo.sha256) || !wire::is_sha256_hex(&photo.thumb_sha256) {

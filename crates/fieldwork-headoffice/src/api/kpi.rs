@@ -1,0 +1,67 @@
+//! The dispatcher's KPI and follow-up routes: the KPI page of a period (team or technician),
+//! the jobs behind any of its numbers, the follow-up call on a completed job, and the major
+//! complaints supervisors must see. Dispatcher session only; the write needs the CSRF header.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use fieldwork_sync::wire::ErrorBody;
+use tracing::instrument;
+
+use super::AppState;
+use crate::auth::DispatcherCaller;
+use crate::error::Result;
+use crate::store::*;
+
+/// The KPIs of DOMAIN.md over the jobs reported in `[from, to)`, for everyone or one technician.
+#[utoipa::path(get, path = "/api/v1/kpis", tag = "dispatch", params(KpiQuery),
+    responses((status = 200, body = KpiReport), (status = 400, body = ErrorBody)))]
+pub async fn kpis(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<KpiQuery>,
+) -> Result<Json<KpiReport>> {
+    Ok(Json(s.store.kpis(q, Utc::now()).await?))
+}
+
+/// The jobs counted by one side of one measure (same definition as the number), page by page.
+#[utoipa::path(get, path = "/api/v1/kpis/jobs", tag = "dispatch", params(KpiJobsQuery),
+    responses((status = 200, body = Vec<JobListItem>), (status = 400, body = ErrorBody)))]
+pub async fn kpi_jobs(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<KpiJobsQuery>,
+) -> Result<Json<Vec<JobListItem>>> {
+    Ok(Json(s.store.kpi_jobs(q, Utc::now()).await?))
+}
+
+/// Records the follow-up call of a completed or closed job, with a complaint when there is one.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups", tag = "dispatch", request_body = FollowUpInput,
+    responses((status = 201, body = FollowUp), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn record_follow_up(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(input): Json<FollowUpInput>,
+) -> Result<(StatusCode, Json<FollowUp>)> {
+    let f = s.store.record_follow_up(&c.dispatcher(), &id, input).await?;
+    if let Some(complaint) = &f.complaint
+        && complaint.grade == ComplaintGrade::Major
+    {
+        tracing::warn!(job.id = %f.job_id, "major complaint recorded; supervisors are flagged");
+    }
+    Ok((StatusCode::CREATED, Json(f)))
+}
+
+/// Major complaints supervisors must act on: on jobs not closed yet, or recorded this week.
+#[utoipa::path(get, path = "/api/v1/complaints/major", tag = "dispatch",
+    responses((status = 200, body = Vec<MajorComplaint>)))]
+pub async fn major_complaints(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+) -> Result<Json<Vec<MajorComplaint>>> {
+    Ok(Json(s.store.major_complaints(Utc::now()).await?))
+}

@@ -1,0 +1,210 @@
+//! The KPIs of DOMAIN.md ("What head office measures") and the follow-up call, as the store
+//! and the dispatcher API exchange them. Every measure is a ratio of two job counts, and the
+//! jobs behind both counts can be listed with the same definition ([`KpiJobsQuery`]), so a
+//! number on the KPI page is always one click from its orders.
+//!
+//! Definitions (all over the jobs *reported* in the period, cancelled jobs left out):
+//! - `response`: acknowledged by `ack_due_at` and on site by `due_at` / jobs that arrived or
+//!   whose arrival limit has passed.
+//! - `resolution`: completed / jobs due (completed, or their completion limit — in-warranty
+//!   repair limit, else the arrival limit — has passed).
+//! - `first_time_fix`: completed without going on hold and with no return visit reported within
+//!   30 days of completion / completed.
+//! - `satisfaction`: rating ≥ 4 / rated (the last rating of a job counts).
+//! - `complaints`: complaints recorded on follow-up calls / completed (the numerator counts
+//!   complaints, its job list the jobs with one).
+//! - `repeat_visits`: completed jobs with a return visit reported within 30 days / completed.
+//! - mean time to complete: report → completion, per priority.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{Error, Result};
+
+/// Which period, and whose jobs. The team is everyone (no technician).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct KpiQuery {
+    /// Jobs reported at or after (default: 30 days before `to`).
+    pub from: Option<DateTime<Utc>>,
+    /// Jobs reported before (default: now).
+    pub to: Option<DateTime<Utc>>,
+    /// Only this technician's jobs (the assignee).
+    pub technician: Option<String>,
+}
+
+impl KpiQuery {
+    /// The period the query means, checked.
+    pub fn period(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let to = self.to.unwrap_or(now);
+        let from = self.from.unwrap_or(to - chrono::Duration::days(30));
+        if from >= to {
+            return Err(Error::invalid("the period must start before it ends"));
+        }
+        Ok((from, to))
+    }
+}
+
+/// The KPIs, one ratio each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Response,
+    Resolution,
+    FirstTimeFix,
+    Satisfaction,
+    Complaints,
+    RepeatVisits,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 6] = [
+        Measure::Response,
+        Measure::Resolution,
+        Measure::FirstTimeFix,
+        Measure::Satisfaction,
+        Measure::Complaints,
+        Measure::RepeatVisits,
+    ];
+}
+
+/// Which side of a ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatioPart {
+    Numerator,
+    Denominator,
+}
+
+/// One KPI: `numerator / denominator` (no value when nothing is counted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KpiValue {
+    pub measure: Measure,
+    pub numerator: i64,
+    pub denominator: i64,
+    /// The handbook's target as a share (e.g. 0.95), and whether higher is better.
+    pub target: Option<f64>,
+    pub higher_is_better: bool,
+}
+
+/// Mean time from report to completion of the completed jobs of one priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CompletionTime {
+    /// `urgent`, `high`, `normal`, `low`, or `all`.
+    pub priority: String,
+    pub completed: i64,
+    pub mean_minutes: Option<f64>,
+}
+
+/// One technician's figures in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TechnicianKpis {
+    pub technician_id: String,
+    pub name: String,
+    pub jobs: i64,
+    pub measures: Vec<KpiValue>,
+    pub mean_minutes: Option<f64>,
+}
+
+/// The KPI page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KpiReport {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub technician: Option<String>,
+    /// Jobs reported in the period (cancelled ones included).
+    pub jobs: i64,
+    pub cancelled: i64,
+    pub measures: Vec<KpiValue>,
+    pub completion_times: Vec<CompletionTime>,
+    /// Per technician (the whole team when no technician is chosen), most jobs first.
+    pub technicians: Vec<TechnicianKpis>,
+}
+
+/// The jobs behind one number of the KPI page.
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct KpiJobsQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub technician: Option<String>,
+    pub measure: Measure,
+    pub part: RatioPart,
+    /// Only jobs of this priority.
+    pub priority: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+impl KpiJobsQuery {
+    pub fn kpi_query(&self) -> KpiQuery {
+        KpiQuery { from: self.from, to: self.to, technician: self.technician.clone() }
+    }
+}
+
+/// What a complaint is about (DOMAIN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintCategory {
+    ProductQuality,
+    ServiceAttitude,
+    Delay,
+    Damage,
+}
+
+/// How serious a complaint is; major ones go to a supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintGrade {
+    General,
+    Major,
+}
+
+impl ComplaintGrade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintGrade::General => "general",
+            ComplaintGrade::Major => "major",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Complaint {
+    pub category: ComplaintCategory,
+    pub grade: ComplaintGrade,
+}
+
+/// A follow-up call as the dispatcher records it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FollowUpInput {
+    /// Whether the customer answered.
+    pub reached: bool,
+    /// 1 to 5; required when reached.
+    pub satisfaction: Option<u8>,
+    pub comment: Option<String>,
+    pub complaint: Option<Complaint>,
+}
+
+/// A recorded follow-up call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FollowUp {
+    pub id: String,
+    pub job_id: String,
+    pub reached: bool,
+    pub satisfaction: Option<u8>,
+    pub comment: Option<String>,
+    pub complaint: Option<Complaint>,
+    /// The dispatcher who called.
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A major complaint, for the supervisors' attention list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MajorComplaint {
+    pub follow_up: FollowUp,
+    pub job_number: String,
+    pub customer_name: String,
+    #[schema(value_type = String)]
+    pub job_status: fieldwork_core::domain::JobStatus,
+}
