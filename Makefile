@@ -84,6 +84,7 @@ e2e-deps: deps
 
 # End-to-end: the real desktop app driven through WebDriver under Xvfb.
 e2e: desktop e2e-deps
+	$(CARGO) build --locked -p fieldwork-headoffice
 	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" tests/desktop/run.sh
 
 # End-to-end: the dispatcher console (ui/dist-dispatch) in Debian's headless Chromium against the

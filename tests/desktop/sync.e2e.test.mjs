@@ -1,0 +1,321 @@
+// End-to-end: the desktop app signs in to a real head office (the `fieldwork-headoffice` binary
+// on a free loopback port, `seed --demo`) from its own sign-in screen, receives the technician's
+// jobs, sends a note, and the dispatcher API shows the note arrived. Also: the first-start offer,
+// a wrong password explained, the sync indicator through its states, a change head office
+// rejects listed on the Sync page with the job number and reason.
+// Run under Xvfb: tests/desktop/run.sh (make e2e builds the binaries first).
+//
+// Overrides: FIELDWORK_DESKTOP_BIN, FIELDWORK_HEADOFFICE_BIN, TAURI_DRIVER_BIN, WEBKIT_WEBDRIVER_BIN.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startHeadOffice } from '../dispatch/headoffice.mjs';
+import { Session, waitForDriver } from './webdriver.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const APP = process.env.FIELDWORK_DESKTOP_BIN ?? path.join(ROOT, 'target/debug/fieldwork-desktop');
+const DRIVER =
+  process.env.TAURI_DRIVER_BIN ??
+  [path.join(os.homedir(), '.cargo/bin/tauri-driver'), '/usr/local/bin/tauri-driver'].find((p) =>
+    fs.existsSync(p),
+  );
+const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
+const SHOTS = path.join(ROOT, 'target/e2e-screenshots');
+const NOTE = 'E2E sync: sent from the laptop to head office';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function stopDriver(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  killGroup(child, 'SIGTERM');
+  const done = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+  if (!done) {
+    killGroup(child, 'SIGKILL');
+    await Promise.race([exited, sleep(2000)]);
+  }
+  killGroup(child, 'SIGKILL');
+}
+
+/** The dispatcher's side of head office: a session cookie and its CSRF token. */
+async function dispatcher(base) {
+  const r = await fetch(`${base}/api/v1/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'dispatcher', password: 'dispatcher-demo' }),
+  });
+  assert.equal(r.status, 200, `dispatcher sign-in: ${await r.clone().text()}`);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = await r.json();
+  const call = async (method, url, body) => {
+    const res = await fetch(`${base}/api/v1${url}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
+    return text === '' ? null : JSON.parse(text);
+  };
+  return { get: (url) => call('GET', url), post: (url, body) => call('POST', url, body ?? {}) };
+}
+
+describe('the desktop app syncs with a real head office', () => {
+  const t0 = Date.now();
+  let tmp;
+  let dataDir;
+  let driver;
+  let driverLog = '';
+  let base;
+  let session;
+  let ho;
+  let failed = false;
+  let job; // { id, number } a job of tech1's that the laptop received
+  let cancelled; // { id, number } a job the dispatcher cancels behind the laptop's back
+
+  async function shot(name) {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await session.executeAsync(
+      'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+    );
+    const png = await session.screenshot();
+    fs.writeFileSync(path.join(SHOTS, `${name}.png`), png);
+  }
+
+  async function indicator() {
+    const el = await session.waitFor('[data-testid="sync-indicator"]');
+    return {
+      state: await el.attribute('data-state'),
+      pending: Number(await el.attribute('data-pending')),
+      blobs: Number(await el.attribute('data-pending-blobs')),
+      lastSync: await el.attribute('data-last-sync'),
+      label: await el.attribute('aria-label'),
+      // WebKitWebDriver's element text of a button is empty; read what it renders.
+      text: (await session.execute('return arguments[0].textContent', [el.ref()])).trim(),
+    };
+  }
+
+  /** Waits until the indicator says synced with nothing pending, after `since` (ISO) if given. */
+  async function waitSynced(since = '') {
+    return session.until(
+      'indicator synced with 0 pending',
+      async () => {
+        const i = await indicator();
+        const later = since === '' || Date.parse(i.lastSync) > Date.parse(since);
+        return i.state === 'synced' && i.pending === 0 && i.blobs === 0 && later ? i : null;
+      },
+      30_000,
+    );
+  }
+
+  before(async () => {
+    for (const [file, what] of [
+      [APP, 'fieldwork-desktop (make desktop)'],
+      [DRIVER, 'tauri-driver (cargo install tauri-driver --locked)'],
+      [NATIVE, 'WebKitWebDriver (apt-get install webkit2gtk-driver)'],
+    ]) {
+      if (!file || !fs.existsSync(file)) throw new Error(`${what} not found at ${file ?? '(nowhere)'}`);
+    }
+    if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+      throw new Error('No display: run under Xvfb, e.g. tests/desktop/run.sh');
+    }
+    ho = await startHeadOffice({ jobs: 40 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldwork-sync-e2e-'));
+    // A laptop on its first start: no data folder yet.
+    dataDir = path.join(tmp, 'data');
+    const port = await freePort();
+    const nativePort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const home = path.join(tmp, 'home');
+    fs.mkdirSync(home);
+    driver = spawn(DRIVER, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', NATIVE], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        FIELDWORK_DATA_DIR: dataDir,
+        HOME: home,
+        XDG_DATA_HOME: path.join(home, '.local/share'),
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        XDG_CACHE_HOME: path.join(home, '.cache'),
+        LANG: 'C.UTF-8',
+        LANGUAGE: 'en',
+      },
+    });
+    const log = (d) => {
+      driverLog = (driverLog + d.toString()).slice(-20_000);
+    };
+    driver.stdout.on('data', log);
+    driver.stderr.on('data', log);
+    await waitForDriver(base);
+  });
+
+  after(async () => {
+    try {
+      if (session) await session.delete().catch(() => {});
+    } finally {
+      await stopDriver(driver);
+      if (failed && driverLog) console.error(`--- tauri-driver output (tail) ---\n${driverLog.slice(-4000)}`);
+      if (failed && ho) console.error(`--- head office log (tail) ---\n${ho.log().slice(-4000)}`);
+      await ho?.stop();
+      if (tmp && !process.env.E2E_KEEP_DATA) fs.rmSync(tmp, { recursive: true, force: true });
+      console.error(`sync e2e run time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  });
+
+  function step(name, fn) {
+    it(name, async () => {
+      if (failed) throw new Error('not run: an earlier step failed');
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        if (session) await shot(`failure-sync-${name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => {});
+        throw e;
+      }
+    });
+  }
+
+  step('first start: not connected, and signing in to head office is offered', async () => {
+    session = await Session.create(base, {
+      alwaysMatch: { 'tauri:options': { application: APP, args: ['--data-dir', dataDir] } },
+    });
+    await session.waitFor('[data-testid="nav-today"]', { timeout: 20_000 });
+    await session.waitFor('[data-testid="sync-offer"]');
+    const i = await session.until('indicator loaded', async () => {
+      const x = await indicator();
+      return x.state === 'local' ? x : null;
+    });
+    assert.equal(i.text, 'Not connected to head office');
+    assert.match(i.label, /^Sync: Not connected to head office\. Select to sign in/);
+    await shot('sync-first-start');
+    await (await session.find('[data-testid="sync-offer-sign-in"]')).click();
+    await session.waitFor('[data-testid="sign-in-screen"]');
+  });
+
+  step('a wrong password is explained; plain http elsewhere needs consent', async () => {
+    const url = await session.find('[data-testid="sign-in-url"]');
+    await url.clear();
+    await url.sendKeys('http://192.0.2.10:8080');
+    await session.waitFor('[data-testid="sign-in-insecure"]');
+    await url.clear();
+    await url.sendKeys(ho.base);
+    await session.until('no consent box for loopback', async () => (await session.findAll('[data-testid="sign-in-insecure"]')).length === 0);
+    await (await session.find('[data-testid="sign-in-user"]')).sendKeys('tech1');
+    await (await session.find('[data-testid="sign-in-password"]')).sendKeys('not-the-password');
+    await (await session.find('[data-testid="sign-in-submit"]')).click();
+    const error = await session.waitFor('[data-testid="sign-in-error"]', { timeout: 20_000 });
+    assert.match(await error.text(), /user name and password do not match/);
+    await shot('sync-sign-in-wrong-password');
+  });
+
+  step('sign in as tech1: the jobs arrive and the indicator says synced', async () => {
+    const password = await session.find('[data-testid="sign-in-password"]');
+    await password.clear();
+    await password.sendKeys('tech1-demo');
+    await (await session.find('[data-testid="sign-in-submit"]')).click();
+    await session.waitFor('[data-testid="today-screen"]', { timeout: 20_000 });
+    const synced = await waitSynced();
+    assert.match(synced.text, /^Synced /);
+    const offers = await session.findAll('[data-testid="sync-offer"]');
+    assert.equal(offers.length, 0, 'no sign-in offer once signed in');
+    await session.hash('#/jobs');
+    await session.waitFor('[data-testid="jobs-screen"]');
+    const rows = await session.until('jobs listed', async () => {
+      const r = await session.findAll('[data-testid="job-row"]');
+      return r.length >= 2 ? r : null;
+    }, 20_000);
+    // Two of tech1's jobs that are booked and not started, as head office lists them.
+    const onLaptop = new Set(await Promise.all(rows.map((r) => r.attribute('data-job-id'))));
+    const desk = await dispatcher(ho.base);
+    const booked = (await desk.get('/jobs?status=scheduled&limit=1000')).filter((j) => onLaptop.has(j.id));
+    assert.ok(booked.length >= 2, `tech1 has two booked jobs on the laptop (${booked.length})`);
+    job = { id: booked[0].id, number: booked[0].number };
+    cancelled = { id: booked[1].id, number: booked[1].number };
+    const tech = await session.find('[data-testid="header-technician"]');
+    await session.until('the header names the signed-in technician', async () => {
+      const text = await session.execute('return arguments[0].textContent', [tech.ref()]);
+      return text.trim() !== '' && !text.includes('No technician');
+    });
+    await shot('sync-signed-in');
+  });
+
+  step('a note goes out at once, and the dispatcher sees it', async () => {
+    const before = (await indicator()).lastSync;
+    await session.hash(`#/job/${job.id}`);
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${job.id}"]`);
+    const input = await session.waitFor('[data-testid="note-input"]');
+    await input.click();
+    await input.sendKeys(NOTE);
+    await (await session.find('[data-testid="note-add"]')).click();
+    await waitSynced(before);
+    await shot('sync-note-sent');
+    const desk = await dispatcher(ho.base);
+    const record = await desk.get(`/jobs/${job.id}`);
+    assert.ok(record.notes.some((n) => n.body === NOTE), `the note is at head office: ${JSON.stringify(record.notes)}`);
+  });
+
+  step('a change head office refuses is listed on the Sync page with the job and why', async () => {
+    const desk = await dispatcher(ho.base);
+    // The laptop has not pulled this yet: its next sync is at most 30 s away, and the click
+    // below is a second or two.
+    await desk.post(`/jobs/${cancelled.id}/cancel`, { reason: 'Customer called to cancel' });
+    const before = (await indicator()).lastSync;
+    await session.hash(`#/job/${cancelled.id}`);
+    const button = await session.waitFor('[data-testid="move-en_route"]');
+    await session.until('move-en_route enabled', () => button.enabled());
+    await button.click();
+    await waitSynced(before);
+    await (await session.waitFor('[data-testid="nav-sync-issues"]', { timeout: 20_000 })).click();
+    await session.waitFor('[data-testid="sync-screen"]');
+    const issue = await session.waitFor('[data-testid="sync-issue"]', { timeout: 20_000 });
+    const text = await issue.text();
+    assert.ok(text.includes(cancelled.number), `the issue names ${cancelled.number}: ${text}`);
+    assert.match(text, /Status change/);
+    const state = await session.find('[data-testid="sync-state"]');
+    assert.equal(await state.attribute('data-state'), 'synced');
+    await shot('sync-page-issues');
+  });
+
+  step('sign out keeps the jobs; the indicator offers sign-in again', async () => {
+    await (await session.find('[data-testid="sync-sign-out"]')).click();
+    await session.until('signed out', async () => (await indicator()).state === 'local');
+    await session.hash('#/jobs');
+    const rows = await session.until('jobs still listed', async () => {
+      const r = await session.findAll('[data-testid="job-row"]');
+      return r.length > 0 ? r : null;
+    });
+    assert.ok(rows.length > 0);
+    await session.delete();
+    session = null;
+  });
+});
