@@ -107,7 +107,7 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)"
 
-bench: deps bench-desktop bench-dispatch bench-photos
+bench: deps bench-desktop bench-dispatch bench-photos bench-sync
 	$(CARGO) bench --locked -p fieldwork-core --bench store
 	$(CARGO) bench --locked -p fieldwork-report --bench report
 
@@ -116,6 +116,12 @@ bench: deps bench-desktop bench-dispatch bench-photos
 bench-dispatch: deps ui-build
 	$(CARGO) build --release --locked -p fieldwork-headoffice
 	FIELDWORK_HEADOFFICE_BIN="$${CARGO_TARGET_DIR:-target}/release/fieldwork-headoffice" node tests/dispatch/perf.mjs
+
+# Sync figures of issue 5 (push 10,000 mutations, prime 2,000 jobs, empty sync, upload
+# throughput, 300 simulated devices for 60 s), release builds against a real head office.
+bench-sync: deps
+	$(CARGO) build --release --locked -p fieldwork-cli -p fieldwork-headoffice
+	$(CARGO) bench --locked -p fieldwork-e2e-sync --bench sync
 
 # Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
 BENCH_APT_PACKAGES := imagemagick libvips-tools

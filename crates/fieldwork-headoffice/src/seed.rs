@@ -181,7 +181,7 @@ pub async fn demo(
                         &by,
                         &job.id,
                         ScheduleInput {
-                            assignee_id: techs[(made + c) % techs.len()].clone(),
+                            assignee_id: techs[made % techs.len()].clone(),
                             appointment_start: start,
                             appointment_end: start + Duration::hours(2),
                         },

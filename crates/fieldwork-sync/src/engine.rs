@@ -8,7 +8,7 @@
 //! network, the battery, a killed process) is simply repeated.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use fieldwork_core::CoreError;
@@ -73,7 +73,7 @@ impl SyncError {
 type Result<T> = std::result::Result<T, SyncError>;
 
 /// What a round did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RoundReport {
     pub pushed: usize,
     pub rejected: usize,
@@ -84,6 +84,13 @@ pub struct RoundReport {
     pub pull_pages: usize,
     pub removed_jobs: usize,
     pub downloaded_blobs: usize,
+    /// Wall time of each step, in milliseconds (the pull's includes applying; `apply_ms` is the
+    /// local share of it: writing pages into the store).
+    pub push_ms: f64,
+    pub upload_ms: f64,
+    pub pull_ms: f64,
+    pub apply_ms: f64,
+    pub download_ms: f64,
 }
 
 /// Progress of a round, for a progress bar.
@@ -268,10 +275,19 @@ impl Engine {
 
     async fn round(&mut self) -> Result<RoundReport> {
         let mut report = RoundReport::default();
+        let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
         self.push(&mut report).await?;
+        report.push_ms = ms(t);
+        let t = Instant::now();
         self.upload(&mut report).await?;
+        report.upload_ms = ms(t);
+        let t = Instant::now();
         self.pull(&mut report).await?;
+        report.pull_ms = ms(t);
+        let t = Instant::now();
         self.download(&mut report).await?;
+        report.download_ms = ms(t);
         Ok(report)
     }
 
@@ -437,7 +453,9 @@ impl Engine {
         let mut cursor = self.store.sync_state()?.cursor;
         loop {
             let page = self.ho.pull(cursor, PULL_PAGE).await?;
+            let t = Instant::now();
             let stats = apply_page(&mut self.store, &page)?;
+            report.apply_ms += t.elapsed().as_secs_f64() * 1e3;
             self.store.receive_hlc(&page.server_hlc)?;
             report.pull_pages += 1;
             report.pulled_records += stats.applied;

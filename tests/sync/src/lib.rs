@@ -32,6 +32,13 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// An HTTP client for the tests. reqwest is built without a default TLS crypto provider in this
+/// workspace (head office and the device use ring); install it before the first client.
+pub fn blocking_client(cookies: bool) -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder().cookie_store(cookies).build().unwrap()
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -96,7 +103,7 @@ impl HeadOffice {
             .unwrap();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
-        let http = reqwest::blocking::Client::new();
+        let http = blocking_client(false);
         while Instant::now() < deadline {
             if http
                 .get(format!("{}/healthz", self.url()))
@@ -109,6 +116,11 @@ impl HeadOffice {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("head office did not start; log:\n{}", self.log());
+    }
+
+    /// The serving process's id (to read its memory).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
     }
 
     /// SIGKILL: no graceful anything.
@@ -292,7 +304,7 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn sign_in(url: &str) -> Dispatcher {
-        let http = reqwest::blocking::Client::builder().cookie_store(true).build().unwrap();
+        let http = blocking_client(true);
         let resp = http
             .post(format!("{url}/api/v1/auth/session"))
             .json(&json!({"user": "dispatcher", "password": "dispatcher-demo"}))
