@@ -63,11 +63,11 @@ async function stopDriver(child) {
 }
 
 /** The dispatcher's side of head office: a session cookie and its CSRF token. */
-async function dispatcher(base) {
+async function dispatcher(base, user = 'dispatcher', password = 'dispatcher-demo') {
   const r = await fetch(`${base}/api/v1/auth/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'dispatcher', password: 'dispatcher-demo' }),
+    body: JSON.stringify({ user, password }),
   });
   assert.equal(r.status, 200, `dispatcher sign-in: ${await r.clone().text()}`);
   const cookie = r.headers.get('set-cookie').split(';')[0];
@@ -315,6 +315,33 @@ describe('the desktop app syncs with a real head office', () => {
       return r.length > 0 ? r : null;
     });
     assert.ok(rows.length > 0);
+  });
+
+  step('signed in again, the laptop is revoked at head office: its data is erased and it says why', async () => {
+    const shown = await session.waitFor('[data-testid="sync-indicator"]');
+    await shown.click();
+    await session.waitFor('[data-testid="sign-in-screen"]');
+    await (await session.find('[data-testid="sign-in-url"]')).sendKeys(ho.base);
+    await (await session.find('[data-testid="sign-in-user"]')).sendKeys('tech1');
+    await (await session.find('[data-testid="sign-in-password"]')).sendKeys('tech1-demo');
+    await (await session.find('[data-testid="sign-in-submit"]')).click();
+    await waitSynced();
+
+    const admin = await dispatcher(ho.base, 'admin', 'admin-demo');
+    const devices = (await admin.get('/admin/devices')).filter((d) => d.user_name === 'tech1' && !d.revoked_at);
+    assert.ok(devices.length > 0, 'the laptop is one of tech1’s devices');
+    for (const d of devices) await admin.post(`/admin/devices/${d.id}/revoke`);
+
+    await (await session.find('[data-testid="sync-indicator"]')).click(); // sync now
+    const banner = await session.waitFor('[data-testid="sync-revoked"]', { timeout: 30_000 });
+    assert.match(await banner.text(), /removed from head office/);
+    const reason = await session.find('[data-testid="sync-revoked-reason"]');
+    assert.match(await reason.text(), /revoked this device/);
+    assert.equal((await indicator()).state, 'revoked');
+    await session.hash('#/jobs');
+    await session.waitFor('[data-testid="jobs-screen"]');
+    await session.until('no jobs left', async () => (await session.findAll('[data-testid="job-row"]')).length === 0);
+    await shot('sync-revoked');
     await session.delete();
     session = null;
   });
