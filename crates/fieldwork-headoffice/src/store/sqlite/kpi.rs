@@ -21,39 +21,34 @@ const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 /// Longest follow-up comment.
 const COMMENT_MAX: usize = 2_000;
 
-/// The SQL condition (over `job_facts` columns; `?1` is now in ms) counting one side of a
-/// measure. Cancelled jobs are excluded by the caller.
-fn condition(m: Measure, part: RatioPart) -> String {
-    let completed = "completed_at IS NOT NULL";
-    let within = RETURN_WINDOW_MS;
+/// The SQL condition over `job_facts` (`?1` is now in ms) counting one side of a measure.
+fn condition(m: Measure, part: RatioPart) -> &'static str {
     match (m, part) {
-        (Measure::Response, RatioPart::Denominator) => {
-            "(arrived_at IS NOT NULL OR due_at < ?1)".into()
-        }
-        (Measure::Response, RatioPart::Numerator) => {
-            "(acked_at IS NOT NULL AND acked_at <= ack_due_at \
-             AND arrived_at IS NOT NULL AND arrived_at <= due_at)"
-                .into()
-        }
-        (Measure::Resolution, RatioPart::Denominator) => {
-            "(completed_at IS NOT NULL OR coalesce(complete_due_at, due_at) < ?1)".into()
-        }
-        (Measure::Resolution, RatioPart::Numerator) => completed.into(),
-        (Measure::FirstTimeFix, RatioPart::Numerator) => format!(
-            "(completed_at IS NOT NULL AND held = 0 AND (first_return_at IS NULL \
-             OR first_return_at > completed_at + {within}))"
-        ),
-        (Measure::RepeatVisits, RatioPart::Numerator) => format!(
-            "(completed_at IS NOT NULL AND first_return_at IS NOT NULL \
-             AND first_return_at <= completed_at + {within})"
-        ),
-        (Measure::Satisfaction, RatioPart::Denominator) => "rating IS NOT NULL".into(),
-        (Measure::Satisfaction, RatioPart::Numerator) => "rating >= 4".into(),
-        (Measure::Complaints, RatioPart::Numerator) => "complaints > 0".into(),
+        (Measure::Response, RatioPart::Numerator) => "resp_ok = 1",
+        (Measure::Response, RatioPart::Denominator) => "resp_due < ?1",
+        (Measure::Resolution, RatioPart::Numerator) => "completed = 1",
+        (Measure::Resolution, RatioPart::Denominator) => "res_due < ?1",
+        (Measure::FirstTimeFix, RatioPart::Numerator) => "ftf = 1",
+        (Measure::RepeatVisits, RatioPart::Numerator) => "repeat = 1",
+        (Measure::Satisfaction, RatioPart::Numerator) => "satisfied = 1",
+        (Measure::Satisfaction, RatioPart::Denominator) => "rated = 1",
+        (Measure::Complaints, RatioPart::Numerator) => "complaints > 0",
         (
             Measure::FirstTimeFix | Measure::RepeatVisits | Measure::Complaints,
             RatioPart::Denominator,
-        ) => completed.into(),
+        ) => "completed = 1",
+    }
+}
+
+/// The sum of one side of a measure (complaints count complaints, not jobs).
+fn sum_of(m: Measure, part: RatioPart) -> String {
+    match (m, part) {
+        (Measure::Complaints, RatioPart::Numerator) => "total(complaints)".into(),
+        (Measure::Response, RatioPart::Denominator)
+        | (Measure::Resolution, RatioPart::Denominator) => {
+            format!("total({})", condition(m, part))
+        }
+        _ => format!("total({})", condition(m, part).trim_end_matches(" = 1")),
     }
 }
 
@@ -67,49 +62,23 @@ fn target(m: Measure) -> (Option<f64>, bool) {
     }
 }
 
-/// The sums one group needs, each a SQL expression filtered by `group` (a condition or "1").
-/// Order: jobs, cancelled, completed, sum of completion minutes, then numerator and
-/// denominator of every measure in [`Measure::ALL`] order.
-fn sums(group: &str) -> Vec<String> {
-    let live = format!("{group} AND status <> 'cancelled'");
+/// The sums of a group: jobs, live (not cancelled), completed, completion minutes, then the
+/// numerator and denominator of every measure in [`Measure::ALL`] order.
+fn sums() -> String {
     let mut out = vec![
-        format!("sum(CASE WHEN {group} THEN 1 ELSE 0 END)"),
-        format!("sum(CASE WHEN {group} AND status = 'cancelled' THEN 1 ELSE 0 END)"),
-        format!("sum(CASE WHEN {live} AND completed_at IS NOT NULL THEN 1 ELSE 0 END)"),
-        format!(
-            "sum(CASE WHEN {live} AND completed_at IS NOT NULL \
-             THEN (completed_at - reported_at) / 60000.0 ELSE 0 END)"
-        ),
+        "count(*)".to_owned(),
+        "total(live)".into(),
+        "total(completed)".into(),
+        "total(complete_minutes)".into(),
     ];
     for m in Measure::ALL {
-        let num = if m == Measure::Complaints {
-            format!("sum(CASE WHEN {live} THEN complaints ELSE 0 END)")
-        } else {
-            format!(
-                "sum(CASE WHEN {live} AND {} THEN 1 ELSE 0 END)",
-                condition(m, RatioPart::Numerator)
-            )
-        };
-        out.push(num);
-        out.push(format!(
-            "sum(CASE WHEN {live} AND {} THEN 1 ELSE 0 END)",
-            condition(m, RatioPart::Denominator)
-        ));
+        out.push(sum_of(m, RatioPart::Numerator));
+        out.push(sum_of(m, RatioPart::Denominator));
     }
-    out
+    out.join(", ")
 }
 
-const SUMS_PER_GROUP: usize = 4 + 2 * Measure::ALL.len();
-
-/// Where-clause of a period (and technician): `?1` now, `?2` from, `?3` to, `?4` technician.
-fn scope(technician: bool) -> &'static str {
-    if technician {
-        "reported_at >= ?2 AND reported_at < ?3 AND assignee_id = ?4"
-    } else {
-        "reported_at >= ?2 AND reported_at < ?3"
-    }
-}
-
+/// `?1` now, `?2` from, `?3` to, `?4` technician.
 fn scope_args(
     now: DateTime<Utc>,
     from: DateTime<Utc>,
@@ -132,17 +101,18 @@ struct GroupSums {
 }
 
 fn read_group(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<GroupSums> {
-    let int =
-        |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, Option<i64>>(at + i)?.unwrap_or(0)) };
+    // total() is a float; the sums are counts well inside f64's exact integers.
+    let int = |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, f64>(at + i)? as i64) };
     let mut ratios = Vec::new();
     for k in 0..Measure::ALL.len() {
         ratios.push((int(4 + 2 * k)?, int(5 + 2 * k)?));
     }
+    let jobs = r.get::<_, i64>(at)?;
     Ok(GroupSums {
-        jobs: int(0)?,
-        cancelled: int(1)?,
+        jobs,
+        cancelled: jobs - int(1)?,
         completed: int(2)?,
-        minutes: r.get::<_, Option<f64>>(at + 3)?.unwrap_or(0.0),
+        minutes: r.get::<_, f64>(at + 3)?,
         ratios,
     })
 }
@@ -162,71 +132,94 @@ fn mean(minutes: f64, n: i64) -> Option<f64> {
     (n > 0).then(|| minutes / n as f64)
 }
 
-/// The KPI page: totals and completion times per priority in one pass over the period, then
-/// one pass per technician (grouped).
+/// The KPI page in one pass: sums per (technician, priority) read from the covering index,
+/// where each pair's period is one range (technicians spelled out, unassigned as ''), so
+/// nothing is sorted; the team's totals, the priorities and the technicians' rows are added
+/// up from those groups.
 pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Result<KpiReport> {
     let (from, to) = q.period(now)?;
     let tech = q.technician.as_deref().filter(|t| !t.is_empty());
-    let mut cols = Vec::new();
-    for p in PRIORITIES {
-        cols.extend(sums(&format!("priority = '{p}'")));
+    let mut names: Vec<(String, String)> = tx
+        .prepare_cached("SELECT id, name FROM technicians ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    match tech {
+        Some(t) => names.retain(|(id, _)| id == t),
+        None => names.push((String::new(), String::new())),
     }
-    let sql = format!("SELECT {} FROM job_facts WHERE {}", cols.join(", "), scope(tech.is_some()));
-    let groups: Vec<GroupSums> =
-        tx.query_row(&sql, rusqlite::params_from_iter(scope_args(now, from, to, tech)), |r| {
-            (0..PRIORITIES.len()).map(|i| read_group(r, i * SUMS_PER_GROUP)).collect()
-        })?;
-    let mut total = GroupSums {
+    let mut args = scope_args(now, from, to, None);
+    let mut marks = Vec::new();
+    for (id, _) in &names {
+        args.push(id.clone().into());
+        marks.push(format!("?{}", args.len()));
+    }
+    if marks.is_empty() {
+        // An unknown technician has no jobs.
+        marks.push("NULL".into());
+    }
+    let sql = format!(
+        "SELECT assignee_id, priority, {} FROM job_facts INDEXED BY job_facts_technician
+         WHERE assignee_id IN ({}) AND priority IN ('urgent', 'high', 'normal', 'low')
+           AND reported_at >= ?2 AND reported_at < ?3
+         GROUP BY assignee_id, priority",
+        sums(),
+        marks.join(", ")
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, read_group(r, 2)?))
+    })?;
+    let empty = || GroupSums {
         jobs: 0,
         cancelled: 0,
         completed: 0,
         minutes: 0.0,
         ratios: vec![(0, 0); Measure::ALL.len()],
     };
-    let mut completion_times = Vec::new();
-    for (p, g) in PRIORITIES.iter().zip(&groups) {
-        total.jobs += g.jobs;
-        total.cancelled += g.cancelled;
-        total.completed += g.completed;
-        total.minutes += g.minutes;
-        for (t, r) in total.ratios.iter_mut().zip(&g.ratios) {
-            t.0 += r.0;
-            t.1 += r.1;
+    let mut total = empty();
+    let mut by_priority: Vec<GroupSums> = PRIORITIES.iter().map(|_| empty()).collect();
+    let mut by_technician: Vec<(String, GroupSums)> = Vec::new();
+    for row in rows {
+        let (technician, priority, g) = row?;
+        add(&mut total, &g);
+        if let Some(i) = PRIORITIES.iter().position(|p| *p == priority) {
+            add(&mut by_priority[i], &g);
         }
-        completion_times.push(CompletionTime {
+        if !technician.is_empty() {
+            match by_technician.last_mut() {
+                Some((t, sums)) if *t == technician => add(sums, &g),
+                _ => by_technician.push((technician, g)),
+            }
+        }
+    }
+    let mut completion_times: Vec<CompletionTime> = PRIORITIES
+        .iter()
+        .zip(&by_priority)
+        .map(|(p, g)| CompletionTime {
             priority: (*p).to_owned(),
             completed: g.completed,
             mean_minutes: mean(g.minutes, g.completed),
-        });
-    }
+        })
+        .collect();
     completion_times.push(CompletionTime {
         priority: "all".into(),
         completed: total.completed,
         mean_minutes: mean(total.minutes, total.completed),
     });
-
-    let sql = format!(
-        "SELECT f.assignee_id, t.name, {} FROM job_facts f JOIN technicians t ON t.id = f.assignee_id
-         WHERE {} GROUP BY f.assignee_id",
-        sums("1").join(", "),
-        scope(tech.is_some())
-    );
-    let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(scope_args(now, from, to, tech)), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, read_group(r, 2)?))
-        })?;
-    let mut technicians = Vec::new();
-    for row in rows {
-        let (technician_id, name, g) = row?;
-        technicians.push(TechnicianKpis {
+    let mut technicians: Vec<TechnicianKpis> = by_technician
+        .into_iter()
+        .map(|(technician_id, g)| TechnicianKpis {
+            name: names
+                .iter()
+                .find(|(id, _)| id == &technician_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
             technician_id,
-            name,
             jobs: g.jobs,
             measures: values(&g),
             mean_minutes: mean(g.minutes, g.completed),
-        });
-    }
+        })
+        .collect();
     technicians.sort_by(|a, b| b.jobs.cmp(&a.jobs).then_with(|| a.name.cmp(&b.name)));
     Ok(KpiReport {
         from,
@@ -240,6 +233,17 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
     })
 }
 
+fn add(into: &mut GroupSums, g: &GroupSums) {
+    into.jobs += g.jobs;
+    into.cancelled += g.cancelled;
+    into.completed += g.completed;
+    into.minutes += g.minutes;
+    for (t, r) in into.ratios.iter_mut().zip(&g.ratios) {
+        t.0 += r.0;
+        t.1 += r.1;
+    }
+}
+
 /// The jobs behind one number of [`kpis`], newest report first.
 pub(super) fn kpi_jobs(
     tx: &Transaction<'_>,
@@ -250,8 +254,8 @@ pub(super) fn kpi_jobs(
     let tech = q.technician.as_deref().filter(|t| !t.is_empty());
     let mut args = scope_args(now, from, to, tech);
     let mut cond = format!(
-        "{} AND status <> 'cancelled' AND {}",
-        scope(tech.is_some()),
+        "reported_at >= ?2 AND reported_at < ?3{} AND {}",
+        if tech.is_some() { " AND assignee_id = ?4" } else { "" },
         condition(q.measure, q.part)
     );
     if let Some(p) = q.priority.as_deref().filter(|p| !p.is_empty()) {
@@ -282,13 +286,25 @@ pub(super) fn kpi_jobs(
     Ok(items)
 }
 
-/// Rewrites the facts of `job` (and the return-visit date of the job it follows up).
+/// Rewrites the facts of `job`, and of the job it is a return visit of (whose repeat and
+/// first-time-fix flags depend on it).
 pub(super) fn refresh_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
+    write_facts(tx, job)?;
+    if let Some(earlier) = &job.return_of
+        && earlier != &job.id
+    {
+        write_facts(tx, &load_job(tx, earlier)?)?;
+    }
+    Ok(())
+}
+
+fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
     let history: Vec<StatusChange> =
         bodies(tx, "SELECT body FROM status_changes WHERE job_id = ?1", [&job.id])?;
     let first = |pred: &dyn Fn(&StatusChange) -> bool| {
         history.iter().filter(|c| pred(c)).map(|c| ms(c.at)).min()
     };
+    let live = job.status != JobStatus::Cancelled;
     let acked_at =
         first(&|c| c.from_status == Some(JobStatus::New) && c.to_status != JobStatus::Cancelled);
     let arrived_at = first(&|c| c.to_status == JobStatus::OnSite);
@@ -300,60 +316,70 @@ pub(super) fn refresh_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()>
     let held = history.iter().any(|c| c.to_status == JobStatus::OnHold);
     let feedback: Vec<Feedback> = bodies(
         tx,
-        "SELECT body FROM feedback WHERE job_id = ?1 ORDER BY json_extract(body, '$.created_at'), id",
+        "SELECT body FROM feedback WHERE job_id = ?1
+         ORDER BY json_extract(body, '$.created_at'), id",
         [&job.id],
     )?;
-    let rating = feedback.last().map(|f| i64::from(f.rating));
+    let rating = feedback.last().map(|f| f.rating);
     let complaints: i64 = tx.query_row(
         "SELECT count(*) FROM follow_ups WHERE job_id = ?1 AND complaint_grade IS NOT NULL",
         [&job.id],
         |r| r.get(0),
     )?;
-    let first_return_at: Option<i64> = tx.query_row(
-        "SELECT min(reported_at) FROM job_facts WHERE return_of = ?1",
+    // Return visits are written with their report time in `work_orders`' bodies.
+    let returns: Vec<WorkOrder> = bodies(
+        tx,
+        "SELECT w.body FROM job_facts f JOIN work_orders w ON w.id = f.job_id
+                    WHERE f.return_of = ?1",
         [&job.id],
-        |r| r.get(0),
     )?;
+    let repeat = completed_at.is_some_and(|done| {
+        returns.iter().any(|r| r.id != job.id && ms(r.reported_at) <= done + RETURN_WINDOW_MS)
+    });
+    let completed = live && completed_at.is_some();
+    let resp_ok = live
+        && acked_at.is_some_and(|a| a <= ms(job.ack_due_at))
+        && arrived_at.is_some_and(|a| a <= ms(job.due_at));
+    let resp_due = live.then(|| if arrived_at.is_some() { 0 } else { ms(job.due_at) });
+    let res_due =
+        live.then(|| if completed { 0 } else { ms(job.complete_due_at.unwrap_or(job.due_at)) });
+    let minutes = completed_at
+        .filter(|_| live)
+        .map(|done| (done - ms(job.reported_at)) as f64 / 60_000.0)
+        .unwrap_or(0.0);
     tx.prepare_cached("DELETE FROM job_facts WHERE job_id = ?1")?.execute([&job.id])?;
     tx.prepare_cached(
-        "INSERT INTO job_facts (reported_at, job_id, priority, status, assignee_id, ack_due_at,
-             due_at, complete_due_at, acked_at, arrived_at, completed_at, held, return_of,
-             first_return_at, rating, complaints)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO job_facts (priority, reported_at, job_id, assignee_id, status, live,
+             completed, complete_minutes, resp_ok, resp_due, res_due, ftf, repeat, rated,
+             satisfied, complaints, return_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
+        job.priority.as_str(),
         ms(job.reported_at),
         job.id,
-        job.priority.as_str(),
+        job.assignee_id.as_deref().unwrap_or_default(),
         job.status.as_str(),
-        job.assignee_id,
-        ms(job.ack_due_at),
-        ms(job.due_at),
-        job.complete_due_at.map(ms),
-        acked_at,
-        arrived_at,
-        completed_at,
-        held,
-        job.return_of,
-        first_return_at,
-        rating,
-        complaints
+        live,
+        completed,
+        minutes,
+        resp_ok,
+        resp_due,
+        res_due,
+        completed && !held && !repeat,
+        completed && repeat,
+        live && rating.is_some(),
+        live && rating.is_some_and(|r| r >= 4),
+        if live { complaints } else { 0 },
+        job.return_of
     ])?;
-    if let Some(earlier) = &job.return_of {
-        tx.prepare_cached(
-            "UPDATE job_facts SET first_return_at =
-                 (SELECT min(reported_at) FROM job_facts WHERE return_of = ?1)
-             WHERE job_id = ?1",
-        )?
-        .execute([earlier])?;
-    }
     Ok(())
 }
 
 /// Fills `job_facts` for every job (the migration to schema 2).
 pub(super) fn backfill(tx: &Transaction<'_>) -> Result<()> {
     let jobs: Vec<WorkOrder> = bodies(tx, "SELECT body FROM work_orders", [])?;
-    // Jobs first, then again so every return visit's date reaches the job it follows.
+    // Every job, then the return visits again so the jobs they follow see them.
     for job in jobs.iter().chain(jobs.iter().filter(|j| j.return_of.is_some())) {
         refresh_facts(tx, job)?;
     }
