@@ -4,10 +4,15 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
-DEMO_DIR ?= $(CURDIR)/.demo-data
-DEMO_JOBS ?= 2000
+DEMO_DIR ?= $(CURDIR)/.demo-device
+HO_DIR ?= $(CURDIR)/.demo-headoffice
+HO_LISTEN ?= 127.0.0.1:8080
+HO_HOST = $(firstword $(subst :, ,$(HO_LISTEN)))
+HO_PORT = $(lastword $(subst :, ,$(HO_LISTEN)))
+DEMO_JOBS ?= 400
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
+HEADOFFICE := target/debug/fieldwork-headoffice
 
 .PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-kpis bench-photos demo-seed demo-reset clean help
 
@@ -95,17 +100,32 @@ e2e-dispatch: deps ui-build
 
 test: fmt-check clippy unit types-check ui-check desktop e2e e2e-dispatch
 
+# make run: head office on $(HO_LISTEN) with the demo (users, customers, jobs), and the technician
+# app on its own data folder, signed in as tech1 and synced before it opens. Head office stops
+# when the app is closed. The demo accounts are listed in README.md.
 demo-seed: desktop
-	@if [ ! -f "$(DEMO_DIR)/fieldwork.db" ]; then \
-	  $(FIELDWORK) --data-dir "$(DEMO_DIR)" seed --jobs $(DEMO_JOBS); \
+	$(CARGO) build --locked -p fieldwork-headoffice
+	@if [ ! -f "$(HO_DIR)/headoffice.db" ]; then \
+	  $(HEADOFFICE) --data-dir "$(HO_DIR)" seed --demo --jobs $(DEMO_JOBS); \
 	fi
 
 run: demo-seed
-	@echo "Opening Fieldwork on $(DEMO_DIR) (the CLI shares it: $(FIELDWORK) --data-dir $(DEMO_DIR) jobs)"
+	@if (exec 3<>/dev/tcp/$(HO_HOST)/$(HO_PORT)) 2>/dev/null; then \
+	  echo "something already listens on $(HO_LISTEN); stop it or run with HO_LISTEN=127.0.0.1:<port>" >&2; exit 1; \
+	fi
+	@$(HEADOFFICE) --data-dir "$(HO_DIR)" serve --listen $(HO_LISTEN) > "$(HO_DIR)/serve.log" 2>&1 & ho=$$!; \
+	trap 'kill $$ho 2>/dev/null || true' EXIT; \
+	for i in $$(seq 1 100); do (exec 3<>/dev/tcp/$(HO_HOST)/$(HO_PORT)) 2>/dev/null && break; sleep 0.1; done; \
+	if ! $(FIELDWORK) --data-dir "$(DEMO_DIR)" status --json 2>/dev/null | grep -q '"signed_in": true'; then \
+	  echo tech1-demo | $(FIELDWORK) --data-dir "$(DEMO_DIR)" login http://$(HO_LISTEN) --user tech1 --password-stdin --device-name "demo laptop"; \
+	fi; \
+	$(FIELDWORK) --data-dir "$(DEMO_DIR)" sync || echo "first sync failed; the app will retry" >&2; \
+	echo "Head office: http://$(HO_LISTEN) (dispatcher console: dispatcher / dispatcher-demo; log $(HO_DIR)/serve.log)"; \
+	echo "Opening Fieldwork on $(DEMO_DIR) as tech1 (the CLI shares it: $(FIELDWORK) --data-dir $(DEMO_DIR) jobs)"; \
 	$(DESKTOP) --data-dir "$(DEMO_DIR)"
 
 demo-reset:
-	rm -rf "$(DEMO_DIR)"
+	rm -rf "$(DEMO_DIR)" "$(HO_DIR)"
 
 bench: deps bench-desktop bench-dispatch bench-photos bench-sync bench-kpis
 	$(CARGO) bench --locked -p fieldwork-core --bench store
@@ -146,4 +166,4 @@ bench-desktop: deps ui-build e2e-deps
 
 clean:
 	$(CARGO) clean
-	rm -rf "$(DEMO_DIR)"
+	rm -rf "$(DEMO_DIR)" "$(HO_DIR)"
