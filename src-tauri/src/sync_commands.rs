@@ -141,3 +141,27 @@ pub fn sign_out(
 pub fn sync_issues(state: State<'_, AppState>) -> Result<Vec<SyncIssue>> {
     Ok(store(&state)?.sync_issues(ISSUES_SHOWN)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldwork_sync::client::ClientError;
+
+    fn code_of(e: SyncError) -> String {
+        let json = serde_json::to_value(CommandError::from(e)).unwrap();
+        json["code"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn sync_errors_reach_the_window_with_the_codes_the_sign_in_screen_knows() {
+        let wrong = ClientError::Unauthorized(String::from("no such user"));
+        assert_eq!(code_of(SyncError::Client(wrong)), "unauthorized");
+        let away = ClientError::Offline(String::from("connection refused"));
+        assert_eq!(code_of(SyncError::Client(away)), "offline");
+        let clear = ClientError::BadAddress(String::from("http://x is not encrypted"));
+        let json = serde_json::to_value(CommandError::from(SyncError::Client(clear))).unwrap();
+        assert_eq!(json["code"], "bad_address");
+        assert_eq!(json["message"], "http://x is not encrypted", "the message is shown as is");
+        assert_eq!(code_of(SyncError::NotSignedIn), "not_signed_in");
+    }
+}
