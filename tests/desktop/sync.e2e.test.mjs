@@ -342,6 +342,29 @@ describe('the desktop app syncs with a real head office', () => {
     await session.waitFor('[data-testid="jobs-screen"]');
     await session.until('no jobs left', async () => (await session.findAll('[data-testid="job-row"]')).length === 0);
     await shot('sync-revoked');
+  });
+
+  step('signed in once more, head office goes away: the indicator says offline and what waits', async () => {
+    await (await session.find('[data-testid="sync-indicator"]')).click();
+    await session.waitFor('[data-testid="sign-in-screen"]');
+    await (await session.find('[data-testid="sign-in-url"]')).sendKeys(ho.base);
+    await (await session.find('[data-testid="sign-in-user"]')).sendKeys('tech1');
+    await (await session.find('[data-testid="sign-in-password"]')).sendKeys('tech1-demo');
+    await (await session.find('[data-testid="sign-in-submit"]')).click();
+    await waitSynced();
+    assert.equal((await session.findAll('[data-testid="sync-revoked"]')).length, 0, 'the revoked banner is gone');
+    await ho.stop();
+    await session.hash(`#/job/${job.id}`);
+    const input = await session.waitFor('[data-testid="note-input"]', { timeout: 20_000 });
+    await input.click();
+    await input.sendKeys('E2E sync: written while head office is away');
+    await (await session.find('[data-testid="note-add"]')).click();
+    const offline = await session.until('indicator offline with 1 change waiting', async () => {
+      const i = await indicator();
+      return i.state === 'offline' && i.pending === 1 ? i : null;
+    }, 30_000);
+    assert.equal(offline.text, 'Offline · 1 change waiting');
+    await shot('sync-offline');
     await session.delete();
     session = null;
   });
