@@ -17,6 +17,25 @@ describe('console routes', () => {
       { name: 'admin' },
       { name: 'search', q: '138 0013/8000 Chen' },
       { name: 'search', q: '' },
+      { name: 'kpis', from: null, to: null, technician: null },
+      { name: 'kpis', from: '2026-10-30', to: '2026-11-28', technician: null },
+      { name: 'kpis', from: '2026-10-30', to: '2026-11-28', technician: 'tech/1' },
+      {
+        name: 'kpiJobs',
+        measure: 'first_time_fix',
+        part: 'numerator',
+        from: '2026-10-30',
+        to: '2026-11-28',
+        technician: null,
+      },
+      {
+        name: 'kpiJobs',
+        measure: 'complaints',
+        part: 'denominator',
+        from: '2026-10-30',
+        to: '2026-11-28',
+        technician: 't 1',
+      },
     ];
     for (const p of places) expect(parseRoute(href(p))).toEqual(p);
   });

@@ -12,7 +12,18 @@ export type DispatchRoute =
   | { name: 'sla' }
   | { name: 'admin' }
   /** Jobs matching a text (number, problem, customer name or phone, address). */
-  | { name: 'search'; q: string };
+  | { name: 'search'; q: string }
+  /** The KPI page for local days `from`..`to` (the last 30 days when null), team or technician. */
+  | { name: 'kpis'; from: string | null; to: string | null; technician: string | null }
+  /** The jobs behind one KPI number. */
+  | {
+      name: 'kpiJobs';
+      measure: string;
+      part: 'numerator' | 'denominator';
+      from: string;
+      to: string;
+      technician: string | null;
+    };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,6 +45,30 @@ export function parseRoute(hash: string): DispatchRoute {
       return { name: 'admin' };
     case 'search':
       return { name: 'search', q: second ?? '' };
+    case 'kpis': {
+      const [, , , tech] = path.split('/').map(decode);
+      const ok = second && third && DAY.test(second) && DAY.test(third);
+      return {
+        name: 'kpis',
+        from: ok ? second : null,
+        to: ok ? third : null,
+        technician: ok && tech ? tech : null,
+      };
+    }
+    case 'kpi-jobs': {
+      const [, measure, part, from, to, tech] = path.split('/').map(decode);
+      if (
+        !measure ||
+        (part !== 'numerator' && part !== 'denominator') ||
+        !from ||
+        !to ||
+        !DAY.test(from) ||
+        !DAY.test(to)
+      ) {
+        return { name: 'kpis', from: null, to: null, technician: null };
+      }
+      return { name: 'kpiJobs', measure, part, from, to, technician: tech || null };
+    }
     case 'jobs':
       return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
     case 'job':
@@ -70,5 +105,12 @@ export function href(route: DispatchRoute): string {
       return '#/admin';
     case 'search':
       return `#/search/${encodeURIComponent(route.q)}`;
+    case 'kpis':
+      if (!route.from || !route.to) return '#/kpis';
+      return `#/kpis/${route.from}/${route.to}${route.technician ? `/${encodeURIComponent(route.technician)}` : ''}`;
+    case 'kpiJobs':
+      return `#/kpi-jobs/${encodeURIComponent(route.measure)}/${route.part}/${route.from}/${route.to}${
+        route.technician ? `/${encodeURIComponent(route.technician)}` : ''
+      }`;
   }
 }

@@ -98,6 +98,92 @@ export interface JobRecord {
   status_history: StatusChange[];
   conflicts: ConflictRecord[];
   rejected_mutations: RejectedMutation[];
+  /** Follow-up calls, oldest first (absent from an older head office). */
+  follow_ups?: FollowUp[];
+}
+
+/** The KPIs of DOMAIN.md (see crates/fieldwork-headoffice/src/store/kpis.rs for definitions). */
+export type Measure =
+  'response' | 'resolution' | 'first_time_fix' | 'satisfaction' | 'complaints' | 'repeat_visits';
+export type RatioPart = 'numerator' | 'denominator';
+
+export interface KpiValue {
+  measure: Measure;
+  numerator: number;
+  denominator: number;
+  /** The handbook's target as a share, when it has one. */
+  target: number | null;
+  higher_is_better: boolean;
+}
+
+export interface CompletionTime {
+  /** A priority, or `all`. */
+  priority: string;
+  completed: number;
+  mean_minutes: number | null;
+}
+
+export interface TechnicianKpis {
+  technician_id: string;
+  name: string;
+  jobs: number;
+  measures: KpiValue[];
+  mean_minutes: number | null;
+}
+
+export interface KpiReport {
+  from: string;
+  to: string;
+  technician: string | null;
+  jobs: number;
+  cancelled: number;
+  measures: KpiValue[];
+  completion_times: CompletionTime[];
+  technicians: TechnicianKpis[];
+}
+
+export interface KpiQuery {
+  from: string;
+  to: string;
+  technician?: string | null;
+}
+
+export interface KpiJobsQuery extends KpiQuery {
+  measure: Measure;
+  part: RatioPart;
+  priority?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+export type ComplaintCategory = 'product_quality' | 'service_attitude' | 'delay' | 'damage';
+export type ComplaintGrade = 'general' | 'major';
+
+export interface Complaint {
+  category: ComplaintCategory;
+  grade: ComplaintGrade;
+}
+
+export interface FollowUpInput {
+  reached: boolean;
+  satisfaction: number | null;
+  comment: string | null;
+  complaint: Complaint | null;
+}
+
+export interface FollowUp extends FollowUpInput {
+  id: string;
+  job_id: string;
+  /** The dispatcher who called. */
+  by: string;
+  at: string;
+}
+
+export interface MajorComplaint {
+  follow_up: FollowUp;
+  job_number: string;
+  customer_name: string;
+  job_status: JobStatus;
 }
 
 export interface JobListFilter {
@@ -253,6 +339,13 @@ export interface DispatchApi {
   devices(): Promise<Device[]>;
   revokeDevice(id: string): Promise<Device>;
 
+  kpis(q: KpiQuery): Promise<KpiReport>;
+  /** The jobs behind one number of the KPI page (a page of at most 1,000). */
+  kpiJobs(q: KpiJobsQuery): Promise<JobListItem[]>;
+  recordFollowUp(jobId: string, input: FollowUpInput): Promise<FollowUp>;
+  /** Major complaints supervisors must see. */
+  majorComplaints(): Promise<MajorComplaint[]>;
+
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
 }
@@ -367,6 +460,25 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     addUser: (input) => http.post(`${V1}/admin/users`, input),
     devices: () => http.get(`${V1}/admin/devices`),
     revokeDevice: (id) => http.post(`${V1}/admin/devices/${enc(id)}/revoke`),
+    kpis: (q) =>
+      http.get(
+        `${V1}/kpis${query({ from: q.from, to: q.to, technician: q.technician ?? undefined })}`,
+      ),
+    kpiJobs: (q) =>
+      http.get(
+        `${V1}/kpis/jobs${query({
+          from: q.from,
+          to: q.to,
+          technician: q.technician ?? undefined,
+          measure: q.measure,
+          part: q.part,
+          priority: q.priority ?? undefined,
+          limit: q.limit,
+          offset: q.offset,
+        })}`,
+      ),
+    recordFollowUp: (jobId, input) => http.post(`${job(jobId)}/follow-ups`, input),
+    majorComplaints: () => http.get(`${V1}/complaints/major`),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
