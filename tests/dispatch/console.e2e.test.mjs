@@ -396,6 +396,25 @@ step('the review page shows everything synced, and customer text stays text', as
   await byTest('photo-viewer').waitFor({ state: 'hidden' });
 });
 
+step('the dispatcher records the follow-up call with a major complaint, which is flagged', async () => {
+  await byTest('review-follow-up').scrollIntoViewIfNeeded();
+  await byTest('fu-reached').check();
+  await byTest('fu-satisfaction').selectOption('2');
+  await byTest('fu-comment').fill('Floor tiles cracked <b>during</b> the repair');
+  await byTest('fu-complaint').check();
+  await byTest('fu-category').selectOption('damage');
+  await byTest('fu-grade').selectOption('major');
+  await byTest('fu-save').click();
+  await page.locator('[data-testid="follow-up"][data-grade="major"]').waitFor();
+  await byTest('review-major-complaint').waitFor();
+  assert.match(await byTest('review-follow-up').innerText(), /Floor tiles cracked <b>during<\/b> the repair/);
+  const job = await api('GET', `/api/v1/jobs/${jobId}`);
+  assert.equal(job.follow_ups.length, 1);
+  assert.deepEqual(job.follow_ups[0].complaint, { category: 'damage', grade: 'major' });
+  assert.equal(job.follow_ups[0].satisfaction, 2);
+  await shoot('dispatch-follow-up.png');
+});
+
 step('the dispatcher closes the job, books a linked return visit, and reopens it with a reason', async () => {
   await byTest('action-close').click();
   await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
@@ -492,6 +511,49 @@ step('the SLA watch lists open deadlines, the latest first', async () => {
   assert.equal(due[1], 'soon');
   assert.match(await byTest('sla-group-overdue').innerText(), /overdue 2 h/);
   await shoot('dispatch-sla-watch.png');
+});
+
+step('supervisors see the major complaint on the SLA watch', async () => {
+  await byTest('sla-major-complaints').waitFor();
+  assert.equal(await page.locator(`[data-testid="major-complaint"][data-job-id="${jobId}"]`).count(), 1);
+});
+
+step('the KPI page shows head office numbers, each one lists its jobs, and the CSV has those rows', async () => {
+  const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const today = new Date();
+  const start = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 29);
+  const end = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
+  const period = `from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+  await byTest('nav-kpis').click();
+  await byTest('kpi-screen').waitFor();
+  await byTest('kpi-response').waitFor();
+  const report = await api('GET', `/api/v1/kpis?${period}`);
+  assert.ok(report.jobs > 0, 'the demo has jobs in the last 30 days');
+  for (const v of report.measures) {
+    assert.equal(await byTest(`kpi-num-${v.measure}`).innerText(), String(v.numerator), v.measure);
+    assert.equal(await byTest(`kpi-den-${v.measure}`).innerText(), String(v.denominator), v.measure);
+  }
+  assert.ok((await byTest('kpi-tech-row').count()) > 0, 'a row per technician with jobs');
+  await shoot('dispatch-kpis.png');
+  // The jobs behind a number: the first measure with jobs to count.
+  const v = report.measures.find((m) => m.denominator > 0);
+  assert.ok(v, 'some measure counts jobs');
+  await byTest(`kpi-den-${v.measure}`).click();
+  await byTest('kpi-jobs-screen').waitFor();
+  const listed = await api('GET', `/api/v1/kpis/jobs?${period}&measure=${v.measure}&part=denominator&limit=1000`);
+  assert.equal(listed.length, v.denominator, 'the list has as many jobs as the number');
+  await page.locator('[data-testid="kpi-job-row"]').first().waitFor();
+  assert.equal(await byTest('kpi-job-row').count(), Math.min(100, v.denominator));
+  await shoot('dispatch-kpi-jobs.png');
+  const [download] = await Promise.all([page.waitForEvent('download'), byTest('csv-export').click()]);
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('\uFEFF'), 'BOM for Excel');
+  const lines = csv.slice(1).split('\r\n').filter((l) => l !== '');
+  assert.match(lines[0], /^number,status,priority/);
+  assert.equal(lines.length, listed.length + 1, 'a header and a row per job');
+  const numbers = lines.slice(1).map((l) => l.split(',')[0]).sort();
+  assert.deepEqual(numbers, listed.map((j) => j.number).sort());
 });
 
 step('the console speaks Chinese and fits a tablet', async () => {
