@@ -104,7 +104,7 @@ pub async fn demo(
     let today = Utc::now().duration_trunc(Duration::days(1)).unwrap_or_else(|_| Utc::now());
     let customers = jobs.div_ceil(2).max(1);
     let mut made = 0;
-    for c in 0..customers {
+    for _ in 0..customers {
         let chinese = rng.gen_bool(0.5);
         let customer = store
             .create_customer(

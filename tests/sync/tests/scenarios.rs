@@ -257,3 +257,35 @@ fn a_device_clock_set_to_2001_still_orders_its_writes_after_what_it_has_seen() {
     assert_eq!(a.job(&job)["diagnosis"], "Roller and belt (confirmed)");
     let _ = sha256_hex(b"");
 }
+
+#[test]
+fn a_device_clock_hours_ahead_does_not_drag_head_office_or_other_devices_into_its_future() {
+    let ho = HeadOffice::start(4);
+    let dispatcher = Dispatcher::sign_in(&ho.url());
+    let mut a = Device::sign_in(&ho.url(), "tech1");
+    let b = Device::sign_in(&ho.url(), "tech2");
+    let job = dispatcher.new_job_for(&a.technician_id, "Freezer ices up");
+    a.sync_ok();
+    a.start_work(&job);
+    a.faketime = Some(String::from("+36h"));
+    a.ok(&["job", "diagnosis", &job, "Door gasket leaking (clock 36 h ahead)"]);
+    a.sync_ok();
+    // Head office took the change, stamped at its own present, not 36 hours from now.
+    assert_eq!(
+        dispatcher.job(&job)["work_order"]["diagnosis"],
+        "Door gasket leaking (clock 36 h ahead)"
+    );
+    b.sync_ok();
+    let b_clock: String = rusqlite::Connection::open(b.dir.path().join("fieldwork.db"))
+        .unwrap()
+        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
+        .unwrap();
+    let wall_ms: i64 = b_clock[..18].parse().unwrap();
+    let ahead = wall_ms - chrono::Utc::now().timestamp_millis();
+    assert!(ahead < 5 * 60 * 1000, "B's clock was dragged {ahead} ms into the future");
+    // A dispatcher's correction made after the sync wins, as it happened later.
+    dispatcher
+        .patch(&format!("/jobs/{job}"), json!({"diagnosis": "Gasket and hinge (after sync)"}));
+    a.sync_ok();
+    assert_eq!(a.job(&job)["diagnosis"], "Gasket and hinge (after sync)");
+}

@@ -64,7 +64,7 @@ pub(super) fn push(
     }
     let mut last_applied = last;
     for i in plan.fresh {
-        let e = &req.entries[i];
+        let e = &bounded_clock(&req.entries[i], w.now);
         w.receive(&e.hlc);
         w.tx.execute_batch("SAVEPOINT entry")?;
         let outcome = match apply_entry(w, device, e) {
@@ -93,6 +93,23 @@ pub(super) fn push(
         results: results.into_iter().flatten().collect(),
         server_hlc: w.hlc().clone(),
     })
+}
+
+/// How far ahead of head office's clock a device's timestamp may be.
+const MAX_CLOCK_AHEAD_MS: i64 = 2 * 60 * 1000;
+
+/// An entry whose timestamp is further ahead of head office's clock than any honest skew, with
+/// the timestamp brought back to head office's present (counter and node kept). Otherwise a
+/// laptop whose clock runs hours or years ahead would win every last-writer-wins merge for that
+/// long, and drag head office's clock, and through it every other device's, into its future.
+fn bounded_clock(e: &PushEntry, now: chrono::DateTime<chrono::Utc>) -> PushEntry {
+    let limit = now.timestamp_millis() + MAX_CLOCK_AHEAD_MS;
+    if e.hlc.wall_ms <= limit {
+        return e.clone();
+    }
+    let mut bounded = e.clone();
+    bounded.hlc = Hlc { wall_ms: now.timestamp_millis(), ..e.hlc.clone() };
+    bounded
 }
 
 /// The answer to a push with no entries: where the device stands.
