@@ -179,3 +179,19 @@ fn killing_head_office_mid_apply_again_and_again_loses_and_doubles_nothing() {
     assert_eq!(note_bodies(&dispatcher, &job), expected);
     assert_eq!(device.status()["pending_mutations"], 0);
 }
+
+#[test]
+fn a_slow_link_delaying_every_packet_still_syncs_everything_once() {
+    let ho = HeadOffice::start(4);
+    let proxy = Proxy::start(ho.port);
+    let (dispatcher, device, job) = setup(&ho, Some(&proxy));
+    let mut expected = write_notes(&device, &job, 0, 10);
+    device.ok(&["photo", "add", &job, photo("DSCN0010.jpg").to_str().unwrap()]);
+    proxy.plan(&[Fault::Delay(Duration::from_millis(40)); 4]);
+    device.sync_ok();
+    expected.sort();
+    assert_eq!(note_bodies(&dispatcher, &job), expected);
+    let status = device.status();
+    assert_eq!(status["pending_mutations"], 0, "{status}");
+    assert_eq!(status["pending_blobs"], 0, "{status}");
+}
