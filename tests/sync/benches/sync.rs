@@ -57,6 +57,11 @@ fn main() {
     println!("  seeded and started in {:.1} s", t.elapsed().as_secs_f64());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(run(&ho));
+    drop(ho);
+    // The fleet gets its own head office with a small demo, so priming 300 devices is quick and
+    // the figures are about steady-state syncing.
+    let fleet = HeadOffice::start(env_usize("SYNC_BENCH_FLEET_JOBS", 600));
+    rt.block_on(many_devices(&fleet));
 }
 
 async fn run(ho: &HeadOffice) {
@@ -184,8 +189,6 @@ async fn run(ho: &HeadOffice) {
         );
     }
     let _ = free_port();
-
-    many_devices(ho).await;
 }
 
 /// Simulated devices: each signs in, pulls its scope once, then loops: push a note, pull.
