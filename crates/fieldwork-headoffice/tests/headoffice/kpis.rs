@@ -396,3 +396,49 @@ async fn follow_up_calls_are_checked_and_major_complaints_reach_supervisors() {
     assert_eq!(resp.status(), reqwest::StatusCode::NOT_FOUND);
     w.server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let steps = [
+        w.a.status(&job, JobStatus::Scheduled, JobStatus::EnRoute, None),
+        w.a.status(&job, JobStatus::EnRoute, JobStatus::OnSite, None),
+        Mutation::FeedbackGiven {
+            feedback: Feedback {
+                id: fieldwork_core::ids::new_id(),
+                job_id: job.clone(),
+                rating: 5,
+                comment: None,
+                created_at: Utc::now(),
+            },
+        },
+    ];
+    let entries: Vec<_> = steps.into_iter().map(|m| w.a.entry(m)).collect();
+    w.a.push(&entries).await;
+    let before = w.dispatcher.get("/api/v1/kpis").await;
+    assert_eq!(before["measures"][3]["denominator"], 1, "{before}");
+    // Make it a schema-1 database: no facts, no follow-ups, version 1.
+    let dir = std::mem::replace(&mut w.server.dir, tempfile::tempdir().unwrap());
+    w.server.stop().await;
+    let db = fieldwork_headoffice::config::Config::new(dir.path()).db_path();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TABLE job_facts; DROP TABLE follow_ups; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let path = dir.path().to_owned();
+    let server = TestServer::start_with(move |c| c.data_dir = path).await;
+    server.add_user("disp2", fieldwork_headoffice::store::UserRole::Dispatcher, None).await;
+    let d = DispatcherClient::sign_in(&server, "disp2").await;
+    let mut after = d.get("/api/v1/kpis").await;
+    let mut before = before;
+    // The default period ends now: compare the figures, not the instants.
+    for v in [&mut before, &mut after] {
+        v["from"] = Value::Null;
+        v["to"] = Value::Null;
+    }
+    assert_eq!(after, before);
+    server.stop().await;
+    drop(dir);
+}
