@@ -458,6 +458,10 @@ step('another job is cancelled with a reason from its review page', async () => 
 });
 
 step('the week view books by drag and drop and moves a booking with the arrow keys', async () => {
+  // Tall enough that the queue and the last technician's row are both on screen: a drag that
+  // has to scroll the page on the way is not what this step tests (rows grow with the demo's
+  // bookings, e.g. a whole Sunday for the last technician when today is Saturday).
+  await page.setViewportSize({ width: 1366, height: 2400 });
   await page.goto(`${ho.base}/#/board`);
   await byTest('to-week').click();
   await byTest('week-grid').waitFor();
@@ -485,6 +489,7 @@ step('the week view books by drag and drop and moves a booking with the arrow ke
   assert.equal(booked.work_order.assignee_id, await rowAbove.getAttribute('data-technician-id'));
   assert.equal(booked.work_order.appointment_start, before);
   await shoot('dispatch-week.png');
+  await page.setViewportSize({ width: 1366, height: 900 });
 });
 
 step('the SLA watch lists open deadlines, the latest first', async () => {
