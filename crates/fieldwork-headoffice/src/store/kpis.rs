@@ -11,8 +11,8 @@
 //! - `first_time_fix`: completed without going on hold and with no return visit reported within
 //!   30 days of completion / completed.
 //! - `satisfaction`: rating ≥ 4 / rated (the last rating of a job counts).
-//! - `complaints`: complaints recorded on follow-up calls / completed (the numerator counts
-//!   complaints, its job list the jobs with one).
+//! - `complaints`: complaints recorded on follow-up calls of completed jobs / completed (the
+//!   numerator counts complaints, its job list the completed jobs with one).
 //! - `repeat_visits`: completed jobs with a return visit reported within 30 days / completed.
 //! - mean time to complete: report → completion, per priority.
 

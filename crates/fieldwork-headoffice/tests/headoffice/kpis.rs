@@ -87,7 +87,7 @@ fn reference(
             (completed.is_some(), completed.is_some() || complete_due < now),
             (completed.is_some() && !held && !repeat, completed.is_some()),
             (rating.is_some_and(|r| r >= 4), rating.is_some()),
-            (complaints > 0, completed.is_some()),
+            (completed.is_some() && complaints > 0, completed.is_some()),
             (repeat, completed.is_some()),
         ];
         for ((_, num, den, _), (n, d)) in out.iter_mut().zip(sides) {
@@ -98,7 +98,9 @@ fn reference(
                 den.insert(id.clone());
             }
         }
-        out[4].3 += complaints;
+        if completed.is_some() {
+            out[4].3 += complaints;
+        }
     }
     out
 }

@@ -370,7 +370,9 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         completed && repeat,
         live && rating.is_some(),
         live && rating.is_some_and(|r| r >= 4),
-        if live { complaints } else { 0 },
+        // Complaints over completed orders: a reopened job's complaint counts again once it
+        // is completed again.
+        if completed { complaints } else { 0 },
         job.return_of
     ])?;
     Ok(())
