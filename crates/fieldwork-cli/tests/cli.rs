@@ -587,7 +587,7 @@ fn a_technician_works_todays_first_job_from_start_to_finish() {
     let outbox = fw_json(demo.dir(), &["outbox"]);
     let entries = arr(&outbox["entries"]);
     let mut expected_kinds =
-        vec!["status_changed", "status_changed", "time_entry_added", "status_changed"];
+        vec!["status_changed", "time_entry_added", "status_changed", "status_changed"];
     expected_kinds.extend(std::iter::repeat_n("checklist_answered", answered.len()));
     expected_kinds.extend([
         "part_added",
@@ -595,8 +595,8 @@ fn a_technician_works_todays_first_job_from_start_to_finish() {
         "note_added",
         "field_set",
         "field_set",
-        "status_changed",
         "time_entry_added",
+        "status_changed",
         "feedback_given",
     ]);
     let kinds: Vec<&str> = entries.iter().map(|e| s(&e["mutation"]["type"])).collect();

@@ -645,17 +645,18 @@ fn every_change_appends_its_mutations_to_the_outbox_in_order() {
     check(&mut store, &["status_changed"], &|s| {
         s.change_status(j, JobStatus::EnRoute, None).unwrap();
     });
-    let arrival = check(&mut store, &["status_changed", "time_entry_added"], &|s| {
+    // The travel time the arrival closes goes first: head office applies the outbox in order.
+    let arrival = check(&mut store, &["time_entry_added", "status_changed"], &|s| {
         s.change_status(j, JobStatus::OnSite, None).unwrap();
     });
-    let Mutation::StatusChanged { from, to, reason, at, .. } = &arrival[0].mutation else {
-        panic!("{:?}", arrival[0].mutation)
+    let Mutation::StatusChanged { from, to, reason, at, .. } = &arrival[1].mutation else {
+        panic!("{:?}", arrival[1].mutation)
     };
     assert_eq!(
         (*from, *to, reason, *at),
         (JobStatus::EnRoute, JobStatus::OnSite, &None, test_clock())
     );
-    let Mutation::TimeEntryAdded { entry } = &arrival[1].mutation else { panic!() };
+    let Mutation::TimeEntryAdded { entry } = &arrival[0].mutation else { panic!() };
     assert_eq!(
         (entry.kind, entry.minutes, entry.source),
         (TimeEntryKind::Travel, 7, TimeEntrySource::Derived)

@@ -3,86 +3,13 @@
 //! a kind added to the core later) is rejected on its own with `unsupported_mutation` instead of
 //! failing the batch.
 //!
-//! [`IncomingMutation`] has the same JSON shape as `fieldwork_core::store::outbox::Mutation`
-//! (a `type` tag plus the payload fields); a test checks every core kind decodes to the same
-//! JSON.
-
-use chrono::{DateTime, Utc};
-use fieldwork_core::domain::{
-    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, TimeEntry, WorkOrder,
-};
-use fieldwork_core::store::outbox::JobField;
-use serde::{Deserialize, Serialize};
+//! [`IncomingMutation`] is the core's `fieldwork_core::store::outbox::Mutation` itself; what this
+//! module adds is decoding one entry at a time with the protocol's error codes.
 
 use crate::wire::codes;
 
-/// A pushed mutation, decoded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum IncomingMutation {
-    JobCreated {
-        work_order: WorkOrder,
-    },
-    JobScheduled {
-        job_id: String,
-        assignee_id: String,
-        appointment_start: DateTime<Utc>,
-        appointment_end: DateTime<Utc>,
-    },
-    StatusChanged {
-        job_id: String,
-        change_id: String,
-        from: JobStatus,
-        to: JobStatus,
-        reason: Option<String>,
-        at: DateTime<Utc>,
-    },
-    FieldSet {
-        job_id: String,
-        field: JobField,
-        value: Option<String>,
-    },
-    ChecklistAnswered {
-        job_id: String,
-        item_key: String,
-        value: ChecklistValue,
-        at: DateTime<Utc>,
-    },
-    NoteAdded {
-        note: Note,
-    },
-    PartAdded {
-        part: PartUsed,
-    },
-    TimeEntryAdded {
-        entry: TimeEntry,
-    },
-    FeedbackGiven {
-        feedback: Feedback,
-    },
-    /// A photo's record; its JPEG and thumbnail travel separately as blobs named by
-    /// `photo.sha256` and `photo.thumb_sha256`.
-    PhotoAdded {
-        photo: PhotoRef,
-    },
-    /// A photo withdrawn before completion (a tombstone; nothing is erased).
-    PhotoDeleted {
-        job_id: String,
-        photo_id: String,
-        at: DateTime<Utc>,
-    },
-    /// The customer signed; the picture travels separately as the blob `png_sha256`.
-    SignatureAdded {
-        job_id: String,
-        signature_id: String,
-        signer_name: String,
-        statement: Option<String>,
-        signed_at: DateTime<Utc>,
-        summary_sha256: String,
-        png_sha256: String,
-        strokes: Option<String>,
-    },
-}
+/// A pushed mutation, decoded: the device's own outbox type, so the two can never drift apart.
+pub use fieldwork_core::store::outbox::Mutation as IncomingMutation;
 
 /// Kinds of mutation this protocol version understands (the values of `type`).
 pub const KNOWN_KINDS: &[&str] = &[
@@ -118,53 +45,16 @@ impl DecodeError {
     }
 }
 
-impl IncomingMutation {
-    /// Decodes one pushed mutation.
-    pub fn decode(value: &serde_json::Value) -> Result<IncomingMutation, DecodeError> {
-        let kind = value.get("type").and_then(serde_json::Value::as_str).ok_or_else(|| {
-            DecodeError::Malformed("it has no \"type\" naming its kind".to_owned())
-        })?;
-        if !KNOWN_KINDS.contains(&kind) {
-            return Err(DecodeError::Unsupported(kind.chars().take(60).collect()));
-        }
-        serde_json::from_value(value.clone()).map_err(|e| DecodeError::Malformed(e.to_string()))
+/// Decodes one pushed mutation.
+pub fn decode(value: &serde_json::Value) -> Result<IncomingMutation, DecodeError> {
+    let kind = value
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| DecodeError::Malformed("it has no \"type\" naming its kind".to_owned()))?;
+    if !KNOWN_KINDS.contains(&kind) {
+        return Err(DecodeError::Unsupported(kind.chars().take(60).collect()));
     }
-
-    /// The value of `type`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            IncomingMutation::JobCreated { .. } => "job_created",
-            IncomingMutation::JobScheduled { .. } => "job_scheduled",
-            IncomingMutation::StatusChanged { .. } => "status_changed",
-            IncomingMutation::FieldSet { .. } => "field_set",
-            IncomingMutation::ChecklistAnswered { .. } => "checklist_answered",
-            IncomingMutation::NoteAdded { .. } => "note_added",
-            IncomingMutation::PartAdded { .. } => "part_added",
-            IncomingMutation::TimeEntryAdded { .. } => "time_entry_added",
-            IncomingMutation::FeedbackGiven { .. } => "feedback_given",
-            IncomingMutation::PhotoAdded { .. } => "photo_added",
-            IncomingMutation::PhotoDeleted { .. } => "photo_deleted",
-            IncomingMutation::SignatureAdded { .. } => "signature_added",
-        }
-    }
-
-    /// The job the mutation is about.
-    pub fn job_id(&self) -> &str {
-        match self {
-            IncomingMutation::JobCreated { work_order } => &work_order.id,
-            IncomingMutation::JobScheduled { job_id, .. }
-            | IncomingMutation::StatusChanged { job_id, .. }
-            | IncomingMutation::FieldSet { job_id, .. }
-            | IncomingMutation::ChecklistAnswered { job_id, .. }
-            | IncomingMutation::PhotoDeleted { job_id, .. }
-            | IncomingMutation::SignatureAdded { job_id, .. } => job_id,
-            IncomingMutation::NoteAdded { note } => &note.job_id,
-            IncomingMutation::PartAdded { part } => &part.job_id,
-            IncomingMutation::TimeEntryAdded { entry } => &entry.job_id,
-            IncomingMutation::FeedbackGiven { feedback } => &feedback.job_id,
-            IncomingMutation::PhotoAdded { photo } => &photo.job_id,
-        }
-    }
+    serde_json::from_value(value.clone()).map_err(|e| DecodeError::Malformed(e.to_string()))
 }
 
 /// The job id of a raw mutation, when it can be found without decoding it fully (for recording
@@ -181,7 +71,9 @@ pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fieldwork_core::store::outbox::Mutation;
+    use chrono::Utc;
+    use fieldwork_core::domain::{ChecklistValue, JobStatus};
+    use fieldwork_core::store::outbox::{JobField, Mutation};
 
     #[test]
     fn every_core_mutation_decodes_to_the_same_kind_and_job() {
@@ -226,7 +118,7 @@ mod tests {
         ];
         for m in samples {
             let v = serde_json::to_value(&m).unwrap();
-            let d = IncomingMutation::decode(&v).unwrap();
+            let d = decode(&v).unwrap();
             assert_eq!(d.kind(), m.kind());
             assert_eq!(d.job_id(), m.job_id());
             assert_eq!(serde_json::to_value(&d).unwrap(), v, "same JSON both ways");
@@ -236,9 +128,9 @@ mod tests {
     #[test]
     fn an_unknown_kind_is_unsupported_not_malformed() {
         let v = serde_json::json!({"type": "teleported", "job_id": "j"});
-        assert_eq!(IncomingMutation::decode(&v).unwrap_err().code(), "unsupported_mutation");
+        assert_eq!(decode(&v).unwrap_err().code(), "unsupported_mutation");
         let v = serde_json::json!({"type": "note_added", "note": {"id": 3}});
-        assert_eq!(IncomingMutation::decode(&v).unwrap_err().code(), "invalid");
+        assert_eq!(decode(&v).unwrap_err().code(), "invalid");
         assert_eq!(raw_job_id(&serde_json::json!({"note": {"job_id": "j9"}})).unwrap(), "j9");
     }
 }

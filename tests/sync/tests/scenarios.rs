@@ -151,6 +151,7 @@ fn a_dispatchers_cancel_meeting_a_technicians_completion_is_flagged_for_a_person
     assert_eq!(round["round"]["conflicts"], 1, "{round}");
     let at_ho = dispatcher.job(&job);
     assert_eq!(at_ho["work_order"]["status"], "cancelled", "not merged: stays cancelled");
+
     let kinds: Vec<&str> = at_ho["conflicts"]
         .as_array()
         .unwrap()
@@ -288,4 +289,28 @@ fn a_device_clock_hours_ahead_does_not_drag_head_office_or_other_devices_into_it
         .patch(&format!("/jobs/{job}"), json!({"diagnosis": "Gasket and hinge (after sync)"}));
     a.sync_ok();
     assert_eq!(a.job(&job)["diagnosis"], "Gasket and hinge (after sync)");
+}
+
+#[test]
+fn a_job_completed_offline_arrives_whole_with_the_time_its_moves_closed() {
+    let ho = HeadOffice::start(4);
+    let dispatcher = Dispatcher::sign_in(&ho.url());
+    let a = Device::sign_in(&ho.url(), "tech1");
+    let job = dispatcher.new_job_for(&a.technician_id, "Bed frame slats broken");
+    a.sync_ok();
+    a.start_work(&job);
+    a.complete(&job);
+    let round = a.sync_ok();
+    assert_eq!(round["round"]["rejected"], 0, "{round}");
+    let at_ho = dispatcher.job(&job);
+    assert_eq!(at_ho["work_order"]["status"], "completed");
+    let kinds: Vec<&str> = at_ho["time_entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    // Travel (closed by the arrival) and labour (closed by the completion, sent before it).
+    assert!(kinds.contains(&"travel") && kinds.contains(&"labour"), "{kinds:?}");
+    assert_eq!(essence(&a.job(&job)), essence(&at_ho));
 }

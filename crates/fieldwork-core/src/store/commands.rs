@@ -567,6 +567,20 @@ fn record_status(
             |r| super::sqltime::at(r, 0),
         )
         .optional()?;
+    // The time the move closes (travel on arrival, labour on pause, completion or cancel) is
+    // recorded, and queued for head office, before the move itself: head office applies the
+    // outbox in order and takes no work details on a job that is already completed.
+    if let Some(d) = lifecycle::derived_time_entry(order.status, to, entered_from_at, c.now) {
+        insert_time_entry(
+            c,
+            stored,
+            d.kind,
+            d.started_at,
+            d.ended_at,
+            TimeEntrySource::Derived,
+            None,
+        )?;
+    }
     let change_id = crate::ids::new_id();
     c.tx.prepare_cached(
         "INSERT INTO status_changes (id, job_seq, from_status, to_status, reason, actor, at, hlc)
@@ -591,17 +605,6 @@ fn record_status(
         reason: reason.map(str::to_owned),
         at: c.now,
     });
-    if let Some(d) = lifecycle::derived_time_entry(order.status, to, entered_from_at, c.now) {
-        insert_time_entry(
-            c,
-            stored,
-            d.kind,
-            d.started_at,
-            d.ended_at,
-            TimeEntrySource::Derived,
-            None,
-        )?;
-    }
     Ok(())
 }
 

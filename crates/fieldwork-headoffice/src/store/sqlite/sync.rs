@@ -10,7 +10,7 @@ use fieldwork_sync::merge::{
     LwwDecision, Rejection, Stamped, StatusDecision, check_recordable, check_technician_may_change,
     decide_technician_move, fact_of, lww, plan_batch,
 };
-use fieldwork_sync::mutation::{IncomingMutation, raw_job_id};
+use fieldwork_sync::mutation::{IncomingMutation, decode, raw_job_id};
 use fieldwork_sync::wire::{
     self, Change, ConflictKind, ConflictRecord, MutationResult, Outcome, PullResponse, PushEntry,
     PushRequest, PushResponse, Record, codes,
@@ -233,7 +233,7 @@ fn reject(code: &'static str, reason: impl Into<String>) -> Result<Applied> {
 /// Applies one fresh entry. `Ok(Err(_))` is a refusal (recorded, the batch goes on); `Err(_)`
 /// is a failure of head office itself (the whole batch rolls back and may be retried).
 fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Result<Applied> {
-    let m = match IncomingMutation::decode(&e.mutation) {
+    let m = match decode(&e.mutation) {
         Ok(m) => m,
         Err(d) => return reject(d.code(), d.to_string()),
     };
