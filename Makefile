@@ -14,7 +14,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-kpis bench-photos demo-seed demo-reset clean help
+.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-kpis bench-photos bench-sync demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"

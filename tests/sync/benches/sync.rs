@@ -6,7 +6,8 @@
 //! - a sync with nothing to do, round trip (median and p95 of 50);
 //! - photo-sized blob upload throughput;
 //! - 300 simulated devices syncing against one head office for 60 s (set `SYNC_BENCH_DEVICES`
-//!   and `SYNC_BENCH_SECONDS` to change): batch latency percentiles, errors, server memory.
+//!   and `SYNC_BENCH_SECONDS` to change; `SYNC_BENCH_ONLY=fleet` runs only this part): batch
+//!   latency percentiles, errors, server memory.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::sync::Arc;
@@ -50,18 +51,24 @@ async fn device(url: &str, user: &str) -> (tempfile::TempDir, Store) {
 }
 
 fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    if std::env::var("SYNC_BENCH_ONLY").as_deref() != Ok("fleet") {
+        device_figures(&rt);
+    }
+    // The fleet gets its own head office with a small demo, so priming 300 devices is quick and
+    // the figures are about steady-state syncing.
+    let fleet = HeadOffice::start(env_usize("SYNC_BENCH_FLEET_JOBS", 600));
+    rt.block_on(many_devices(&fleet));
+}
+
+/// Push, prime, empty sync and upload, against a head office with `SYNC_BENCH_SEED_JOBS` jobs.
+fn device_figures(rt: &tokio::runtime::Runtime) {
     let jobs_total = env_usize("SYNC_BENCH_SEED_JOBS", 7_500);
     println!("seeding head office with {jobs_total} demo jobs …");
     let t = Instant::now();
     let ho = HeadOffice::start(jobs_total);
     println!("  seeded and started in {:.1} s", t.elapsed().as_secs_f64());
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(run(&ho));
-    drop(ho);
-    // The fleet gets its own head office with a small demo, so priming 300 devices is quick and
-    // the figures are about steady-state syncing.
-    let fleet = HeadOffice::start(env_usize("SYNC_BENCH_FLEET_JOBS", 600));
-    rt.block_on(many_devices(&fleet));
 }
 
 async fn run(ho: &HeadOffice) {
