@@ -126,15 +126,21 @@ describe('the desktop app syncs with a real head office', () => {
 
   /** Waits until the indicator says synced with nothing pending, after `since` (ISO) if given. */
   async function waitSynced(since = '') {
-    return session.until(
-      'indicator synced with 0 pending',
-      async () => {
-        const i = await indicator();
-        const later = since === '' || Date.parse(i.lastSync) > Date.parse(since);
-        return i.state === 'synced' && i.pending === 0 && i.blobs === 0 && later ? i : null;
-      },
-      30_000,
-    );
+    let seen = null;
+    try {
+      return await session.until(
+        'indicator synced with 0 pending',
+        async () => {
+          const i = await indicator();
+          seen = i;
+          const later = since === '' || Date.parse(i.lastSync) > Date.parse(since);
+          return i.state === 'synced' && i.pending === 0 && i.blobs === 0 && later ? i : null;
+        },
+        30_000,
+      );
+    } catch (e) {
+      throw new Error(`${e.message}; the indicator last said ${JSON.stringify(seen)}`);
+    }
   }
 
   before(async () => {
