@@ -156,6 +156,36 @@ fn killing_the_device_mid_sync_again_and_again_loses_and_doubles_nothing() {
     assert_eq!(note_bodies(&dispatcher, &job), expected);
     assert_eq!(device.status()["pending_mutations"], 0);
     assert!(device.run(&["check"]).ok, "the device store is consistent");
+
+    // A second laptop of the same technician, killed again and again during its first pull (the
+    // whole scope, page after page): it ends with exactly what head office has.
+    let fresh = Device::sign_in(&ho.url(), "tech1");
+    let mut cursor = 0;
+    for _ in 0..10 {
+        let mut child =
+            fresh.command(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(rng.gen_range(5..120)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = fresh.cursor();
+        assert!(now >= cursor, "cursor went back from {cursor} to {now}");
+        cursor = now;
+    }
+    fresh.sync_ok();
+    let mine = |d: &Device| {
+        let mut v: Vec<String> = d
+            .ok(&["jobs", "--all"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(mine(&fresh), mine(&device), "both laptops hold the technician's jobs");
+    assert_eq!(fresh.job(&job)["notes"].as_array().unwrap().len(), expected.len());
+    assert!(fresh.run(&["check"]).ok);
 }
 
 #[test]
