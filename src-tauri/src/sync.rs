@@ -151,15 +151,16 @@ impl SyncService {
     }
 
     /// The status to show now: the stored facts (pending changes, last sync, issues) read from
-    /// `store` at this moment, with the live parts from the running engine.
+    /// `store` at this moment, with the live parts from the running engine — but never "a round
+    /// is under way". Commands send this from their own thread; had it said "syncing", it could
+    /// reach the window after the engine's own "round finished" and leave the indicator on
+    /// "Syncing…" until the next round. The engine's events alone say when a round runs.
     pub fn status(&self, store: &Store) -> Result<SyncStatus, SyncError> {
         let mut status = SyncStatus::from_store(store)?;
         if let Some(live) = lock(&self.latest).as_ref()
             && status.signed_in
         {
             status.online = live.online;
-            status.syncing = live.syncing;
-            status.progress = live.progress.clone();
             status.needs_sign_in = live.needs_sign_in;
         }
         Ok(status)
