@@ -125,9 +125,9 @@ describe('the desktop app syncs with a real head office', () => {
   }
 
   /** Waits until the indicator says synced with nothing pending, after `since` (ISO) if given. */
-  // The indicator must say "synced" within one sync interval (30 s) plus a round: it can show
-  // a stale "syncing" until the engine's next round (a known, rare race between the sign-in
-  // command's answer and the engine's first events; see the stop 9 note).
+  // The indicator must say "synced" within one sync interval (30 s) plus a round. (It once stayed
+  // on a stale "syncing" until the next round: a command's status overtook the engine's last
+  // event. Commands no longer report a round in progress.)
   async function waitSynced(since = '') {
     let seen = null;
     try {
