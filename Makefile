@@ -10,11 +10,18 @@ HO_LISTEN ?= 127.0.0.1:8080
 HO_HOST = $(firstword $(subst :, ,$(HO_LISTEN)))
 HO_PORT = $(lastword $(subst :, ,$(HO_LISTEN)))
 DEMO_JOBS ?= 60
+# CI builds once from clean: incremental artefacts would only cost disk and time there.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
+# One feature set for every build of `make test` (the desktop app always embeds its UI), so the
+# test, clippy and end-to-end steps reuse one compilation instead of rebuilding per -p selection.
+CARGO_FEATURES := --features fieldwork-desktop/custom-protocol
 FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-kpis bench-photos bench-sync demo-seed demo-reset clean help
+.PHONY: run test build deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-dispatch bench-kpis bench-photos bench-sync demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -66,21 +73,26 @@ types-check: unit
 	@untracked=$$(git ls-files --others --exclude-standard -- ui/src/lib/types); \
 	if [ -n "$$untracked" ]; then echo "new generated types not committed: $$untracked" >&2; exit 1; fi
 
-# The desktop app with its UI built in (custom-protocol), as the tests and `make run` use it.
+# Every crate, binary and test target of the workspace, once, with the one feature set: the unit
+# and integration tests, the end-to-end tests' binaries (desktop app with its UI built in, CLI,
+# head office) all come from this build.
+build: deps ui-build
+	$(CARGO) build --workspace --lib --bins --tests --examples --locked $(CARGO_FEATURES)
+
+# Only the three programs `make run` starts (quicker on a first run than `build`).
 desktop: deps ui-build
-	$(CARGO) build --locked -p fieldwork-cli -p fieldwork-desktop --features fieldwork-desktop/custom-protocol
+	$(CARGO) build --locked -p fieldwork-cli -p fieldwork-desktop -p fieldwork-headoffice $(CARGO_FEATURES)
 
 fmt-check: check-toolchain
 	$(CARGO) fmt --all -- --check
 
 clippy: deps ui-build
-	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked $(CARGO_FEATURES) -- -D warnings
 
 # Includes the sync scenarios of tests/sync, which run the real CLI and head-office binaries
-# (built first, explicitly).
-unit: deps ui-build
-	$(CARGO) build --locked -p fieldwork-cli -p fieldwork-headoffice
-	$(CARGO) test --workspace --locked
+# (built by `build`).
+unit: build
+	$(CARGO) test --workspace --locked $(CARGO_FEATURES)
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the desktop end-to-end test.
 TAURI_DRIVER := $(shell command -v tauri-driver 2>/dev/null || echo $(HOME)/.cargo/bin/tauri-driver)
@@ -88,23 +100,20 @@ e2e-deps: deps
 	@[ -x "$(TAURI_DRIVER)" ] || $(CARGO) install tauri-driver --locked
 
 # End-to-end: the real desktop app driven through WebDriver under Xvfb.
-e2e: desktop e2e-deps
-	$(CARGO) build --locked -p fieldwork-headoffice
+e2e: build e2e-deps
 	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" tests/desktop/run.sh
 
 # End-to-end: the dispatcher console (ui/dist-dispatch) in Debian's headless Chromium against the
 # real head office binary on a free loopback port with demo data. Screenshots: target/e2e-screenshots.
-e2e-dispatch: deps ui-build
-	$(CARGO) build --locked -p fieldwork-headoffice -p fieldwork-cli
+e2e-dispatch: build
 	node --test tests/dispatch/
 
-test: fmt-check clippy unit types-check ui-check desktop e2e e2e-dispatch
+test: fmt-check clippy unit types-check ui-check e2e e2e-dispatch
 
 # make run: head office on $(HO_LISTEN) with the demo (users, customers, jobs), and the technician
 # app on its own data folder, signed in as tech1 and synced before it opens. Head office stops
 # when the app is closed. The demo accounts are listed in README.md.
 demo-seed: desktop
-	$(CARGO) build --locked -p fieldwork-headoffice
 	@if [ ! -f "$(HO_DIR)/headoffice.db" ]; then \
 	  $(HEADOFFICE) --data-dir "$(HO_DIR)" seed --demo --jobs $(DEMO_JOBS); \
 	fi

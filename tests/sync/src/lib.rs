@@ -4,7 +4,7 @@
 //! connections on purpose ([`proxy`]).
 //!
 //! The binaries are the workspace's debug builds next to the test executable
-//! (`target/debug/fieldwork`, `target/debug/fieldwork-headoffice`); `make e2e-sync` builds them
+//! (`target/debug/fieldwork`, `target/debug/fieldwork-headoffice`); `make build` builds them
 //! first.
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_debug_implementations)]
 
