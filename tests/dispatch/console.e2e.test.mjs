@@ -736,6 +736,8 @@ step('an admin adds a technician and revokes a lost laptop', async () => {
   await byTest('new-user-password').fill('tech4-password');
   await byTest('new-user-add').click();
   await page.locator('[data-testid="user-row"][data-user="tech4"]').waitFor();
+  // Laptops have their own tab of the admin page.
+  await byTest('admin-tab-devices').click();
   const row = byTest('device-row').filter({ hasText: device.user });
   await row.getByTestId('device-revoke').click();
   await byTest('revoke-confirm').click();
@@ -745,6 +747,89 @@ step('an admin adds a technician and revokes a lost laptop', async () => {
   // The new technician has a lane.
   await byTest('nav-board').click();
   await byTest('lane').filter({ hasText: 'Sun Li' }).waitFor();
+});
+
+// ---- Admin: catalogues, SLA policy, disabling a user (issue 6 point 7) -------------------------
+step('an admin adds a part, edits a checklist, sets the SLA policy and disables a user', async () => {
+  // Still signed in as the admin of the step before.
+  await byTest('nav-admin').click();
+  await byTest('admin-screen').waitFor();
+  await shoot('dispatch-admin-users.png');
+  await byTest('admin-tab-devices').click();
+  await byTest('admin-panel-devices').waitFor();
+  await shoot('dispatch-admin-devices.png');
+
+  // The tabs answer the arrow keys.
+  await byTest('admin-tab-devices').focus();
+  await page.keyboard.press('ArrowRight');
+  await byTest('admin-panel-jobTypes').waitFor();
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'admin-tab-jobTypes',
+  );
+  // A job type's checklist gets a new required item.
+  await byTest('jt-row').filter({ hasText: 'installation' }).getByTestId('jt-edit').click();
+  await byTest('jt-editor').waitFor();
+  const itemsBefore = await byTest('jt-item').count();
+  await byTest('jt-add-item').click();
+  const item = byTest('jt-item').nth(itemsBefore);
+  await item.getByTestId('jt-item-label').fill('Photo of the level');
+  await item.getByTestId('jt-item-label-zh').fill('水平仪照片');
+  assert.equal(await item.getByTestId('jt-item-key').inputValue(), 'photo_of_the_level');
+  await shoot('dispatch-admin-job-types.png');
+  await byTest('jt-save').click();
+  await byTest('jt-editor').waitFor({ state: 'detached' });
+  const types = await api('GET', '/api/v1/admin/job-types');
+  const installation = types.find((t) => t.job_type.code === 'installation');
+  assert.ok(installation.job_type.checklist.some((i) => i.key === 'photo_of_the_level'));
+
+  // A new part, found by its Chinese description.
+  await byTest('admin-tab-parts').click();
+  await byTest('part-no').fill('e2e-42');
+  await byTest('part-description').fill('Drain hose clamp');
+  await byTest('part-description-zh').fill('排水管卡箍');
+  await byTest('part-price').fill('3.80');
+  await byTest('part-save').click();
+  await byTest('part-search').fill('卡箍');
+  const partRow = page.locator('[data-testid="part-row"][data-part="E2E-42"]');
+  await partRow.waitFor();
+  assert.equal(await byTest('part-row').count(), 1, 'the search finds only the new part');
+  await byTest('part-search').fill('');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="part-row"]').length > 1);
+  await shoot('dispatch-admin-parts.png');
+  const parts = await api('GET', '/api/v1/admin/parts?q=E2E-42');
+  assert.equal(parts[0].part.unit_price_cents, 380);
+
+  // The SLA policy: urgent jobs on site within 3 hours from now on.
+  await byTest('admin-tab-sla').click();
+  await byTest('sla-note').waitFor();
+  await byTest('sla-arrive_urgent_minutes').fill('3');
+  await byTest('sla-save').click();
+  await page.getByRole('status').filter({ hasText: 'New jobs use this policy' }).waitFor();
+  await shoot('dispatch-admin-sla.png');
+  const policy = await api('GET', '/api/v1/admin/sla-policy');
+  assert.equal(policy.policy.arrive_urgent_minutes, 180);
+  assert.equal(policy.updated_by, 'admin');
+
+  // tech4 (added above) leaves: disabled, their laptop sign-in is refused and says why.
+  await byTest('admin-tab-users').click();
+  const tech4 = page.locator('[data-testid="user-row"][data-user="tech4"]');
+  await tech4.getByTestId('user-disable').click();
+  await byTest('disable-confirm').click();
+  await page.locator('[data-testid="user-row"][data-user="tech4"][data-disabled="true"]').waitFor();
+  const refused = await fetch(`${ho.base}/api/v1/auth/device`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'tech4', password: 'tech4-password', device_name: 'spare' }),
+  });
+  assert.equal(refused.status, 401);
+  assert.equal((await refused.json()).code, 'user_disabled');
+  // The admin's own row offers no way to lock themself out.
+  assert.equal(
+    await page.locator('[data-testid="user-row"][data-user="admin"] [data-testid="user-disable"]').count(),
+    0,
+  );
+  await shoot('dispatch-admin-users-disabled.png');
 });
 
 step('when the session ends the console goes back to sign-in and says why', async () => {

@@ -1,7 +1,8 @@
 //! Who is calling. Two extractors: [`TechnicianCaller`] for the sync routes (a device bearer
 //! token) and [`DispatcherCaller`] for the dispatcher routes (a session cookie plus the CSRF
 //! header on every mutating request). A caller of the wrong kind gets `404 not_found`, as if the
-//! route were not there; a revoked device gets `401 device_revoked` everywhere.
+//! route were not there; a revoked device gets `401 device_revoked` everywhere, and a disabled
+//! user's sessions and devices `401 user_disabled`.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -63,6 +64,7 @@ impl FromRequestParts<AppState> for TechnicianCaller {
         if let Some(token) = bearer(parts) {
             return match device(state, token).await? {
                 Some(d) if d.revoked => Err(Error::DeviceRevoked),
+                Some(d) if d.user_disabled => Err(Error::UserDisabled),
                 Some(d) => Ok(TechnicianCaller(d)),
                 None => Err(Error::Unauthorized),
             };
@@ -85,6 +87,9 @@ impl FromRequestParts<AppState> for DispatcherCaller {
             let Some(s) = session(state, cookie).await? else {
                 return Err(Error::SessionExpired);
             };
+            if s.user_disabled {
+                return Err(Error::UserDisabled);
+            }
             if !s.role.dispatches() {
                 return Err(Error::NotFound);
             }

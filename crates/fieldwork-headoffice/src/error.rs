@@ -17,6 +17,11 @@ pub enum Error {
     SessionExpired,
     #[error("the request lacks the session's X-CSRF-Token")]
     CsrfFailed,
+    #[error("this account was disabled by an admin; ask head office")]
+    UserDisabled,
+    /// Signed in, but the route is for admins only.
+    #[error("only an admin may do this")]
+    Forbidden,
     /// Not there, or not the caller's to see: the two look the same on purpose.
     #[error("not found")]
     NotFound,
@@ -46,6 +51,11 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The user's account is disabled (sign-in, sessions and device tokens all answer it).
+pub const USER_DISABLED: &str = "user_disabled";
+/// A signed-in caller without the role the route needs (admin routes).
+pub const FORBIDDEN: &str = "forbidden";
+
 impl Error {
     /// The stable code sent to callers.
     pub fn code(&self) -> &'static str {
@@ -54,6 +64,8 @@ impl Error {
             Error::DeviceRevoked => codes::DEVICE_REVOKED,
             Error::SessionExpired => codes::SESSION_EXPIRED,
             Error::CsrfFailed => codes::CSRF_FAILED,
+            Error::UserDisabled => USER_DISABLED,
+            Error::Forbidden => FORBIDDEN,
             Error::NotFound => codes::NOT_FOUND,
             Error::Invalid(_) => codes::INVALID,
             Error::Rule { code, .. } => code,
@@ -70,10 +82,11 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Unauthorized | Error::DeviceRevoked | Error::SessionExpired => {
-                StatusCode::UNAUTHORIZED
-            }
-            Error::CsrfFailed => StatusCode::FORBIDDEN,
+            Error::Unauthorized
+            | Error::DeviceRevoked
+            | Error::SessionExpired
+            | Error::UserDisabled => StatusCode::UNAUTHORIZED,
+            Error::CsrfFailed | Error::Forbidden => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Invalid(_) => StatusCode::BAD_REQUEST,
             Error::Rule { .. } | Error::AlreadyExists(_) | Error::OffsetMismatch { .. } => {

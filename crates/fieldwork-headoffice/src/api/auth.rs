@@ -27,6 +27,8 @@ async fn check_password(state: &AppState, user: &str, password: &str) -> Result<
     let password = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await?;
     match (ok, user) {
+        // Said only to someone who knows the password.
+        (true, Some(u)) if u.disabled_at.is_some() => Err(Error::UserDisabled),
         (true, Some(u)) => Ok(u),
         _ => Err(Error::Unauthorized),
     }

@@ -411,7 +411,7 @@ pub async fn sla_deadlines(
             WarrantyStatus::OutOfWarranty if q.goodwill => WarrantyStatus::Goodwill,
             other => other,
         };
-    let d = fieldwork_core::sla::SlaPolicy::default().deadlines(
+    let d = s.store.sla_settings().await?.policy.deadlines(
         q.priority,
         reported_at,
         job_type.code == "repair" && warranty == WarrantyStatus::InWarranty,

@@ -15,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use fieldwork_sync::wire::{ErrorBody, codes};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -92,6 +92,20 @@ pub struct AppState {
         admin::add_user,
         admin::devices,
         admin::revoke_device,
+        admin::disable_user,
+        admin::enable_user,
+        admin::job_types,
+        admin::create_job_type,
+        admin::update_job_type,
+        admin::deactivate_job_type,
+        admin::activate_job_type,
+        admin::parts,
+        admin::add_part,
+        admin::update_part,
+        admin::deactivate_part,
+        admin::activate_part,
+        admin::sla_policy,
+        admin::set_sla_policy,
     ),
     components(schemas(ErrorBody))
 )]
@@ -160,7 +174,18 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/events", get(crate::events::stream))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/devices", get(admin::devices))
-        .route("/admin/devices/{id}/revoke", post(admin::revoke_device));
+        .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
+        .route("/admin/users/{id}/disable", post(admin::disable_user))
+        .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route("/admin/job-types", get(admin::job_types).post(admin::create_job_type))
+        .route("/admin/job-types/{id}", put(admin::update_job_type))
+        .route("/admin/job-types/{id}/deactivate", post(admin::deactivate_job_type))
+        .route("/admin/job-types/{id}/activate", post(admin::activate_job_type))
+        .route("/admin/parts", get(admin::parts).post(admin::add_part))
+        .route("/admin/parts/{part_no}", patch(admin::update_part))
+        .route("/admin/parts/{part_no}/deactivate", post(admin::deactivate_part))
+        .route("/admin/parts/{part_no}/activate", post(admin::activate_part))
+        .route("/admin/sla-policy", get(admin::sla_policy).put(admin::set_sla_policy));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_sync::wire::API_PREFIX, v1)

@@ -3,6 +3,7 @@
 //! same trait without touching a handler. Every method is one transaction: it either happens
 //! whole, with its change-feed rows, or not at all.
 
+pub mod admin;
 pub mod kpis;
 pub mod sqlite;
 pub mod types;
@@ -12,6 +13,7 @@ use fieldwork_core::domain::{Customer, Equipment, JobType, Part, PhotoRef, Site,
 use fieldwork_core::domain::{JobStatus, WorkOrder};
 use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
 
+pub use admin::*;
 pub use kpis::*;
 pub use types::*;
 
@@ -59,7 +61,27 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     async fn put_job_type(&self, job_type: JobType) -> Result<()>;
     async fn job_types(&self) -> Result<Vec<JobType>>;
     async fn put_part(&self, part: Part) -> Result<()>;
+    /// The active parts of the catalogue.
     async fn parts(&self) -> Result<Vec<Part>>;
+
+    // --- admin (see [`admin`]) ---------------------------------------------------------------
+    /// Disables or re-enables a user; `by` cannot disable themself.
+    async fn set_user_disabled(&self, by: &Dispatcher, id: &str, disabled: bool) -> Result<User>;
+    async fn admin_job_types(&self) -> Result<Vec<JobTypeAdmin>>;
+    async fn create_job_type(&self, input: JobTypeInput) -> Result<JobTypeAdmin>;
+    async fn update_job_type(&self, id: &str, input: JobTypeInput) -> Result<JobTypeAdmin>;
+    async fn set_job_type_active(&self, id: &str, active: bool) -> Result<JobTypeAdmin>;
+    async fn admin_parts(&self, query: PartQuery) -> Result<Vec<PartAdmin>>;
+    async fn add_part(&self, input: PartInput) -> Result<PartAdmin>;
+    async fn update_part(&self, part_no: &str, patch: PartPatch) -> Result<PartAdmin>;
+    async fn set_part_active(&self, part_no: &str, active: bool) -> Result<PartAdmin>;
+    /// The SLA policy new deadlines are computed with.
+    async fn sla_settings(&self) -> Result<SlaSettings>;
+    async fn set_sla_policy(
+        &self,
+        by: &Dispatcher,
+        policy: fieldwork_core::sla::SlaPolicy,
+    ) -> Result<SlaSettings>;
 
     // --- work orders (dispatcher) ------------------------------------------------------------
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder>;

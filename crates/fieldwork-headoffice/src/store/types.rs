@@ -67,6 +67,9 @@ pub struct User {
     pub role: UserRole,
     pub technician_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Set while an admin has disabled the user: no sign-in, and their sessions and device
+    /// tokens are refused with `401 user_disabled`.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +99,8 @@ pub struct DeviceCaller {
     pub technician_id: String,
     pub technician_name: String,
     pub revoked: bool,
+    /// The technician's user account is disabled.
+    pub user_disabled: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +119,8 @@ pub struct SessionCaller {
     pub role: UserRole,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The user's account is disabled.
+    pub user_disabled: bool,
 }
 
 /// The dispatcher (or admin) on whose behalf a change is made; their name goes on status

@@ -234,3 +234,179 @@ async fn only_allowed_callers_reach_a_job_and_refusals_change_nothing() {
     let rejected = w.dispatcher.job(&job_b).await["rejected_mutations"].as_array().unwrap().len();
     assert_eq!(rejected, 1, "technician A's note on B's job");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Admin routes
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AdminCaller {
+    Nobody,
+    RevokedLaptop,
+    DisabledTechniciansLaptop,
+    Technician,
+    Dispatcher,
+    DisabledAdmin,
+    AdminWithoutCsrf,
+    Admin,
+}
+
+/// Everything the admin routes manage, to check that a refusal changed nothing.
+async fn admin_snapshot(admin: &DispatcherClient) -> Vec<Value> {
+    let mut out = Vec::new();
+    for path in [
+        "/api/v1/admin/users",
+        "/api/v1/admin/devices",
+        "/api/v1/admin/job-types",
+        "/api/v1/admin/parts?limit=1000",
+        "/api/v1/admin/sla-policy",
+    ] {
+        out.push(admin.get(path).await);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_nothing() {
+    let w = World::new().await;
+    w.server.add_user("boss", UserRole::Admin, None).await;
+    w.server.add_user("old-boss", UserRole::Admin, None).await;
+    w.server.add_user("carol", UserRole::Technician, Some("tech-c")).await;
+    w.server.add_user("dave", UserRole::Technician, Some("tech-d")).await;
+    w.server.add_user("victim", UserRole::Dispatcher, None).await;
+    let admin = DispatcherClient::sign_in(&w.server, "boss").await;
+    let old_boss = DispatcherClient::sign_in(&w.server, "old-boss").await;
+    let carol = Device::sign_in(&w.server, "carol").await;
+    let dave = Device::sign_in(&w.server, "dave").await;
+    w.server.state.store.revoke_device(&carol.device_id).await.unwrap();
+    let users = admin.get("/api/v1/admin/users").await;
+    let id_of = |name: &str| {
+        users.as_array().unwrap().iter().find(|u| u["name"] == name).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (victim, old_boss_id, dave_id) = (id_of("victim"), id_of("old-boss"), id_of("dave"));
+    admin.post(&format!("/api/v1/admin/users/{old_boss_id}/disable"), json!({})).await;
+    admin.post(&format!("/api/v1/admin/users/{dave_id}/disable"), json!({})).await;
+    let jt = admin.get("/api/v1/admin/job-types").await[0]["job_type"].clone();
+    let jt_id = jt["id"].as_str().unwrap().to_owned();
+    let mut jt_edit = jt.clone();
+    jt_edit["default_duration_minutes"] = json!(60);
+    let policy = admin.get("/api/v1/admin/sla-policy").await["policy"].clone();
+    let device = admin.get("/api/v1/admin/devices").await[0]["id"].as_str().unwrap().to_owned();
+    let new_type = json!({"code": "matrix_type", "name": "Matrix", "name_zh": "矩阵",
+                          "checklist": [], "required_photo_kinds": []});
+    let new_part = json!({"part_no": "MX-1", "description": "Matrix part",
+                          "description_zh": "矩阵零件", "unit_price_cents": 1});
+
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, "/api/v1/admin/users".into(), None),
+        (
+            Method::POST,
+            "/api/v1/admin/users".into(),
+            Some(json!({"name": "newbie", "role": "dispatcher", "password": "long enough"})),
+        ),
+        (Method::POST, format!("/api/v1/admin/users/{victim}/disable"), None),
+        (Method::POST, format!("/api/v1/admin/users/{victim}/enable"), None),
+        (Method::GET, "/api/v1/admin/devices".into(), None),
+        (Method::GET, "/api/v1/admin/job-types".into(), None),
+        (Method::POST, "/api/v1/admin/job-types".into(), Some(new_type)),
+        (Method::PUT, format!("/api/v1/admin/job-types/{jt_id}"), Some(jt_edit)),
+        (Method::POST, format!("/api/v1/admin/job-types/{jt_id}/deactivate"), None),
+        (Method::POST, format!("/api/v1/admin/job-types/{jt_id}/activate"), None),
+        (Method::GET, "/api/v1/admin/parts?q=a".into(), None),
+        (Method::POST, "/api/v1/admin/parts".into(), Some(new_part)),
+        (Method::PATCH, "/api/v1/admin/parts/MX-1".into(), Some(json!({"unit_price_cents": 2}))),
+        (Method::POST, "/api/v1/admin/parts/MX-1/deactivate".into(), None),
+        (Method::POST, "/api/v1/admin/parts/MX-1/activate".into(), None),
+        (Method::GET, "/api/v1/admin/sla-policy".into(), None),
+        (Method::PUT, "/api/v1/admin/sla-policy".into(), Some(policy)),
+        // Revoking goes last: it ends a laptop the other cells use.
+        (Method::POST, format!("/api/v1/admin/devices/{device}/revoke"), None),
+    ];
+    let callers = [
+        AdminCaller::Nobody,
+        AdminCaller::RevokedLaptop,
+        AdminCaller::DisabledTechniciansLaptop,
+        AdminCaller::Technician,
+        AdminCaller::Dispatcher,
+        AdminCaller::DisabledAdmin,
+        AdminCaller::AdminWithoutCsrf,
+        AdminCaller::Admin,
+    ];
+    let anonymous = reqwest::Client::new();
+    let mut cells = 0;
+    for (method, path, body) in &routes {
+        for caller in callers {
+            let mutating = *method != Method::GET;
+            let want: Option<(StatusCode, &str)> = match caller {
+                AdminCaller::Nobody => Some((StatusCode::UNAUTHORIZED, "unauthorized")),
+                AdminCaller::RevokedLaptop => Some((StatusCode::UNAUTHORIZED, "device_revoked")),
+                AdminCaller::DisabledTechniciansLaptop | AdminCaller::DisabledAdmin => {
+                    Some((StatusCode::UNAUTHORIZED, "user_disabled"))
+                }
+                AdminCaller::Technician | AdminCaller::Dispatcher => {
+                    Some((StatusCode::FORBIDDEN, "forbidden"))
+                }
+                AdminCaller::AdminWithoutCsrf if mutating => {
+                    Some((StatusCode::FORBIDDEN, "csrf_failed"))
+                }
+                AdminCaller::AdminWithoutCsrf | AdminCaller::Admin => None,
+            };
+            let before = if want.is_some() { Some(admin_snapshot(&admin).await) } else { None };
+            let (status, value) = match caller {
+                AdminCaller::Admin => admin.call(method.clone(), path, body.clone()).await,
+                AdminCaller::Dispatcher => {
+                    w.dispatcher.call(method.clone(), path, body.clone()).await
+                }
+                AdminCaller::DisabledAdmin => {
+                    old_boss.call(method.clone(), path, body.clone()).await
+                }
+                _ => {
+                    let mut req = match caller {
+                        AdminCaller::AdminWithoutCsrf => {
+                            admin.http.request(method.clone(), w.server.url(path))
+                        }
+                        AdminCaller::Nobody => {
+                            anonymous.request(method.clone(), w.server.url(path))
+                        }
+                        AdminCaller::RevokedLaptop => carol
+                            .http
+                            .request(method.clone(), w.server.url(path))
+                            .bearer_auth(&carol.token),
+                        AdminCaller::DisabledTechniciansLaptop => dave
+                            .http
+                            .request(method.clone(), w.server.url(path))
+                            .bearer_auth(&dave.token),
+                        _ => {
+                            w.a.http
+                                .request(method.clone(), w.server.url(path))
+                                .bearer_auth(&w.a.token)
+                        }
+                    };
+                    if let Some(b) = body {
+                        req = req.json(b);
+                    }
+                    let resp = req.send().await.unwrap();
+                    let s = resp.status();
+                    (s, resp.json::<Value>().await.unwrap_or(Value::Null))
+                }
+            };
+            let cell = format!("{method} {path} × {caller:?}");
+            match want {
+                Some((s, c)) => {
+                    assert_eq!((status, code(&value).as_str()), (s, c), "{cell}: {value}");
+                    assert_eq!(
+                        Some(admin_snapshot(&admin).await),
+                        before,
+                        "{cell} changed something"
+                    );
+                }
+                None => assert!(status.is_success(), "{cell}: {status} {value}"),
+            }
+            cells += 1;
+        }
+    }
+    assert_eq!(cells, routes.len() * callers.len());
+}

@@ -155,6 +155,10 @@ async fn the_console_routes_are_in_the_openapi_document() {
         "/api/v1/admin/users",
         "/api/v1/admin/devices",
         "/api/v1/admin/devices/{id}/revoke",
+        "/api/v1/admin/users/{id}/disable",
+        "/api/v1/admin/job-types/{id}",
+        "/api/v1/admin/parts/{part_no}",
+        "/api/v1/admin/sla-policy",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
@@ -403,10 +407,10 @@ mod admin {
         w.server.add_user("boss", UserRole::Admin, None).await;
         let admin = DispatcherClient::sign_in(&w.server, "boss").await;
 
-        // Plain dispatchers do not have these routes.
+        // Plain dispatchers may not use these routes.
         for path in ["/api/v1/admin/users", "/api/v1/admin/devices"] {
             let (s, v) = w.dispatcher.call(Method::GET, path, None).await;
-            assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found".to_owned()), "{path}");
+            assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "forbidden".to_owned()), "{path}");
         }
         let (s, _) = w
             .dispatcher
@@ -416,7 +420,7 @@ mod admin {
                 Some(json!({"name": "mallory", "role": "admin", "password": "long enough"})),
             )
             .await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(s, StatusCode::FORBIDDEN);
 
         let users = admin.get("/api/v1/admin/users").await;
         let names: Vec<_> = users.as_array().unwrap().iter().map(|u| u["name"].clone()).collect();

@@ -3,6 +3,7 @@
 // Helpers outside #[test] functions unwrap too: a failing unwrap is a failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod auth;
 mod authorization;
 mod blobs;

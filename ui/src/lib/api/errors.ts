@@ -33,6 +33,9 @@ export const KNOWN_ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'internal',
+  'user_disabled',
+  'own_account',
+  'job_type_inactive',
 ] as const;
 
 /** Codes the UI itself produces (`network`: head office could not be reached). */
@@ -111,6 +114,7 @@ const DETAIL_WORTH_SHOWING: ReadonlySet<string> = new Set([
   'not_an_image',
   'image_too_large',
   'already_exists',
+  'job_type_inactive',
 ]);
 
 export interface ErrorSentence {

@@ -12,6 +12,7 @@ import type { EquipmentCategory } from '../types/EquipmentCategory';
 import type { Feedback } from '../types/Feedback';
 import type { JobStatus } from '../types/JobStatus';
 import type { JobType } from '../types/JobType';
+import type { Part } from '../types/Part';
 import type { Note } from '../types/Note';
 import type { PartUsed } from '../types/PartUsed';
 import type { PhotoRef } from '../types/PhotoRef';
@@ -279,6 +280,64 @@ export interface User {
   role: 'technician' | 'dispatcher' | 'admin';
   technician_id: string | null;
   created_at: string;
+  /** Set while an admin has disabled the user (no sign-in; sessions and laptops refused). */
+  disabled_at: string | null;
+}
+
+/** A job type on the admin page (`crates/fieldwork-headoffice/src/store/admin.rs`). */
+export interface JobTypeAdmin {
+  /** The record technicians' laptops receive. */
+  job_type: JobType;
+  /** A deactivated type takes no new jobs; jobs that use it keep it. */
+  active: boolean;
+  /** The appointment length booked for a job of this type, in minutes. */
+  default_duration_minutes: number | null;
+}
+
+/** A new job type, or the new state of one (`code` is only read when creating). */
+export interface JobTypeInput {
+  code?: string | null;
+  name: string;
+  name_zh: string;
+  required_photo_kinds: JobType['required_photo_kinds'];
+  checklist: JobType['checklist'];
+  default_duration_minutes: number | null;
+}
+
+/** A catalogue part on the admin page. */
+export interface PartAdmin {
+  part: Part;
+  active: boolean;
+}
+
+export interface PartPatch {
+  description?: string;
+  description_zh?: string;
+  unit_price_cents?: number;
+}
+
+export interface PartQuery {
+  q?: string;
+  include_inactive?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** The limits of head office's SLA policy, in minutes (`fieldwork_core::sla::SlaPolicy`). */
+export interface SlaPolicy {
+  acknowledge_minutes: number;
+  arrive_urgent_minutes: number;
+  arrive_high_minutes: number;
+  arrive_normal_minutes: number;
+  arrive_low_minutes: number;
+  complete_in_warranty_repair_minutes: number;
+}
+
+export interface SlaSettings {
+  policy: SlaPolicy;
+  /** `null` while the handbook's defaults are in force. */
+  updated_at: string | null;
+  updated_by: string | null;
 }
 
 export interface NewUserInput {
@@ -338,6 +397,17 @@ export interface DispatchApi {
   addUser(input: NewUserInput): Promise<User>;
   devices(): Promise<Device[]>;
   revokeDevice(id: string): Promise<Device>;
+  setUserDisabled(id: string, disabled: boolean): Promise<User>;
+  adminJobTypes(): Promise<JobTypeAdmin[]>;
+  createJobType(input: JobTypeInput): Promise<JobTypeAdmin>;
+  updateJobType(id: string, input: JobTypeInput): Promise<JobTypeAdmin>;
+  setJobTypeActive(id: string, active: boolean): Promise<JobTypeAdmin>;
+  adminParts(q: PartQuery): Promise<PartAdmin[]>;
+  addPart(input: Part): Promise<PartAdmin>;
+  updatePart(partNo: string, patch: PartPatch): Promise<PartAdmin>;
+  setPartActive(partNo: string, active: boolean): Promise<PartAdmin>;
+  slaPolicy(): Promise<SlaSettings>;
+  setSlaPolicy(policy: SlaPolicy): Promise<SlaSettings>;
 
   kpis(q: KpiQuery): Promise<KpiReport>;
   /** The jobs behind one number of the KPI page (a page of at most 1,000). */
@@ -460,6 +530,28 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     addUser: (input) => http.post(`${V1}/admin/users`, input),
     devices: () => http.get(`${V1}/admin/devices`),
     revokeDevice: (id) => http.post(`${V1}/admin/devices/${enc(id)}/revoke`),
+    setUserDisabled: (id, disabled) =>
+      http.post(`${V1}/admin/users/${enc(id)}/${disabled ? 'disable' : 'enable'}`),
+    adminJobTypes: () => http.get(`${V1}/admin/job-types`),
+    createJobType: (input) => http.post(`${V1}/admin/job-types`, input),
+    updateJobType: (id, input) => http.put(`${V1}/admin/job-types/${enc(id)}`, input),
+    setJobTypeActive: (id, active) =>
+      http.post(`${V1}/admin/job-types/${enc(id)}/${active ? 'activate' : 'deactivate'}`),
+    adminParts: (q) =>
+      http.get(
+        `${V1}/admin/parts${query({
+          q: q.q || undefined,
+          include_inactive: q.include_inactive,
+          limit: q.limit,
+          offset: q.offset,
+        })}`,
+      ),
+    addPart: (input) => http.post(`${V1}/admin/parts`, input),
+    updatePart: (partNo, patch) => http.patch(`${V1}/admin/parts/${enc(partNo)}`, patch),
+    setPartActive: (partNo, active) =>
+      http.post(`${V1}/admin/parts/${enc(partNo)}/${active ? 'activate' : 'deactivate'}`),
+    slaPolicy: () => http.get(`${V1}/admin/sla-policy`),
+    setSlaPolicy: (policy) => http.put(`${V1}/admin/sla-policy`, policy),
     kpis: (q) =>
       http.get(
         `${V1}/kpis${query({ from: q.from, to: q.to, technician: q.technician ?? undefined })}`,

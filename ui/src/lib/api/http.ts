@@ -18,7 +18,11 @@ export interface HttpOptions {
 }
 
 /** Codes that mean "sign in again" when they answer a request made inside a session. */
-const SESSION_CODES: ReadonlySet<string> = new Set(['unauthorized', 'session_expired']);
+const SESSION_CODES: ReadonlySet<string> = new Set([
+  'unauthorized',
+  'session_expired',
+  'user_disabled',
+]);
 
 export class HttpClient {
   private readonly base: string;
@@ -91,6 +95,10 @@ export class HttpClient {
 
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
   }
 
   delete<T>(path: string): Promise<T> {

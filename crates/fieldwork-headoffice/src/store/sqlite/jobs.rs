@@ -60,6 +60,9 @@ pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
     w.feed("job", &job.id, Some(&job.id), None)
 }
 
+/// Code of the refusal to create a job of a deactivated job type.
+pub const JOB_TYPE_INACTIVE: &str = "job_type_inactive";
+
 fn job_type(tx: &Transaction<'_>, code_or_id: &str) -> Result<JobType> {
     body(tx, "SELECT body FROM job_types WHERE code = ?1 OR id = ?1", [code_or_id])?
         .ok_or_else(|| Error::invalid(format!("no job type {code_or_id:?}")))
@@ -87,6 +90,12 @@ pub(super) fn create_job(
     input: JobInput,
 ) -> Result<WorkOrder> {
     let jt = job_type(w.tx, &input.job_type)?;
+    if !master::job_type_active(w.tx, &jt.id)? {
+        return Err(Error::Rule {
+            code: JOB_TYPE_INACTIVE,
+            message: format!("the job type {} is deactivated; pick another", jt.name),
+        });
+    }
     let site = master::site(w.tx, &input.site_id)
         .map_err(|_| Error::invalid(format!("no site {:?}", input.site_id)))?;
     if site.customer_id != input.customer_id {
@@ -112,7 +121,8 @@ pub(super) fn create_job(
             WarrantyStatus::OutOfWarranty if input.goodwill => WarrantyStatus::Goodwill,
             other => other,
         };
-    let deadlines = fieldwork_core::sla::SlaPolicy::default().deadlines(
+    // The policy in force now; later policy changes leave these deadlines as they are.
+    let deadlines = master::sla_policy(w.tx)?.deadlines(
         input.priority,
         reported_at,
         jt.code == "repair" && warranty == WarrantyStatus::InWarranty,
@@ -315,8 +325,13 @@ pub(super) fn update_job(
     p: JobPatch,
 ) -> Result<WorkOrder> {
     let mut job = load_job(w.tx, id)?;
-    if let Some(pr) = p.priority {
+    if let Some(pr) = p.priority
+        && pr != job.priority
+    {
+        // A new priority means a new arrival limit, from the policy in force now.
         job.priority = pr;
+        job.due_at = job.reported_at
+            + chrono::Duration::minutes(master::sla_policy(w.tx)?.arrive_minutes(pr));
     }
     if let Some(t) = p.reported_problem {
         job.reported_problem = text("reported_problem", &t)?;
@@ -368,6 +383,12 @@ pub(super) fn schedule_job(
     let tech = technician(w.tx, &input.assignee_id)?;
     if !tech.active {
         return Err(Error::invalid(format!("{} is not active", tech.name)));
+    }
+    if super::people::technician_disabled(w.tx, &tech.id)? {
+        return Err(Error::invalid(format!(
+            "{}'s account is disabled; assign someone else",
+            tech.name
+        )));
     }
     if input.appointment_end <= input.appointment_start {
         return Err(Error::invalid("the appointment must end after it starts"));

@@ -24,12 +24,13 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::de::DeserializeOwned;
 
 use super::HeadOfficeStore;
+use super::admin::*;
 use super::kpis::*;
 use super::types::*;
 use crate::error::{Error, Result};
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -121,6 +122,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         // KPI facts and follow-ups; the facts of jobs already there are derived once.
         tx.execute_batch(include_str!("schema_v2.sql"))?;
         kpi::backfill(&tx)?;
+    }
+    if version < 3 {
+        // Disabled users, deactivated job types and parts, default appointment lengths.
+        tx.execute_batch(include_str!("schema_v3.sql"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -348,7 +353,52 @@ impl HeadOfficeStore for SqliteStore {
         self.write(move |w| master::put_part(w, &part)).await
     }
     async fn parts(&self) -> Result<Vec<Part>> {
-        self.read(|tx| bodies(tx, "SELECT body FROM parts ORDER BY part_no", [])).await
+        self.read(|tx| bodies(tx, "SELECT body FROM parts WHERE active ORDER BY part_no", []))
+            .await
+    }
+
+    async fn set_user_disabled(&self, by: &Dispatcher, id: &str, disabled: bool) -> Result<User> {
+        let (by, id) = (by.user_id.clone(), id.to_owned());
+        self.write(move |w| people::set_user_disabled(w, &by, &id, disabled)).await
+    }
+    async fn admin_job_types(&self) -> Result<Vec<JobTypeAdmin>> {
+        self.read(master::admin_job_types).await
+    }
+    async fn create_job_type(&self, input: JobTypeInput) -> Result<JobTypeAdmin> {
+        self.write(move |w| master::create_job_type(w, input)).await
+    }
+    async fn update_job_type(&self, id: &str, input: JobTypeInput) -> Result<JobTypeAdmin> {
+        let id = id.to_owned();
+        self.write(move |w| master::update_job_type(w, &id, input)).await
+    }
+    async fn set_job_type_active(&self, id: &str, active: bool) -> Result<JobTypeAdmin> {
+        let id = id.to_owned();
+        self.write(move |w| master::set_job_type_active(w, &id, active)).await
+    }
+    async fn admin_parts(&self, query: PartQuery) -> Result<Vec<PartAdmin>> {
+        self.read(move |tx| master::admin_parts(tx, &query)).await
+    }
+    async fn add_part(&self, input: PartInput) -> Result<PartAdmin> {
+        self.write(move |w| master::add_part(w, input)).await
+    }
+    async fn update_part(&self, part_no: &str, patch: PartPatch) -> Result<PartAdmin> {
+        let p = part_no.to_owned();
+        self.write(move |w| master::update_part(w, &p, patch)).await
+    }
+    async fn set_part_active(&self, part_no: &str, active: bool) -> Result<PartAdmin> {
+        let p = part_no.to_owned();
+        self.write(move |w| master::set_part_active(w, &p, active)).await
+    }
+    async fn sla_settings(&self) -> Result<SlaSettings> {
+        self.read(master::sla_settings).await
+    }
+    async fn set_sla_policy(
+        &self,
+        by: &Dispatcher,
+        policy: fieldwork_core::sla::SlaPolicy,
+    ) -> Result<SlaSettings> {
+        let by = by.clone();
+        self.write(move |w| master::set_sla_policy(w, &by, policy)).await
     }
 
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder> {

@@ -1,4 +1,7 @@
-//! Users, devices and browser sessions.
+//! Users, devices and browser sessions. A disabled user keeps their rows (and their jobs keep
+//! their assignee): sign-in, sessions and device tokens are refused while `disabled_at` is set,
+//! and re-enabling ends their old browser sessions but lets their laptops sync again, so work
+//! still waiting on a laptop is not lost.
 
 use fieldwork_core::domain::Technician;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -16,12 +19,13 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
             role: UserRole::parse(&role).unwrap_or(UserRole::Technician),
             technician_id: r.get(3)?,
             created_at: from_ms(r.get(4)?),
+            disabled_at: r.get::<_, Option<i64>>(6)?.map(from_ms),
         },
         r.get(5)?,
     ))
 }
 
-const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash";
+const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash, disabled_at";
 
 pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
     let name = new.name.trim().to_owned();
@@ -56,6 +60,7 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
         role: new.role,
         technician_id,
         created_at: w.now,
+        disabled_at: None,
     };
     w.tx.execute(
         "INSERT INTO users (id, name, role, password_hash, technician_id, created_at)
@@ -126,7 +131,8 @@ pub(super) fn add_device(
 pub(super) fn device_by_token(conn: &Connection, token_hash: &str) -> Result<Option<DeviceCaller>> {
     Ok(conn
         .prepare_cached(
-            "SELECT d.id, u.id, u.name, u.technician_id, t.name, d.revoked_at IS NOT NULL
+            "SELECT d.id, u.id, u.name, u.technician_id, t.name, d.revoked_at IS NOT NULL,
+                    u.disabled_at IS NOT NULL
              FROM devices d JOIN users u ON u.id = d.user_id
              JOIN technicians t ON t.id = u.technician_id
              WHERE d.token_hash = ?1 AND u.role = 'technician'",
@@ -139,6 +145,7 @@ pub(super) fn device_by_token(conn: &Connection, token_hash: &str) -> Result<Opt
                 technician_id: r.get(3)?,
                 technician_name: r.get(4)?,
                 revoked: r.get(5)?,
+                user_disabled: r.get(6)?,
             })
         })
         .optional()?)
@@ -186,7 +193,7 @@ pub(super) fn add_session(tx: &Transaction<'_>, s: &NewSession) -> Result<()> {
 pub(super) fn session(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<SessionCaller>> {
     let row = tx
         .query_row(
-            "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at
+            "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, u.disabled_at IS NOT NULL
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
             [token_hash],
             |r| {
@@ -196,18 +203,67 @@ pub(super) fn session(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<S
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
+                    r.get::<_, bool>(5)?,
                 ))
             },
         )
         .optional()?;
-    row.map(|(user_id, user_name, role, csrf_token, expires)| {
+    row.map(|(user_id, user_name, role, csrf_token, expires, user_disabled)| {
         Ok(SessionCaller {
             user_id,
             user_name,
             role: UserRole::parse(&role)?,
             csrf_token,
             expires_at: from_ms(expires),
+            user_disabled,
         })
     })
     .transpose()
+}
+
+fn user_by_id(tx: &Transaction<'_>, id: &str) -> Result<User> {
+    tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id], user_row)
+        .optional()?
+        .map(|(u, _)| u)
+        .ok_or(Error::NotFound)
+}
+
+/// Disables (or re-enables) user `id` on behalf of admin `by_user_id`, who cannot disable
+/// themself. Disabling twice keeps the first time. Re-enabling ends the user's browser sessions
+/// (they sign in again); their laptops' tokens work again.
+pub(super) fn set_user_disabled(
+    w: &mut Writer<'_>,
+    by_user_id: &str,
+    id: &str,
+    disabled: bool,
+) -> Result<User> {
+    let user = user_by_id(w.tx, id)?;
+    if disabled && user.id == by_user_id {
+        return Err(Error::Rule {
+            code: OWN_ACCOUNT,
+            message: "you cannot disable your own account; ask another admin".to_owned(),
+        });
+    }
+    if disabled {
+        w.tx.execute(
+            "UPDATE users SET disabled_at = coalesce(disabled_at, ?2) WHERE id = ?1",
+            params![id, ms(w.now)],
+        )?;
+    } else if user.disabled_at.is_some() {
+        w.tx.execute("UPDATE users SET disabled_at = NULL WHERE id = ?1", [id])?;
+        w.tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    }
+    user_by_id(w.tx, id)
+}
+
+/// Code of the refusal to disable one's own account.
+pub const OWN_ACCOUNT: &str = "own_account";
+
+/// Whether the user a technician record belongs to is disabled.
+pub(super) fn technician_disabled(tx: &Transaction<'_>, technician_id: &str) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE technician_id = ?1 AND disabled_at IS NOT NULL)",
+        [technician_id],
+        |r| r.get(0),
+    )?)
 }
