@@ -5,6 +5,7 @@
 //! - [`store`]: storage behind [`store::HeadOfficeStore`], with the SQLite backend.
 //! - [`blobs`]: content-addressed photos and signatures with resumable, verified uploads.
 //! - [`seed`]: demo users and jobs.
+//! - [`report`]: the service report (PDF) made from head office's copy of a job.
 //!
 //! - [`console`]: the built dispatcher console, served at `/` with a strict CSP.
 //!
@@ -21,6 +22,7 @@ pub mod console;
 pub mod error;
 pub mod events;
 pub mod ratelimit;
+pub mod report;
 pub mod secrets;
 pub mod seed;
 pub mod store;

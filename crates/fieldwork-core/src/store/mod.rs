@@ -14,7 +14,7 @@ pub mod remote;
 mod schema;
 mod search;
 mod seed_writer;
-mod signed;
+pub mod signed;
 mod sqltime;
 mod views;
 

@@ -7,12 +7,16 @@
 //! milliseconds, text as stored. The time of a job still in progress includes the labour span
 //! that is open (from when work started), written exactly as the derived entry that completing
 //! or pausing the job will record, so completing right after signing changes nothing.
+//!
+//! [`SignedFacts`] is the summary's input as plain data: the device fills it from its store,
+//! and head office fills it from its own copy of the job ([`SignedFacts::from_records`]), so
+//! both compute the same hash from the same facts with this one function.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::queries::StoredJob;
-use crate::domain::{ChecklistValue, JobStatus};
+use crate::domain::{ChecklistValue, JobStatus, PartUsed, TimeEntry, WorkOrder};
 use crate::error::Result;
 
 /// Version tag of the summary format, part of what is hashed.
@@ -34,18 +38,55 @@ struct Answer<'a> {
     value: ChecklistValue,
 }
 
-#[derive(Serialize)]
-struct PartLine {
-    id: String,
-    part_no: String,
-    description: String,
-    quantity: f64,
-    unit_price_cents: i64,
-    chargeable: bool,
+/// One part line as signed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignedPart {
+    pub id: String,
+    pub part_no: String,
+    pub description: String,
+    pub quantity: f64,
+    pub unit_price_cents: i64,
+    pub chargeable: bool,
 }
 
-/// A span of time as signed. Derived spans are written without their end: the end of the span
-/// that is open when the customer signs is only known when work stops.
+impl From<&PartUsed> for SignedPart {
+    fn from(p: &PartUsed) -> SignedPart {
+        SignedPart {
+            id: p.id.clone(),
+            part_no: p.part_no.clone(),
+            description: p.description.clone(),
+            quantity: p.quantity,
+            unit_price_cents: p.unit_price_cents,
+            chargeable: p.chargeable,
+        }
+    }
+}
+
+/// One span of time in force (not replaced by a correction), as signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedSpan {
+    /// `travel` or `labour`.
+    pub kind: String,
+    /// `derived` or `manual`.
+    pub source: String,
+    /// Milliseconds since the epoch.
+    pub started_at_ms: i64,
+    pub ended_at_ms: i64,
+}
+
+impl From<&TimeEntry> for SignedSpan {
+    fn from(t: &TimeEntry) -> SignedSpan {
+        SignedSpan {
+            kind: t.kind.as_str().to_owned(),
+            source: t.source.as_str().to_owned(),
+            started_at_ms: t.started_at.timestamp_millis(),
+            ended_at_ms: t.ended_at.timestamp_millis(),
+        }
+    }
+}
+
+/// A span of time as written into the summary. Derived spans are written without their end:
+/// the end of the span that is open when the customer signs is only known when work stops.
 #[derive(Serialize)]
 struct Span {
     kind: String,
@@ -54,33 +95,123 @@ struct Span {
     ended_at: Option<i64>,
 }
 
-/// The canonical summary text of a job's signed facts.
-pub(crate) fn summary_text(conn: &Connection, job: &StoredJob) -> Result<String> {
-    let seq = job.seq;
-    let mut checklist = Vec::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT item_key, value FROM checklist_answers WHERE job_seq = ?1 ORDER BY item_key",
-        )?;
-        let rows =
-            stmt.query_map([seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (item, raw) = row?;
+/// The facts a customer's signature covers, as plain data, so a copy of the job kept anywhere
+/// (the device's store, head office's) hashes to the same value when the facts are the same.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SignedFacts {
+    pub job_id: String,
+    /// The resolution as stored (trimmed when hashed; empty counts as none).
+    pub resolution: Option<String>,
+    /// Answered checklist items: the item key and the answer's stored JSON (`ChecklistValue`).
+    pub checklist: Vec<(String, String)>,
+    pub parts: Vec<SignedPart>,
+    /// The time entries in force (corrections replace the entries they name).
+    pub time: Vec<SignedSpan>,
+    /// While the job is in progress: when work last started (ms), the labour span still open.
+    pub open_labour_since_ms: Option<i64>,
+}
+
+impl SignedFacts {
+    /// The signed facts of a job from its records: every time entry of the job (the ones
+    /// replaced by a correction are left out here), its parts and its answered checklist items,
+    /// and — for a job in progress — when work last started.
+    pub fn from_records(
+        job: &WorkOrder,
+        checklist: Vec<(String, String)>,
+        parts: &[PartUsed],
+        time_entries: &[TimeEntry],
+        in_progress_since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> SignedFacts {
+        let replaced: std::collections::HashSet<&str> =
+            time_entries.iter().filter_map(|t| t.supersedes.as_deref()).collect();
+        SignedFacts {
+            job_id: job.id.clone(),
+            resolution: job.resolution.clone(),
+            checklist,
+            parts: parts.iter().map(SignedPart::from).collect(),
+            time: time_entries
+                .iter()
+                .filter(|t| !replaced.contains(t.id.as_str()))
+                .map(SignedSpan::from)
+                .collect(),
+            open_labour_since_ms: (job.status == JobStatus::InProgress)
+                .then_some(in_progress_since)
+                .flatten()
+                .map(|at| at.timestamp_millis()),
+        }
+    }
+
+    /// The canonical summary text: fixed field order, lists sorted, instants as integer
+    /// milliseconds, text as stored.
+    pub fn summary_text(&self) -> Result<String> {
+        let mut checklist = Vec::with_capacity(self.checklist.len());
+        let mut answers: Vec<&(String, String)> = self.checklist.iter().collect();
+        answers.sort_by(|a, b| a.0.cmp(&b.0));
+        for (item, raw) in answers {
             // Re-serialised from the typed value, so equal answers always read the same.
-            let text = match serde_json::from_str::<ChecklistValue>(&raw) {
-                Ok(value) => serde_json::to_string(&Answer { item: &item, value })?,
+            let text = match serde_json::from_str::<ChecklistValue>(raw) {
+                Ok(value) => serde_json::to_string(&Answer { item, value })?,
                 Err(_) => format!("{item}={raw}"),
             };
             checklist.push(text);
         }
+        let mut parts =
+            self.parts.iter().map(serde_json::to_string).collect::<serde_json::Result<Vec<_>>>()?;
+        parts.sort();
+        let mut time = self
+            .time
+            .iter()
+            .map(|s| {
+                let derived = s.source == "derived";
+                serde_json::to_string(&Span {
+                    kind: s.kind.clone(),
+                    source: s.source.clone(),
+                    started_at: s.started_at_ms,
+                    ended_at: if derived { None } else { Some(s.ended_at_ms) },
+                })
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?;
+        if let Some(started_at) = self.open_labour_since_ms {
+            time.push(serde_json::to_string(&Span {
+                kind: String::from("labour"),
+                source: String::from("derived"),
+                started_at,
+                ended_at: None,
+            })?);
+        }
+        time.sort();
+        let summary = Summary {
+            version: SUMMARY_VERSION,
+            job_id: &self.job_id,
+            resolution: self.resolution.as_deref().map(str::trim).filter(|r| !r.is_empty()),
+            checklist,
+            parts,
+            time,
+        };
+        Ok(serde_json::to_string(&summary)?)
     }
-    let mut parts = conn
+
+    /// SHA-256 (lowercase hex) of [`SignedFacts::summary_text`]: what a signature records and
+    /// what "changed after signing" compares against.
+    pub fn sha256(&self) -> Result<String> {
+        Ok(crate::media::sha256_hex(self.summary_text()?.as_bytes()))
+    }
+}
+
+/// The signed facts of a job in the device's store.
+fn facts(conn: &Connection, job: &StoredJob) -> Result<SignedFacts> {
+    let seq = job.seq;
+    let checklist = conn
+        .prepare_cached("SELECT item_key, value FROM checklist_answers WHERE job_seq = ?1")?
+        .query_map([seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let parts = conn
         .prepare_cached(
             "SELECT id, part_no, description, quantity, unit_price_cents, chargeable
              FROM parts_used WHERE job_seq = ?1",
         )?
         .query_map([seq], |r| {
-            Ok(PartLine {
+            Ok(SignedPart {
                 id: r.get(0)?,
                 part_no: r.get(1)?,
                 description: r.get(2)?,
@@ -89,57 +220,116 @@ pub(crate) fn summary_text(conn: &Connection, job: &StoredJob) -> Result<String>
                 chargeable: r.get(5)?,
             })
         })?
-        .map(|p| Ok(serde_json::to_string(&p?)?))
-        .collect::<Result<Vec<String>>>()?;
-    parts.sort();
-    let mut time = conn
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let time = conn
         .prepare_cached(
             "SELECT kind, source, started_at, ended_at FROM time_entries te WHERE job_seq = ?1
              AND NOT EXISTS (SELECT 1 FROM time_entries n
                              WHERE n.job_seq = te.job_seq AND n.supersedes = te.id)",
         )?
         .query_map([seq], |r| {
-            let source: String = r.get(1)?;
-            let derived = source == "derived";
-            Ok(Span {
+            Ok(SignedSpan {
                 kind: r.get(0)?,
-                started_at: r.get(2)?,
-                ended_at: if derived { None } else { Some(r.get(3)?) },
-                source,
+                source: r.get(1)?,
+                started_at_ms: r.get(2)?,
+                ended_at_ms: r.get(3)?,
             })
         })?
-        .map(|s| Ok(serde_json::to_string(&s?)?))
-        .collect::<Result<Vec<String>>>()?;
-    if job.order.status == JobStatus::InProgress {
-        let started: Option<i64> = conn
-            .prepare_cached(
-                "SELECT at FROM status_changes WHERE job_seq = ?1 AND to_status = 'in_progress'
-                 ORDER BY hlc DESC LIMIT 1",
-            )?
-            .query_row([seq], |r| r.get(0))
-            .optional()?;
-        if let Some(started_at) = started {
-            time.push(serde_json::to_string(&Span {
-                kind: String::from("labour"),
-                source: String::from("derived"),
-                started_at,
-                ended_at: None,
-            })?);
-        }
-    }
-    time.sort();
-    let summary = Summary {
-        version: SUMMARY_VERSION,
-        job_id: &job.order.id,
-        resolution: job.order.resolution.as_deref().map(str::trim).filter(|r| !r.is_empty()),
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let open_labour_since_ms = if job.order.status == JobStatus::InProgress {
+        conn.prepare_cached(
+            "SELECT at FROM status_changes WHERE job_seq = ?1 AND to_status = 'in_progress'
+             ORDER BY hlc DESC LIMIT 1",
+        )?
+        .query_row([seq], |r| r.get(0))
+        .optional()?
+    } else {
+        None
+    };
+    Ok(SignedFacts {
+        job_id: job.order.id.clone(),
+        resolution: job.order.resolution.clone(),
         checklist,
         parts,
         time,
-    };
-    Ok(serde_json::to_string(&summary)?)
+        open_labour_since_ms,
+    })
 }
 
 /// SHA-256 (lowercase hex) of the job's signed facts as they are now.
 pub(crate) fn summary_sha256(conn: &Connection, job: &StoredJob) -> Result<String> {
-    Ok(crate::media::sha256_hex(summary_text(conn, job)?.as_bytes()))
+    facts(conn, job)?.sha256()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::{TimeEntryKind, TimeEntrySource};
+
+    fn entry(id: &str, source: TimeEntrySource, supersedes: Option<&str>, end: i64) -> TimeEntry {
+        TimeEntry {
+            id: id.into(),
+            job_id: "job-1".into(),
+            kind: TimeEntryKind::Labour,
+            started_at: Utc.timestamp_millis_opt(1_000).unwrap(),
+            ended_at: Utc.timestamp_millis_opt(end).unwrap(),
+            minutes: 1,
+            source,
+            supersedes: supersedes.map(str::to_owned),
+            created_at: Utc.timestamp_millis_opt(1_000).unwrap(),
+        }
+    }
+
+    #[test]
+    fn facts_hash_the_same_whatever_order_the_records_come_in() {
+        let a = SignedFacts {
+            job_id: "job-1".into(),
+            resolution: Some(" Replaced the pump ".into()),
+            checklist: vec![
+                ("b".into(), r#"{"kind":"checkbox","value":true}"#.into()),
+                ("a".into(), r#"{"kind":"number","value":230.0}"#.into()),
+            ],
+            parts: vec![],
+            time: vec![],
+            open_labour_since_ms: None,
+        };
+        let mut b = a.clone();
+        b.checklist.reverse();
+        b.resolution = Some("Replaced the pump".into());
+        assert_eq!(a.sha256().unwrap(), b.sha256().unwrap());
+        b.resolution = Some("Replaced the valve".into());
+        assert_ne!(a.sha256().unwrap(), b.sha256().unwrap());
+    }
+
+    #[test]
+    fn a_corrected_entry_is_replaced_and_a_derived_end_is_not_signed() {
+        let job: WorkOrder = serde_json::from_value(serde_json::json!({
+            "id": "job-1", "number": "WO-2026-000001", "job_type_id": "jt", "priority": "normal",
+            "status": "completed", "customer_id": "c", "site_id": "s", "equipment_id": null,
+            "reported_problem": "p", "reported_at": "2026-01-01T00:00:00Z",
+            "appointment_start": null, "appointment_end": null, "assignee_id": null,
+            "owner_dispatcher": "d", "ack_due_at": "2026-01-01T00:30:00Z",
+            "due_at": "2026-01-03T00:00:00Z", "complete_due_at": null,
+            "warranty_status": "in_warranty", "chargeable": false, "diagnosis": null,
+            "resolution": "done", "signature_absence_reason": null, "return_of": null,
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let derived = |end| entry("t1", TimeEntrySource::Derived, None, end);
+        let early = SignedFacts::from_records(&job, vec![], &[], &[derived(5_000)], None);
+        let late = SignedFacts::from_records(&job, vec![], &[], &[derived(9_000)], None);
+        assert_eq!(early.sha256().unwrap(), late.sha256().unwrap());
+        let corrected = SignedFacts::from_records(
+            &job,
+            vec![],
+            &[],
+            &[derived(5_000), entry("t2", TimeEntrySource::Manual, Some("t1"), 4_000)],
+            None,
+        );
+        assert_eq!(corrected.time.len(), 1);
+        assert_eq!(corrected.time[0].source, "manual");
+        assert_ne!(corrected.sha256().unwrap(), early.sha256().unwrap());
+    }
 }

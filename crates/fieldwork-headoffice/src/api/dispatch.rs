@@ -336,6 +336,47 @@ pub async fn job_signature(
     Ok(resp)
 }
 
+/// The language and time zone of a service report.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+pub struct ReportQuery {
+    /// `en` (default) or `zh`.
+    pub lang: Option<String>,
+    /// The reader's offset from UTC in minutes, east positive (480 for China); default 0.
+    pub tz: Option<i32>,
+}
+
+/// The service report of the job as a PDF (the one the customer keeps), in English or Chinese,
+/// saved under the job number. Photos not uploaded yet are printed as placeholders.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/report.pdf", tag = "dispatch", params(ReportQuery),
+    responses((status = 200, content_type = "application/pdf"), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn service_report(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response> {
+    let lang = match q.lang.as_deref().map(str::trim) {
+        None | Some("") | Some("en") => fieldwork_report::Lang::En,
+        Some(tag) if tag.to_ascii_lowercase().starts_with("zh") => fieldwork_report::Lang::Zh,
+        Some(other) => return Err(Error::invalid(format!("lang is en or zh, not {other:?}"))),
+    };
+    let offset = crate::report::utc_offset(q.tz)?;
+    let report =
+        crate::report::service_report(s.store.as_ref(), &s.blobs, &id, lang, offset).await?;
+    let disposition = format!("attachment; filename=\"{}\"", report.file_name);
+    let mut resp = report.pdf.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
 /// What the deadlines of a job would be, asked while a work order is being written.
 #[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
 pub struct DeadlinesQuery {

@@ -1,6 +1,6 @@
 //! The dispatcher's KPI and follow-up routes: the KPI page of a period (team or technician),
-//! the jobs behind any of its numbers, the follow-up call on a completed job, and the major
-//! complaints supervisors must see. Dispatcher session only; the write needs the CSRF header.
+//! the jobs behind any of its numbers, the follow-up call on a completed job, closing a
+//! complaint with its documented outcome, and the major complaints supervisors must see. Dispatcher session only; the write needs the CSRF header.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -54,6 +54,21 @@ pub async fn record_follow_up(
         tracing::warn!(job.id = %f.job_id, "major complaint recorded; supervisors are flagged");
     }
     Ok((StatusCode::CREATED, Json(f)))
+}
+
+/// Closes the complaint recorded on a follow-up call with its documented outcome (once).
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups/{follow_up_id}/resolution", tag = "dispatch",
+    request_body = ComplaintResolutionInput,
+    responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
+pub async fn resolve_complaint(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path((id, follow_up_id)): Path<(String, String)>,
+    Json(input): Json<ComplaintResolutionInput>,
+) -> Result<Json<FollowUp>> {
+    Ok(Json(s.store.resolve_complaint(&c.dispatcher(), &id, &follow_up_id, input).await?))
 }
 
 /// Major complaints supervisors must act on: on jobs not closed yet, or recorded this week.

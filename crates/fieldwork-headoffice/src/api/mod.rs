@@ -82,10 +82,12 @@ pub struct AppState {
         dispatch::reopen_job,
         dispatch::job_photo,
         dispatch::job_signature,
+        dispatch::service_report,
         dispatch::sla_deadlines,
         kpi::kpis,
         kpi::kpi_jobs,
         kpi::record_follow_up,
+        kpi::resolve_complaint,
         kpi::major_complaints,
         crate::events::stream,
         admin::users,
@@ -166,10 +168,12 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/jobs/{id}/reopen", post(dispatch::reopen_job))
         .route("/jobs/{id}/photos/{photo_id}", get(dispatch::job_photo))
         .route("/jobs/{id}/signatures/{signature_id}", get(dispatch::job_signature))
+        .route("/jobs/{id}/report.pdf", get(dispatch::service_report))
         .route("/sla/deadlines", get(dispatch::sla_deadlines))
         .route("/kpis", get(kpi::kpis))
         .route("/kpis/jobs", get(kpi::kpi_jobs))
         .route("/jobs/{id}/follow-ups", post(kpi::record_follow_up))
+        .route("/jobs/{id}/follow-ups/{follow_up_id}/resolution", post(kpi::resolve_complaint))
         .route("/complaints/major", get(kpi::major_complaints))
         .route("/events", get(crate::events::stream))
         .route("/admin/users", get(admin::users).post(admin::add_user))

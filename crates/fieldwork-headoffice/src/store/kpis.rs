@@ -14,7 +14,18 @@
 //! - `complaints`: complaints recorded on follow-up calls of completed jobs / completed (the
 //!   numerator counts complaints, its job list the completed jobs with one).
 //! - `repeat_visits`: completed jobs with a return visit reported within 30 days / completed.
-//! - mean time to complete: report → completion, per priority.
+//! - `follow_up`: completed jobs whose follow-up call (reached or not) was made within 3 days of
+//!   completion / completed jobs whose call is due (made, or the 3 days have passed).
+//! - `complaint_handling`: complaints closed with a documented outcome within 24 hours of being
+//!   recorded / complaints due (closed, or recorded more than 24 hours ago). Counts complaints;
+//!   its job lists are the jobs with such a complaint.
+//! - `major_complaints`: major complaints (flagged to supervisors) / complaints. Counts
+//!   complaints; its job lists are the jobs with such a complaint.
+//! - mean time to complete: report → completion, per priority; mean time to close a complaint,
+//!   per grade.
+//!
+//! The complaint measures count the complaints recorded on the live (not cancelled) jobs of the
+//! period, whatever their status now: a complaint still needs an answer when its job reopens.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,17 +66,28 @@ pub enum Measure {
     Satisfaction,
     Complaints,
     RepeatVisits,
+    FollowUp,
+    ComplaintHandling,
+    MajorComplaints,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 6] = [
+    pub const ALL: [Measure; 9] = [
         Measure::Response,
         Measure::Resolution,
         Measure::FirstTimeFix,
         Measure::Satisfaction,
         Measure::Complaints,
         Measure::RepeatVisits,
+        Measure::FollowUp,
+        Measure::ComplaintHandling,
+        Measure::MajorComplaints,
     ];
+
+    /// Measures whose counts are complaints (one job may have several), not jobs.
+    pub fn counts_complaints(self) -> bool {
+        matches!(self, Measure::ComplaintHandling | Measure::MajorComplaints)
+    }
 }
 
 /// Which side of a ratio.
@@ -96,6 +118,20 @@ pub struct CompletionTime {
     pub mean_minutes: Option<f64>,
 }
 
+/// How quickly the complaints of one grade were closed with a documented outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ComplaintTime {
+    /// `general`, `major`, or `all`.
+    pub grade: String,
+    pub complaints: i64,
+    /// Closed with a documented outcome.
+    pub resolved: i64,
+    /// Still open.
+    pub open: i64,
+    /// Mean time from recording to closing, over the closed ones.
+    pub mean_minutes: Option<f64>,
+}
+
 /// One technician's figures in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TechnicianKpis {
@@ -117,6 +153,9 @@ pub struct KpiReport {
     pub cancelled: i64,
     pub measures: Vec<KpiValue>,
     pub completion_times: Vec<CompletionTime>,
+    /// Complaint closing times per grade, then `all`.
+    #[serde(default)]
+    pub complaint_times: Vec<ComplaintTime>,
     /// Per technician (the whole team when no technician is chosen), most jobs first.
     pub technicians: Vec<TechnicianKpis>,
 }
@@ -172,6 +211,26 @@ impl ComplaintGrade {
 pub struct Complaint {
     pub category: ComplaintCategory,
     pub grade: ComplaintGrade,
+    /// How the complaint was closed; none while it is open. Ignored when a call is recorded
+    /// (a complaint is closed afterwards, with [`ComplaintResolutionInput`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<ComplaintResolution>,
+}
+
+/// The documented outcome that closes a complaint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ComplaintResolution {
+    /// What was done or agreed with the customer.
+    pub outcome: String,
+    /// The dispatcher who closed it.
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Closing a complaint: its documented outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ComplaintResolutionInput {
+    pub outcome: String,
 }
 
 /// A follow-up call as the dispatcher records it.

@@ -127,6 +127,16 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<MajorComplaint>>;
+    /// Closes the complaint of a follow-up call of the job with its documented outcome.
+    async fn resolve_complaint(
+        &self,
+        by: &Dispatcher,
+        job_id: &str,
+        follow_up_id: &str,
+        input: ComplaintResolutionInput,
+    ) -> Result<FollowUp>;
+    /// The company printed on service reports and the currency of their amounts.
+    async fn report_header(&self) -> Result<crate::report::ReportHeader>;
 
     // --- sync (devices) ----------------------------------------------------------------------
     async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse>;

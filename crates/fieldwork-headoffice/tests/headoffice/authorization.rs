@@ -31,6 +31,7 @@ enum Route {
     CancelJob,
     ScheduleJob,
     DownloadPhoto,
+    ServiceReport,
     PushNote,
     DownloadBlob,
 }
@@ -103,6 +104,7 @@ async fn only_allowed_callers_reach_a_job_and_refusals_change_nothing() {
         Route::EditJob,
         Route::ScheduleJob,
         Route::DownloadPhoto,
+        Route::ServiceReport,
         Route::PushNote,
         Route::DownloadBlob,
         Route::CancelJob,
@@ -145,6 +147,9 @@ async fn only_allowed_callers_reach_a_job_and_refusals_change_nothing() {
                     ),
                     Route::DownloadPhoto => {
                         (Method::GET, format!("/api/v1/jobs/{job}/photos/{photo}"), None)
+                    }
+                    Route::ServiceReport => {
+                        (Method::GET, format!("/api/v1/jobs/{job}/report.pdf?lang=en"), None)
                     }
                     Route::DownloadBlob => (Method::GET, format!("/api/v1/blobs/{sha}"), None),
                     Route::PushNote => (Method::POST, "/api/v1/sync/push".to_owned(), None),
@@ -229,7 +234,7 @@ async fn only_allowed_callers_reach_a_job_and_refusals_change_nothing() {
             }
         }
     }
-    assert_eq!(cells, 7 * 5 * 3);
+    assert_eq!(cells, 8 * 5 * 3);
     // The refused pushes are on record with their reason.
     let rejected = w.dispatcher.job(&job_b).await["rejected_mutations"].as_array().unwrap().len();
     assert_eq!(rejected, 1, "technician A's note on B's job");

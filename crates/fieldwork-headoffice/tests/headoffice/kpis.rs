@@ -426,8 +426,29 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
     let db = fieldwork_headoffice::config::Config::new(dir.path()).db_path();
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch("DROP TABLE job_facts; DROP TABLE follow_ups; PRAGMA user_version = 1;")
-            .unwrap();
+        // What versions 2 (KPI facts, follow-ups), 3 (admin columns) and 4 (follow-up and
+        // complaint facts) added.
+        conn.execute_batch("DROP TABLE job_facts; DROP TABLE follow_ups;").unwrap();
+        for (table, column) in [
+            ("users", "disabled_at"),
+            ("job_types", "active"),
+            ("job_types", "default_duration_minutes"),
+            ("parts", "active"),
+        ] {
+            let present: bool = conn
+                .query_row(
+                    &format!(
+                        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1)"
+                    ),
+                    [column],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            if present {
+                conn.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN {column}")).unwrap();
+            }
+        }
+        conn.execute_batch("PRAGMA user_version = 1;").unwrap();
     }
     let path = dir.path().to_owned();
     let server = TestServer::start_with(move |c| c.data_dir = path).await;

@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use fieldwork_core::domain::{
-    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PhotoKind, StatusChange,
-    Technician, WarrantyStatus, WorkOrder,
+    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PartUsed, PhotoKind,
+    StatusChange, Technician, TimeEntry, WarrantyStatus, WorkOrder,
 };
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
+use fieldwork_core::store::signed::SignedFacts;
 use fieldwork_sync::merge::{LwwDecision, Stamped, lww};
 use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -706,7 +707,46 @@ pub(super) fn signatures_of(
     Ok(all)
 }
 
+/// SHA-256 of the job's signed facts as head office holds them now, by the core's canonical
+/// summary ([`SignedFacts`]): the device recorded the same hash when the customer signed, so a
+/// difference means a signed fact changed after signing, on a device or at head office.
+pub(super) fn signed_facts_sha256(
+    tx: &Transaction<'_>,
+    job: &WorkOrder,
+    parts: &[PartUsed],
+    time_entries: &[TimeEntry],
+    status_history: &[StatusChange],
+) -> Result<String> {
+    let checklist = tx
+        .prepare_cached("SELECT item_key, value FROM checklist_answers WHERE job_id = ?1")?
+        .query_map([&job.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The history is in clock order: the last move to in progress started the open span.
+    let started =
+        status_history.iter().rev().find(|c| c.to_status == JobStatus::InProgress).map(|c| c.at);
+    SignedFacts::from_records(job, checklist, parts, time_entries, started)
+        .sha256()
+        .map_err(Error::from_core)
+}
+
 pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
+    let mut record = job_record_as_stored(tx, id)?;
+    if !record.signatures.is_empty() {
+        let now = signed_facts_sha256(
+            tx,
+            &record.work_order,
+            &record.parts,
+            &record.time_entries,
+            &record.status_history,
+        )?;
+        for s in &mut record.signatures {
+            s.changed_after_signing = s.summary_sha256 != now;
+        }
+    }
+    Ok(record)
+}
+
+fn job_record_as_stored(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     let work_order = load_job(tx, id)?;
     let jt = job_type_of(tx, &work_order)?;
     let customer: Customer = master::customer(tx, &work_order.customer_id)?;

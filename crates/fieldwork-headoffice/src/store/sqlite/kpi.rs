@@ -17,6 +17,12 @@ use crate::store::types::{Dispatcher, JobListItem, Page};
 
 /// 30 days in milliseconds: a return visit reported within this of completion is a repeat.
 const RETURN_WINDOW_MS: i64 = 30 * 24 * 3_600_000;
+/// "A follow-up call within a few days" (DOMAIN.md): 3 days after completion, in ms.
+const FOLLOW_UP_WINDOW_MS: i64 = 3 * 24 * 3_600_000;
+/// "Each complaint is answered within 24 hours" (DOMAIN.md), in ms.
+const COMPLAINT_WINDOW_MS: i64 = 24 * 3_600_000;
+/// Longest documented outcome of a complaint.
+const OUTCOME_MAX: usize = 2_000;
 const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 /// Longest follow-up comment.
 const COMMENT_MAX: usize = 2_000;
@@ -37,6 +43,28 @@ fn condition(m: Measure, part: RatioPart) -> &'static str {
             Measure::FirstTimeFix | Measure::RepeatVisits | Measure::Complaints,
             RatioPart::Denominator,
         ) => "completed = 1",
+        (Measure::FollowUp, RatioPart::Numerator) => "fu_ok = 1",
+        (Measure::FollowUp, RatioPart::Denominator) => "fu_due < ?1",
+        // Counted over the complaints themselves: see `complaint_condition`.
+        (Measure::ComplaintHandling | Measure::MajorComplaints, _) => "0",
+    }
+}
+
+/// The SQL condition over one complaint (`follow_ups` as `c`, `?1` now in ms) counting one side
+/// of a measure that counts complaints.
+fn complaint_condition(m: Measure, part: RatioPart) -> Option<String> {
+    match (m, part) {
+        (Measure::ComplaintHandling, RatioPart::Numerator) => Some(format!(
+            "c.resolved_at IS NOT NULL AND c.resolved_at <= c.at + {COMPLAINT_WINDOW_MS}"
+        )),
+        (Measure::ComplaintHandling, RatioPart::Denominator) => {
+            Some(format!("(c.resolved_at IS NOT NULL OR c.at + {COMPLAINT_WINDOW_MS} < ?1)"))
+        }
+        (Measure::MajorComplaints, RatioPart::Numerator) => {
+            Some("c.complaint_grade = 'major'".into())
+        }
+        (Measure::MajorComplaints, RatioPart::Denominator) => Some("1 = 1".into()),
+        _ => None,
     }
 }
 
@@ -44,8 +72,11 @@ fn condition(m: Measure, part: RatioPart) -> &'static str {
 fn sum_of(m: Measure, part: RatioPart) -> String {
     match (m, part) {
         (Measure::Complaints, RatioPart::Numerator) => "total(complaints)".into(),
+        // Summed by the complaints query and added to the groups.
+        (Measure::ComplaintHandling | Measure::MajorComplaints, _) => "0".into(),
         (Measure::Response, RatioPart::Denominator)
-        | (Measure::Resolution, RatioPart::Denominator) => {
+        | (Measure::Resolution, RatioPart::Denominator)
+        | (Measure::FollowUp, RatioPart::Denominator) => {
             format!("total({})", condition(m, part))
         }
         _ => format!("total({})", condition(m, part).trim_end_matches(" = 1")),
@@ -59,6 +90,10 @@ fn target(m: Measure) -> (Option<f64>, bool) {
         Measure::Satisfaction => (Some(0.90), true),
         Measure::Complaints => (Some(0.01), false),
         Measure::RepeatVisits => (None, false),
+        Measure::FollowUp => (None, true),
+        // Every complaint answered within 24 hours.
+        Measure::ComplaintHandling => (Some(1.0), true),
+        Measure::MajorComplaints => (None, false),
     }
 }
 
@@ -165,6 +200,7 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
         sums(),
         marks.join(", ")
     );
+    let complaints = complaint_groups(tx, &args, &marks)?;
     let mut stmt = tx.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, read_group(r, 2)?))
@@ -180,7 +216,12 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
     let mut by_priority: Vec<GroupSums> = PRIORITIES.iter().map(|_| empty()).collect();
     let mut by_technician: Vec<(String, GroupSums)> = Vec::new();
     for row in rows {
-        let (technician, priority, g) = row?;
+        let (technician, priority, mut g) = row?;
+        // The complaints of a group's jobs are among its rows' jobs.
+        for c in complaints.iter().filter(|c| c.technician == technician && c.priority == priority)
+        {
+            c.add_to(&mut g);
+        }
         add(&mut total, &g);
         if let Some(i) = PRIORITIES.iter().position(|p| *p == priority) {
             add(&mut by_priority[i], &g);
@@ -206,6 +247,7 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
         completed: total.completed,
         mean_minutes: mean(total.minutes, total.completed),
     });
+    let complaint_times = complaint_times(&complaints);
     let mut technicians: Vec<TechnicianKpis> = by_technician
         .into_iter()
         .map(|(technician_id, g)| TechnicianKpis {
@@ -229,6 +271,7 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
         cancelled: total.cancelled,
         measures: values(&total),
         completion_times,
+        complaint_times,
         technicians,
     })
 }
@@ -244,6 +287,97 @@ fn add(into: &mut GroupSums, g: &GroupSums) {
     }
 }
 
+/// The complaints of one (technician, priority, grade): what the complaint measures and the
+/// complaint closing times add up.
+struct ComplaintGroup {
+    technician: String,
+    priority: String,
+    grade: String,
+    complaints: i64,
+    handled_in_time: i64,
+    handling_due: i64,
+    resolved: i64,
+    resolve_minutes: f64,
+}
+
+impl ComplaintGroup {
+    fn add_to(&self, g: &mut GroupSums) {
+        for (m, ratio) in Measure::ALL.iter().zip(g.ratios.iter_mut()) {
+            match m {
+                Measure::ComplaintHandling => {
+                    ratio.0 += self.handled_in_time;
+                    ratio.1 += self.handling_due;
+                }
+                Measure::MajorComplaints => {
+                    if self.grade == ComplaintGrade::Major.as_str() {
+                        ratio.0 += self.complaints;
+                    }
+                    ratio.1 += self.complaints;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The complaints recorded on the live jobs of the scope, grouped by (technician, priority,
+/// grade). `args` and `marks` are the main query's: `?1` now, `?2`/`?3` the period, then the
+/// technicians. Complaints are few (about 1 % of jobs), so this reads them through their own
+/// partial index and looks up each one's job.
+fn complaint_groups(
+    tx: &Transaction<'_>,
+    args: &[Value],
+    marks: &[String],
+) -> Result<Vec<ComplaintGroup>> {
+    let handled = complaint_condition(Measure::ComplaintHandling, RatioPart::Numerator)
+        .unwrap_or_else(|| "0".into());
+    let due = complaint_condition(Measure::ComplaintHandling, RatioPart::Denominator)
+        .unwrap_or_else(|| "0".into());
+    let sql = format!(
+        "SELECT f.assignee_id, f.priority, c.complaint_grade, count(*), total({handled}),
+                total({due}), count(c.resolved_at), total(c.resolved_at - c.at)
+         FROM follow_ups c JOIN job_facts f ON f.job_id = c.job_id
+         WHERE c.complaint_grade IS NOT NULL AND f.live = 1
+           AND f.assignee_id IN ({}) AND f.reported_at >= ?2 AND f.reported_at < ?3
+         GROUP BY f.assignee_id, f.priority, c.complaint_grade",
+        marks.join(", ")
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        Ok(ComplaintGroup {
+            technician: r.get(0)?,
+            priority: r.get(1)?,
+            grade: r.get(2)?,
+            complaints: r.get(3)?,
+            handled_in_time: r.get::<_, f64>(4)? as i64,
+            handling_due: r.get::<_, f64>(5)? as i64,
+            resolved: r.get(6)?,
+            resolve_minutes: r.get::<_, f64>(7)? / 60_000.0,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Mean closing time per grade, then over all complaints.
+fn complaint_times(groups: &[ComplaintGroup]) -> Vec<ComplaintTime> {
+    let mut out = Vec::new();
+    for grade in [Some(ComplaintGrade::General), Some(ComplaintGrade::Major), None] {
+        let of_grade =
+            || groups.iter().filter(move |g| grade.is_none_or(|gr| g.grade == gr.as_str()));
+        let complaints: i64 = of_grade().map(|g| g.complaints).sum();
+        let resolved: i64 = of_grade().map(|g| g.resolved).sum();
+        let minutes: f64 = of_grade().map(|g| g.resolve_minutes).sum();
+        out.push(ComplaintTime {
+            grade: grade.map_or("all", ComplaintGrade::as_str).to_owned(),
+            complaints,
+            resolved,
+            open: complaints - resolved,
+            mean_minutes: mean(minutes, resolved),
+        });
+    }
+    out
+}
+
 /// The jobs behind one number of [`kpis`], newest report first.
 pub(super) fn kpi_jobs(
     tx: &Transaction<'_>,
@@ -253,10 +387,18 @@ pub(super) fn kpi_jobs(
     let (from, to) = q.kpi_query().period(now)?;
     let tech = q.technician.as_deref().filter(|t| !t.is_empty());
     let mut args = scope_args(now, from, to, tech);
+    let measure_cond = match complaint_condition(q.measure, q.part) {
+        // Jobs with at least one such complaint, found from the complaints (few) rather than
+        // by probing every job of the period.
+        Some(c) => format!(
+            "live = 1 AND job_id IN (SELECT c.job_id FROM follow_ups c
+                                     WHERE c.complaint_grade IS NOT NULL AND {c})"
+        ),
+        None => condition(q.measure, q.part).to_owned(),
+    };
     let mut cond = format!(
-        "reported_at >= ?2 AND reported_at < ?3{} AND {}",
+        "reported_at >= ?2 AND reported_at < ?3{} AND {measure_cond}",
         if tech.is_some() { " AND assignee_id = ?4" } else { "" },
-        condition(q.measure, q.part)
     );
     if let Some(p) = q.priority.as_deref().filter(|p| !p.is_empty()) {
         if !PRIORITIES.contains(&p) {
@@ -326,6 +468,13 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         [&job.id],
         |r| r.get(0),
     )?;
+    // The first follow-up call since the (last) completion.
+    let called_at: Option<i64> = match completed_at {
+        Some(done) => tx
+            .prepare_cached("SELECT min(at) FROM follow_ups WHERE job_id = ?1 AND at >= ?2")?
+            .query_row(params![job.id, done], |r| r.get(0))?,
+        None => None,
+    };
     // Return visits are written with their report time in `work_orders`' bodies.
     let returns: Vec<WorkOrder> = bodies(
         tx,
@@ -343,6 +492,13 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
     let resp_due = live.then(|| if arrived_at.is_some() { 0 } else { ms(job.due_at) });
     let res_due =
         live.then(|| if completed { 0 } else { ms(job.complete_due_at.unwrap_or(job.due_at)) });
+    let fu_ok = completed
+        && matches!((completed_at, called_at), (Some(done), Some(call)) if call <= done + FOLLOW_UP_WINDOW_MS);
+    let fu_due = match (completed, completed_at, called_at) {
+        (true, _, Some(_)) => Some(0),
+        (true, Some(done), None) => Some(done + FOLLOW_UP_WINDOW_MS),
+        _ => None,
+    };
     let minutes = completed_at
         .filter(|_| live)
         .map(|done| (done - ms(job.reported_at)) as f64 / 60_000.0)
@@ -351,8 +507,9 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO job_facts (priority, reported_at, job_id, assignee_id, status, live,
              completed, complete_minutes, resp_ok, resp_due, res_due, ftf, repeat, rated,
-             satisfied, complaints, return_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             satisfied, complaints, return_of, fu_ok, fu_due)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)",
     )?
     .execute(params![
         job.priority.as_str(),
@@ -373,7 +530,9 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         // Complaints over completed orders: a reopened job's complaint counts again once it
         // is completed again.
         if completed { complaints } else { 0 },
-        job.return_of
+        job.return_of,
+        fu_ok,
+        fu_due
     ])?;
     Ok(())
 }
@@ -425,13 +584,15 @@ pub(super) fn record_follow_up(
         });
     }
     let comment = check_follow_up(&input)?;
+    // A complaint is recorded open; it is closed later with its outcome.
+    let complaint = input.complaint.map(|c| Complaint { resolution: None, ..c });
     let f = FollowUp {
         id: fieldwork_core::ids::new_id(),
         job_id: job.id.clone(),
         reached: input.reached,
         satisfaction: input.satisfaction,
         comment,
-        complaint: input.complaint,
+        complaint,
         by: by.name.clone(),
         at: w.now,
     };
@@ -444,6 +605,49 @@ pub(super) fn record_follow_up(
             f.complaint.as_ref().map(|c| c.grade.as_str()),
             serde_json::to_string(&f)?
         ],
+    )?;
+    refresh_facts(w.tx, &job)?;
+    Ok(f)
+}
+
+/// Closes the complaint of follow-up call `follow_up_id` on job `job_id` with its documented
+/// outcome. A complaint is closed once: closing it again is refused, so the recorded outcome
+/// and time stay what they were.
+pub(super) fn resolve_complaint(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    job_id: &str,
+    follow_up_id: &str,
+    input: ComplaintResolutionInput,
+) -> Result<FollowUp> {
+    let job = load_job(w.tx, job_id)?;
+    let mut f: FollowUp = super::body(
+        w.tx,
+        "SELECT body FROM follow_ups WHERE id = ?1 AND job_id = ?2",
+        [follow_up_id, job.id.as_str()],
+    )?
+    .ok_or(Error::NotFound)?;
+    let outcome = input.outcome.trim();
+    if outcome.is_empty() {
+        return Err(Error::invalid("write down how the complaint was closed"));
+    }
+    if outcome.chars().count() > OUTCOME_MAX {
+        return Err(Error::invalid(format!("the outcome is longer than {OUTCOME_MAX} characters")));
+    }
+    let Some(complaint) = f.complaint.as_mut() else {
+        return Err(Error::invalid("this follow-up call recorded no complaint"));
+    };
+    if complaint.resolution.is_some() {
+        return Err(Error::Rule {
+            code: fieldwork_sync::wire::codes::ALREADY_EXISTS,
+            message: "this complaint is already closed".into(),
+        });
+    }
+    complaint.resolution =
+        Some(ComplaintResolution { outcome: outcome.to_owned(), by: by.name.clone(), at: w.now });
+    w.tx.execute(
+        "UPDATE follow_ups SET resolved_at = ?2, body = ?3 WHERE id = ?1",
+        params![f.id, ms(w.now), serde_json::to_string(&f)?],
     )?;
     refresh_facts(w.tx, &job)?;
     Ok(f)

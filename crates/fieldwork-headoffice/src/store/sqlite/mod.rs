@@ -30,7 +30,7 @@ use super::types::*;
 use crate::error::{Error, Result};
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -119,13 +119,18 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(include_str!("schema.sql"))?;
     }
     if version < 2 {
-        // KPI facts and follow-ups; the facts of jobs already there are derived once.
+        // KPI facts and follow-ups; the facts of jobs already there are derived by version 4.
         tx.execute_batch(include_str!("schema_v2.sql"))?;
-        kpi::backfill(&tx)?;
     }
     if version < 3 {
         // Disabled users, deactivated job types and parts, default appointment lengths.
         tx.execute_batch(include_str!("schema_v3.sql"))?;
+    }
+    if version < 4 {
+        // Follow-up and complaint-closing KPI facts; the facts of the jobs already there (all
+        // of them, when coming from before version 2) are derived once, here.
+        tx.execute_batch(include_str!("schema_v4.sql"))?;
+        kpi::backfill(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -353,8 +358,7 @@ impl HeadOfficeStore for SqliteStore {
         self.write(move |w| master::put_part(w, &part)).await
     }
     async fn parts(&self) -> Result<Vec<Part>> {
-        self.read(|tx| bodies(tx, "SELECT body FROM parts WHERE active ORDER BY part_no", []))
-            .await
+        self.read(|tx| bodies(tx, "SELECT body FROM parts WHERE active ORDER BY part_no", [])).await
     }
 
     async fn set_user_disabled(&self, by: &Dispatcher, id: &str, disabled: bool) -> Result<User> {
@@ -461,6 +465,27 @@ impl HeadOfficeStore for SqliteStore {
     }
     async fn major_complaints(&self, now: DateTime<Utc>) -> Result<Vec<MajorComplaint>> {
         self.read(move |tx| kpi::major_complaints(tx, now)).await
+    }
+    async fn resolve_complaint(
+        &self,
+        by: &Dispatcher,
+        job_id: &str,
+        follow_up_id: &str,
+        input: ComplaintResolutionInput,
+    ) -> Result<FollowUp> {
+        let (by, job, id) = (by.clone(), job_id.to_owned(), follow_up_id.to_owned());
+        self.write(move |w| kpi::resolve_complaint(w, &by, &job, &id, input)).await
+    }
+    async fn report_header(&self) -> Result<crate::report::ReportHeader> {
+        self.read(|tx| {
+            let d = crate::report::ReportHeader::default();
+            Ok(crate::report::ReportHeader {
+                company_name: meta_get(tx, "company_name")?.unwrap_or(d.company_name),
+                company_address: meta_get(tx, "company_address")?.unwrap_or(d.company_address),
+                currency: meta_get(tx, "currency")?.unwrap_or(d.currency),
+            })
+        })
+        .await
     }
 
     async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse> {
