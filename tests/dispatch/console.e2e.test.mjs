@@ -8,7 +8,7 @@
 // session ends. Screenshots go to target/e2e-screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -702,6 +702,39 @@ step('the review shows the photo and signature from the CLI live; follow-up reco
   assert.equal(job.work_order.status, 'closed');
   assert.equal(job.follow_ups.length, 2);
   assert.equal(job.follow_ups[1].satisfaction, 5);
+});
+
+// --- Review: the service report (PDF) and "changed after signing" ---------------------------
+// The CLI's job was signed by the real core, so head office's hash of its signed facts matches:
+// no warning. The report downloads from the review as a PDF named by the job number. When a
+// dispatcher then rewrites the resolution (a signed fact), the open review shows the warning.
+step('the review downloads the service report and shows when a job changed after signing', async () => {
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(cliJob.id)}`);
+  await page.locator('[data-testid="review-screen"][data-changed-after-signing="false"]').waitFor();
+  await byTest('signature-signer').waitFor();
+  assert.equal(await byTest('review-changed-after-signing').count(), 0);
+  assert.equal(await byTest('signature-stale').count(), 0);
+  await shoot('dispatch-review-report.png');
+  const [download] = await Promise.all([page.waitForEvent('download'), byTest('action-report').click()]);
+  assert.equal(download.suggestedFilename(), `${cliJob.number}.pdf`);
+  const file = join(mkdtempSync(join(tmpdir(), 'fieldwork-report-')), 'report.pdf');
+  await download.saveAs(file);
+  assert.equal(readFileSync(file).subarray(0, 5).toString('latin1'), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.ok(text.includes(cliJob.number), `the job number is in the report: ${text}`);
+  assert.match(text, /Customer Signer/);
+  assert.doesNotMatch(text, /Changed after signing/);
+  await byTest('action-report').waitFor({ state: 'visible' });
+  assert.equal(await byTest('action-report').isEnabled(), true, 'not busy once saved');
+  assert.equal(await byTest('report-error').count(), 0);
+  // A dispatcher rewrites a signed fact; the open review follows without a reload.
+  await api('PATCH', `/api/v1/jobs/${cliJob.id}`, { resolution: 'Removed the coin; replaced the drain pump' });
+  await byTest('review-changed-after-signing').waitFor();
+  await page.locator('[data-testid="review-screen"][data-changed-after-signing="true"]').waitFor();
+  await byTest('signature-stale').waitFor();
+  await shoot('dispatch-review-changed.png');
+  const job = await api('GET', `/api/v1/jobs/${cliJob.id}`);
+  assert.equal(job.signatures.at(-1).changed_after_signing, true);
 });
 
 step('the console speaks Chinese and fits a tablet', async () => {

@@ -105,7 +105,15 @@ export interface JobRecord {
 
 /** The KPIs of DOMAIN.md (see crates/fieldwork-headoffice/src/store/kpis.rs for definitions). */
 export type Measure =
-  'response' | 'resolution' | 'first_time_fix' | 'satisfaction' | 'complaints' | 'repeat_visits';
+  | 'response'
+  | 'resolution'
+  | 'first_time_fix'
+  | 'satisfaction'
+  | 'complaints'
+  | 'repeat_visits'
+  | 'follow_up'
+  | 'complaint_handling'
+  | 'major_complaints';
 export type RatioPart = 'numerator' | 'denominator';
 
 export interface KpiValue {
@@ -121,6 +129,15 @@ export interface CompletionTime {
   /** A priority, or `all`. */
   priority: string;
   completed: number;
+  mean_minutes: number | null;
+}
+
+/** How quickly the complaints of one grade (or `all`) were closed. */
+export interface ComplaintTime {
+  grade: string;
+  complaints: number;
+  resolved: number;
+  open: number;
   mean_minutes: number | null;
 }
 
@@ -140,6 +157,8 @@ export interface KpiReport {
   cancelled: number;
   measures: KpiValue[];
   completion_times: CompletionTime[];
+  /** Complaint closing times per grade, then `all` (absent from an older head office). */
+  complaint_times?: ComplaintTime[];
   technicians: TechnicianKpis[];
 }
 
@@ -163,6 +182,16 @@ export type ComplaintGrade = 'general' | 'major';
 export interface Complaint {
   category: ComplaintCategory;
   grade: ComplaintGrade;
+  /** How it was closed; absent or null while open. */
+  resolution?: ComplaintResolution | null;
+}
+
+/** The documented outcome that closes a complaint. */
+export interface ComplaintResolution {
+  outcome: string;
+  /** The dispatcher who closed it. */
+  by: string;
+  at: string;
 }
 
 export interface FollowUpInput {
@@ -413,11 +442,22 @@ export interface DispatchApi {
   /** The jobs behind one number of the KPI page (a page of at most 1,000). */
   kpiJobs(q: KpiJobsQuery): Promise<JobListItem[]>;
   recordFollowUp(jobId: string, input: FollowUpInput): Promise<FollowUp>;
+  /** Closes the complaint of a follow-up call with its documented outcome. */
+  resolveComplaint(jobId: string, followUpId: string, outcome: string): Promise<FollowUp>;
   /** Major complaints supervisors must see. */
   majorComplaints(): Promise<MajorComplaint[]>;
 
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
+  /**
+   * The job's service report (PDF) in `lang`, times at `tzMinutes` east of UTC, with the file
+   * name head office gives it (the job number).
+   */
+  serviceReport(
+    jobId: string,
+    lang: 'en' | 'zh',
+    tzMinutes: number,
+  ): Promise<{ blob: Blob; fileName: string | null }>;
 }
 
 const V1 = '/api/v1';
@@ -570,9 +610,13 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
         })}`,
       ),
     recordFollowUp: (jobId, input) => http.post(`${job(jobId)}/follow-ups`, input),
+    resolveComplaint: (jobId, followUpId, outcome) =>
+      http.post(`${job(jobId)}/follow-ups/${enc(followUpId)}/resolution`, { outcome }),
     majorComplaints: () => http.get(`${V1}/complaints/major`),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
+    serviceReport: (jobId, lang, tzMinutes) =>
+      http.download(`${job(jobId)}/report.pdf${query({ lang, tz: Math.round(tzMinutes) })}`),
   };
 }

@@ -85,6 +85,38 @@ export class HttpClient {
     return parsed as T;
   }
 
+  /**
+   * A file download (a PDF, an image) as a `Blob` with the name head office gives it in
+   * `Content-Disposition`; failures are `ApiError`s like any request's.
+   */
+  async download(path: string): Promise<{ blob: Blob; fileName: string | null }> {
+    let response: Response;
+    try {
+      response = await this.fetcher(this.url(path), {
+        method: 'GET',
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (reason) {
+      throw new ApiError('network', reason instanceof Error ? reason.message : String(reason));
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      const error = errorFrom(response.status, parsed, text);
+      if (this.csrf !== null && SESSION_CODES.has(error.code)) this.lost?.(error);
+      throw error;
+    }
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+    return { blob: await response.blob(), fileName: name };
+  }
+
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }
