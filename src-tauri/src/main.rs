@@ -4,6 +4,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod camera;
 mod commands;
 mod data_dir;
 mod media;
@@ -87,6 +88,10 @@ fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) ->
         // Sync starts with the app when this laptop is signed in to head office.
         .setup(|app| {
             sync_commands::start(app.handle());
+            // The laptop camera, for photos (WebKitGTK needs to be told; see camera.rs).
+            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+                camera::enable(&window)?;
+            }
             Ok(())
         })
         // Used from Rust only (opening a saved report); the window is granted none of it.

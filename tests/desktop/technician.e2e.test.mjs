@@ -157,6 +157,8 @@ describe('technician works a job from Today to Complete in the desktop app', () 
       env: {
         ...process.env,
         FIELDWORK_DATA_DIR: dataDir,
+        // WebKit's synthetic camera, for the camera step (see src-tauri/src/camera.rs).
+        FIELDWORK_MOCK_CAMERA: '1',
         HOME: home,
         XDG_DATA_HOME: path.join(home, '.local/share'),
         XDG_CONFIG_HOME: path.join(home, '.config'),
@@ -341,6 +343,56 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     job.photoKinds = kinds;
   });
 
+  // The laptop camera, through WebKit's mock capture device (FIELDWORK_MOCK_CAMERA=1 above): a
+  // real getUserMedia stream in the preview, captured with the keyboard and imported like a
+  // picked file, with the kind and caption chosen in the card.
+  step('take a photo with the laptop camera (WebKit mock camera)', async () => {
+    const CAPTION = 'E2E camera photo';
+    const shown = async () => (await session.findAll('[data-testid="photo"]')).length;
+    const before = await shown();
+    const listedBefore = cli(dataDir, 'photo', 'list', job.id).length;
+    await (await (await session.find('[data-testid="photo-kind"]')).find('option[value="other"]')).click();
+    const caption = await session.find('[data-testid="photo-caption"]');
+    await caption.clear();
+    await caption.sendKeys(CAPTION);
+    const key = (k) => session.actions([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: k }, { type: 'keyUp', value: k }] }]);
+    const previewLive = () =>
+      session.execute(
+        "const v = document.querySelector('[data-testid=\"camera-preview\"]'); return !!v.srcObject && v.srcObject.getVideoTracks().some((t) => t.readyState === 'live') && v.videoWidth > 0;",
+      );
+    const cameraOff = () =>
+      session.execute(
+        "const d = document.querySelector('[data-testid=\"camera-dialog\"]'); return !d.open && d.querySelector('video').srcObject === null;",
+      );
+
+    // Esc closes the dialog and stops the camera; nothing is imported.
+    await (await session.waitFor('[data-testid="photo-camera"]')).click();
+    await session.waitFor('[data-testid="camera-dialog"][data-phase="live"]', { timeout: 15_000 });
+    assert.ok(await previewLive(), 'the preview shows the camera');
+    await key('\uE00C'); // Escape
+    await session.until('camera stopped after Esc', cameraOff);
+
+    // Again; Enter takes the picture (the Capture button has the focus), closes the dialog and
+    // stops the camera.
+    await (await session.find('[data-testid="photo-camera"]')).click();
+    await session.waitFor('[data-testid="camera-dialog"][data-phase="live"]', { timeout: 15_000 });
+    assert.equal(await session.execute('return document.activeElement?.dataset.testid;'), 'camera-capture');
+    await shot('camera-dialog');
+    await key('\uE007'); // Enter
+    await session.until('camera stopped after the capture', cameraOff);
+    await session.until('one more photo shown', async () => (await shown()) === before + 1, 30_000);
+    const photo = await session.waitFor('[data-testid="photo"][data-kind="other"]');
+    assert.match(await photo.text(), new RegExp(CAPTION));
+    assert.equal(await shown(), before + 1, 'the Esc attempt imported nothing');
+
+    const listed = cli(dataDir, 'photo', 'list', job.id);
+    assert.equal(listed.length, listedBefore + 1, '`fieldwork photo list` has the camera photo');
+    const taken = listed.find((p) => p.kind === 'other' && p.caption === CAPTION);
+    assert.ok(taken, `the camera photo with its kind and caption: ${JSON.stringify(listed)}`);
+    assert.ok(taken.width > taken.height && taken.height >= 240, `a landscape camera frame, got ${taken.width}×${taken.height}`);
+    job.cameraPhotos = 1;
+  });
+
   step('Complete lists what is missing; fix it there and complete', async () => {
     await (await session.waitFor('[data-testid="move-completed"]')).click();
     await session.waitFor(`[data-testid="complete-screen"][data-job-id="${job.id}"]`);
@@ -413,7 +465,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     const notes = await Promise.all((await session.findAll('[data-testid="note"]')).map((n) => n.text()));
     assert.ok(notes.some((n) => n.includes(NOTE)), 'the note survived the restart');
     assert.equal((await session.findAll('[data-testid="part-row"]')).length, 2, 'both parts survived the restart');
-    assert.equal((await session.findAll('[data-testid="photo"]')).length, job.photoKinds.length, 'the photos survived the restart');
+    assert.equal((await session.findAll('[data-testid="photo"]')).length, job.photoKinds.length + (job.cameraPhotos ?? 0), 'the photos survived the restart');
     await session.waitFor('[data-testid="signature-current"]');
   });
 
@@ -428,7 +480,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     assert.ok(j.signatures[0].png_sha256, 'the signature has its picture');
     assert.equal(j.feedback?.rating, 5);
     assert.equal(j.feedback?.comment, RATING_COMMENT);
-    assert.equal(j.photos.length, job.photoKinds.length, 'one photo per kind imported; the broken file none');
+    assert.equal(j.photos.length, job.photoKinds.length + (job.cameraPhotos ?? 0), 'one photo per kind imported and the camera photo; the broken file none');
     for (const kind of job.photoKinds) assert.ok(j.photos.some((p) => p.kind === kind), `a ${kind} photo`);
     const listed = cli(dataDir, 'photo', 'list', job.id);
     assert.equal(listed.length, j.photos.length, '`fieldwork photo list` shows the same photos');
