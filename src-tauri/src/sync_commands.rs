@@ -75,7 +75,7 @@ pub fn local_change(app: &AppHandle) {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_status(state: State<'_, AppState>, sync: State<'_, SyncService>) -> Result<SyncStatus> {
     Ok(sync.status(&*store(&state)?)?)
 }
@@ -137,7 +137,7 @@ pub fn sign_out(
 }
 
 /// What head office refused or flagged, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_issues(state: State<'_, AppState>) -> Result<Vec<SyncIssue>> {
     Ok(store(&state)?.sync_issues(ISSUES_SHOWN)?)
 }
