@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { JobListItem } from '../lib/api/headoffice';
 import type { Technician } from '../lib/types/Technician';
-import { buildBoard, dayBounds, neighbourLane, shiftDay, slotFor } from './board';
+import { bookingLength, buildBoard, dayBounds, neighbourLane, shiftDay, slotFor } from './board';
 
 function tech(id: string, active = true): Technician {
   return { id, name: id, phone: null, email: null, skills: [], active };
@@ -105,6 +105,15 @@ describe('the board', () => {
     const s = slotFor(booked, [], '2026-11-28');
     expect(s.start.toISOString()).toBe('2026-11-28T06:30:00.000Z');
     expect(s.end.toISOString()).toBe('2026-11-28T08:00:00.000Z');
+  });
+
+  it('books a job for its job type’s default length when an admin set one', () => {
+    const lengths = { installation: 90, repair: null };
+    expect(bookingLength('installation', lengths)).toBe(90 * 60_000);
+    expect(bookingLength('repair', lengths)).toBe(2 * 3_600_000);
+    expect(bookingLength('unknown', lengths)).toBe(2 * 3_600_000);
+    const s = slotFor(job('n'), [], '2026-11-28', bookingLength('installation', lengths));
+    expect(s.end.getTime() - s.start.getTime()).toBe(90 * 60_000);
   });
 
   it('moves a card between lanes with the arrow keys, not past the ends', () => {

@@ -90,21 +90,34 @@ export const DAY_START_HOUR = 8;
 export const DEFAULT_WINDOW_MS = 2 * HOUR;
 
 /**
+ * How long to book a job of type `code`: the job type's default length (set by an admin, in
+ * minutes) when it has one, else [`DEFAULT_WINDOW_MS`].
+ */
+export function bookingLength(
+  code: string,
+  minutesByCode: Readonly<Record<string, number | null | undefined>>,
+): number {
+  const minutes = minutesByCode[code];
+  return typeof minutes === 'number' && minutes > 0 ? minutes * 60_000 : DEFAULT_WINDOW_MS;
+}
+
+/**
  * Where a job dropped on a technician's lane for `day` is booked: the same times of day when it
  * already has a window (so a reschedule to another technician keeps the appointment), else
- * right after the lane's last booking, else at 08:00.
+ * right after the lane's last booking, else at 08:00, for `lengthMs`.
  */
 export function slotFor(
   job: JobListItem,
   lane: JobListItem[],
   day: string,
+  lengthMs = DEFAULT_WINDOW_MS,
 ): { start: Date; end: Date } {
   const { from } = dayBounds(day);
   if (job.appointment_start) {
     const s = new Date(job.appointment_start);
     const e = job.appointment_end
       ? new Date(job.appointment_end)
-      : new Date(s.getTime() + DEFAULT_WINDOW_MS);
+      : new Date(s.getTime() + lengthMs);
     const start = new Date(from);
     start.setHours(s.getHours(), s.getMinutes(), 0, 0);
     return {
@@ -119,7 +132,7 @@ export function slotFor(
     const end = new Date(j.appointment_end ?? '');
     if (end.getTime() > start.getTime()) start = end;
   }
-  return { start, end: new Date(start.getTime() + DEFAULT_WINDOW_MS) };
+  return { start, end: new Date(start.getTime() + lengthMs) };
 }
 
 /**

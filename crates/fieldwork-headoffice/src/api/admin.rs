@@ -222,6 +222,35 @@ pub async fn activate_job_type(
     Ok(Json(s.store.set_job_type_active(&id, true).await?))
 }
 
+/// What the board needs of a job type: whether new jobs may use it and how long to book it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobTypeDefaults {
+    pub code: String,
+    pub active: bool,
+    /// The appointment length to book, in minutes; the board's own default when absent.
+    pub default_duration_minutes: Option<i64>,
+}
+
+/// Every job type's defaults, for dispatchers (the board books appointments of this length).
+#[utoipa::path(get, path = "/api/v1/job-types/defaults", tag = "dispatch",
+    responses((status = 200, body = Vec<JobTypeDefaults>), (status = 404, body = ErrorBody)))]
+pub async fn job_type_defaults(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+) -> Result<Json<Vec<JobTypeDefaults>>> {
+    let types = s.store.admin_job_types().await?;
+    Ok(Json(
+        types
+            .into_iter()
+            .map(|t| JobTypeDefaults {
+                code: t.job_type.code,
+                active: t.active,
+                default_duration_minutes: t.default_duration_minutes,
+            })
+            .collect(),
+    ))
+}
+
 /// A page of the parts catalogue, searched by number or description.
 #[utoipa::path(get, path = "/api/v1/admin/parts", tag = "admin", params(PartQuery),
     responses((status = 200, body = Vec<PartAdmin>), (status = 403, body = ErrorBody)))]

@@ -108,6 +108,7 @@ pub struct AppState {
         admin::activate_part,
         admin::sla_policy,
         admin::set_sla_policy,
+        admin::job_type_defaults,
     ),
     components(schemas(ErrorBody))
 )]
@@ -159,6 +160,7 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/equipment/{id}", patch(dispatch::update_equipment))
         .route("/technicians", get(dispatch::technicians))
         .route("/job-types", get(dispatch::job_types))
+        .route("/job-types/defaults", get(admin::job_type_defaults))
         .route("/parts", get(dispatch::parts))
         .route("/jobs", get(dispatch::list_jobs).post(dispatch::create_job))
         .route("/jobs/{id}", get(dispatch::get_job).patch(dispatch::update_job))

@@ -226,6 +226,20 @@ mod job_types {
         // The dispatcher's list (the work-order form) has it as well.
         let types = w.dispatcher.get("/api/v1/job-types").await;
         assert!(types.as_array().unwrap().iter().any(|t| t["code"] == "gas_check"));
+        // Dispatchers read the default length the board books (technicians cannot).
+        let defaults = w.dispatcher.get("/api/v1/job-types/defaults").await;
+        let gas = defaults.as_array().unwrap().iter().find(|t| t["code"] == "gas_check").unwrap();
+        assert_eq!((&gas["active"], &gas["default_duration_minutes"]), (&json!(true), &json!(90)));
+        let (s, _) = w.a.pull_page(0, 1).await;
+        assert_eq!(s, StatusCode::OK);
+        let resp =
+            w.a.http
+                .get(w.server.url("/api/v1/job-types/defaults"))
+                .bearer_auth(&w.a.token)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

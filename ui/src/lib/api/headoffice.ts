@@ -333,6 +333,14 @@ export interface JobTypeInput {
   default_duration_minutes: number | null;
 }
 
+/** What the board needs of a job type (`GET /api/v1/job-types/defaults`). */
+export interface JobTypeDefaults {
+  code: string;
+  active: boolean;
+  /** Minutes to book; the board's own two hours when `null`. */
+  default_duration_minutes: number | null;
+}
+
 /** A catalogue part on the admin page. */
 export interface PartAdmin {
   part: Part;
@@ -404,6 +412,8 @@ export interface DispatchApi {
 
   technicians(): Promise<Technician[]>;
   jobTypes(): Promise<JobType[]>;
+  /** Each job type's default appointment length and whether it takes new jobs. */
+  jobTypeDefaults(): Promise<JobTypeDefaults[]>;
   jobs(filter: JobListFilter): Promise<JobListItem[]>;
   job(id: string): Promise<JobRecord>;
   createJob(input: JobInput): Promise<WorkOrder>;
@@ -528,6 +538,7 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     },
     technicians: () => http.get(`${V1}/technicians`),
     jobTypes: () => http.get(`${V1}/job-types`),
+    jobTypeDefaults: () => http.get(`${V1}/job-types/defaults`),
     jobs: (f) =>
       http.get(
         `${V1}/jobs${query({

@@ -574,7 +574,7 @@ const en = {
   'dispatch.admin.jt.duration': 'Default length',
   'dispatch.admin.jt.noDuration': 'not set',
   'dispatch.admin.jt.durationMinutes': 'Default appointment (minutes)',
-  'dispatch.admin.jt.durationHint': '15 to 7200; leave empty for none.',
+  'dispatch.admin.jt.durationHint': 'The board books this long; empty: 2 hours. 15 to 7200.',
   'dispatch.admin.jt.noItems': 'No checklist items yet.',
   'dispatch.admin.jt.itemN': 'Item {n}',
   'dispatch.admin.jt.labelEn': 'Label (English)',

@@ -559,7 +559,7 @@ const zh: Messages = {
   'dispatch.admin.jt.duration': '默认时长',
   'dispatch.admin.jt.noDuration': '未设置',
   'dispatch.admin.jt.durationMinutes': '默认预约时长（分钟）',
-  'dispatch.admin.jt.durationHint': '15 至 7200；留空表示不设置。',
+  'dispatch.admin.jt.durationHint': '看板按此时长预约；留空为 2 小时。15 至 7200。',
   'dispatch.admin.jt.noItems': '还没有检查项。',
   'dispatch.admin.jt.itemN': '第 {n} 项',
   'dispatch.admin.jt.labelEn': '标签（英文）',
