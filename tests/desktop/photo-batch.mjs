@@ -128,6 +128,24 @@ function threadTimes(root) {
   return out;
 }
 
+/** CPU time (user + system, ms) of each app and WebKit process, finished threads included. */
+function processTimes(root) {
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  const out = new Map();
+  for (const pid of processTree(root)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!/^(fieldwork-desk|WebKit)/.test(comm)) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, { comm, cpu: ((Number(f[11]) + Number(f[12])) * 1000) / hz });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
 /** Per thread name and process: CPU and run-queue wait between two `threadTimes` snapshots. */
 function threadDelta(before, after) {
   const sums = new Map();
@@ -266,6 +284,8 @@ async function main() {
     const idleUntil = await session.execute('return performance.now();');
 
     const timesBefore = threadTimes(driver.pid);
+    const processesBefore = processTimes(driver.pid);
+    if (process.env.PHOTO_BATCH_MARK) fs.writeFileSync(process.env.PHOTO_BATCH_MARK, 'started');
     t = performance.now();
     await input.sendKeys(files.join('\n'));
     // Type into the note while the batch runs; WebDriver's round trip for each key too.
@@ -280,6 +300,7 @@ async function main() {
       typed += 1;
     }
     const timesAfter = threadTimes(driver.pid);
+    const processesAfter = processTimes(driver.pid);
     const batchWall = performance.now() - t;
     await sleep(500);
     const r = await session.execute(
@@ -332,6 +353,8 @@ async function main() {
     for (const [name, d] of threadDelta(timesBefore, timesAfter).slice(0, 10)) {
       console.log(`  ${name} (${d.threads}): ${d.cpu.toFixed(0)} ms / ${d.wait.toFixed(0)} ms`);
     }
+    const perProcess = [...processesAfter].map(([pid, a]) => `${a.comm} ${(a.cpu - (processesBefore.get(pid)?.cpu ?? 0)).toFixed(0)} ms`);
+    console.log(`CPU time per process during the batch (finished photo threads included): ${perProcess.join(', ')}`);
     if (process.env.PHOTO_BATCH_JSON) {
       fs.writeFileSync(
         process.env.PHOTO_BATCH_JSON,
