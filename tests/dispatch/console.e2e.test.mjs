@@ -824,12 +824,14 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
   await byTest('part-price').fill('3.80');
   await byTest('part-save').click();
   await byTest('part-search').fill('卡箍');
-  const partRow = page.locator('[data-testid="part-row"][data-part="E2E-42"]');
-  await partRow.waitFor();
-  assert.equal(await byTest('part-row').count(), 1, 'the search finds only the new part');
+  // The list follows the search once typing pauses: only the new part is left.
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="part-row"]').length === 1,
+  );
+  await page.locator('[data-testid="part-row"][data-part="E2E-42"]').waitFor();
+  await shoot('dispatch-admin-parts.png');
   await byTest('part-search').fill('');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="part-row"]').length > 1);
-  await shoot('dispatch-admin-parts.png');
   const parts = await api('GET', '/api/v1/admin/parts?q=E2E-42');
   assert.equal(parts[0].part.unit_price_cents, 380);
 
