@@ -369,8 +369,10 @@ step('the review page shows everything synced, and customer text stays text', as
   assert.equal(await byTest('time-row').count(), 2, 'travel, and labour as corrected');
   await page.getByText('Total 25 min travel, 1 h 20 min labour').waitFor();
   assert.equal(await byTest('rating').getAttribute('data-rating'), '4');
-  // Head office does not compute "changed after signing" yet (it always says false), so the
-  // review's warning for it cannot be shown here; see the note.
+  // This scripted device signs a hash of other facts than the ones it sent, so head office's own
+  // hash of the job's signed facts differs: the review says the job changed after signing.
+  await byTest('review-changed-after-signing').waitFor();
+  await byTest('signature-stale').waitFor();
   assert.equal(await byTest('signature-signer').innerText(), 'Zhou Min');
   // Pictures load through the session: the signature and every thumbnail.
   const loaded = async (loc) => loc.evaluate((img) => img.complete && img.naturalWidth > 0);
