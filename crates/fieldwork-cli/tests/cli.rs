@@ -467,6 +467,17 @@ fn answer_required_checklist(demo: &Demo, job: &str) -> Vec<(String, Value)> {
     answered
 }
 
+/// Adds one photo of every kind the job's type requires (the completion guard asks for them).
+fn add_required_photos(demo: &Demo, job: &str) -> usize {
+    let d = demo.show(job);
+    let photo = test_photo("camera/Canon_40D.jpg");
+    let kinds = arr(&d["job_type"]["required_photo_kinds"]);
+    for kind in kinds {
+        fw(demo.dir(), &["photo", "add", job, photo.to_str().unwrap(), "--kind", s(kind)]).ok();
+    }
+    kinds.len()
+}
+
 #[test]
 fn a_technician_works_todays_first_job_from_start_to_finish() {
     let demo = Demo::seeded();
@@ -485,6 +496,7 @@ fn a_technician_works_todays_first_job_from_start_to_finish() {
     assert_eq!(moved["status"], "in_progress");
 
     let answered = answer_required_checklist(&demo, &job);
+    let photos = add_required_photos(&demo, &job);
 
     // A part from the catalogue and one typed in.
     let catalogue = fw_json(demo.dir(), &["parts"]);
@@ -589,6 +601,7 @@ fn a_technician_works_todays_first_job_from_start_to_finish() {
     let mut expected_kinds =
         vec!["status_changed", "time_entry_added", "status_changed", "status_changed"];
     expected_kinds.extend(std::iter::repeat_n("checklist_answered", answered.len()));
+    expected_kinds.extend(std::iter::repeat_n("photo_added", photos));
     expected_kinds.extend([
         "part_added",
         "part_added",
@@ -613,7 +626,9 @@ fn a_technician_works_todays_first_job_from_start_to_finish() {
         let on = m
             .get("job_id")
             .or_else(|| {
-                ["note", "part", "entry", "feedback"].iter().find_map(|k| m[k].get("job_id"))
+                ["note", "part", "entry", "feedback", "photo"]
+                    .iter()
+                    .find_map(|k| m[k].get("job_id"))
             })
             .unwrap_or_else(|| panic!("mutation names no job: {m}"));
         assert_eq!(on, &Value::String(job_id.clone()), "{m}");
@@ -1480,6 +1495,7 @@ fn a_signature_goes_stale_when_a_part_is_added_and_completion_waits_for_a_new_on
     let demo = Demo::seeded();
     let job = demo.job_in_progress();
     answer_required_checklist(&demo, &job);
+    add_required_photos(&demo, &job);
     fw(demo.dir(), &["job", "resolution", &job, "Cleaned the filter"]).ok();
     let png = demo.tmp.path().join("sig.png");
     std::fs::write(&png, signature_png()).unwrap();
