@@ -37,10 +37,11 @@ check-toolchain:
 
 # System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
 # display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
-# report in its tests, and chromium, which playwright-core drives in the dispatcher console's test.
+# report in its tests, and chromium and firefox-esr, which playwright-core and puppeteer-core drive in
+# the dispatcher console's tests.
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils chromium faketime
+	xvfb xauth webkit2gtk-driver poppler-utils chromium firefox-esr faketime
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -103,8 +104,9 @@ e2e-deps: deps
 e2e: build e2e-deps
 	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" tests/desktop/run.sh
 
-# End-to-end: the dispatcher console (ui/dist-dispatch) in Debian's headless Chromium against the
-# real head office binary on a free loopback port with demo data. Screenshots: target/e2e-screenshots.
+# End-to-end: the dispatcher console (ui/dist-dispatch) in Debian's headless Chromium (the whole
+# loop) and Firefox ESR (the console's main pages) against the real head office binary on a free
+# loopback port with demo data. Screenshots: target/e2e-screenshots.
 e2e-dispatch: build
 	node --test tests/dispatch/
 
