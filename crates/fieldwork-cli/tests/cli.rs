@@ -471,9 +471,10 @@ fn answer_required_checklist(demo: &Demo, job: &str) -> Vec<(String, Value)> {
 fn add_required_photos(demo: &Demo, job: &str) -> usize {
     let d = demo.show(job);
     let photo = test_photo("camera/Canon_40D.jpg");
+    let photo = photo.to_str().expect("test photo path is UTF-8");
     let kinds = arr(&d["job_type"]["required_photo_kinds"]);
     for kind in kinds {
-        fw(demo.dir(), &["photo", "add", job, photo.to_str().unwrap(), "--kind", s(kind)]).ok();
+        fw(demo.dir(), &["photo", "add", job, photo, "--kind", s(kind)]).ok();
     }
     kinds.len()
 }
