@@ -138,7 +138,7 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)" "$(HO_DIR)"
 
-bench: deps bench-desktop bench-dispatch bench-photos bench-sync bench-kpis
+bench: deps bench-desktop bench-photo-batch bench-dispatch bench-photos bench-sync bench-kpis
 	$(CARGO) bench --locked -p fieldwork-core --bench store
 	$(CARGO) bench --locked -p fieldwork-report --bench report
 
