@@ -22,7 +22,6 @@ use fieldwork_core::Store;
 use commands::AppState;
 
 fn main() -> ExitCode {
-    choose_renderer();
     let dir = match data_dir::resolve(std::env::args()) {
         Ok(dir) => dir,
         Err(message) => {
@@ -48,33 +47,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// On a machine without a GPU render node (no `/dev/dri/renderD*`: a virtual display, a remote
-/// session, a laptop without graphics drivers), WebKitGTK's DMA-BUF renderer falls back to
-/// copying every frame through software GL: measured under Xvfb with 100,000 jobs, opening a job
-/// took 420 ms instead of 20 and the WebKit processes used twice the memory. There, the older
-/// renderer is asked for. Machines with a GPU keep WebKit's default, and a value the user set
-/// wins.
-#[cfg(target_os = "linux")]
-// Setting an environment variable is unsound only while other threads read the environment;
-// this runs first thing in `main`, before any thread exists.
-#[allow(unsafe_code)]
-fn choose_renderer() {
-    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-    if std::env::var_os(VAR).is_some() {
-        return;
-    }
-    let has_render_node = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
-        entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-    });
-    if !has_render_node {
-        // SAFETY: single-threaded at this point (see above).
-        unsafe { std::env::set_var(VAR, "1") };
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn choose_renderer() {}
 
 /// Opens the window and serves the commands until the window closes.
 // The code `generate_context!` expands to may call `process::exit`; that is Tauri's, not ours.
