@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER,
+};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -194,9 +196,18 @@ impl HeadOffice {
         Self::json(self.request(Method::POST, "auth/device")?.json(body)).await
     }
 
-    /// `POST /sync/push`.
+    /// `POST /sync/push`, its JSON zstd-compressed when it is more than a few hundred bytes (a
+    /// day's work is mostly repeated keys and ids: 10,000 mutations shrink about tenfold).
     pub async fn push(&self, body: &PushRequest) -> Result<PushResponse> {
-        Self::json(self.request(Method::POST, "sync/push")?.json(body)).await
+        let json = serde_json::to_vec(body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let (bytes, encoding) = compress(json);
+        let mut req = self
+            .request(Method::POST, "sync/push")?
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(encoding) = encoding {
+            req = req.header(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        Self::json(req.body(bytes)).await
     }
 
     /// `GET /sync/pull`.
@@ -244,6 +255,21 @@ impl HeadOffice {
         let resp = Self::send(self.request(Method::GET, &format!("blobs/{sha256}"))?).await?;
         let bytes = resp.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         Ok(bytes.to_vec())
+    }
+}
+
+/// Bodies at least this long are sent compressed; below it the frame costs more than it saves.
+const COMPRESS_FROM_BYTES: usize = 512;
+
+/// The body to send and its `Content-Encoding`: zstd at its default level when that is shorter
+/// (it is, for any JSON of some length), the body as it is otherwise.
+fn compress(body: Vec<u8>) -> (Vec<u8>, Option<&'static str>) {
+    if body.len() < COMPRESS_FROM_BYTES {
+        return (body, None);
+    }
+    match zstd::bulk::compress(&body, 0) {
+        Ok(packed) if packed.len() < body.len() => (packed, Some("zstd")),
+        _ => (body, None),
     }
 }
 
@@ -300,6 +326,21 @@ async fn error_from(resp: reqwest::Response) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_bodies_are_zstd_compressed_and_short_ones_sent_as_they_are() {
+        let short = br#"{"device_id":"x","mutations":[]}"#.to_vec();
+        assert_eq!(compress(short.clone()), (short, None));
+
+        let long = serde_json::to_vec(&serde_json::json!({
+            "mutations": (0..200).map(|i| serde_json::json!({"seq": i, "kind": "note_added", "text": "checked the drain pump"})).collect::<Vec<_>>()
+        }))
+        .unwrap();
+        let (packed, encoding) = compress(long.clone());
+        assert_eq!(encoding, Some("zstd"));
+        assert!(packed.len() * 5 < long.len(), "{} of {} bytes", packed.len(), long.len());
+        assert_eq!(zstd::bulk::decompress(&packed, long.len()).unwrap(), long);
+    }
 
     #[test]
     fn https_and_loopback_http_are_accepted_and_normalised() {

@@ -278,6 +278,23 @@ impl Device {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// A push whose JSON is sent zstd-compressed (`Content-Encoding: zstd`), as the client does.
+    pub async fn push_zstd(&self, body: &Value) -> (StatusCode, Value) {
+        let packed = zstd::bulk::compress(&serde_json::to_vec(body).unwrap(), 0).unwrap();
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .header("content-encoding", "zstd")
+            .body(packed)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn push(&mut self, entries: &[OutboxEntry]) -> PushResponse {
         let req = PushRequest::from_outbox(&self.device_id, entries).unwrap();
         let (status, v) = self.push_raw(&serde_json::to_value(&req).unwrap()).await;

@@ -34,6 +34,29 @@ async fn an_oversized_body_is_refused_with_413_and_writes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_body_limit_holds_for_the_decompressed_size_of_a_compressed_push() {
+    let server = TestServer::start_with(|c| c.body_limit_bytes = 64 * 1024).await;
+    let mut w = World::with(server).await;
+    let job = w.job_a.clone();
+    // 100 KiB of one letter packs into a few dozen bytes: the limit must count what it unpacks to.
+    let m = w.a.note(&job, &"x".repeat(100 * 1024));
+    let e = w.a.entry(m);
+    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let (s, v) = w.a.push_zstd(&serde_json::to_value(&req).unwrap()).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 0);
+
+    // A compressed push within the limit is applied like any other.
+    let m = w.a.note(&job, "the door seal was torn; replaced it");
+    let e = w.a.entry(m);
+    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let (s, v) = w.a.push_zstd(&serde_json::to_value(&req).unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let notes = w.dispatcher.job(&job).await["notes"].clone();
+    assert_eq!(notes.as_array().unwrap().len(), 1, "{notes}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_requests_gets_429_with_retry_after_while_others_go_on() {
     let server = TestServer::start_with(|c| {
         c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 5, per_second: 0.01 }
