@@ -8,6 +8,7 @@ mod camera;
 mod commands;
 mod data_dir;
 mod media;
+mod renderer;
 mod report;
 mod sync;
 mod sync_commands;
@@ -22,6 +23,7 @@ use fieldwork_core::Store;
 use commands::AppState;
 
 fn main() -> ExitCode {
+    renderer::choose();
     let dir = match data_dir::resolve(std::env::args()) {
         Ok(dir) => dir,
         Err(message) => {

@@ -1,6 +1,8 @@
 // A small W3C WebDriver client over fetch: just what the desktop e2e test needs.
 // No dependencies; talks to tauri-driver (which forwards to WebKitWebDriver on Linux).
 
+import { FBDIR, captureScreen } from './xscreen.mjs';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriverError extends Error {
@@ -145,8 +147,16 @@ export class Session {
     }
   }
 
-  /** The page as a PNG (Buffer). */
+  /**
+   * The window as a PNG (Buffer). Under tests/desktop/run.sh it is cut from the X server's
+   * screen (see xscreen.mjs) after the window had a moment to show its last frame; otherwise it
+   * is WebDriver's screenshot of the page.
+   */
   async screenshot() {
+    if (FBDIR) {
+      await sleep(150);
+      return captureScreen(await this.cmd('GET', '/window/rect'));
+    }
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 
