@@ -126,8 +126,8 @@ pub async fn revoke_device(
     Ok(Json(device))
 }
 
-/// Disables a user: they cannot sign in, and their open sessions and their laptops' tokens are
-/// refused at once (`401 user_disabled`). Their jobs stay as they are. An admin cannot disable
+/// Disables a user: they cannot sign in, their open sessions and their laptops' tokens are
+/// refused at once (`401 user_disabled`) and their consoles' live-update streams end. Their jobs stay as they are. An admin cannot disable
 /// themself.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/disable", tag = "admin",
     responses((status = 200, body = User), (status = 404, body = ErrorBody),
@@ -139,6 +139,8 @@ pub async fn disable_user(
     Path(id): Path<String>,
 ) -> Result<Json<User>> {
     let user = s.store.set_user_disabled(&c.dispatcher(), &id, true).await?;
+    // Their open consoles' live-update streams end now, not at their next request.
+    s.events.access_changed();
     tracing::info!(disabled = %user.name, "user disabled");
     Ok(Json(user))
 }
@@ -153,6 +155,8 @@ pub async fn enable_user(
     Path(id): Path<String>,
 ) -> Result<Json<User>> {
     let user = s.store.set_user_disabled(&c.dispatcher(), &id, false).await?;
+    // Enabling ends the user's old sessions.
+    s.events.access_changed();
     tracing::info!(enabled = %user.name, "user enabled");
     Ok(Json(user))
 }

@@ -130,7 +130,7 @@ pub async fn session_info(caller: DispatcherCaller) -> Json<SessionInfo> {
     })
 }
 
-/// Signs out: the session is deleted and the cookie cleared.
+/// Signs out: the session is deleted, its live-update streams end and the cookie is cleared.
 #[utoipa::path(delete, path = "/api/v1/auth/session", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn sign_out(
@@ -142,6 +142,8 @@ pub async fn sign_out(
     parts.headers = headers;
     if let Some(token) = session_cookie(&parts) {
         state.store.end_session(&token_hash(token)).await?;
+        // Streams opened with this session (other tabs too) end now.
+        state.events.access_changed();
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut().insert(header::SET_COOKIE, session_cookie_header(&state, "", 0)?);

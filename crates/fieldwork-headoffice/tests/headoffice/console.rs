@@ -334,9 +334,11 @@ mod endpoints {
 mod live {
     use std::time::Duration;
 
-    use reqwest::StatusCode;
+    use fieldwork_headoffice::store::UserRole;
+    use reqwest::{Method, StatusCode};
+    use serde_json::json;
 
-    use crate::common::World;
+    use crate::common::{DispatcherClient, TestServer, World, code};
 
     /// Reads the stream until `needle` has arrived (or fails after a few seconds).
     async fn until(resp: &mut reqwest::Response, seen: &mut String, needle: &str) {
@@ -387,6 +389,84 @@ mod live {
         assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
         let rest = tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.unwrap();
         assert!(matches!(rest, Ok(None) | Err(_)), "stream ended");
+    }
+
+    /// Opens a console's stream and reads up to its `ready`.
+    async fn open(who: &DispatcherClient, server: &TestServer) -> (reqwest::Response, String) {
+        let mut stream = who.http.get(server.url("/api/v1/events")).send().await.unwrap();
+        assert_eq!(stream.status(), StatusCode::OK);
+        let mut seen = String::new();
+        until(&mut stream, &mut seen, "event: ready").await;
+        (stream, seen)
+    }
+
+    /// Reads the stream until the server ends it; fails if it is still open after `within`.
+    async fn ends_within(resp: &mut reqwest::Response, seen: &mut String, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, resp.chunk()).await {
+                Err(_) => panic!("stream still open after {within:?}: {seen:?}"),
+                Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(Ok(None) | Err(_)) => return,
+            }
+        }
+    }
+
+    async fn user_id(admin: &DispatcherClient, name: &str) -> String {
+        let users = admin.get("/api/v1/admin/users").await;
+        let user = users.as_array().unwrap().iter().find(|u| u["name"] == name).unwrap();
+        user["id"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_disabled_dispatchers_open_stream_ends_at_once_and_a_new_one_is_refused() {
+        let w = World::new().await;
+        w.server.add_user("boss", UserRole::Admin, None).await;
+        let admin = DispatcherClient::sign_in(&w.server, "boss").await;
+        let (mut theirs, mut seen) = open(&w.dispatcher, &w.server).await;
+        let (mut admins, mut admin_seen) = open(&admin, &w.server).await;
+
+        let disp = user_id(&admin, "disp").await;
+        admin.post(&format!("/api/v1/admin/users/{disp}/disable"), json!({})).await;
+        // Well before the periodic check: the disable itself ends the stream.
+        ends_within(&mut theirs, &mut seen, Duration::from_secs(5)).await;
+        assert!(seen.ends_with("\n\n"), "ended on a whole event: {seen:?}");
+        assert!(seen.contains("event: changed"), "a last change makes the console ask: {seen:?}");
+
+        let resp = w.dispatcher.http.get(w.server.url("/api/v1/events")).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(code(&body), "user_disabled");
+
+        // The admin's own stream stays open and hears the change.
+        until(&mut admins, &mut admin_seen, "event: changed").await;
+        let more = tokio::time::timeout(Duration::from_millis(300), admins.chunk()).await;
+        assert!(more.is_err(), "the admin's stream is still open: {more:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn signing_out_ends_every_stream_of_that_session_and_no_other() {
+        let w = World::new().await;
+        w.server.add_user("disp2", UserRole::Dispatcher, None).await;
+        let colleague = DispatcherClient::sign_in(&w.server, "disp2").await;
+        // Two tabs share the session cookie.
+        let (mut tab1, mut seen1) = open(&w.dispatcher, &w.server).await;
+        let (mut tab2, mut seen2) = open(&w.dispatcher, &w.server).await;
+        let (mut other, mut other_seen) = open(&colleague, &w.server).await;
+
+        let (s, _) = w.dispatcher.call(Method::DELETE, "/api/v1/auth/session", None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        ends_within(&mut tab1, &mut seen1, Duration::from_secs(5)).await;
+        ends_within(&mut tab2, &mut seen2, Duration::from_secs(5)).await;
+
+        let resp = w.dispatcher.http.get(w.server.url("/api/v1/events")).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+
+        // A colleague's console goes on hearing changes.
+        colleague
+            .post(&format!("/api/v1/jobs/{}/cancel", w.job_b), json!({"reason": "test"}))
+            .await;
+        until(&mut other, &mut other_seen, "event: changed").await;
     }
 }
 
