@@ -790,8 +790,10 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
   await byTest('nav-admin').click();
   await byTest('admin-screen').waitFor();
   await shoot('dispatch-admin-users.png');
+  assert.equal(new URL(page.url()).hash, '#/admin/users', 'the admin page opens on its first tab');
   await byTest('admin-tab-devices').click();
   await byTest('admin-panel-devices').waitFor();
+  assert.equal(new URL(page.url()).hash, '#/admin/devices');
   await shoot('dispatch-admin-devices.png');
 
   // The tabs answer the arrow keys.
@@ -802,6 +804,7 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
     await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
     'admin-tab-jobTypes',
   );
+  assert.equal(new URL(page.url()).hash, '#/admin/job-types', 'the arrow keys move the URL too');
   // A job type's checklist gets a new required item.
   await byTest('jt-row').filter({ hasText: 'installation' }).getByTestId('jt-edit').click();
   await byTest('jt-editor').waitFor();
@@ -847,6 +850,17 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
   const policy = await api('GET', '/api/v1/admin/sla-policy');
   assert.equal(policy.policy.arrive_urgent_minutes, 180);
   assert.equal(policy.updated_by, 'admin');
+
+  // Each tab is a place of its own: a reload stays on it, Back and Forward move between tabs.
+  assert.equal(new URL(page.url()).hash, '#/admin/sla');
+  await page.reload();
+  await byTest('admin-panel-sla').waitFor();
+  assert.equal(await byTest('admin-tab-sla').getAttribute('aria-selected'), 'true');
+  await page.goBack();
+  await byTest('admin-panel-parts').waitFor();
+  assert.equal(await byTest('admin-tab-parts').getAttribute('aria-selected'), 'true');
+  await page.goForward();
+  await byTest('admin-panel-sla').waitFor();
 
   // tech4 (added above) leaves: disabled, their laptop sign-in is refused and says why.
   await byTest('admin-tab-users').click();

@@ -10,7 +10,13 @@ export function route(): DispatchRoute {
 }
 
 function sync(): void {
-  state.route = parseRoute(location.hash);
+  const r = parseRoute(location.hash);
+  // The admin page always names its tab (`#/admin` → `#/admin/users`), so reloads and copied
+  // links keep it.
+  if (r.name === 'admin' && location.hash !== href(r)) {
+    history.replaceState(history.state, '', href(r));
+  }
+  state.route = r;
 }
 
 export function startRouter(): () => void {
@@ -23,4 +29,11 @@ export function go(to: DispatchRoute): void {
   const target = href(to);
   if (location.hash === target) sync();
   else location.hash = target;
+}
+
+/** Goes to `to` in place of the current history entry (moving through tabs with the keys). */
+export function replace(to: DispatchRoute): void {
+  const target = href(to);
+  if (location.hash !== target) history.replaceState(history.state, '', target);
+  sync();
 }

@@ -14,7 +14,11 @@ describe('console routes', () => {
       { name: 'edit', id: 'WO 2026/1' },
       { name: 'return', id: '0193a' },
       { name: 'sla' },
-      { name: 'admin' },
+      { name: 'admin', tab: 'users' },
+      { name: 'admin', tab: 'devices' },
+      { name: 'admin', tab: 'jobTypes' },
+      { name: 'admin', tab: 'parts' },
+      { name: 'admin', tab: 'sla' },
       { name: 'search', q: '138 0013/8000 Chen' },
       { name: 'search', q: '' },
       { name: 'kpis', from: null, to: null, technician: null },
@@ -38,6 +42,21 @@ describe('console routes', () => {
       },
     ];
     for (const p of places) expect(parseRoute(href(p))).toEqual(p);
+  });
+
+  it('gives every admin tab its own readable URL', () => {
+    expect(href({ name: 'admin', tab: 'users' })).toBe('#/admin/users');
+    expect(href({ name: 'admin', tab: 'devices' })).toBe('#/admin/devices');
+    expect(href({ name: 'admin', tab: 'jobTypes' })).toBe('#/admin/job-types');
+    expect(href({ name: 'admin', tab: 'parts' })).toBe('#/admin/parts');
+    expect(href({ name: 'admin', tab: 'sla' })).toBe('#/admin/sla');
+    expect(parseRoute('#/admin/job-types/')).toEqual({ name: 'admin', tab: 'jobTypes' });
+  });
+
+  it('opens the first admin tab for the bare admin page or a tab it does not know', () => {
+    for (const h of ['#/admin', '#/admin/', '/admin', '#/admin/nowhere', '#/admin/jobTypes']) {
+      expect(parseRoute(h)).toEqual({ name: 'admin', tab: 'users' });
+    }
   });
 
   it('goes to the board from anything it does not know', () => {

@@ -1,4 +1,5 @@
 /** The console's places as hash URLs (`#/board/2026-11-28`, `#/job/ID`); pure parse and format. */
+import { ADMIN_TABS, type AdminTab } from './admin';
 
 export type DispatchRoute =
   | { name: 'board'; day: string | null }
@@ -10,7 +11,8 @@ export type DispatchRoute =
   | { name: 'return'; id: string }
   | { name: 'job'; id: string }
   | { name: 'sla' }
-  | { name: 'admin' }
+  /** One tab of the admin page (`#/admin/job-types`); `#/admin` is the first tab. */
+  | { name: 'admin'; tab: AdminTab }
   /** Jobs matching a text (number, problem, customer name or phone, address). */
   | { name: 'search'; q: string }
   /** The KPI page for local days `from`..`to` (the last 30 days when null), team or technician. */
@@ -27,6 +29,20 @@ export type DispatchRoute =
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Each admin tab's part of the URL. */
+const ADMIN_SLUGS: Record<AdminTab, string> = {
+  users: 'users',
+  devices: 'devices',
+  jobTypes: 'job-types',
+  parts: 'parts',
+  sla: 'sla',
+};
+
+/** The admin tab a URL part names; the first tab for none or one it does not know. */
+function adminTab(slug: string | undefined): AdminTab {
+  return ADMIN_TABS.find((tab) => ADMIN_SLUGS[tab] === slug) ?? ADMIN_TABS[0];
+}
+
 function decode(p: string): string {
   try {
     return decodeURIComponent(p);
@@ -42,7 +58,7 @@ export function parseRoute(hash: string): DispatchRoute {
     case 'sla':
       return { name: 'sla' };
     case 'admin':
-      return { name: 'admin' };
+      return { name: 'admin', tab: adminTab(second) };
     case 'search':
       return { name: 'search', q: second ?? '' };
     case 'kpis': {
@@ -102,7 +118,7 @@ export function href(route: DispatchRoute): string {
     case 'sla':
       return '#/sla';
     case 'admin':
-      return '#/admin';
+      return `#/admin/${ADMIN_SLUGS[route.tab]}`;
     case 'search':
       return `#/search/${encodeURIComponent(route.q)}`;
     case 'kpis':
