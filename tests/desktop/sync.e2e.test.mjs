@@ -8,14 +8,14 @@
 // Overrides: FIELDWORK_DESKTOP_BIN, FIELDWORK_HEADOFFICE_BIN, TAURI_DRIVER_BIN, WEBKIT_WEBDRIVER_BIN.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startHeadOffice } from '../dispatch/headoffice.mjs';
+import { freePort } from './procs.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,18 +26,15 @@ const DRIVER =
     fs.existsSync(p),
   );
 const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
+const CLI = process.env.FIELDWORK_CLI_BIN ?? path.join(ROOT, 'target/debug/fieldwork');
 const SHOTS = path.join(ROOT, 'target/e2e-screenshots');
 const NOTE = 'E2E sync: sent from the laptop to head office';
+const DIAGNOSIS_ELSEWHERE = 'Drain pump blocked (seen on the second laptop)';
+const DIAGNOSIS_HERE = 'Drain pump blocked by a coin; impeller intact';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+/** The technician CLI on another data folder: a second laptop of the same technician. */
+function cli(dataDir, args, input) {
+  return execFileSync(CLI, ['--data-dir', dataDir, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -149,6 +146,7 @@ describe('the desktop app syncs with a real head office', () => {
   before(async () => {
     for (const [file, what] of [
       [APP, 'fieldwork-desktop (make desktop)'],
+      [CLI, 'fieldwork CLI (make build)'],
       [DRIVER, 'tauri-driver (cargo install tauri-driver --locked)'],
       [NATIVE, 'WebKitWebDriver (apt-get install webkit2gtk-driver)'],
     ]) {
@@ -313,6 +311,61 @@ describe('the desktop app syncs with a real head office', () => {
     const state = await session.find('[data-testid="sync-state"]');
     assert.equal(await state.attribute('data-state'), 'synced');
     await shot('sync-page-issues');
+  });
+
+  step('a diagnosis also written on a second laptop is listed as a conflict; the newer one stands', async () => {
+    // This laptop starts the job; a second laptop of tech1's (the CLI) receives it, writes a
+    // diagnosis and sends it; then this laptop writes another. Head office keeps the newer value
+    // and logs the one it overwrote, so this laptop's change is answered "conflict".
+    const first = (await indicator()).lastSync;
+    await session.hash(`#/job/${job.id}`);
+    for (const to of ['en_route', 'on_site', 'in_progress']) {
+      const button = await session.waitFor(`[data-testid="move-${to}"]`);
+      await session.until(`move-${to} enabled`, () => button.enabled());
+      await button.click();
+      await session.waitFor(`[data-testid="job-screen"][data-status="${to}"]`);
+    }
+    await waitSynced(first);
+
+    const other = path.join(tmp, 'second-laptop');
+    cli(other, ['init']);
+    cli(other, ['login', ho.base, '--user', 'tech1', '--password-stdin', '--device-name', 'second laptop'], 'tech1-demo\n');
+    cli(other, ['sync']);
+    cli(other, ['job', 'diagnosis', job.number, DIAGNOSIS_ELSEWHERE]);
+    cli(other, ['sync']);
+
+    const before = (await indicator()).lastSync;
+    const field = await session.waitFor('[data-testid="field-diagnosis"]');
+    await session.until('diagnosis editable', () => field.enabled());
+    await field.click();
+    // The laptop may or may not have pulled the other diagnosis by now; it is replaced either way.
+    await field.clear();
+    await field.sendKeys(DIAGNOSIS_HERE);
+    await (await session.find('[data-testid="job-number"]')).click(); // leaving the field saves it
+    await waitSynced(before);
+
+    await (await session.waitFor('[data-testid="nav-sync-issues"]', { timeout: 20_000 })).click();
+    await session.waitFor('[data-testid="sync-screen"]');
+    const line = await session.until('a conflict line for the job', async () => {
+      for (const row of await session.findAll('[data-testid="sync-issue"][data-kind="conflict"]')) {
+        const text = await row.text();
+        if (text.includes(job.number)) return text;
+      }
+      return null;
+    }, 20_000);
+    assert.match(line, /Conflict/);
+    assert.match(line, /Changed in two places/);
+    assert.ok(
+      line.includes(`Diagnosis: “${DIAGNOSIS_HERE}” was kept; “${DIAGNOSIS_ELSEWHERE}” was replaced.`),
+      `the line says which diagnosis was kept: ${line}`,
+    );
+    const record = await (await dispatcher(ho.base)).get(`/jobs/${job.id}`);
+    assert.equal(record.work_order.diagnosis, DIAGNOSIS_HERE, 'the newer diagnosis stands at head office');
+    assert.ok(
+      record.conflicts.some((c) => JSON.stringify(c).includes(DIAGNOSIS_ELSEWHERE)),
+      `head office logged the overwritten diagnosis: ${JSON.stringify(record.conflicts)}`,
+    );
+    await shot('sync-page-conflict');
   });
 
   step('sign out keeps the jobs; the indicator offers sign-in again', async () => {

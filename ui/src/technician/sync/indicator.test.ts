@@ -174,4 +174,40 @@ describe('rejected changes and conflicts', () => {
     );
     expect(odd).toMatchObject({ what: '—', reason: '—' });
   });
+
+  it('says which value of a field conflict was kept and which replaced, not the device ids', () => {
+    const conflict = (record: Record<string, unknown>) =>
+      issueLine(
+        { id: 'c', kind: 'conflict', job_id: 'j', job_number: 'WO-1', record, created_at: '' },
+        en,
+      );
+    const line = conflict({
+      kind: 'field_overwritten',
+      field: 'diagnosis',
+      winning_value: 'Drain pump blocked by a coin',
+      losing_value: 'Drain pump blocked',
+      detail: 'diagnosis was set by 01a2-node-a and by 01a2-node-b at about the same time',
+    });
+    expect(line.what).toBe('Changed in two places');
+    expect(line.reason).toBe(
+      'Diagnosis: “Drain pump blocked by a coin” was kept; “Drain pump blocked” was replaced.',
+    );
+    expect(line.reason).not.toContain('node');
+
+    const checklist = conflict({
+      kind: 'field_overwritten',
+      field: 'checklist:voltage',
+      winning_value: '{"number":230}',
+      losing_value: null,
+    });
+    expect(checklist.reason).toBe('Checklist item voltage: “230” was kept; “—” was replaced.');
+
+    const long = conflict({
+      kind: 'field_overwritten',
+      field: 'resolution',
+      winning_value: 'x'.repeat(200),
+      losing_value: 'y',
+    });
+    expect(long.reason).toContain(`“${'x'.repeat(79)}…”`);
+  });
 });

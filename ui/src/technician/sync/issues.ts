@@ -30,7 +30,7 @@ export interface IssueLine {
   jobNumber: string | null;
   /** What was refused or flagged: the kind of change, or of conflict. */
   what: string;
-  /** Head office's reason, as it wrote it. */
+  /** Head office's reason, as it wrote it; for a field conflict, which value was kept. */
   reason: string;
   at: string;
 }
@@ -51,6 +51,47 @@ function label<K extends string>(
   return value ?? '—';
 }
 
+const FIELD_LABELS: Partial<Record<string, MessageKey>> = {
+  diagnosis: 'text.diagnosis',
+  resolution: 'text.resolution',
+  signature_absence_reason: 'missing.signatureReason',
+};
+
+const CHECKLIST = 'checklist:';
+const LONGEST_VALUE = 80;
+
+/** A value as a person reads it: checklist answers arrive as JSON, long texts are shortened. */
+function shown(field: string, value: unknown): string {
+  let s = text(value);
+  if (s === null) return '—';
+  if (field.startsWith(CHECKLIST)) {
+    try {
+      const v: unknown = JSON.parse(s);
+      s = v !== null && typeof v === 'object' ? Object.values(v).map(String).join(', ') : String(v);
+    } catch {
+      /* not JSON: shown as it is */
+    }
+  }
+  return s.length > LONGEST_VALUE ? `${s.slice(0, LONGEST_VALUE - 1)}…` : s;
+}
+
+/** "Diagnosis: “…” was kept; “…” was replaced." from a field conflict's structured record. */
+function fieldConflict(r: Record<string, unknown>, t: Translate): string | null {
+  const field = text(r.field);
+  if (r.kind !== 'field_overwritten' || field === null) return null;
+  const key = FIELD_LABELS[field];
+  const name = key
+    ? t(key)
+    : field.startsWith(CHECKLIST)
+      ? t('sync.conflict.checklistItem', { item: field.slice(CHECKLIST.length) })
+      : field;
+  return t('sync.conflict.kept', {
+    field: name,
+    kept: shown(field, r.winning_value),
+    replaced: shown(field, r.losing_value),
+  });
+}
+
 export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
   const r = issue.record;
   const rejection = issue.kind !== 'conflict';
@@ -64,7 +105,8 @@ export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
       : label(CONFLICT_KINDS, text(r.kind), 'sync.conflict.', t),
     reason: rejection
       ? (text(r.reason) ?? text(r.code) ?? '—')
-      : [text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—',
+      : (fieldConflict(r, t) ??
+        ([text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—')),
     at: issue.created_at,
   };
 }
