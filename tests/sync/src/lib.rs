@@ -421,3 +421,64 @@ pub fn photo(name: &str) -> PathBuf {
     assert!(path.is_file(), "{} is missing", path.display());
     path
 }
+
+/// Writes a photo-sized JPEG (`width` × `height`) into `dir` and returns its path: a gradient
+/// under fine grain, which no encoder can squeeze much, so the device's stored copy stays a few
+/// megabytes — large enough to be cut many times on its way up. `seed` makes each one unique.
+pub fn big_photo(dir: &Path, seed: u64, width: u16, height: u16) -> PathBuf {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut pixels = Vec::with_capacity(usize::from(width) * usize::from(height) * 3);
+    for y in 0..u32::from(height) {
+        for x in 0..u32::from(width) {
+            // xorshift64: cheap grain, different for every pixel and every seed.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let grain = (state & 0x7f) as u32;
+            let r = (x * 160 / u32::from(width) + grain) as u8;
+            let g = (y * 160 / u32::from(height) + ((state >> 8) & 0x7f) as u32) as u8;
+            let b = ((x + y) % 96 + ((state >> 16) & 0x7f) as u32) as u8;
+            pixels.extend_from_slice(&[r, g, b]);
+        }
+    }
+    let path = dir.join(format!("big-{seed}.jpg"));
+    jpeg_encoder::Encoder::new_file(&path, 92)
+        .unwrap()
+        .encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    path
+}
+
+/// Head office's database, opened read-only beside the running server (to count what it
+/// applied; head office writes in WAL mode, so reading never blocks it).
+pub fn ho_db(ho: &HeadOffice) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open_with_flags(
+        ho.dir.path().join("headoffice.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
+impl Device {
+    /// The device's own database (read it only while no `fieldwork` command runs on it).
+    pub fn db(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(self.dir.path().join("fieldwork.db")).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn
+    }
+
+    /// The local media file of a content hash.
+    pub fn media_file(&self, sha256: &str) -> PathBuf {
+        self.dir.path().join("media").join(&sha256[..2]).join(sha256)
+    }
+
+    /// Media files queued for upload.
+    pub fn queued_uploads(&self) -> Vec<String> {
+        let conn = self.db();
+        let mut stmt =
+            conn.prepare("SELECT sha256 FROM blob_transfers WHERE direction = 'up'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+}

@@ -1,19 +1,29 @@
 //! A TCP proxy on loopback that breaks connections on purpose, between a device and head
 //! office. Each new connection takes the next planned [`Fault`] (then [`Fault::None`] once the
 //! plan is used up):
-//! - cut the connection after a number of request bytes (mid-header, mid-body, mid-upload);
+//! - cut the connection after a number of request bytes (mid-header, mid-body, mid-upload), or
+//!   after a number of body bytes of one particular request (an upload of one file);
 //! - let the whole exchange reach head office but drop the answer (head office committed, the
 //!   device never hears it);
+//! - flip a byte of a request's body on the way (a corrupted upload);
 //! - delay every chunk.
+//!
+//! The proxy reads the HTTP/1.1 requests it forwards (request line, headers, `Content-Length`
+//! body), so a test can aim a fault at one request, see what reached head office (which
+//! requests, with which `Upload-Offset`, how many body bytes), hold every request of a kind
+//! until the test lets it go, and keep copies of requests to send them again later — a
+//! duplicate delivered late and out of order.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     None,
     /// Close both sides once this many bytes went from the device to head office.
@@ -22,12 +32,65 @@ pub enum Fault {
     DropResponses(Duration),
     /// Wait this long before forwarding each chunk, both ways.
     Delay(Duration),
+    /// Close both sides once `after` body bytes of the first request whose request line starts
+    /// with `request` (e.g. `PATCH /api/v1/blobs/<sha>`) went to head office.
+    CutBody {
+        request: String,
+        after: usize,
+    },
+    /// Flip every bit of the body byte at `at` of the first `times` requests whose request line
+    /// starts with `request`: the body arrives whole, but wrong.
+    FlipBodyByte {
+        request: String,
+        at: usize,
+        times: usize,
+    },
+}
+
+/// One request as it went through the proxy to head office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// Which connection (1, 2, … in accept order).
+    pub conn: u64,
+    /// `METHOD /path HTTP/1.1`.
+    pub line: String,
+    /// Its `Upload-Offset` header, when it has one.
+    pub upload_offset: Option<u64>,
+    /// Its `Content-Length`.
+    pub declared: usize,
+    /// Body bytes that went on to head office (fewer than `declared` when cut).
+    pub forwarded: usize,
+    /// The request's head (line and headers) and body, for requests matching a
+    /// [`Proxy::capture`] prefix; empty otherwise.
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    /// A header of a captured request.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    plan: Mutex<VecDeque<Fault>>,
+    log: Mutex<Vec<Seen>>,
+    capture: Mutex<Vec<String>>,
+    hold: Mutex<Option<String>>,
+    held: AtomicUsize,
+    conns: AtomicU64,
 }
 
 /// A running proxy; stops when dropped.
 pub struct Proxy {
     pub port: u16,
-    plan: Arc<Mutex<VecDeque<Fault>>>,
+    upstream: u16,
+    shared: Arc<Shared>,
     _runtime: tokio::runtime::Runtime,
 }
 
@@ -47,61 +110,284 @@ impl Proxy {
             .unwrap();
         let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let port = listener.local_addr().unwrap().port();
-        let plan: Arc<Mutex<VecDeque<Fault>>> = Arc::default();
-        let plan2 = plan.clone();
+        let shared: Arc<Shared> = Arc::default();
+        let shared2 = shared.clone();
         runtime.spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else { return };
-                let fault = plan2.lock().unwrap().pop_front().unwrap_or(Fault::None);
+                let fault = shared2.plan.lock().unwrap().pop_front().unwrap_or(Fault::None);
+                let conn = shared2.conns.fetch_add(1, Ordering::SeqCst) + 1;
+                let shared = shared2.clone();
                 tokio::spawn(async move {
                     if let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)).await {
-                        relay(client, server, fault).await;
+                        relay(client, server, fault, conn, shared).await;
                     }
                 });
             }
         });
-        Proxy { port, plan, _runtime: runtime }
+        Proxy { port, upstream, shared, _runtime: runtime }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Head office's own address (behind the proxy).
+    pub fn upstream_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.upstream)
+    }
+
     /// The faults of the next connections, in order.
     pub fn plan(&self, faults: &[Fault]) {
-        let mut p = self.plan.lock().unwrap();
+        let mut p = self.shared.plan.lock().unwrap();
         p.clear();
-        p.extend(faults.iter().copied());
+        p.extend(faults.iter().cloned());
+    }
+
+    /// Every request forwarded so far (in the order their heads arrived).
+    pub fn requests(&self) -> Vec<Seen> {
+        self.shared.log.lock().unwrap().clone()
+    }
+
+    /// Keeps the head and body of requests whose line starts with `prefix` from now on.
+    pub fn capture(&self, prefix: &str) {
+        self.shared.capture.lock().unwrap().push(prefix.to_owned());
+    }
+
+    /// Holds every request whose line starts with `prefix` before it reaches head office, until
+    /// [`Proxy::release`].
+    pub fn hold(&self, prefix: &str) {
+        *self.shared.hold.lock().unwrap() = Some(prefix.to_owned());
+    }
+
+    /// How many requests have been held so far.
+    pub fn held(&self) -> usize {
+        self.shared.held.load(Ordering::SeqCst)
+    }
+
+    /// Waits until at least `n` requests have been held (panics after `within`).
+    pub fn wait_held(&self, n: usize, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.held() < n {
+            assert!(Instant::now() < deadline, "no request was held within {within:?}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Lets held requests (and later ones) through.
+    pub fn release(&self) {
+        *self.shared.hold.lock().unwrap() = None;
     }
 }
 
-async fn relay(client: TcpStream, server: TcpStream, fault: Fault) {
+/// The request head being read, or how much of the current body is still to come.
+enum ReqState {
+    Head,
+    Body { remaining: usize, pos: usize, index: usize, capture: bool, cut_at: Option<usize> },
+}
+
+/// What the device-to-head-office half does with the bytes it reads.
+struct Upstream {
+    fault: Fault,
+    conn: u64,
+    shared: Arc<Shared>,
+    pending: Vec<u8>,
+    state: ReqState,
+    /// Raw bytes forwarded (for [`Fault::CutRequestAfter`]).
+    sent: usize,
+    /// How many more requests to corrupt or cut.
+    armed: usize,
+    /// The body offset to corrupt in the current request.
+    flip_at: Option<usize>,
+}
+
+impl Upstream {
+    fn target(&self) -> Option<&str> {
+        match &self.fault {
+            Fault::CutBody { request, .. } | Fault::FlipBodyByte { request, .. } => {
+                Some(request.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Writes raw bytes on; `false` when the connection is to be cut here.
+    async fn write(&mut self, sw: &mut OwnedWriteHalf, bytes: &[u8]) -> bool {
+        let mut chunk = bytes;
+        let mut cut = false;
+        if let Fault::CutRequestAfter(limit) = self.fault {
+            let room = limit.saturating_sub(self.sent);
+            if room < chunk.len() {
+                chunk = &chunk[..room];
+                cut = true;
+            }
+        }
+        if sw.write_all(chunk).await.is_err() {
+            return false;
+        }
+        self.sent += chunk.len();
+        !cut
+    }
+
+    /// Handles bytes read from the device; `false` once the connection is to be closed.
+    async fn feed(&mut self, sw: &mut OwnedWriteHalf, data: &[u8]) -> bool {
+        self.pending.extend_from_slice(data);
+        loop {
+            match &mut self.state {
+                ReqState::Head => {
+                    let Some(end) = find(&self.pending, b"\r\n\r\n") else { return true };
+                    let head: Vec<u8> = self.pending.drain(..end + 4).collect();
+                    let text = String::from_utf8_lossy(&head).into_owned();
+                    let line = text.lines().next().unwrap_or_default().to_owned();
+                    let header = |name: &str| {
+                        text.lines().skip(1).find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                        })
+                    };
+                    let declared: usize =
+                        header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    let capture =
+                        self.shared.capture.lock().unwrap().iter().any(|p| line.starts_with(p));
+                    let hold = self
+                        .shared
+                        .hold
+                        .lock()
+                        .unwrap()
+                        .as_ref()
+                        .is_some_and(|p| line.starts_with(p.as_str()));
+                    if hold {
+                        self.shared.held.fetch_add(1, Ordering::SeqCst);
+                        while self.shared.hold.lock().unwrap().is_some() {
+                            tokio::time::sleep(Duration::from_millis(5)).await;
+                        }
+                    }
+                    let targeted =
+                        self.armed > 0 && self.target().is_some_and(|t| line.starts_with(t));
+                    let cut_at = match &self.fault {
+                        Fault::CutBody { after, .. } if targeted => Some(*after),
+                        _ => None,
+                    };
+                    let index = {
+                        let mut log = self.shared.log.lock().unwrap();
+                        log.push(Seen {
+                            conn: self.conn,
+                            line: line.clone(),
+                            upload_offset: header("upload-offset").and_then(|v| v.parse().ok()),
+                            declared,
+                            forwarded: 0,
+                            head: if capture { text.clone() } else { String::new() },
+                            body: Vec::new(),
+                        });
+                        log.len() - 1
+                    };
+                    let mut flip = None;
+                    if targeted {
+                        self.armed -= 1;
+                        if let Fault::FlipBodyByte { at, .. } = &self.fault {
+                            flip = Some(*at);
+                        }
+                    }
+                    if !self.write(sw, &head).await {
+                        return false;
+                    }
+                    self.state =
+                        ReqState::Body { remaining: declared, pos: 0, index, capture, cut_at };
+                    if let Some(at) = flip {
+                        self.flip_at = Some(at);
+                    }
+                }
+                ReqState::Body { remaining, .. } if *remaining == 0 => {
+                    self.state = ReqState::Head;
+                    self.flip_at = None;
+                }
+                ReqState::Body { .. } if self.pending.is_empty() => return true,
+                ReqState::Body { remaining, pos, index, capture, cut_at } => {
+                    let n = (*remaining).min(self.pending.len());
+                    let mut body: Vec<u8> = self.pending.drain(..n).collect();
+                    let mut cut = false;
+                    if let Some(limit) = *cut_at {
+                        let room = limit.saturating_sub(*pos);
+                        if room < body.len() {
+                            body.truncate(room);
+                            cut = true;
+                        }
+                    }
+                    if let Some(at) = self.flip_at
+                        && at >= *pos
+                        && at < *pos + body.len()
+                    {
+                        body[at - *pos] ^= 0xff;
+                    }
+                    let (index, capture) = (*index, *capture);
+                    *remaining -= n;
+                    *pos += body.len();
+                    if !self.write(sw, &body).await {
+                        return false;
+                    }
+                    {
+                        let mut log = self.shared.log.lock().unwrap();
+                        let seen = &mut log[index];
+                        seen.forwarded += body.len();
+                        if capture {
+                            seen.body.extend_from_slice(&body);
+                        }
+                    }
+                    if cut {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn relay(client: TcpStream, server: TcpStream, fault: Fault, conn: u64, shared: Arc<Shared>) {
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
+    let armed = match &fault {
+        Fault::FlipBodyByte { times, .. } => *times,
+        Fault::CutBody { .. } => 1,
+        _ => 0,
+    };
+    let delay = match &fault {
+        Fault::Delay(d) => Some(*d),
+        _ => None,
+    };
+    let drop_responses = matches!(fault, Fault::DropResponses(_));
+    let cutting = matches!(fault, Fault::CutRequestAfter(_) | Fault::CutBody { .. });
+    let drop_after = match &fault {
+        Fault::DropResponses(after) => Some(*after),
+        _ => None,
+    };
+    let mut state = Upstream {
+        fault,
+        conn,
+        shared,
+        pending: Vec::new(),
+        state: ReqState::Head,
+        sent: 0,
+        armed,
+        flip_at: None,
+    };
     let up = async move {
         let mut buf = vec![0u8; 16 * 1024];
-        let mut sent = 0usize;
         loop {
             let n = match cr.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            if let Fault::Delay(d) = fault {
+            if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }
-            let mut chunk = &buf[..n];
-            if let Fault::CutRequestAfter(limit) = fault {
-                let room = limit.saturating_sub(sent);
-                if room < chunk.len() {
-                    chunk = &chunk[..room];
-                    let _ = sw.write_all(chunk).await;
-                    return true;
-                }
+            if !state.feed(&mut sw, &buf[..n]).await {
+                // Cut: both halves are dropped (closed) when the relay ends.
+                return true;
             }
-            if sw.write_all(chunk).await.is_err() {
-                break;
-            }
-            sent += chunk.len();
         }
         let _ = sw.shutdown().await;
         false
@@ -113,10 +399,11 @@ async fn relay(client: TcpStream, server: TcpStream, fault: Fault) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            match fault {
-                Fault::DropResponses(_) => continue,
-                Fault::Delay(d) => tokio::time::sleep(d).await,
-                _ => {}
+            if drop_responses {
+                continue;
+            }
+            if let Some(d) = delay {
+                tokio::time::sleep(d).await;
             }
             if cw.write_all(&buf[..n]).await.is_err() {
                 break;
@@ -124,24 +411,20 @@ async fn relay(client: TcpStream, server: TcpStream, fault: Fault) {
         }
         let _ = cw.shutdown().await;
     };
-    match fault {
-        Fault::CutRequestAfter(_) => {
-            // Whichever ends first: once the cut happened, both halves are dropped (closed).
-            tokio::select! {
-                _ = up => {}
-                () = down => {}
-            }
+    if cutting {
+        // Whichever ends first: once the cut happened, both halves are dropped (closed).
+        tokio::select! {
+            _ = up => {}
+            () = down => {}
         }
-        Fault::DropResponses(after) => {
-            // Head office gets the whole request and answers; the device hears nothing and
-            // the connection is closed under it.
-            tokio::select! {
-                _ = async { tokio::join!(up, down) } => {}
-                () = tokio::time::sleep(after) => {}
-            }
+    } else if let Some(after) = drop_after {
+        // Head office gets the whole request and answers; the device hears nothing and the
+        // connection is closed under it.
+        tokio::select! {
+            _ = async { tokio::join!(up, down) } => {}
+            () = tokio::time::sleep(after) => {}
         }
-        _ => {
-            tokio::join!(up, down);
-        }
+    } else {
+        tokio::join!(up, down);
     }
 }

@@ -94,7 +94,7 @@ fn run_case(ops: &[Op]) {
                 dispatcher.patch(&format!("/jobs/{}", jobs[*job]), json!({"priority": p}));
             }
             Op::Sync { device, fault } => {
-                proxy.plan(&fault.map(|f| vec![f]).unwrap_or_default());
+                proxy.plan(&fault.clone().map(|f| vec![f]).unwrap_or_default());
                 let _ = devices[*device].sync();
                 let c = devices[*device].cursor();
                 assert!(c >= cursors[*device], "cursor went back");
