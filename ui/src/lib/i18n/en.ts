@@ -425,6 +425,19 @@ const en = {
   'sync.conflict.cancelled_vs_completed': 'Cancelled at head office while you completed it',
   'sync.conflict.kept': '{field}: “{kept}” was kept; “{replaced}” was replaced.',
   'sync.conflict.checklistItem': 'Checklist item {item}',
+  'sync.reject.not_found':
+    'Head office has no such job for you (it may have been given to someone else).',
+  'sync.reject.invalid': 'Head office could not accept the change as it was.',
+  'sync.reject.dispatcher_owned': 'Only the dispatcher can change this.',
+  'sync.reject.transition_not_allowed':
+    'This status change is not possible from the job’s status at head office.',
+  'sync.reject.reason_required': 'This status change needs a reason.',
+  'sync.reject.completion_blocked':
+    'Head office is missing something the job needs before it can be completed.',
+  'sync.reject.not_recordable': 'The job’s status at head office does not allow recording this.',
+  'sync.reject.unsupported_mutation':
+    'Head office does not know this kind of change (update head office).',
+  'sync.reject.duplicate_id': 'Head office already has a different record with the same id.',
   'sync.revoked.title': 'This laptop was removed from head office',
   'sync.revoked.signIn': 'Sign in again',
   'sync.offer.title': 'Connect to head office',

@@ -150,8 +150,22 @@ describe('rejected changes and conflicts', () => {
       kind: 'rejection',
       jobNumber: 'WO-2026-000001',
       what: 'Status change',
-      reason: 'job is closed',
+      reason: 'This status change is not possible from the job’s status at head office.',
+      detail: 'job is closed',
     });
+    // A code this app does not know yet: head office's own words.
+    const newer = issueLine(
+      {
+        id: 'm2',
+        kind: 'rejection',
+        job_id: null,
+        job_number: null,
+        record: { kind: 'note_added', code: 'quota_exceeded', reason: 'too many notes' },
+        created_at: '',
+      },
+      en,
+    );
+    expect(newer).toMatchObject({ reason: 'too many notes', detail: null });
   });
 
   it('reads a conflict, and copes with kinds it does not know', () => {

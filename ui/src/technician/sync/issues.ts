@@ -23,6 +23,19 @@ const CHANGE_KINDS = [
 
 const CONFLICT_KINDS = ['field_overwritten', 'cancelled_vs_completed'] as const;
 
+/** Refusal codes with a sentence of their own in the catalogue (crates/fieldwork-sync wire codes). */
+const REJECTION_CODES = [
+  'not_found',
+  'invalid',
+  'dispatcher_owned',
+  'transition_not_allowed',
+  'reason_required',
+  'completion_blocked',
+  'not_recordable',
+  'unsupported_mutation',
+  'duplicate_id',
+] as const;
+
 export interface IssueLine {
   id: string;
   kind: 'rejection' | 'conflict';
@@ -30,8 +43,13 @@ export interface IssueLine {
   jobNumber: string | null;
   /** What was refused or flagged: the kind of change, or of conflict. */
   what: string;
-  /** Head office's reason, as it wrote it; for a field conflict, which value was kept. */
+  /**
+   * Why, in the user's language: the refusal's code as a sentence (head office's own words when
+   * the code is new to this app); for a field conflict, which value was kept.
+   */
   reason: string;
+  /** Head office's own words (English), when `reason` is the catalogue's sentence for the code. */
+  detail: string | null;
   at: string;
 }
 
@@ -42,7 +60,7 @@ function text(v: unknown): string | null {
 function label<K extends string>(
   known: readonly K[],
   value: string | null,
-  prefix: 'sync.change.' | 'sync.conflict.',
+  prefix: 'sync.change.' | 'sync.conflict.' | 'sync.reject.',
   t: Translate,
 ): string {
   if (value !== null && (known as readonly string[]).includes(value)) {
@@ -92,9 +110,19 @@ function fieldConflict(r: Record<string, unknown>, t: Translate): string | null 
   });
 }
 
+function rejectionReason(r: Record<string, unknown>, t: Translate): [string, string | null] {
+  const code = text(r.code);
+  const said = text(r.reason);
+  if (code !== null && (REJECTION_CODES as readonly string[]).includes(code)) {
+    return [label(REJECTION_CODES, code, 'sync.reject.', t), said];
+  }
+  return [said ?? code ?? '—', null];
+}
+
 export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
   const r = issue.record;
   const rejection = issue.kind !== 'conflict';
+  const [rejectedBecause, detail] = rejection ? rejectionReason(r, t) : ['', null];
   return {
     id: issue.id,
     kind: rejection ? 'rejection' : 'conflict',
@@ -104,9 +132,10 @@ export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
       ? label(CHANGE_KINDS, text(r.kind), 'sync.change.', t)
       : label(CONFLICT_KINDS, text(r.kind), 'sync.conflict.', t),
     reason: rejection
-      ? (text(r.reason) ?? text(r.code) ?? '—')
+      ? rejectedBecause
       : (fieldConflict(r, t) ??
         ([text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—')),
+    detail,
     at: issue.created_at,
   };
 }
