@@ -374,7 +374,8 @@ impl Engine {
                 Some(Progress::Pushing { sent: report.pushed, remaining }),
             );
         }
-        self.store.apply_pending_removals()?;
+        // Jobs reassigned away while changes to them were waiting leave now; the round says so.
+        report.removed_jobs += self.store.apply_pending_removals()?;
         Ok(())
     }
 

@@ -3,7 +3,8 @@
 //! conflict rule of `crates/fieldwork-sync/PROTOCOL.md` has its test here.
 #![allow(clippy::unwrap_used)]
 
-use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, photo, sha256_hex};
+use fieldwork_e2e_sync::proxy::Proxy;
+use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, ho_db, photo, sha256_hex};
 use serde_json::{Value, json};
 
 fn notes(job: &Value) -> Vec<String> {
@@ -200,6 +201,103 @@ fn a_reassigned_job_leaves_the_old_device_after_its_pending_changes_are_pushed()
     assert_eq!(at_ho["rejected_mutations"][0]["kind"], "note_added");
     b.sync_ok();
     assert_eq!(b.job(&job)["assignee_id"].as_str(), Some(b.technician_id.as_str()));
+}
+
+#[test]
+fn a_job_reassigned_while_the_device_has_unpushed_notes_stays_until_they_are_pushed_and_recorded() {
+    let ho = HeadOffice::start(4);
+    let proxy = Proxy::start(ho.port);
+    let dispatcher = Dispatcher::sign_in(&ho.url());
+    let a = Device::sign_in(&proxy.url(), "tech1");
+    let b = Device::sign_in(&ho.url(), "tech2");
+    let job = dispatcher.new_job_for(&a.technician_id, "Garage door opener stalls");
+    a.sync_ok();
+    a.start_work(&job);
+    a.sync_ok();
+
+    // Offline, A writes a note; head office gives the job to B before A has pushed it.
+    let early = "Opener chain slack; tightened it";
+    a.ok(&["job", "note", &job, early]);
+    dispatcher.assign(&job, &b.technician_id);
+
+    // A syncs. Its push goes first; the pull is held at the proxy, and meanwhile the technician
+    // writes another note on the job. So when the pull brings the job's removal, a change to
+    // the job is still waiting in A's outbox.
+    proxy.hold("GET /api/v1/sync/pull");
+    let child = a
+        .command(&["sync"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    proxy.wait_held(1, std::time::Duration::from_secs(30));
+    let late = "Limit switch also worn (written during the sync)";
+    a.ok(&["job", "note", &job, late]);
+    proxy.release();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let round: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(round["round"]["rejected"], 1, "the early note was pushed and refused: {round}");
+    assert_eq!(round["round"]["removed_jobs"], 0, "the removal waits for the late note: {round}");
+
+    // The job is still on A, with the unpushed note, and its removal is deferred.
+    let still = a.job(&job);
+    assert!(notes(&still).contains(&late.to_owned()), "{still}");
+    assert_eq!(a.status()["pending_mutations"], 1);
+    let deferred: Vec<String> = a
+        .db()
+        .prepare("SELECT job_id FROM pending_removals")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(deferred, vec![job.clone()]);
+    // Head office already refused the early note (the job is no longer A's) and kept it.
+    let at_ho = dispatcher.job(&job);
+    assert_eq!(at_ho["rejected_mutations"].as_array().unwrap().len(), 1, "{at_ho}");
+
+    // Next round: the late note is pushed first (refused the same way, and recorded on both
+    // sides), and only then does the job leave A's laptop.
+    let round = a.sync_ok();
+    assert_eq!(round["round"]["pushed"], 1, "{round}");
+    assert_eq!(round["round"]["rejected"], 1, "{round}");
+    assert_eq!(round["round"]["removed_jobs"], 1, "{round}");
+    assert!(!a.run(&["job", "show", &job]).ok, "the job left A's laptop");
+    let status = a.status();
+    assert_eq!(status["pending_mutations"], 0, "{status}");
+    assert_eq!(status["rejected"], 2, "{status}");
+    for issue in status["issues"].as_array().unwrap() {
+        assert_eq!(issue["record"]["code"], "not_found", "{issue}");
+        assert_eq!(issue["record"]["kind"], "note_added", "{issue}");
+        assert!(!issue["record"]["reason"].as_str().unwrap().is_empty(), "{issue}");
+    }
+    assert!(
+        a.db()
+            .query_row("SELECT COUNT(*) FROM pending_removals", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+            == 0
+    );
+
+    // Head office has both notes on record as refused, with their reason and their text; none
+    // was applied to the job, which B now has.
+    let at_ho = dispatcher.job(&job);
+    let refused = at_ho["rejected_mutations"].as_array().unwrap();
+    assert_eq!(refused.len(), 2, "{at_ho}");
+    assert!(refused.iter().all(|r| r["kind"] == "note_added" && r["code"] == "not_found"));
+    assert!(notes(&at_ho).is_empty(), "{at_ho}");
+    let kept: Vec<String> = ho_db(&ho)
+        .prepare("SELECT payload FROM device_mutations WHERE device_id = ?1 AND outcome = 'rejected' ORDER BY seq")
+        .unwrap()
+        .query_map([&a.device_id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept[0].contains(early) && kept[1].contains(late), "{kept:?}");
+    b.sync_ok();
+    assert_eq!(b.job(&job)["assignee_id"].as_str(), Some(b.technician_id.as_str()));
+    assert!(notes(&b.job(&job)).is_empty());
 }
 
 #[test]
