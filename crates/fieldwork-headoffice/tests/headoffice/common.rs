@@ -266,31 +266,25 @@ impl Device {
     }
 
     pub async fn push_raw(&self, body: &Value) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .post(format!("{}/api/v1/sync/push", self.base))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        self.push_bytes(serde_json::to_vec(body).unwrap(), None).await
     }
 
     /// A push whose JSON is sent zstd-compressed (`Content-Encoding: zstd`), as the client does.
     pub async fn push_zstd(&self, body: &Value) -> (StatusCode, Value) {
         let packed = zstd::bulk::compress(&serde_json::to_vec(body).unwrap(), 0).unwrap();
-        let resp = self
+        self.push_bytes(packed, Some("zstd")).await
+    }
+
+    async fn push_bytes(&self, body: Vec<u8>, encoding: Option<&str>) -> (StatusCode, Value) {
+        let mut req = self
             .http
             .post(format!("{}/api/v1/sync/push", self.base))
             .bearer_auth(&self.token)
-            .header("content-type", "application/json")
-            .header("content-encoding", "zstd")
-            .body(packed)
-            .send()
-            .await
-            .unwrap();
+            .header("content-type", "application/json");
+        if let Some(encoding) = encoding {
+            req = req.header("content-encoding", encoding);
+        }
+        let resp = req.body(body).send().await.unwrap();
         let status = resp.status();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
