@@ -1,7 +1,7 @@
 //! Push: exactly once, merge rules, rejections on record.
 
 use chrono::Utc;
-use fieldwork_core::domain::JobStatus;
+use fieldwork_core::domain::{ChecklistValue, JobStatus};
 use fieldwork_core::store::outbox::{JobField, Mutation};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -292,4 +292,246 @@ async fn an_empty_push_tells_the_device_where_it_stands() {
     assert!(r.results.is_empty());
     let (s, v) = w.b.push_raw(&json!({"device_id": w.a.device_id, "entries": []})).await;
     assert_eq!((s, code(&v).as_str()), (StatusCode::BAD_REQUEST, "invalid"), "not Bob's device");
+}
+
+// ---------------------------------------------------------------------------------------------
+// One test per merge rule of PROTOCOL.md ("Mutation kinds and merge rules")
+// ---------------------------------------------------------------------------------------------
+
+/// Two different answers for a checklist item of the job type (by kind).
+fn two_answers(item: &serde_json::Value) -> (ChecklistValue, ChecklistValue) {
+    match item["kind"].as_str().unwrap() {
+        "checkbox" => (ChecklistValue::Checkbox(true), ChecklistValue::Checkbox(false)),
+        "number" => (ChecklistValue::Number(1.0), ChecklistValue::Number(2.0)),
+        "choice" => {
+            let o = item["options"].as_array().unwrap();
+            (
+                ChecklistValue::Choice(o[0].as_str().unwrap().into()),
+                ChecklistValue::Choice(o[1].as_str().unwrap().into()),
+            )
+        }
+        _ => (
+            ChecklistValue::Text("drain clear".into()),
+            ChecklistValue::Text("drain blocked".into()),
+        ),
+    }
+}
+
+fn answer(job: &str, item: &str, value: &ChecklistValue) -> Mutation {
+    Mutation::ChecklistAnswered {
+        job_id: job.to_owned(),
+        item_key: item.to_owned(),
+        value: value.clone(),
+        at: Utc::now(),
+    }
+}
+
+/// The answer head office holds for an item, from the dispatcher's view of the job.
+fn answer_of(job: &serde_json::Value, item: &str) -> serde_json::Value {
+    job["checklist"].as_array().unwrap().iter().find(|a| a["item_key"] == item).unwrap()["value"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checklist_answers_merge_per_item_by_hlc_and_a_lost_answer_is_in_the_conflict_log() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let items = w.dispatcher.job(&job).await["job_type"]["checklist"].as_array().unwrap().clone();
+    assert!(items.len() >= 2, "the repair checklist has two items at least");
+    let (one, two) = (items[0]["key"].as_str().unwrap(), items[1]["key"].as_str().unwrap());
+    let (one_x, one_y) = two_answers(&items[0]);
+    let (two_p, two_q) = two_answers(&items[1]);
+    // Technician A's laptop and spare laptop both work offline on the job.
+    let mut spare = Device::sign_in(&w.server, "alice").await;
+    let now = Utc::now().timestamp_millis();
+    let laptop_one = w.a.entry_at(answer(&job, one, &one_x), now);
+    let laptop_two = w.a.entry_at(answer(&job, two, &two_p), now + 1);
+    let spare_one = spare.entry_at(answer(&job, one, &one_y), now + 5_000);
+    // The later answer to item one arrives first; the laptop's earlier one loses on arrival,
+    // while its answer to the other item is untouched by the clash.
+    let r = spare.push(&[spare_one]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    let r = w.a.push(&[laptop_one, laptop_two]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "{:?}", r.results);
+    assert_eq!(outcome(&r, 1)["outcome"], "applied", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(answer_of(&j, one), serde_json::to_value(&one_y).unwrap());
+    assert_eq!(answer_of(&j, two), serde_json::to_value(&two_p).unwrap());
+    // A later answer to item two from the spare arrives after the laptop's and overwrites it.
+    let spare_two = spare.entry_at(answer(&job, two, &two_q), now + 10_000);
+    let r = spare.push(&[spare_two]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "overwrote another writer: {:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(answer_of(&j, one), serde_json::to_value(&one_y).unwrap());
+    assert_eq!(answer_of(&j, two), serde_json::to_value(&two_q).unwrap());
+    let conflicts = j["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    let of = |item: &str| {
+        conflicts.iter().find(|c| c["field"] == format!("checklist:{item}")).unwrap().clone()
+    };
+    assert_eq!(of(one)["kind"], "field_overwritten");
+    assert_eq!(of(one)["losing_node"], w.a.device_id.as_str());
+    assert_eq!(of(two)["losing_node"], w.a.device_id.as_str());
+    // The same answer pushed again (an answer lost on the way back) changes nothing.
+    let again = spare.entry_at(answer(&job, two, &two_q), now + 10_000);
+    let r = spare.push(&[again]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    assert_eq!(w.dispatcher.job(&job).await["conflicts"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fact_id_reused_with_different_content_is_rejected_duplicate_id_and_the_first_stays() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let first = w.a.note(&job, "Replaced the drain hose");
+    let Mutation::NoteAdded { note } = &first else { unreachable!() };
+    let mut changed = note.clone();
+    changed.body = "Replaced the whole unit".into();
+    let e = w.a.entry(first.clone());
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    // The same id with other content, from the same device (a new outbox entry)…
+    let e = w.a.entry(Mutation::NoteAdded { note: changed.clone() });
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "rejected", "{:?}", r.results);
+    assert_eq!(outcome(&r, 0)["code"], "duplicate_id");
+    // …and from another technician on their own job.
+    let mut elsewhere = changed.clone();
+    elsewhere.job_id = w.job_b.clone();
+    let e = w.b.entry(Mutation::NoteAdded { note: elsewhere });
+    let r = w.b.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["code"], "duplicate_id", "{:?}", r.results);
+    // The same id with the same content again is a no-op.
+    let e = w.a.entry(first);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    let j = w.dispatcher.job(&job).await;
+    let notes = j["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["body"], "Replaced the drain hose");
+    assert_eq!(w.dispatcher.job(&w.job_b).await["notes"].as_array().unwrap().len(), 0);
+    let rejected = j["rejected_mutations"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["code"], "duplicate_id");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_status_again_is_applied_and_changes_nothing() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let m = w.a.status(&job, JobStatus::Scheduled, JobStatus::EnRoute, None);
+    let e = w.a.entry(m);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    let cursor = w.a.pull_all(0, 1000).await.last().unwrap().cursor;
+    let before = w.dispatcher.job(&job).await;
+    // The move arrives again as another change (e.g. made again on a second laptop).
+    let m = w.a.status(&job, JobStatus::Scheduled, JobStatus::EnRoute, None);
+    let e = w.a.entry(m);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied", "PROTOCOL.md: applied, nothing changes");
+    let after = w.dispatcher.job(&job).await;
+    assert_eq!(after["work_order"], before["work_order"]);
+    assert_eq!(after["status_history"], before["status_history"]);
+    assert_eq!(after["time_entries"], before["time_entries"]);
+    let en_route = after["status_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["to_status"] == "en_route")
+        .count();
+    assert_eq!(en_route, 1, "{}", after["status_history"]);
+    let page = w.a.pull(cursor, 1000).await;
+    assert!(page.changes.is_empty(), "nothing new in the feed: {:?}", page.changes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fact_on_a_job_whose_status_forbids_it_is_rejected_not_recordable() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    // Customer feedback before the technician is on site.
+    let feedback = Mutation::FeedbackGiven {
+        feedback: fieldwork_core::domain::Feedback {
+            id: fieldwork_core::ids::new_id(),
+            job_id: job.clone(),
+            rating: 5,
+            comment: Some("very kind".into()),
+            created_at: Utc::now(),
+        },
+    };
+    let e = w.a.entry(feedback);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "rejected", "{:?}", r.results);
+    assert_eq!(outcome(&r, 0)["code"], "not_recordable");
+    // A note on a job head office has cancelled.
+    w.dispatcher
+        .post(&format!("/api/v1/jobs/{job}/cancel"), json!({"reason": "customer fixed it"}))
+        .await;
+    let m = w.a.note(&job, "written after the cancel");
+    let e = w.a.entry(m);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["code"], "not_recordable", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["notes"].as_array().unwrap().len(), 0);
+    assert_eq!(j["feedback"].as_array().map_or(0, Vec::len), 0, "{}", j["feedback"]);
+    let codes: Vec<_> =
+        j["rejected_mutations"].as_array().unwrap().iter().map(|r| r["code"].clone()).collect();
+    assert_eq!(codes, vec![json!("not_recordable"), json!("not_recordable")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn equal_hlc_times_are_ordered_by_device_id_whichever_arrives_first() {
+    let mut w = World::new().await;
+    let mut spare = Device::sign_in(&w.server, "alice").await;
+    // Two jobs of technician A, so both arrival orders are tried.
+    let second = w.dispatcher.job_for("tech-a").await;
+    let wall = Utc::now().timestamp_millis();
+    let stamped = |dev: &mut Device, job: &str, value: &str| {
+        let mut e = dev.entry(field(job, JobField::Diagnosis, value));
+        e.hlc = fieldwork_core::hlc::Hlc { wall_ms: wall, logical: 7, node: dev.device_id.clone() };
+        e
+    };
+    let (high, low) =
+        if w.a.device_id > spare.device_id { ("laptop", "spare") } else { ("spare", "laptop") };
+    for (job, laptop_first) in [(w.job_a.clone(), true), (second.clone(), false)] {
+        let from_laptop = stamped(&mut w.a, &job, "laptop");
+        let from_spare = stamped(&mut spare, &job, "spare");
+        if laptop_first {
+            w.a.push(&[from_laptop]).await;
+            spare.push(&[from_spare]).await;
+        } else {
+            spare.push(&[from_spare]).await;
+            w.a.push(&[from_laptop]).await;
+        }
+        let j = w.dispatcher.job(&job).await;
+        assert_eq!(j["work_order"]["diagnosis"], high, "laptop first: {laptop_first}");
+        let c = &j["conflicts"].as_array().unwrap()[0];
+        assert_eq!(c["losing_value"], low);
+        assert_eq!(c["winning_value"], high);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatchers_edit_takes_part_in_the_same_per_field_order() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    // Written on the laptop offline, before the dispatcher's edit.
+    let early = w.a.entry(field(&job, JobField::Diagnosis, "fan motor seized"));
+    w.dispatcher
+        .patch(&format!("/api/v1/jobs/{job}"), json!({"diagnosis": "compressor fault (phoned in)"}))
+        .await;
+    let r = w.a.push(&[early]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["work_order"]["diagnosis"], "compressor fault (phoned in)");
+    // Written after the laptop heard head office's clock (the push answer's server_hlc):
+    // later, so it wins.
+    let later = w.a.entry(field(&job, JobField::Diagnosis, "compressor fault, capacitor too"));
+    let r = w.a.push(&[later]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "overwrote head office: {:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["work_order"]["diagnosis"], "compressor fault, capacitor too");
+    let losers: Vec<_> =
+        j["conflicts"].as_array().unwrap().iter().map(|c| c["losing_value"].clone()).collect();
+    assert_eq!(losers, vec![json!("fan motor seized"), json!("compressor fault (phoned in)")]);
 }
