@@ -5,7 +5,8 @@
 // `onerror` image), checklist, texts, parts, photos, a signature and a rating and completes the
 // job; the dispatcher reviews everything (customer text shows as text, nothing runs), closes,
 // reopens with a reason, cancels another job with a reason, and is sent back to sign in when the
-// session ends. Screenshots go to target/e2e-screenshots/.
+// session ends. Admin tabs are URLs (reload, Back/Forward); a dispatcher disabled while their
+// console is open lands on sign-in without a click. Screenshots go to target/e2e-screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -881,6 +882,33 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
     0,
   );
   await shoot('dispatch-admin-users-disabled.png');
+});
+
+step('a dispatcher disabled while their console is open is sent to sign-in without a click', async () => {
+  // The dispatcher's own browser, beside the admin's.
+  const theirs = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
+  try {
+    const their = await theirs.newPage();
+    their.on('pageerror', (e) => pageErrors.push(`pageerror (dispatcher): ${e.message}`));
+    await their.goto(`${ho.base}/`);
+    await their.getByTestId('sign-in-user').fill('dispatcher');
+    await their.getByTestId('sign-in-password').fill('dispatcher-demo');
+    const streaming = their.waitForResponse((r) => r.url().endsWith('/api/v1/events'));
+    await their.getByTestId('sign-in-submit').click();
+    await their.getByTestId('board-screen').waitFor();
+    assert.equal((await streaming).status(), 200, 'the live-update stream is open');
+
+    // Still signed in as the admin: disable the dispatcher. Their open stream ends at once and
+    // its last change makes the console ask again, which tells it the account is disabled.
+    const users = await api('GET', '/api/v1/admin/users');
+    const id = users.find((u) => u.name === 'dispatcher').id;
+    await api('POST', `/api/v1/admin/users/${id}/disable`);
+    await their.getByTestId('session-expired').waitFor({ timeout: 10_000 });
+    await their.screenshot({ path: join(SHOTS, 'dispatch-disabled-while-open.png') });
+    await api('POST', `/api/v1/admin/users/${id}/enable`);
+  } finally {
+    await theirs.close();
+  }
 });
 
 step('when the session ends the console goes back to sign-in and says why', async () => {
