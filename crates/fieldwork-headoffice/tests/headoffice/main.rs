@@ -6,6 +6,7 @@
 mod admin;
 mod auth;
 mod authorization;
+mod binary;
 mod blobs;
 mod common;
 mod complaints;
