@@ -170,10 +170,18 @@ bench-photos: deps
 	$(CARGO) bench --locked -p fieldwork-core --bench photos
 
 # The desktop app's figures (cold start, search, open job, memory, size) on a 100,000-job store,
-# release build, through WebDriver under Xvfb.
+# release build, through WebDriver under Xvfb; then what a blank WebKitGTK page costs on its own
+# (tests/desktop/webkit-floor.py, with Debian's GObject bindings for WebKitGTK).
+FLOOR_APT_PACKAGES := python3-gi gir1.2-webkit2-4.1
 bench-desktop: deps ui-build e2e-deps
+	@missing=""; for p in $(FLOOR_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	$(CARGO) build --release --locked -p fieldwork-cli -p fieldwork-desktop --features fieldwork-desktop/custom-protocol
 	TAURI_DRIVER_BIN="$(TAURI_DRIVER)" xvfb-run -a --server-args="-screen 0 1366x768x24" node tests/desktop/perf.mjs
+	xvfb-run -a --server-args="-screen 0 1366x768x24" tests/desktop/webkit-floor.py
 
 # Issue 4's "the UI stays responsive during a batch of 30 photos": 30 large photos imported in
 # one batch through the window while frame gaps and keystroke latency are measured, release
