@@ -674,8 +674,26 @@ pub(super) fn pull(
         .collect();
     changes.reverse();
     drop(scope);
+    touch_device(&tx, &device.device_id)?;
     tx.commit()?;
     Ok(PullResponse { cursor: new_cursor, has_more, changes, server_hlc })
+}
+
+/// Most sync rounds push nothing, so a pull counts as the device's last contact too (`device
+/// list` and the admin page show it). Written at most once a minute per device, so a busy
+/// head office's pulls stay reads.
+fn touch_device(tx: &Transaction<'_>, device_id: &str) -> Result<()> {
+    let now = ms(chrono::Utc::now());
+    let seen: Option<i64> = tx
+        .prepare_cached("SELECT last_seen_at FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if seen.is_none_or(|at| now - at >= 60_000) {
+        tx.prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?
+            .execute(params![device_id, now])?;
+    }
+    Ok(())
 }
 
 fn key(entity: &str, id: &str) -> (String, String) {
