@@ -52,6 +52,20 @@ fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
 
+/// A temporary folder on `/dev/shm` when there is one (where the store's fsync per commit costs
+/// nothing), elsewhere in the usual place. For the tests that write tens of thousands of
+/// changes: a killed process loses nothing the kernel already had, on tmpfs or on disk, so the
+/// kill tests mean the same there.
+pub fn memory_tempdir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().unwrap()
+}
+
 /// A head-office process.
 pub struct HeadOffice {
     pub dir: tempfile::TempDir,
@@ -62,7 +76,15 @@ pub struct HeadOffice {
 impl HeadOffice {
     /// Seeds the demo (users, catalogues, `jobs` jobs) and starts serving.
     pub fn start(jobs: usize) -> HeadOffice {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap(), jobs)
+    }
+
+    /// Like [`HeadOffice::start`], with the data folder in memory (see [`memory_tempdir`]).
+    pub fn start_in_memory(jobs: usize) -> HeadOffice {
+        Self::start_in(memory_tempdir(), jobs)
+    }
+
+    fn start_in(dir: tempfile::TempDir, jobs: usize) -> HeadOffice {
         let mut ho = HeadOffice { dir, port: free_port(), child: None };
         let out = ho.cli(&["seed", "--demo", "--jobs", &jobs.to_string()]);
         assert!(out.status.success(), "seed failed: {}", text(&out.stderr));
@@ -168,7 +190,15 @@ pub struct Device {
 impl Device {
     /// Signs a new device in as `user` (password `<user>-demo`) at `url`.
     pub fn sign_in(url: &str, user: &str) -> Device {
-        let dir = tempfile::tempdir().unwrap();
+        Self::sign_in_at(tempfile::tempdir().unwrap(), url, user)
+    }
+
+    /// Like [`Device::sign_in`], with the data folder in memory (see [`memory_tempdir`]).
+    pub fn sign_in_in_memory(url: &str, user: &str) -> Device {
+        Self::sign_in_at(memory_tempdir(), url, user)
+    }
+
+    fn sign_in_at(dir: tempfile::TempDir, url: &str, user: &str) -> Device {
         let mut d =
             Device { dir, device_id: String::new(), technician_id: String::new(), faketime: None };
         let r = d.run_stdin(

@@ -2,14 +2,24 @@
 //! byte offsets through a fault-injecting proxy, uploads resumed from where they were cut, and
 //! SIGKILL of the device mid-sync and of head office mid-apply, again and again. Afterwards every
 //! change is at head office exactly once and the device's cursor never went backwards.
+//!
+//! The kills are aimed, and the tests show where they landed: thousands of pending notes make a
+//! sync several pushes long and a new laptop's first pull several pages long; a kill follows
+//! head office committing a push (read from its database) or the device storing a page (its
+//! cursor), at once or a random moment later, and each is counted as mid-push (head office held
+//! part of the pending work), unacknowledged (head office committed entries the device still
+//! had in its outbox) or mid-pull (the cursor stopped between its start and the end of the
+//! feed). The tests require a good share of each.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fieldwork_e2e_sync::proxy::{Fault, Proxy, Seen};
-use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, big_photo, photo, sha256_hex};
+use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, big_photo, ho_db, photo, sha256_hex};
 use rand::{Rng, SeedableRng};
+use serde_json::Value;
 
 fn note_bodies(dispatcher: &Dispatcher, job: &str) -> Vec<String> {
     let mut v: Vec<String> = dispatcher.job(job)["notes"]
@@ -34,9 +44,12 @@ fn write_notes(device: &Device, job: &str, from: usize, to: usize) -> Vec<String
 
 /// A device (through `via` when given) with one job in progress.
 fn setup(ho: &HeadOffice, via: Option<&Proxy>) -> (Dispatcher, Device, String) {
-    let dispatcher = Dispatcher::sign_in(&ho.url());
     let url = via.map_or_else(|| ho.url(), Proxy::url);
-    let device = Device::sign_in(&url, "tech1");
+    setup_with(ho, Device::sign_in(&url, "tech1"))
+}
+
+fn setup_with(ho: &HeadOffice, device: Device) -> (Dispatcher, Device, String) {
+    let dispatcher = Dispatcher::sign_in(&ho.url());
     let job = dispatcher.new_job_for(&device.technician_id, "Range hood fan rattles");
     device.sync_ok();
     device.start_work(&job);
@@ -257,45 +270,189 @@ fn a_corrupted_photo_upload_is_refused_and_started_over_until_head_offices_hash_
     assert_eq!(device.status()["pending_blobs"], 0);
 }
 
+/// A device (in memory, talking to `url`) with `n` jobs in progress.
+fn setup_many(ho: &HeadOffice, url: &str, n: usize) -> (Device, Vec<String>) {
+    let dispatcher = Dispatcher::sign_in(&ho.url());
+    let device = Device::sign_in_in_memory(url, "tech1");
+    let jobs: Vec<String> = (0..n)
+        .map(|i| dispatcher.new_job_for(&device.technician_id, &format!("Job {i}")))
+        .collect();
+    device.sync_ok();
+    for job in &jobs {
+        device.start_work(job);
+    }
+    device.sync_ok();
+    (device, jobs)
+}
+
+/// Writes `n` notes over `jobs` straight into the device's store (the same store calls
+/// `fieldwork job note` makes, without a process per note): thousands of pending mutations in
+/// a few seconds.
+fn bulk_notes(device: &Device, jobs: &[String], from: usize, n: usize) -> Vec<String> {
+    let mut store = fieldwork_core::Store::open(device.dir.path()).unwrap();
+    (from..from + n)
+        .map(|i| {
+            let body = format!("bulk note {i:05}");
+            store.add_note(&jobs[i % jobs.len()], &body).unwrap();
+            body
+        })
+        .collect()
+}
+
+/// The highest outbox seq this device ever wrote.
+fn last_written_seq(device: &Device) -> i64 {
+    device
+        .db()
+        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// The highest seq head office committed for a device.
+fn ho_applied(ho: &HeadOffice, device: &Device) -> i64 {
+    ho_db(ho)
+        .query_row("SELECT last_applied_seq FROM devices WHERE id = ?1", [&device.device_id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// Head office's bulk notes, by body, each with how many times it is there.
+fn ho_note_counts(ho: &HeadOffice) -> BTreeMap<String, usize> {
+    let conn = ho_db(ho);
+    let mut stmt = conn.prepare("SELECT body FROM notes").unwrap();
+    let mut counts = BTreeMap::new();
+    for body in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+        let note: Value = serde_json::from_str(&body.unwrap()).unwrap();
+        let text = note["body"].as_str().unwrap();
+        if text.starts_with("bulk note ") {
+            *counts.entry(text.to_owned()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Waits (polling every millisecond) until `moved` says so or the child exits; `true` when it
+/// moved first.
+fn wait_for(
+    child: &mut std::process::Child,
+    within: Duration,
+    mut moved: impl FnMut() -> bool,
+) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if moved() {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
 #[test]
-fn killing_the_device_mid_sync_again_and_again_loses_and_doubles_nothing() {
-    let ho = HeadOffice::start(200);
-    let (dispatcher, device, job) = setup(&ho, None);
-    let mut expected = write_notes(&device, &job, 0, 120);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+fn killing_the_device_mid_push_and_mid_pull_again_and_again_loses_and_doubles_nothing() {
+    let ho = HeadOffice::start_in_memory(40);
+    let proxy = Proxy::start(ho.port);
+    let (device, jobs) = setup_many(&ho, &proxy.url(), 8);
+    let mut expected = bulk_notes(&device, &jobs, 0, 2_000);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed());
     let mut cursor = device.cursor();
-    for i in 0..12 {
-        expected.extend(write_notes(&device, &job, 1_000 + i, 1_001 + i));
+    let (mut kills, mut mid_push, mut unacknowledged) = (0, 0, 0);
+    for i in 0..6 {
+        // Always more than one push's worth of work waiting (a push carries 500).
+        expected.extend(bulk_notes(&device, &jobs, 10_000 + i * 1_000, 700));
+        let target = last_written_seq(&device);
+        let before = ho_applied(&ho, &device);
+        // Every third round the link is slow, so the kill comes while head office's answer to
+        // a committed push is still on its way: the device has not acknowledged what head
+        // office applied.
+        let slow = i % 3 == 2;
+        let fault = if slow { vec![Fault::Delay(Duration::from_millis(25))] } else { vec![] };
+        proxy.plan(&fault);
         let mut child =
             device.command(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(2..60)));
+        // Once head office has committed a push, at once or a random moment later: before the
+        // device acknowledges it, while the next push is sent or applied, or during the pull.
+        wait_for(&mut child, Duration::from_secs(30), || ho_applied(&ho, &device) > before);
+        if !slow {
+            std::thread::sleep(Duration::from_millis(rng.gen_range(0..25)));
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
+        kills += 1;
+        let applied = ho_applied(&ho, &device);
+        // Evidence of where the kill landed: head office had part of the pending work.
+        if before < applied && applied < target {
+            mid_push += 1;
+        }
+        // Head office committed entries the device has not heard about: they are pushed again
+        // and must be answered from what was stored, not applied twice.
+        let pending_from: i64 = device
+            .db()
+            .query_row("SELECT COALESCE(MIN(seq), ?1) FROM outbox", [target + 1], |r| r.get(0))
+            .unwrap();
+        if applied >= pending_from {
+            unacknowledged += 1;
+        }
         let now = device.cursor();
         assert!(now >= cursor, "cursor went back from {cursor} to {now}");
         cursor = now;
+        // Nothing is at head office twice, whatever the moment of the kill.
+        assert!(ho_note_counts(&ho).values().all(|n| *n == 1), "a note twice after kill {i}");
     }
+    println!(
+        "device kills: {kills}, mid-push {mid_push}, with unacknowledged entries {unacknowledged}"
+    );
+    assert!(mid_push * 2 >= kills, "only {mid_push} of {kills} kills landed mid-push");
+    assert!(
+        unacknowledged >= 2,
+        "only {unacknowledged} kills fell between head office's commit and the device's ack"
+    );
     device.sync_ok();
     expected.sort();
-    assert_eq!(note_bodies(&dispatcher, &job), expected);
+    let counts = ho_note_counts(&ho);
+    assert_eq!(counts.keys().cloned().collect::<Vec<_>>(), expected, "every note arrived");
+    assert!(counts.values().all(|n| *n == 1), "no note twice");
+    assert_eq!(ho_applied(&ho, &device), last_written_seq(&device));
     assert_eq!(device.status()["pending_mutations"], 0);
     assert!(device.run(&["check"]).ok, "the device store is consistent");
 
     // A second laptop of the same technician, killed again and again during its first pull (the
-    // whole scope, page after page): it ends with exactly what head office has.
-    let fresh = Device::sign_in(&ho.url(), "tech1");
-    let mut cursor = 0;
-    for _ in 0..10 {
+    // whole scope, thousands of notes, page after page): it ends with exactly what head office
+    // has, and its cursor only moves forward.
+    let end: i64 =
+        ho_db(&ho).query_row("SELECT MAX(version) FROM change_feed", [], |r| r.get(0)).unwrap();
+    let fresh = Device::sign_in_in_memory(&ho.url(), "tech1");
+    let (mut cursor, mut kills, mut mid_pull) = (0, 0, 0);
+    for i in 0..8 {
         let mut child =
             fresh.command(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(5..120)));
+        let from = cursor;
+        // As soon as a page is stored (or a moment later, during the next page's fetch or
+        // apply).
+        let finished = !wait_for(&mut child, Duration::from_secs(30), || fresh.cursor() > from);
+        if i % 2 == 1 {
+            std::thread::sleep(Duration::from_millis(rng.gen_range(0..30)));
+        }
         child.kill().unwrap();
         child.wait().unwrap();
         let now = fresh.cursor();
         assert!(now >= cursor, "cursor went back from {cursor} to {now}");
+        if finished || now == end {
+            break;
+        }
+        kills += 1;
+        if now > from && now < end {
+            mid_pull += 1;
+        }
         cursor = now;
     }
+    println!("fresh laptop kills: {kills}, mid-pull {mid_pull} (cursor end {end})");
+    assert!(kills >= 2 && mid_pull * 2 >= kills, "only {mid_pull} of {kills} kills mid-pull");
     fresh.sync_ok();
+    assert_eq!(fresh.cursor(), end);
     let mine = |d: &Device| {
         let mut v: Vec<String> = d
             .ok(&["jobs", "--all"])
@@ -308,29 +465,76 @@ fn killing_the_device_mid_sync_again_and_again_loses_and_doubles_nothing() {
         v
     };
     assert_eq!(mine(&fresh), mine(&device), "both laptops hold the technician's jobs");
-    assert_eq!(fresh.job(&job)["notes"].as_array().unwrap().len(), expected.len());
+    let on_fresh: i64 =
+        fresh.db().query_row("SELECT COUNT(*) FROM notes", [], |r| r.get(0)).unwrap();
+    assert_eq!(on_fresh, expected.len() as i64, "every note once on the new laptop");
     assert!(fresh.run(&["check"]).ok);
 }
 
 #[test]
 fn killing_head_office_mid_apply_again_and_again_loses_and_doubles_nothing() {
-    let mut ho = HeadOffice::start(4);
-    let (_, device, job) = setup(&ho, None);
-    let mut expected = write_notes(&device, &job, 0, 150);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let mut ho = HeadOffice::start_in_memory(4);
+    let (device, jobs) = setup_many(&ho, &ho.url(), 8);
+    let mut expected = bulk_notes(&device, &jobs, 0, 700);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed());
+    let mut cursor = device.cursor();
+    let (mut kills, mut mid_push) = (0, 0);
     for i in 0..6 {
-        expected.extend(write_notes(&device, &job, 2_000 + i, 2_001 + i));
+        expected.extend(bulk_notes(&device, &jobs, 20_000 + i * 1_000, 700));
+        let target = last_written_seq(&device);
+        let before = ho_applied(&ho, &device);
         let mut child =
             device.command(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(1..40)));
+        // Once a push committed, at once or a random moment later: the next one is arriving
+        // or being applied.
+        wait_for(&mut child, Duration::from_secs(30), || ho_applied(&ho, &device) > before);
+        std::thread::sleep(Duration::from_millis(rng.gen_range(0..25)));
         ho.kill();
         child.wait().unwrap();
+        kills += 1;
+        let applied = ho_applied(&ho, &device);
+        if before < applied && applied < target {
+            mid_push += 1;
+        }
+        // A push is all or nothing: head office holds exactly the entries up to its
+        // last_applied_seq (all notes here), never part of a batch.
+        let counts = ho_note_counts(&ho);
+        let rows: i64 = ho_db(&ho)
+            .query_row(
+                "SELECT COUNT(*) FROM device_mutations WHERE device_id = ?1",
+                [&device.device_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows, applied, "kill {i}: every committed seq has its outcome, no more");
+        let applied_notes: i64 = ho_db(&ho)
+            .query_row(
+                "SELECT COUNT(*) FROM device_mutations
+                 WHERE device_id = ?1 AND kind = 'note_added' AND outcome = 'applied'",
+                [&device.device_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            counts.values().sum::<usize>() as i64,
+            applied_notes,
+            "kill {i}: the notes at head office are exactly those of committed pushes"
+        );
+        assert!(counts.values().all(|n| *n == 1), "kill {i}: a note twice");
         ho.spawn();
+        let now = device.cursor();
+        assert!(now >= cursor, "cursor went back from {cursor} to {now}");
+        cursor = now;
     }
+    println!("head-office kills: {kills}, mid-push {mid_push}");
+    assert!(mid_push * 2 >= kills, "only {mid_push} of {kills} kills landed mid-push");
     device.sync_ok();
-    let dispatcher = Dispatcher::sign_in(&ho.url());
+    assert!(device.cursor() >= cursor);
     expected.sort();
-    assert_eq!(note_bodies(&dispatcher, &job), expected);
+    let counts = ho_note_counts(&ho);
+    assert_eq!(counts.keys().cloned().collect::<Vec<_>>(), expected, "every note arrived");
+    assert!(counts.values().all(|n| *n == 1), "every note exactly once");
+    assert_eq!(ho_applied(&ho, &device), last_written_seq(&device));
     assert_eq!(device.status()["pending_mutations"], 0);
 }
 
