@@ -1,5 +1,6 @@
 //! Sync scenarios across the real binaries: technicians' devices (the `fieldwork` CLI), a
-//! dispatcher (the dispatcher API) and head office, each working offline between syncs. Every
+//! dispatcher (the dispatcher API) and head office, each working offline between syncs, synced in
+//! every order (each of the 3! orders in a fresh world must end in one and the same state). Every
 //! conflict rule of `crates/fieldwork-sync/PROTOCOL.md` has its test here.
 #![allow(clippy::unwrap_used)]
 
@@ -43,26 +44,53 @@ fn essence(job: &Value) -> Value {
     })
 }
 
-#[test]
-fn two_technicians_and_a_dispatcher_working_offline_converge_in_any_sync_order() {
-    let ho = HeadOffice::start(12);
+/// Who syncs, in a world of two technicians and a dispatcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    A,
+    B,
+    Dispatcher,
+}
+
+/// One world: two technicians and a dispatcher work offline on the same jobs, then sync in
+/// `order`, then the devices sync until quiet. Returns what everyone ended with, with ids
+/// replaced by names (J1, J2, J3, tech1, tech2), for comparing worlds.
+///
+/// - J1 is A's: A adds a note and a part and sets the diagnosis; the dispatcher later sets the
+///   diagnosis too (its later write wins, A's value goes to the conflict log) and the priority.
+/// - J2 is B's: the dispatcher set a phone-triage diagnosis before B's offline one (B's later
+///   write wins, the dispatcher's goes to the log); B adds a note.
+/// - J3 was A's and is now B's, and both laptops hold it: A, not having heard, adds a note and
+///   sets the diagnosis (refused `not_found` and recorded on both sides; the job then leaves
+///   A's laptop); B adds a note and a photo and sets the diagnosis; the dispatcher raises the
+///   priority.
+fn world(order: [Side; 3]) -> Value {
+    let ho = HeadOffice::start(2);
     let dispatcher = Dispatcher::sign_in(&ho.url());
     let a = Device::sign_in(&ho.url(), "tech1");
     let b = Device::sign_in(&ho.url(), "tech2");
-    let job_a = dispatcher.new_job_for(&a.technician_id, "Washing machine leaks from the door");
-    let job_b = dispatcher.new_job_for(&b.technician_id, "Fridge does not cool");
+    let j1 = dispatcher.new_job_for(&a.technician_id, "Washing machine leaks from the door");
+    let j2 = dispatcher.new_job_for(&b.technician_id, "Fridge does not cool");
+    let j3 = dispatcher.new_job_for(&a.technician_id, "Boiler pressure drops overnight");
+    a.sync_ok();
+    a.start_work(&j1);
+    a.start_work(&j3);
     a.sync_ok();
     b.sync_ok();
-    assert_eq!(a.job(&job_a)["reported_problem"], "Washing machine leaks from the door");
-    assert!(!b.run(&["job", "show", &job_a]).ok, "B must not see A's job");
+    b.start_work(&j2);
+    dispatcher.assign(&j3, &b.technician_id);
+    dispatcher.patch(&format!("/jobs/{j2}"), json!({"diagnosis": "Triage: thermostat?"}));
+    b.sync_ok();
+    assert!(a.run(&["job", "show", &j3]).ok && b.run(&["job", "show", &j3]).ok);
+    assert!(!b.run(&["job", "show", &j1]).ok, "B must not see A's job");
 
     // Offline on every side.
-    a.start_work(&job_a);
-    a.ok(&["job", "note", &job_a, "Door seal torn; replacing it"]);
+    a.ok(&["job", "note", &j1, "Door seal torn; replacing it"]);
+    a.ok(&["job", "diagnosis", &j1, "A: door seal torn"]);
     a.ok(&[
         "job",
         "part",
-        &job_a,
+        &j1,
         "--part-no",
         "SEAL-1",
         "--qty",
@@ -72,39 +100,147 @@ fn two_technicians_and_a_dispatcher_working_offline_converge_in_any_sync_order()
         "--unit-price",
         "45.00",
     ]);
-    a.ok(&["photo", "add", &job_a, photo("Canon_40D.jpg").to_str().unwrap()]);
-    b.start_work(&job_b);
-    b.ok(&["job", "note", &job_b, "Compressor relay clicking"]);
-    b.ok(&["job", "diagnosis", &job_b, "Start relay failed"]);
-    dispatcher.patch(&format!("/jobs/{job_a}"), json!({"priority": "high"}));
+    a.ok(&["job", "note", &j3, "A: pump looks fine"]);
+    a.ok(&["job", "diagnosis", &j3, "A: expansion vessel flat"]);
+    b.ok(&["job", "note", &j2, "Compressor relay clicking"]);
+    b.ok(&["job", "diagnosis", &j2, "B: start relay failed"]);
+    b.ok(&["job", "note", &j3, "B: valve weeping"]);
+    b.ok(&["job", "diagnosis", &j3, "B: pressure relief valve leaks"]);
+    b.ok(&["photo", "add", &j3, photo("Canon_40D.jpg").to_str().unwrap()]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
 
-    // Sync in an interleaved order, twice round so everyone sees everyone's changes.
-    for d in [&b, &a, &b, &a] {
-        d.sync_ok();
+    for side in order {
+        match side {
+            Side::A => drop(a.sync_ok()),
+            Side::B => drop(b.sync_ok()),
+            // The dispatcher's edits reach head office at its turn.
+            Side::Dispatcher => {
+                dispatcher.patch(
+                    &format!("/jobs/{j1}"),
+                    json!({"diagnosis": "D: heating element (customer call)", "priority": "high"}),
+                );
+                dispatcher.patch(&format!("/jobs/{j3}"), json!({"priority": "high"}));
+            }
+        }
     }
-    for (device, job) in [(&a, &job_a), (&b, &job_b)] {
-        let here = essence(&device.job(job));
-        let there = essence(&dispatcher.job(job));
-        assert_eq!(here, there, "device and head office differ on {job}");
+    for _ in 0..2 {
+        a.sync_ok();
+        b.sync_ok();
     }
-    let at_ho = dispatcher.job(&job_a);
-    assert_eq!(at_ho["work_order"]["status"], "in_progress");
-    assert_eq!(at_ho["work_order"]["priority"], "high");
-    assert_eq!(notes(&at_ho), vec!["Door seal torn; replacing it"]);
+
+    // Everyone agrees: each job on each laptop is head office's job.
+    let labels = [("J1", &j1), ("J2", &j2), ("J3", &j3)];
+    let mut held = serde_json::Map::new();
+    for (name, device) in [("tech1", &a), ("tech2", &b)] {
+        let mut on_device = Vec::new();
+        for (label, id) in labels {
+            let r = device.run(&["job", "show", id]);
+            if !r.ok {
+                continue;
+            }
+            on_device.push(label);
+            assert_eq!(
+                essence(&r.json),
+                essence(&dispatcher.job(id)),
+                "{order:?}: {name}'s {label} differs from head office's"
+            );
+        }
+        let s = device.status();
+        assert_eq!(s["pending_mutations"], 0, "{order:?}: {s}");
+        assert_eq!(s["pending_blobs"], 0, "{order:?}: {s}");
+        held.insert(
+            name.into(),
+            json!({"jobs": on_device, "rejected": s["rejected"], "conflicts": s["conflicts"]}),
+        );
+    }
+    let who = |id: &Value| {
+        if id == a.technician_id.as_str() {
+            json!("tech1")
+        } else if id == b.technician_id.as_str() {
+            json!("tech2")
+        } else {
+            id.clone()
+        }
+    };
+    let mut jobs = serde_json::Map::new();
+    for (label, id) in labels {
+        let at_ho = dispatcher.job(id);
+        let mut e = essence(&at_ho);
+        e["assignee"] = who(&e["assignee"]);
+        e["parts"] = json!(e["parts"].as_array().unwrap().len());
+        e["photos"] = json!(e["photos"].as_array().unwrap().len());
+        let mut conflicts: Vec<Value> = at_ho["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| json!([c["kind"], c["losing_value"]]))
+            .collect();
+        conflicts.sort_by_key(Value::to_string);
+        let mut rejected: Vec<Value> = at_ho["rejected_mutations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| json!([r["kind"], r["code"]]))
+            .collect();
+        rejected.sort_by_key(Value::to_string);
+        e["conflicts"] = json!(conflicts);
+        e["rejected"] = json!(rejected);
+        jobs.insert(label.into(), e);
+    }
     // The photo arrived byte for byte.
-    let photo = &at_ho["photos"][0];
-    let local = a.ok(&["photo", "list", &job_a]);
-    assert_eq!(photo["sha256"], local[0]["sha256"]);
-    assert_eq!(
-        dispatcher.photo_sha(&job_a, photo["id"].as_str().unwrap()),
-        photo["sha256"].as_str().unwrap()
-    );
-    for d in [&a, &b] {
-        let s = d.status();
-        assert_eq!(s["pending_mutations"], 0, "{s}");
-        assert_eq!(s["pending_blobs"], 0, "{s}");
-        assert_eq!(s["rejected"], 0, "{s}");
-    }
+    let p = &dispatcher.job(&j3)["photos"][0];
+    assert_eq!(dispatcher.photo_sha(&j3, p["id"].as_str().unwrap()), p["sha256"].as_str().unwrap());
+    json!({"jobs": jobs, "devices": held})
+}
+
+/// What every sync order must end with.
+fn converged() -> Value {
+    json!({
+        "jobs": {
+            "J1": {"status": "in_progress", "diagnosis": "D: heating element (customer call)",
+                   "resolution": null, "assignee": "tech1", "priority": "high",
+                   "notes": ["Door seal torn; replacing it"], "parts": 1, "photos": 0,
+                   "signatures": [],
+                   "conflicts": [["field_overwritten", "A: door seal torn"]], "rejected": []},
+            "J2": {"status": "in_progress", "diagnosis": "B: start relay failed",
+                   "resolution": null, "assignee": "tech2", "priority": "normal",
+                   "notes": ["Compressor relay clicking"], "parts": 0, "photos": 0,
+                   "signatures": [],
+                   "conflicts": [["field_overwritten", "Triage: thermostat?"]], "rejected": []},
+            "J3": {"status": "in_progress", "diagnosis": "B: pressure relief valve leaks",
+                   "resolution": null, "assignee": "tech2", "priority": "high",
+                   "notes": ["B: valve weeping"], "parts": 0, "photos": 1, "signatures": [],
+                   "conflicts": [],
+                   "rejected": [["field_set", "not_found"], ["note_added", "not_found"]]},
+        },
+        "devices": {
+            "tech1": {"jobs": ["J1"], "rejected": 2, "conflicts": 1},
+            "tech2": {"jobs": ["J2", "J3"], "rejected": 0, "conflicts": 1},
+        },
+    })
+}
+
+macro_rules! converges_in_order {
+    ($($name:ident: $order:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            use Side::{A, B, Dispatcher as D};
+            let _ = (A, B, D);
+            let got = world($order);
+            assert_eq!(got, converged(), "sync order {:?}", $order);
+        }
+    )*};
+}
+
+// Two technicians and a dispatcher working offline on the same jobs converge in every one of
+// the 3! sync orders, each in a fresh world.
+converges_in_order! {
+    converges_when_a_then_b_then_the_dispatcher_sync: [A, B, D];
+    converges_when_a_then_the_dispatcher_then_b_sync: [A, D, B];
+    converges_when_b_then_a_then_the_dispatcher_sync: [B, A, D];
+    converges_when_b_then_the_dispatcher_then_a_sync: [B, D, A];
+    converges_when_the_dispatcher_then_a_then_b_sync: [D, A, B];
+    converges_when_the_dispatcher_then_b_then_a_sync: [D, B, A];
 }
 
 #[test]
