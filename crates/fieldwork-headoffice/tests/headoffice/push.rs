@@ -535,3 +535,28 @@ async fn a_dispatchers_edit_takes_part_in_the_same_per_field_order() {
         j["conflicts"].as_array().unwrap().iter().map(|c| c["losing_value"].clone()).collect();
     assert_eq!(losers, vec![json!("fan motor seized"), json!("compressor fault (phoned in)")]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applied_seq_sent_again_gets_its_first_answer_and_its_new_content_is_ignored() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    let m = w.a.note(&job, "Checked the fan");
+    let first = w.a.entry(m);
+    let r = w.a.push(std::slice::from_ref(&first)).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied");
+    // The same mutation id and seq, other content (a device that rewrote its outbox).
+    let mut rewritten = first.clone();
+    rewritten.mutation = w.a.note(&job, "Replaced the fan");
+    let r = w.a.push(&[rewritten]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied", "the stored answer: {:?}", r.results);
+    // The same seq under another mutation id is refused, not applied.
+    let mut other = first.clone();
+    other.mutation_id = fieldwork_core::ids::new_id();
+    other.mutation = w.a.note(&job, "Something else");
+    let r = w.a.push(&[other]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "rejected", "{:?}", r.results);
+    assert_eq!(outcome(&r, 0)["code"], "invalid");
+    let notes = w.dispatcher.job(&job).await["notes"].clone();
+    let bodies: Vec<_> = notes.as_array().unwrap().iter().map(|n| n["body"].clone()).collect();
+    assert_eq!(bodies, vec![json!("Checked the fan")]);
+}
