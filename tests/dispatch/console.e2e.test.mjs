@@ -903,7 +903,9 @@ step('a dispatcher disabled while their console is open is sent to sign-in witho
     const users = await api('GET', '/api/v1/admin/users');
     const id = users.find((u) => u.name === 'dispatcher').id;
     await api('POST', `/api/v1/admin/users/${id}/disable`);
-    await their.getByTestId('session-expired').waitFor({ timeout: 10_000 });
+    const said = their.getByTestId('session-disabled');
+    await said.waitFor({ timeout: 10_000 });
+    assert.match(await said.textContent(), /disabled/);
     await their.screenshot({ path: join(SHOTS, 'dispatch-disabled-while-open.png') });
     await api('POST', `/api/v1/admin/users/${id}/enable`);
   } finally {

@@ -402,8 +402,11 @@ export interface DispatchApi {
   session(): Promise<SessionInfo | null>;
   signIn(user: string, password: string): Promise<SessionInfo>;
   signOut(): Promise<void>;
-  /** Called once when head office says the session has ended. */
-  onSessionLost(handler: (() => void) | null): void;
+  /**
+   * Called once when head office says the session has ended, with its code (`session_expired`,
+   * `unauthorized`, or `user_disabled` when an admin disabled the account).
+   */
+  onSessionLost(handler: ((code: string) => void) | null): void;
   /**
    * Calls `handler` whenever something changes at head office (a device synced, a dispatcher
    * saved), through server-sent events; returns the function that stops listening.
@@ -523,9 +526,9 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     onSessionLost(handler) {
       http.onSessionLost(
         handler
-          ? () => {
+          ? (error) => {
               http.setCsrfToken(null);
-              handler();
+              handler(error.code);
             }
           : null,
       );
