@@ -321,6 +321,8 @@ impl Engine {
                             Some(&job_id),
                             &serde_json::to_value(&record)?,
                         )?;
+                        // Converge on head office's job: a refused note or part is not on it.
+                        self.store.withdraw_refused_fact(&entry.mutation)?;
                     }
                     Outcome::Conflict { conflict_id, reason } => {
                         report.conflicts += 1;

@@ -6,6 +6,7 @@
 //! - let the whole exchange reach head office but drop the answer (head office committed, the
 //!   device never hears it);
 //! - flip a byte of a request's body on the way (a corrupted upload);
+//! - send a request to head office twice at once (a duplicate);
 //! - delay every chunk.
 //!
 //! The proxy reads the HTTP/1.1 requests it forwards (request line, headers, `Content-Length`
@@ -45,6 +46,12 @@ pub enum Fault {
         at: usize,
         times: usize,
     },
+    /// Every request whose request line starts with `request` also goes to head office a
+    /// second time, over a connection of its own, the moment its last byte arrived: head
+    /// office gets the same request twice at once, and the device hears only one answer.
+    Duplicate {
+        request: String,
+    },
 }
 
 /// One request as it went through the proxy to head office.
@@ -64,6 +71,9 @@ pub struct Seen {
     /// [`Proxy::capture`] prefix; empty otherwise.
     pub head: String,
     pub body: Vec<u8>,
+    /// For a [`Fault::Duplicate`] copy (its `line` starts with `DUPLICATE `): head office's
+    /// status line in answer to it.
+    pub response: Option<String>,
 }
 
 impl Seen {
@@ -120,7 +130,7 @@ impl Proxy {
                 let shared = shared2.clone();
                 tokio::spawn(async move {
                     if let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)).await {
-                        relay(client, server, fault, conn, shared).await;
+                        relay(client, server, fault, conn, upstream, shared).await;
                     }
                 });
             }
@@ -199,6 +209,9 @@ struct Upstream {
     armed: usize,
     /// The body offset to corrupt in the current request.
     flip_at: Option<usize>,
+    /// The current request, head and body, when it is to be sent twice.
+    copy: Option<(String, Vec<u8>)>,
+    upstream: u16,
 }
 
 impl Upstream {
@@ -278,6 +291,7 @@ impl Upstream {
                             forwarded: 0,
                             head: if capture { text.clone() } else { String::new() },
                             body: Vec::new(),
+                            response: None,
                         });
                         log.len() - 1
                     };
@@ -287,6 +301,11 @@ impl Upstream {
                         if let Fault::FlipBodyByte { at, .. } = &self.fault {
                             flip = Some(*at);
                         }
+                    }
+                    if let Fault::Duplicate { request } = &self.fault
+                        && line.starts_with(request.as_str())
+                    {
+                        self.copy = Some((line.clone(), head.clone()));
                     }
                     if !self.write(sw, &head).await {
                         return false;
@@ -300,6 +319,15 @@ impl Upstream {
                 ReqState::Body { remaining, .. } if *remaining == 0 => {
                     self.state = ReqState::Head;
                     self.flip_at = None;
+                    if let Some((line, bytes)) = self.copy.take() {
+                        tokio::spawn(send_copy(
+                            self.upstream,
+                            self.conn,
+                            line,
+                            bytes,
+                            self.shared.clone(),
+                        ));
+                    }
                 }
                 ReqState::Body { .. } if self.pending.is_empty() => return true,
                 ReqState::Body { remaining, pos, index, capture, cut_at } => {
@@ -322,6 +350,9 @@ impl Upstream {
                     let (index, capture) = (*index, *capture);
                     *remaining -= n;
                     *pos += body.len();
+                    if let Some((_, copy)) = &mut self.copy {
+                        copy.extend_from_slice(&body);
+                    }
                     if !self.write(sw, &body).await {
                         return false;
                     }
@@ -342,11 +373,50 @@ impl Upstream {
     }
 }
 
+/// Sends a copy of a whole request to head office over a connection of its own and logs the
+/// status line of the answer.
+async fn send_copy(upstream: u16, conn: u64, line: String, bytes: Vec<u8>, shared: Arc<Shared>) {
+    let mut answer = None;
+    if let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)).await
+        && server.write_all(&bytes).await.is_ok()
+    {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        let read = async {
+            while find(&got, b"\r\n").is_none() {
+                match server.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(30), read).await;
+        answer = find(&got, b"\r\n").map(|end| String::from_utf8_lossy(&got[..end]).into_owned());
+    }
+    shared.log.lock().unwrap().push(Seen {
+        conn,
+        line: format!("DUPLICATE {line}"),
+        upload_offset: None,
+        declared: 0,
+        forwarded: 0,
+        head: String::new(),
+        body: Vec::new(),
+        response: Some(answer.unwrap_or_default()),
+    });
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-async fn relay(client: TcpStream, server: TcpStream, fault: Fault, conn: u64, shared: Arc<Shared>) {
+async fn relay(
+    client: TcpStream,
+    server: TcpStream,
+    fault: Fault,
+    conn: u64,
+    upstream: u16,
+    shared: Arc<Shared>,
+) {
     let (mut cr, mut cw) = client.into_split();
     let (mut sr, mut sw) = server.into_split();
     let armed = match &fault {
@@ -373,6 +443,8 @@ async fn relay(client: TcpStream, server: TcpStream, fault: Fault, conn: u64, sh
         sent: 0,
         armed,
         flip_at: None,
+        copy: None,
+        upstream,
     };
     let up = async move {
         let mut buf = vec![0u8; 16 * 1024];

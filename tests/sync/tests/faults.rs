@@ -10,7 +10,7 @@
 //! part of the pending work), unacknowledged (head office committed entries the device still
 //! had in its outbox) or mid-pull (the cursor stopped between its start and the end of the
 //! feed). The tests require a good share of each.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::collections::BTreeMap;
 use std::process::Stdio;

@@ -255,6 +255,33 @@ impl Store {
         insert_issue(self.conn(), id, kind, job_id, record, self.now())
     }
 
+    /// Head office refused a fact this device recorded (a note, a part, a time entry,
+    /// feedback): it is not on the job at head office, so it leaves the job here too and the
+    /// device shows head office's job (pulls only upsert, so nothing else would remove it). The
+    /// refusal stays listed with its reason (`sync_issues`) and head office keeps the full
+    /// mutation. Returns whether a row was removed.
+    pub fn withdraw_refused_fact(&mut self, mutation: &super::outbox::Mutation) -> Result<bool> {
+        use super::outbox::Mutation;
+        let (table, id) = match mutation {
+            Mutation::NoteAdded { note } => ("notes", note.id.as_str()),
+            Mutation::PartAdded { part } => ("parts_used", part.id.as_str()),
+            Mutation::TimeEntryAdded { entry } => ("time_entries", entry.id.as_str()),
+            Mutation::FeedbackGiven { feedback } => ("feedback", feedback.id.as_str()),
+            _ => return Ok(false),
+        };
+        self.write(|tx| {
+            let seq: Option<i64> = tx
+                .query_row(&format!("SELECT job_seq FROM {table} WHERE id = ?1"), [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(seq) = seq else { return Ok(false) };
+            tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+            search::reindex_job(tx, seq)?;
+            Ok(true)
+        })
+    }
+
     /// Starts applying a pulled page; nothing is kept unless [`RemoteApply::commit`] is called.
     /// `stamp` (head office's clock for the page) stamps the records it brings.
     pub fn remote_apply(&mut self, stamp: &Hlc) -> Result<RemoteApply<'_>> {
