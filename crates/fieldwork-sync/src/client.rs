@@ -43,6 +43,11 @@ pub enum ClientError {
     /// The answer was not what the protocol promises.
     #[error("head office sent an unexpected answer: {0}")]
     Protocol(String),
+    /// Head office answered, but its TLS certificate is not one this device trusts (unknown
+    /// issuer, expired, another name): someone must fix the certificate or give the device the
+    /// CA (`fieldwork login --ca-cert`).
+    #[error("head office's certificate is not trusted: {0}")]
+    Certificate(String),
 }
 
 impl ClientError {
@@ -56,13 +61,18 @@ impl ClientError {
             ClientError::Refused { .. } => "refused",
             ClientError::BadAddress(_) => "bad_address",
             ClientError::Protocol(_) => "protocol",
+            ClientError::Certificate(_) => "certificate",
         }
     }
 
     /// Whether the same request may succeed later without anyone doing anything.
     pub fn is_transient(&self) -> bool {
         match self {
-            ClientError::Offline(_) | ClientError::RateLimited(_) => true,
+            // A certificate is usually fixed at head office (renewed, reinstalled): keep trying,
+            // with backoff, and say why meanwhile.
+            ClientError::Offline(_) | ClientError::RateLimited(_) | ClientError::Certificate(_) => {
+                true
+            }
             ClientError::Refused { status, .. } => *status >= 500,
             _ => false,
         }
@@ -169,7 +179,7 @@ impl HeadOffice {
     }
 
     async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response> {
-        let resp = req.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        let resp = req.send().await.map_err(|e| transport(&e))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -178,7 +188,7 @@ impl HeadOffice {
 
     async fn json<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T> {
         let resp = Self::send(req).await?;
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))
     }
 
@@ -253,7 +263,7 @@ impl HeadOffice {
     /// `GET /blobs/{sha256}`.
     pub async fn blob(&self, sha256: &str) -> Result<Vec<u8>> {
         let resp = Self::send(self.request(Method::GET, &format!("blobs/{sha256}"))?).await?;
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
         Ok(bytes.to_vec())
     }
 }
@@ -277,6 +287,43 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
+/// A request that got no answer: a certificate this device does not trust, or head office out of
+/// reach (refused, reset, timed out, name not found…).
+fn transport(e: &reqwest::Error) -> ClientError {
+    if tls_problem(e) {
+        ClientError::Certificate(describe(e))
+    } else {
+        ClientError::Offline(describe(e))
+    }
+}
+
+/// Whether a rustls certificate error is somewhere in the chain. rustls errors travel inside
+/// `io::Error`s (sometimes one inside another), whose `source()` skips the error they wrap, so
+/// those are opened by hand.
+fn tls_problem(e: &reqwest::Error) -> bool {
+    fn check(err: &(dyn std::error::Error + 'static), depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::UnsupportedNameType
+            );
+        }
+        let wrapped = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if let Some(inner) = wrapped
+            && check(inner, depth + 1)
+        {
+            return true;
+        }
+        err.source().is_some_and(|next| check(next, depth + 1))
+    }
+    check(e, 0)
+}
+
 /// The error chain of a transport failure in one line (reqwest's top-level message alone says
 /// only "error sending request").
 fn describe(e: &reqwest::Error) -> String {
@@ -296,7 +343,7 @@ async fn error_from(resp: reqwest::Response) -> ClientError {
     let offset = header_u64(resp.headers(), UPLOAD_OFFSET);
     let body: Option<ErrorBody> = match resp.bytes().await {
         Ok(b) => serde_json::from_slice(&b).ok(),
-        Err(e) => return ClientError::Offline(describe(&e)),
+        Err(e) => return transport(&e),
     };
     let (code, message) = match body {
         Some(b) => (b.code, b.message),

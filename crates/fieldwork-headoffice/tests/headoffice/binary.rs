@@ -235,6 +235,7 @@ fn over_tls_the_cli_syncs_when_given_the_ca_and_refuses_head_office_without_it()
     let stranger = Laptop::new();
     let r = stranger.login(&url, "tech1", "tech1-secret", &[]);
     let e = r.error();
+    assert_eq!(e["code"], "certificate", "{e}");
     assert!(mentions_certificate(&e["message"].to_string()), "a certificate error: {e}");
     assert_eq!(stranger.run(&["status"], None).json()["signed_in"], false);
 
@@ -252,6 +253,7 @@ fn over_tls_the_cli_syncs_when_given_the_ca_and_refuses_head_office_without_it()
     // The same laptop without the CA: the sync fails on the certificate, nothing else.
     let r = laptop.run(&["sync"], None);
     let e = r.error();
+    assert_eq!(e["code"], "certificate", "{e}");
     assert!(mentions_certificate(&e["message"].to_string()), "a certificate error: {e}");
     assert_eq!(laptop.run(&["status", "--ca-cert", cert_arg], None).json()["signed_in"], true);
 }

@@ -467,6 +467,8 @@ const en = {
     'Head office cannot be reached at that address. Check the address and the connection.',
   'signIn.error.rateLimited': 'Too many attempts. Wait a minute and try again.',
   'signIn.error.protocol': 'That address answered, but not like a Fieldwork head office.',
+  'signIn.error.certificate':
+    'This laptop does not trust head office’s certificate. Ask your IT team: the certificate may have expired, or the laptop needs the company’s certificate.',
 
   'error.title': 'Something went wrong',
   'error.dismiss': 'Dismiss',

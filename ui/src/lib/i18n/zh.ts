@@ -450,6 +450,8 @@ const zh: Messages = {
   'signIn.error.offline': '无法通过该地址连接总部。请检查地址和网络连接。',
   'signIn.error.rateLimited': '尝试次数过多。请稍等一分钟再试。',
   'signIn.error.protocol': '该地址有响应，但不是 Fieldwork 总部。',
+  'signIn.error.certificate':
+    '此笔记本电脑不信任总部的证书。请联系 IT：证书可能已过期，或需要在电脑上安装公司证书。',
 
   'error.title': '出错了',
   'error.dismiss': '关闭',

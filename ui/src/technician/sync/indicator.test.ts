@@ -128,6 +128,7 @@ describe('sign-in form rules', () => {
   it('has a sentence for each error a technician can act on', () => {
     expect(signInErrorKey('unauthorized')).toBe('signIn.error.unauthorized');
     expect(signInErrorKey('offline')).toBe('signIn.error.offline');
+    expect(signInErrorKey('certificate')).toBe('signIn.error.certificate');
     expect(signInErrorKey('bad_address')).toBeNull();
     expect(en('signIn.error.unauthorized')).toMatch(/user name and password/);
   });

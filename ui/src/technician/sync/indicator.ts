@@ -130,6 +130,8 @@ export function signInErrorKey(code: string): MessageKey | null {
       return 'signIn.error.rateLimited';
     case 'protocol':
       return 'signIn.error.protocol';
+    case 'certificate':
+      return 'signIn.error.certificate';
     default:
       // bad_address, invalid (another technician's unsent work), refused…: the message says
       // exactly what is wrong.
