@@ -313,10 +313,11 @@ describe('the desktop app syncs with a real head office', () => {
     await shot('sync-page-issues');
   });
 
-  step('a diagnosis also written on a second laptop is listed as a conflict; the newer one stands', async () => {
-    // This laptop starts the job; a second laptop of tech1's (the CLI) receives it, writes a
-    // diagnosis and sends it; then this laptop writes another. Head office keeps the newer value
-    // and logs the one it overwrote, so this laptop's change is answered "conflict".
+  step('a diagnosis replaced from a second laptop that had not seen it is listed as a conflict', async () => {
+    // This laptop starts the job; a second laptop of tech1's (the CLI) receives it. This laptop
+    // writes a diagnosis and sends it; the second laptop, which has not pulled since, writes
+    // another and sends it later. Head office keeps the later one and logs the one it replaced
+    // (the second laptop never saw it): a conflict, which reaches this laptop with its next pull.
     const first = (await indicator()).lastSync;
     await session.hash(`#/job/${job.id}`);
     for (const to of ['en_route', 'on_site', 'in_progress']) {
@@ -331,19 +332,34 @@ describe('the desktop app syncs with a real head office', () => {
     cli(other, ['init']);
     cli(other, ['login', ho.base, '--user', 'tech1', '--password-stdin', '--device-name', 'second laptop'], 'tech1-demo\n');
     cli(other, ['sync']);
-    cli(other, ['job', 'diagnosis', job.number, DIAGNOSIS_ELSEWHERE]);
-    cli(other, ['sync']);
 
-    const before = (await indicator()).lastSync;
+    const typed = (await indicator()).lastSync;
     const field = await session.waitFor('[data-testid="field-diagnosis"]');
     await session.until('diagnosis editable', () => field.enabled());
     await field.click();
-    // The laptop may or may not have pulled the other diagnosis by now; it is replaced either way.
-    await field.clear();
     await field.sendKeys(DIAGNOSIS_HERE);
     await (await session.find('[data-testid="job-number"]')).click(); // leaving the field saves it
-    await waitSynced(before);
+    await waitSynced(typed);
+    const desk = await dispatcher(ho.base);
+    assert.equal((await desk.get(`/jobs/${job.id}`)).work_order.diagnosis, DIAGNOSIS_HERE);
 
+    cli(other, ['job', 'diagnosis', job.number, DIAGNOSIS_ELSEWHERE]);
+    cli(other, ['sync']);
+    const record = await desk.get(`/jobs/${job.id}`);
+    assert.equal(record.work_order.diagnosis, DIAGNOSIS_ELSEWHERE, 'the later diagnosis stands at head office');
+    assert.ok(
+      record.conflicts.some((c) => c.losing_value === DIAGNOSIS_HERE && c.winning_value === DIAGNOSIS_ELSEWHERE),
+      `head office logged the replaced diagnosis: ${JSON.stringify(record.conflicts)}`,
+    );
+
+    const pulled = (await indicator()).lastSync;
+    await (await session.find('[data-testid="sync-indicator"]')).click(); // sync now
+    await waitSynced(pulled);
+    await session.until('the field shows the diagnosis that was kept', async () =>
+      (await session.execute(
+        'return document.querySelector(\'[data-testid="field-diagnosis"]\')?.value ?? null',
+      )) === DIAGNOSIS_ELSEWHERE,
+    );
     await (await session.waitFor('[data-testid="nav-sync-issues"]', { timeout: 20_000 })).click();
     await session.waitFor('[data-testid="sync-screen"]');
     const line = await session.until('a conflict line for the job', async () => {
@@ -356,14 +372,8 @@ describe('the desktop app syncs with a real head office', () => {
     assert.match(line, /Conflict/);
     assert.match(line, /Changed in two places/);
     assert.ok(
-      line.includes(`Diagnosis: “${DIAGNOSIS_HERE}” was kept; “${DIAGNOSIS_ELSEWHERE}” was replaced.`),
+      line.includes(`Diagnosis: “${DIAGNOSIS_ELSEWHERE}” was kept; “${DIAGNOSIS_HERE}” was replaced.`),
       `the line says which diagnosis was kept: ${line}`,
-    );
-    const record = await (await dispatcher(ho.base)).get(`/jobs/${job.id}`);
-    assert.equal(record.work_order.diagnosis, DIAGNOSIS_HERE, 'the newer diagnosis stands at head office');
-    assert.ok(
-      record.conflicts.some((c) => JSON.stringify(c).includes(DIAGNOSIS_ELSEWHERE)),
-      `head office logged the overwritten diagnosis: ${JSON.stringify(record.conflicts)}`,
     );
     await shot('sync-page-conflict');
   });
