@@ -29,6 +29,7 @@ const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
 const CLI = process.env.FIELDWORK_CLI_BIN ?? path.join(ROOT, 'target/debug/fieldwork');
 const SHOTS = path.join(ROOT, 'target/e2e-screenshots');
 const NOTE = 'E2E sync: sent from the laptop to head office';
+const REFUSED_NOTE = 'E2E sync: a note on a job head office had cancelled';
 const DIAGNOSIS_ELSEWHERE = 'Drain pump blocked (seen on the second laptop)';
 const DIAGNOSIS_HERE = 'Drain pump blocked by a coin; impeller intact';
 
@@ -300,14 +301,34 @@ describe('the desktop app syncs with a real head office', () => {
     await session.hash(`#/job/${cancelled.id}`);
     const button = await session.waitFor('[data-testid="move-en_route"]');
     await session.until('move-en_route enabled', () => button.enabled());
+    // A note on the same job as well: head office refuses it too (the job is cancelled there),
+    // it leaves the job on the laptop, and the Sync page still shows what it said. Both changes
+    // are made within the laptop's 400 ms before it syncs a change.
+    const input = await session.waitFor('[data-testid="note-input"]');
+    await input.click();
+    await input.sendKeys(REFUSED_NOTE);
+    const add = await session.find('[data-testid="note-add"]');
+    await add.click();
     await button.click();
     await waitSynced(before);
     await (await session.waitFor('[data-testid="nav-sync-issues"]', { timeout: 20_000 })).click();
     await session.waitFor('[data-testid="sync-screen"]');
-    const issue = await session.waitFor('[data-testid="sync-issue"]', { timeout: 20_000 });
-    const text = await issue.text();
-    assert.ok(text.includes(cancelled.number), `the issue names ${cancelled.number}: ${text}`);
-    assert.match(text, /Status change/);
+    await session.until('two refusals listed', async () =>
+      (await session.findAll('[data-testid="sync-issue"][data-kind="rejection"]')).length >= 2,
+    20_000);
+    const lines = await Promise.all(
+      (await session.findAll('[data-testid="sync-issue"][data-kind="rejection"]')).map((r) => r.text()),
+    );
+    const text = lines.find((l) => /Status change/.test(l)) ?? '';
+    assert.ok(text.includes(cancelled.number), `the status change names ${cancelled.number}: ${lines}`);
+    const note = lines.find((l) => l.includes(REFUSED_NOTE)) ?? '';
+    assert.ok(note.includes(cancelled.number), `the refused note is listed with its text: ${lines}`);
+    await session.hash(`#/job/${cancelled.id}`);
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${cancelled.id}"]`);
+    const notesHere = await session.execute('return document.querySelector(\'[data-testid="job-screen"]\').textContent');
+    assert.ok(!notesHere.includes(REFUSED_NOTE), 'the refused note left the job, as at head office');
+    await (await session.waitFor('[data-testid="nav-sync-issues"]')).click();
+    await session.waitFor('[data-testid="sync-screen"]');
     const state = await session.find('[data-testid="sync-state"]');
     assert.equal(await state.attribute('data-state'), 'synced');
     await shot('sync-page-issues');

@@ -2409,3 +2409,51 @@ fn no_sequence_of_changes_through_the_store_reaches_an_invalid_state() {
         assert!(seen.refusals.contains(code), "no run met a {code} refusal: {seen:?}");
     }
 }
+
+#[test]
+fn a_refusal_keeps_the_refused_change_when_head_office_sends_its_own_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::init(tmp.path()).unwrap();
+    let change =
+        serde_json::json!({"type": "note_added", "note": {"body": "customer wants a callback"}});
+    // From the push answer: the refusal with the change as this device recorded it.
+    store
+        .record_sync_issue(
+            "m-1",
+            "rejection",
+            Some("job-1"),
+            &serde_json::json!({"code": "not_recordable", "reason": "pushed", "change": change}),
+        )
+        .unwrap();
+    // From a pull: head office's copy of the same refusal, without the change.
+    let stamp = fieldwork_core::hlc::Hlc::zero("head-office");
+    let page = store.remote_apply(&stamp).unwrap();
+    page.issue(
+        "m-1",
+        "rejection",
+        Some("job-1"),
+        &serde_json::json!({"code": "not_recordable", "reason": "pulled"}),
+    )
+    .unwrap();
+    page.commit(1).unwrap();
+
+    let issues = store.sync_issues(10).unwrap();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(
+        issues[0].record["reason"], "pulled",
+        "head office's copy wins: {:?}",
+        issues[0].record
+    );
+    assert_eq!(issues[0].record["change"], change, "the refused note is still readable");
+
+    // An issue that never had a change is simply replaced.
+    store
+        .record_sync_issue("m-2", "rejection", None, &serde_json::json!({"reason": "first"}))
+        .unwrap();
+    let page = store.remote_apply(&stamp).unwrap();
+    page.issue("m-2", "rejection", None, &serde_json::json!({"reason": "second"})).unwrap();
+    page.commit(2).unwrap();
+    let issues = store.sync_issues(10).unwrap();
+    let m2 = issues.iter().find(|i| i.id == "m-2").unwrap();
+    assert_eq!(m2.record, serde_json::json!({"reason": "second"}));
+}

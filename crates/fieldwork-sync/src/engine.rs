@@ -315,11 +315,15 @@ impl Engine {
                             reason: reason.clone(),
                             received_at: Utc::now(),
                         };
+                        // The refused change itself stays with the refusal (`change`), so what
+                        // the technician recorded is still readable here after it leaves the job.
+                        let mut kept = serde_json::to_value(&record)?;
+                        kept["change"] = serde_json::to_value(&entry.mutation)?;
                         self.store.record_sync_issue(
                             &entry.mutation_id,
                             "rejection",
                             Some(&job_id),
-                            &serde_json::to_value(&record)?,
+                            &kept,
                         )?;
                         // Converge on head office's job: a refused note or part is not on it.
                         self.store.withdraw_refused_fact(&entry.mutation)?;

@@ -421,8 +421,14 @@ fn insert_issue(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
+        // Head office's copy (from a pull) replaces the one kept from the push answer, except
+        // for the refused change itself (`change`), which only this device has in full.
         "INSERT INTO sync_issues (id, kind, job_id, record, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+         ON CONFLICT(id) DO UPDATE SET record = CASE
+             WHEN json_type(sync_issues.record, '$.change') IS NOT NULL
+              AND json_type(excluded.record, '$.change') IS NULL
+             THEN json_set(excluded.record, '$.change', json_extract(sync_issues.record, '$.change'))
+             ELSE excluded.record END",
     )?
     .execute(params![id, kind, job_id, record.to_string(), Ms(now)])?;
     Ok(())

@@ -169,6 +169,36 @@ describe('rejected changes and conflicts', () => {
     expect(newer).toMatchObject({ reason: 'too many notes', detail: null });
   });
 
+  it('shows what a refused change held, from the copy the laptop kept', () => {
+    const refused = (change: unknown) =>
+      issueLine(
+        {
+          id: 'r',
+          kind: 'rejection',
+          job_id: 'j',
+          job_number: 'WO-1',
+          record: { kind: 'x', code: 'not_recordable', reason: 'cancelled', change },
+          created_at: '',
+        },
+        en,
+      ).content;
+    expect(refused({ type: 'note_added', note: { body: 'Customer wants a callback' } })).toBe(
+      'Customer wants a callback',
+    );
+    expect(
+      refused({
+        type: 'part_added',
+        part: { part_no: 'P-1', description: 'Drain pump', quantity: 2 },
+      }),
+    ).toBe('Drain pump × 2');
+    expect(refused({ type: 'time_entry_added', entry: { minutes: 45 } })).toBe('45 min');
+    expect(refused({ type: 'feedback_given', feedback: { rating: 4, comment: 'Tidy' } })).toBe(
+      '★★★★ Tidy',
+    );
+    expect(refused({ type: 'status_changed', to: 'en_route' })).toBeNull();
+    expect(refused(undefined)).toBeNull();
+  });
+
   it('reads a conflict, and copes with kinds it does not know', () => {
     const line = issueLine(
       {

@@ -50,6 +50,11 @@ export interface IssueLine {
   reason: string;
   /** Head office's own words (English), when `reason` is the catalogue's sentence for the code. */
   detail: string | null;
+  /**
+   * What was refused, as the technician wrote it (a note's text, a part, minutes, a rating):
+   * a refused fact leaves the job, and this is where it can still be read.
+   */
+  content: string | null;
   at: string;
 }
 
@@ -119,6 +124,40 @@ function rejectionReason(r: Record<string, unknown>, t: Translate): [string, str
   return [said ?? code ?? '—', null];
 }
 
+function record(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}
+
+/** The refused change's content, from the copy this device kept (`change`), if any. */
+function refusedContent(change: unknown, t: Translate): string | null {
+  const c = record(change);
+  const short = (s: string | null) => (s === null ? null : shown('', s));
+  switch (c.type) {
+    case 'note_added':
+      return short(text(record(c.note).body));
+    case 'part_added': {
+      const p = record(c.part);
+      const name = text(p.description) ?? text(p.part_no);
+      const quantity = typeof p.quantity === 'number' ? p.quantity : 1;
+      return name === null ? null : short(`${name} × ${quantity}`);
+    }
+    case 'time_entry_added': {
+      const minutes = record(c.entry).minutes;
+      return typeof minutes === 'number' ? t('sync.content.minutes', { minutes }) : null;
+    }
+    case 'feedback_given': {
+      const f = record(c.feedback);
+      const stars =
+        typeof f.rating === 'number' ? '★'.repeat(Math.max(0, Math.min(5, f.rating))) : '';
+      return short([stars, text(f.comment)].filter((x) => x).join(' ')) || null;
+    }
+    case 'field_set':
+      return short(text(c.value));
+    default:
+      return null;
+  }
+}
+
 export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
   const r = issue.record;
   const rejection = issue.kind !== 'conflict';
@@ -136,6 +175,7 @@ export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
       : (fieldConflict(r, t) ??
         ([text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—')),
     detail,
+    content: rejection ? refusedContent(r.change, t) : null,
     at: issue.created_at,
   };
 }
