@@ -73,9 +73,17 @@ impl ClientError {
             ClientError::Offline(_) | ClientError::RateLimited(_) | ClientError::Certificate(_) => {
                 true
             }
-            ClientError::Refused { status, .. } => *status >= 500,
+            // A body damaged on the way (hash_mismatch) is sent again later.
+            ClientError::Refused { status, code, .. } => {
+                *status >= 500 || code == wire::codes::HASH_MISMATCH
+            }
             _ => false,
         }
+    }
+
+    /// Whether head office refused the request with this code.
+    pub fn is_refused_as(&self, wanted: &str) -> bool {
+        matches!(self, ClientError::Refused { code, .. } if code == wanted)
     }
 }
 

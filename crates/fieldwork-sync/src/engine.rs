@@ -280,7 +280,9 @@ impl Engine {
         self.push(&mut report).await?;
         report.push_ms = ms(t);
         let t = Instant::now();
-        self.upload(&mut report).await?;
+        // A file head office kept refusing as damaged in transit stays queued; the round goes on
+        // (the jobs still come down) and then reports it, so the engine tries again later.
+        let refused_upload = self.upload(&mut report).await?;
         report.upload_ms = ms(t);
         let t = Instant::now();
         self.pull(&mut report).await?;
@@ -288,7 +290,10 @@ impl Engine {
         let t = Instant::now();
         self.download(&mut report).await?;
         report.download_ms = ms(t);
-        Ok(report)
+        match refused_upload {
+            Some(e) => Err(e.into()),
+            None => Ok(report),
+        }
     }
 
     async fn push(&mut self, report: &mut RoundReport) -> Result<()> {
@@ -385,11 +390,14 @@ impl Engine {
         Ok(())
     }
 
-    async fn upload(&mut self, report: &mut RoundReport) -> Result<()> {
+    /// Uploads the queued files; returns head office's refusal of a file that arrived damaged
+    /// on every attempt (it stays queued), after the other files went.
+    async fn upload(&mut self, report: &mut RoundReport) -> Result<Option<ClientError>> {
         let queued = self.store.blob_transfers(Transfer::Up, BLOBS_PER_ROUND)?;
         if queued.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
+        let mut refused = None;
         let missing = self.ho.blobs_missing(&queued).await?;
         let held: Vec<String> = queued.iter().filter(|h| !missing.contains(h)).cloned().collect();
         self.store.blobs_uploaded(&held)?;
@@ -404,7 +412,17 @@ impl Engine {
                     continue;
                 }
             };
-            report.uploaded_bytes += self.upload_one(sha, &bytes).await?;
+            match self.upload_one(sha, &bytes).await {
+                Ok(sent) => report.uploaded_bytes += sent,
+                Err(SyncError::Client(e @ ClientError::Refused { .. }))
+                    if e.is_refused_as(codes::HASH_MISMATCH) =>
+                {
+                    tracing::warn!(sha256 = %sha, "head office refused a damaged upload again; kept queued");
+                    refused = Some(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
             self.store.blobs_uploaded(std::slice::from_ref(sha))?;
             report.uploaded_blobs += 1;
             self.publish(
@@ -413,7 +431,7 @@ impl Engine {
                 Some(Progress::Uploading { done: i + 1, total, bytes: report.uploaded_bytes }),
             );
         }
-        Ok(())
+        Ok(refused)
     }
 
     /// Sends one file from wherever head office's copy ends; returns the bytes sent.

@@ -240,7 +240,9 @@ fn a_corrupted_photo_upload_is_refused_and_started_over_until_head_offices_hash_
 
     // Every attempt of the next round arrives with one byte flipped: head office refuses each
     // (hash_mismatch), drops its partial copy, and the device starts over from 0, twice, then
-    // gives up for this round. Nothing is visible at head office; the device keeps its copy.
+    // gives up on that file for this round. Nothing is visible at head office; the device keeps
+    // its copy. The rest of the round still happens: a job booked meanwhile comes down.
+    let booked = dispatcher.new_job_for(&device.technician_id, "Booked while a photo was stuck");
     let from = proxy.requests().len();
     let flip = rng.gen_range(0..usize::try_from(size - cut).unwrap());
     proxy.plan(&[Fault::FlipBodyByte { request: request.clone(), at: flip, times: 3 }]);
@@ -252,6 +254,7 @@ fn a_corrupted_photo_upload_is_refused_and_started_over_until_head_offices_hash_
     assert!(tries.iter().all(|s| s.forwarded == s.declared), "whole bodies, one byte wrong");
     assert_eq!(ho.log().matches("hash mismatch").count(), 3, "{}", ho.log());
     not_yet_at_head_office(&dispatcher, &device, &job, &photo_id, &sha);
+    assert_eq!(device.job(&booked)["id"], booked.as_str(), "the pull went on despite the photo");
 
     // Once more with only the first attempt corrupted: refused, started over at 0 in the same
     // round, and then stored with the right hash.
