@@ -172,6 +172,23 @@ pub fn lww(current: Option<&Stamped>, incoming: &Stamped) -> LwwDecision {
     }
 }
 
+/// [`lww`] for a writer that said which value it replaced (`seen`, the value it showed when the
+/// person changed it): overwriting exactly the value it had seen is an edit made on top of it,
+/// so nothing goes to the conflict log. A writer that had not seen the current value (it was
+/// offline, or did not pull since) still logs it; so does one that did not say (`None`).
+pub fn lww_seen(
+    current: Option<&Stamped>,
+    incoming: &Stamped,
+    seen: Option<&Option<String>>,
+) -> LwwDecision {
+    match lww(current, incoming) {
+        LwwDecision::Take { overwritten: Some(old) } if seen == Some(&old.value) => {
+            LwwDecision::Take { overwritten: None }
+        }
+        decision => decision,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Status
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +278,16 @@ mod tests {
         assert_eq!(lww(Some(&a), &b), LwwDecision::Take { overwritten: Some(a.clone()) });
         assert_eq!(lww(Some(&b), &a), LwwDecision::Keep { lost: Some(a.clone()) });
         assert_eq!(lww(Some(&a), &a), LwwDecision::Same);
+        // B had seen A's value when it overwrote it: an edit on top, nothing to log.
+        assert_eq!(lww_seen(Some(&a), &b, Some(&a.value)), LwwDecision::Take { overwritten: None });
+        // B had seen something else (it was offline): A's value goes to the log.
+        assert_eq!(
+            lww_seen(Some(&a), &b, Some(&Some("older".into()))),
+            LwwDecision::Take { overwritten: Some(a.clone()) }
+        );
+        assert_eq!(lww_seen(Some(&a), &b, None), lww(Some(&a), &b));
+        // Having seen the value does not make an older write win.
+        assert_eq!(lww_seen(Some(&b), &a, Some(&b.value)), lww(Some(&b), &a));
     }
 
     #[test]

@@ -91,12 +91,14 @@ mod tests {
                 job_id: "j".into(),
                 field: JobField::Diagnosis,
                 value: Some("x".into()),
+                replaces: None,
             },
             Mutation::ChecklistAnswered {
                 job_id: "j".into(),
                 item_key: "level".into(),
                 value: ChecklistValue::Checkbox(true),
                 at: now,
+                replaces: None,
             },
             Mutation::JobScheduled {
                 job_id: "j".into(),

@@ -58,8 +58,9 @@ enum Side {
 ///
 /// - J1 is A's: A adds a note and a part and sets the diagnosis; the dispatcher later sets the
 ///   diagnosis too (its later write wins, A's value goes to the conflict log) and the priority.
-/// - J2 is B's: the dispatcher set a phone-triage diagnosis before B's offline one (B's later
-///   write wins, the dispatcher's goes to the log); B adds a note.
+/// - J2 is B's: the dispatcher set a phone-triage diagnosis after B's last sync and before B's
+///   offline one (B's later write wins; B had not seen the dispatcher's, which goes to the log;
+///   had B seen it, B's edit would be on top of it and no conflict); B adds a note.
 /// - J3 was A's and is now B's, and both laptops hold it: A, not having heard, adds a note and
 ///   sets the diagnosis (refused `not_found` and recorded on both sides; the job then leaves
 ///   A's laptop); B adds a note and a photo and sets the diagnosis; the dispatcher raises the
@@ -79,8 +80,9 @@ fn world(order: [Side; 3]) -> Value {
     b.sync_ok();
     b.start_work(&j2);
     dispatcher.assign(&j3, &b.technician_id);
-    dispatcher.patch(&format!("/jobs/{j2}"), json!({"diagnosis": "Triage: thermostat?"}));
     b.sync_ok();
+    // After B's last sync: B writes its diagnosis without having seen this one.
+    dispatcher.patch(&format!("/jobs/{j2}"), json!({"diagnosis": "Triage: thermostat?"}));
     assert!(a.run(&["job", "show", &j3]).ok && b.run(&["job", "show", &j3]).ok);
     assert!(!b.run(&["job", "show", &j1]).ok, "B must not see A's job");
 
@@ -547,4 +549,44 @@ fn a_job_completed_offline_arrives_whole_with_the_time_its_moves_closed() {
     // Travel (closed by the arrival) and labour (closed by the completion, sent before it).
     assert!(kinds.contains(&"travel") && kinds.contains(&"labour"), "{kinds:?}");
     assert_eq!(essence(&a.job(&job)), essence(&at_ho));
+}
+
+#[test]
+fn an_edit_on_top_of_a_pulled_value_is_no_conflict_but_one_made_without_seeing_it_is() {
+    let ho = HeadOffice::start(4);
+    let dispatcher = Dispatcher::sign_in(&ho.url());
+    let a = Device::sign_in(&ho.url(), "tech1");
+    let job = dispatcher.new_job_for(&a.technician_id, "Oven door hinge loose");
+    a.sync_ok();
+    a.start_work(&job);
+    a.sync_ok();
+    // The dispatcher writes what the customer said on the phone; the laptop pulls it and the
+    // technician corrects it on site: an edit on top of what they saw.
+    dispatcher.patch(&format!("/jobs/{job}"), json!({"diagnosis": "Hinge (customer's words)"}));
+    a.sync_ok();
+    assert_eq!(a.job(&job)["diagnosis"], "Hinge (customer's words)");
+    a.ok(&["job", "diagnosis", &job, "Hinge pin sheared; replaced pin"]);
+    let round = a.sync_ok();
+    assert_eq!(round["round"]["conflicts"], 0, "{round}");
+    let at_ho = dispatcher.job(&job);
+    assert_eq!(at_ho["work_order"]["diagnosis"], "Hinge pin sheared; replaced pin");
+    assert_eq!(at_ho["conflicts"], json!([]), "no conflict for an edit on top");
+
+    // The dispatcher changes it again while the laptop is offline (a dispatcher's edit that
+    // replaces a technician's value is always logged, so the technician learns of it) and the
+    // technician, not having seen that, changes it too: the dispatcher's value is logged as
+    // overwritten in turn.
+    dispatcher.patch(&format!("/jobs/{job}"), json!({"diagnosis": "Hinge and door seal"}));
+    a.ok(&["job", "diagnosis", &job, "Hinge pin; seal is fine"]);
+    let round = a.sync_ok();
+    assert_eq!(round["round"]["conflicts"], 1, "{round}");
+    let at_ho = dispatcher.job(&job);
+    assert_eq!(at_ho["work_order"]["diagnosis"], "Hinge pin; seal is fine");
+    let losers: Vec<_> =
+        at_ho["conflicts"].as_array().unwrap().iter().map(|c| c["losing_value"].clone()).collect();
+    assert_eq!(
+        losers,
+        vec![json!("Hinge pin sheared; replaced pin"), json!("Hinge and door seal")]
+    );
+    assert_eq!(a.status()["conflicts"], 2);
 }

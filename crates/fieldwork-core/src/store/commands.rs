@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::outbox::{self, JobField, Mutation};
+use super::outbox::{self, JobField, Mutation, Replaces};
 use super::queries::{self, StoredJob};
 use super::sqltime::Ms;
 use super::{Actor, Store, next_hlc, search};
@@ -329,6 +329,15 @@ impl Store {
     pub fn set_job_field(&mut self, job: &str, field: JobField, value: Option<&str>) -> Result<()> {
         let value = value.map(|v| check_text(field.column(), v, JOB_TEXT_MAX_CHARS)).transpose()?;
         self.change_job(job, Some(Fact::Work), |c, stored| {
+            let replaces = Replaces {
+                value: match field {
+                    JobField::Diagnosis => stored.order.diagnosis.clone(),
+                    JobField::Resolution => stored.order.resolution.clone(),
+                    JobField::SignatureAbsenceReason => {
+                        stored.order.signature_absence_reason.clone()
+                    }
+                },
+            };
             let clocks = queries::stamp_field_clock(c.tx, stored.seq, field.column(), &c.hlc)?;
             // The column name comes from a closed enum, never from input.
             let sql = format!(
@@ -336,7 +345,12 @@ impl Store {
                 field.column()
             );
             c.tx.execute(&sql, params![value, clocks, stored.seq])?;
-            c.emit(Mutation::FieldSet { job_id: stored.order.id.clone(), field, value });
+            c.emit(Mutation::FieldSet {
+                job_id: stored.order.id.clone(),
+                field,
+                value,
+                replaces: Some(replaces),
+            });
             Ok(())
         })
     }
@@ -452,6 +466,18 @@ impl Store {
         self.change_job(job, Some(Fact::Work), |c, stored| {
             let item = queries::checklist_item(c.tx, &stored.order.job_type_id, item_key)?;
             let value = item.parse_value(raw)?;
+            let before: Option<String> =
+                c.tx.query_row(
+                    "SELECT value FROM checklist_answers WHERE job_seq = ?1 AND item_key = ?2",
+                    params![stored.seq, item.key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // An answer this version cannot read counts as unknown, not as empty.
+            let replaces = match before {
+                None => Some(Replaces { value: None }),
+                Some(json) => serde_json::from_str(&json).ok().map(|v| Replaces { value: Some(v) }),
+            };
             c.tx.execute(
                 "INSERT INTO checklist_answers (job_seq, item_key, value, answered_at, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5)
@@ -470,6 +496,7 @@ impl Store {
                 item_key: item.key,
                 value,
                 at: c.now,
+                replaces,
             });
             Ok(())
         })

@@ -36,6 +36,12 @@ impl JobField {
     }
 }
 
+/// What a shared value was on the device when a person changed it (`None`: it was empty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Replaces<T> {
+    pub value: Option<T>,
+}
+
 /// One change, as sent to head office. The payload carries the full new facts, so head office
 /// can apply it without asking back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,12 +68,20 @@ pub enum Mutation {
         job_id: String,
         field: JobField,
         value: Option<String>,
+        /// The value this device showed when it was changed: head office tells an edit made on
+        /// top of the current value from one made without having seen it (only the latter is
+        /// a conflict). Absent in entries written before it existed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<Replaces<String>>,
     },
     ChecklistAnswered {
         job_id: String,
         item_key: String,
         value: ChecklistValue,
         at: DateTime<Utc>,
+        /// The answer this device showed before (see `FieldSet::replaces`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<Replaces<ChecklistValue>>,
     },
     NoteAdded {
         note: Note,

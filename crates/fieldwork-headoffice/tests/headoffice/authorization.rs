@@ -677,6 +677,7 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
             job_id: job.clone(),
             field: JobField::Resolution,
             value: Some("Cleared the drain".into()),
+            replaces: None,
         });
         steps.push(device.status(&job, JobStatus::InProgress, JobStatus::Completed, None));
     }

@@ -37,11 +37,13 @@ async fn complete(dev: &mut Device, job: &str, done: DateTime<Utc>) {
             job_id: job.to_owned(),
             field: JobField::Resolution,
             value: Some("fixed".into()),
+            replaces: None,
         },
         Mutation::FieldSet {
             job_id: job.to_owned(),
             field: JobField::SignatureAbsenceReason,
             value: Some("customer out".into()),
+            replaces: None,
         },
         status_at(job, JobStatus::InProgress, JobStatus::Completed, done),
     ];

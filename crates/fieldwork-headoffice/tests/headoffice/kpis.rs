@@ -201,11 +201,13 @@ async fn kpis_match_a_reference_computed_from_the_job_records() {
                 job_id: id.clone(),
                 field: JobField::Resolution,
                 value: Some("fixed".into()),
+                replaces: None,
             });
             steps.push(Mutation::FieldSet {
                 job_id: id.clone(),
                 field: JobField::SignatureAbsenceReason,
                 value: Some("customer out".into()),
+                replaces: None,
             });
             if i % 3 != 1 {
                 steps.push(Mutation::FeedbackGiven {

@@ -2,14 +2,19 @@
 
 use chrono::Utc;
 use fieldwork_core::domain::{ChecklistValue, JobStatus};
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_core::store::outbox::{JobField, Mutation, Replaces};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::*;
 
 fn field(job: &str, f: JobField, value: &str) -> Mutation {
-    Mutation::FieldSet { job_id: job.to_owned(), field: f, value: Some(value.to_owned()) }
+    Mutation::FieldSet {
+        job_id: job.to_owned(),
+        field: f,
+        value: Some(value.to_owned()),
+        replaces: None,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,6 +219,7 @@ async fn a_completion_meeting_a_dispatcher_cancel_is_flagged_for_a_person() {
             item_key: item["item_key"].as_str().unwrap().into(),
             value,
             at: Utc::now(),
+            replaces: None,
         };
         finish.push(w.a.entry(m));
     }
@@ -323,6 +329,7 @@ fn answer(job: &str, item: &str, value: &ChecklistValue) -> Mutation {
         item_key: item.to_owned(),
         value: value.clone(),
         at: Utc::now(),
+        replaces: None,
     }
 }
 
@@ -559,4 +566,70 @@ async fn an_applied_seq_sent_again_gets_its_first_answer_and_its_new_content_is_
     let notes = w.dispatcher.job(&job).await["notes"].clone();
     let bodies: Vec<_> = notes.as_array().unwrap().iter().map(|n| n["body"].clone()).collect();
     assert_eq!(bodies, vec![json!("Checked the fan")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_made_on_top_of_the_value_the_laptop_had_seen_is_not_a_conflict() {
+    let mut w = World::new().await;
+    let job = w.job_a.clone();
+    w.dispatcher
+        .patch(&format!("/api/v1/jobs/{job}"), json!({"diagnosis": "compressor fault (phoned in)"}))
+        .await;
+    // The laptop pulled the dispatcher's diagnosis and the technician rewrote it: it says so.
+    let seen = Mutation::FieldSet {
+        job_id: job.clone(),
+        field: JobField::Diagnosis,
+        value: Some("compressor fault, capacitor too".into()),
+        replaces: Some(Replaces { value: Some("compressor fault (phoned in)".into()) }),
+    };
+    let e = w.a.entry(seen);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(j["work_order"]["diagnosis"], "compressor fault, capacitor too");
+    assert_eq!(j["conflicts"], json!([]), "an edit on top is not a conflict");
+
+    // Meanwhile the dispatcher changes it again (the console does not say what it replaced, so
+    // that overwrite is logged as before); a laptop that had not seen the dispatcher's value
+    // reports the one it replaced, so head office logs the dispatcher's value as overwritten.
+    w.dispatcher
+        .patch(&format!("/api/v1/jobs/{job}"), json!({"diagnosis": "compressor replaced"}))
+        .await;
+    let logged = w.dispatcher.job(&job).await["conflicts"].as_array().unwrap().len();
+    let unseen = Mutation::FieldSet {
+        job_id: job.clone(),
+        field: JobField::Diagnosis,
+        value: Some("capacitor only".into()),
+        replaces: Some(Replaces { value: Some("compressor fault, capacitor too".into()) }),
+    };
+    let e = w.a.entry(unseen);
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "conflict", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    let conflicts = j["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), logged + 1, "{conflicts:?}");
+    assert_eq!(conflicts[logged]["losing_value"], "compressor replaced");
+
+    // The same for a checklist answer: one given on top of the answer the laptop showed.
+    let detail = w.dispatcher.job(&job).await;
+    let item = detail["job_type"]["checklist"][0].clone();
+    let key = item["key"].as_str().unwrap().to_owned();
+    let (first, second) = two_answers(&item);
+    let e = w.a.entry(answer(&job, &key, &first));
+    let r = w.a.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied", "{:?}", r.results);
+    let mut spare = Device::sign_in(&w.server, "alice").await;
+    let on_top = Mutation::ChecklistAnswered {
+        job_id: job.clone(),
+        item_key: key.clone(),
+        value: second.clone(),
+        at: Utc::now(),
+        replaces: Some(Replaces { value: Some(first.clone()) }),
+    };
+    let e = spare.entry(on_top);
+    let r = spare.push(&[e]).await;
+    assert_eq!(outcome(&r, 0)["outcome"], "applied", "{:?}", r.results);
+    let j = w.dispatcher.job(&job).await;
+    assert_eq!(answer_of(&j, &key), serde_json::to_value(&second).unwrap());
+    assert_eq!(j["conflicts"].as_array().unwrap().len(), logged + 1, "no checklist conflict");
 }

@@ -87,6 +87,7 @@ async fn the_service_report_is_a_pdf_named_by_the_job_number_even_before_its_pho
             job_id: job.clone(),
             field: JobField::Diagnosis,
             value: Some("Drain pipe blocked by lint".into()),
+            replaces: None,
         },
     ];
     let entries: Vec<_> = steps.into_iter().map(|m| w.a.entry(m)).collect();

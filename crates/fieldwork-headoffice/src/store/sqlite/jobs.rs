@@ -10,7 +10,7 @@ use fieldwork_core::domain::{
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
 use fieldwork_core::store::signed::SignedFacts;
-use fieldwork_sync::merge::{LwwDecision, Stamped, lww};
+use fieldwork_sync::merge::{LwwDecision, Stamped, lww_seen};
 use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -232,7 +232,8 @@ pub(super) enum FieldWrite {
     Unchanged,
 }
 
-/// Applies a write to a shared field by last-writer-wins, logging the losing value.
+/// Applies a write to a shared field by last-writer-wins, logging the losing value unless the
+/// writer had seen the value it overwrote (`seen`, see [`lww_seen`]).
 /// The stored value without a clock (set at creation) counts as the oldest write.
 pub(super) fn write_shared_field(
     w: &mut Writer<'_>,
@@ -240,11 +241,12 @@ pub(super) fn write_shared_field(
     field: SharedField,
     value: Option<String>,
     hlc: &Hlc,
+    seen: Option<&Option<String>>,
 ) -> Result<FieldWrite> {
     let current = field_clock(w.tx, &job.id, field.name())?
         .map(|c| Stamped { value: field.get(job), hlc: c });
     let incoming = Stamped { value: value.clone(), hlc: hlc.clone() };
-    match lww(current.as_ref(), &incoming) {
+    match lww_seen(current.as_ref(), &incoming, seen) {
         LwwDecision::Same => Ok(FieldWrite::Unchanged),
         LwwDecision::Take { overwritten } => {
             field.set(job, value);
@@ -361,7 +363,7 @@ pub(super) fn update_job(
                 text(field.name(), t)?;
             }
             let hlc = w.tick();
-            write_shared_field(w, &mut job, field, v, &hlc)?;
+            write_shared_field(w, &mut job, field, v, &hlc, None)?;
         }
     }
     job.updated_at = w.now;

@@ -8,7 +8,7 @@ use fieldwork_core::hlc::Hlc;
 use fieldwork_core::store::outbox::JobField;
 use fieldwork_sync::merge::{
     LwwDecision, Rejection, Stamped, StatusDecision, check_recordable, check_technician_may_change,
-    decide_technician_move, fact_of, lww, plan_batch,
+    decide_technician_move, fact_of, lww_seen, plan_batch,
 };
 use fieldwork_sync::mutation::{IncomingMutation, decode, raw_job_id};
 use fieldwork_sync::wire::{
@@ -306,7 +306,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                 StatusDecision::Reject(r) => Ok(Err(r)),
             }
         }
-        IncomingMutation::FieldSet { field, value, .. } => {
+        IncomingMutation::FieldSet { field, value, replaces, .. } => {
             let field = match field {
                 JobField::Diagnosis => SharedField::Diagnosis,
                 JobField::Resolution => SharedField::Resolution,
@@ -316,7 +316,17 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             if value.as_ref().is_some_and(|v| v.chars().count() > jobs::TEXT_MAX) {
                 return reject(codes::INVALID, format!("{} is too long", field.name()));
             }
-            let outcome = match write_shared_field(w, &mut job, field, value, &e.hlc)? {
+            // Compared the way head office stores values: trimmed, empty as none.
+            let seen =
+                replaces.map(|r| r.value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
+            let outcome = match write_shared_field(
+                w,
+                &mut job,
+                field,
+                value,
+                &e.hlc,
+                seen.as_ref(),
+            )? {
                 FieldWrite::Applied | FieldWrite::Unchanged => Outcome::Applied,
                 FieldWrite::Conflict(id) => Outcome::Conflict {
                     conflict_id: id,
@@ -331,8 +341,13 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             save_job(w, &job)?;
             Ok(Ok(outcome))
         }
-        IncomingMutation::ChecklistAnswered { item_key, value, at, .. } => {
-            answer_checklist(w, &job, &item_key, &value, at, &e.hlc)
+        IncomingMutation::ChecklistAnswered { item_key, value, at, replaces, .. } => {
+            // Compared the way head office stores answers: their JSON.
+            let seen = match replaces {
+                Some(r) => Some(r.value.as_ref().map(serde_json::to_string).transpose()?),
+                None => None,
+            };
+            answer_checklist(w, &job, &item_key, &value, at, &e.hlc, seen.as_ref())
         }
         IncomingMutation::NoteAdded { note } => {
             insert_fact(w, "notes", "note", &note.id, &job.id, &note, None)
@@ -476,6 +491,7 @@ fn answer_checklist(
     value: &ChecklistValue,
     at: chrono::DateTime<chrono::Utc>,
     hlc: &Hlc,
+    seen: Option<&Option<String>>,
 ) -> Result<Applied> {
     let jt = jobs::job_type_of(w.tx, job)?;
     let Some(item) = jt.checklist.iter().find(|i| i.key == item_key) else {
@@ -515,7 +531,7 @@ fn answer_checklist(
         conflict_id: id,
         reason: format!("checklist item {item_key} was also answered elsewhere"),
     };
-    match lww(current.as_ref(), &incoming) {
+    match lww_seen(current.as_ref(), &incoming, seen) {
         LwwDecision::Same => Ok(Ok(Outcome::Applied)),
         LwwDecision::Take { overwritten } => {
             take(w)?;
