@@ -609,6 +609,10 @@ async fn an_edit_made_on_top_of_the_value_the_laptop_had_seen_is_not_a_conflict(
     let conflicts = j["conflicts"].as_array().unwrap();
     assert_eq!(conflicts.len(), logged + 1, "{conflicts:?}");
     assert_eq!(conflicts[logged]["losing_value"], "compressor replaced");
+    // Said for people: who wrote each value, by name, not by clock node id.
+    let detail = conflicts[logged]["detail"].as_str().unwrap();
+    assert!(detail.contains("alice on “") && detail.contains("head office"), "{detail}");
+    assert!(!detail.contains(w.a.device_id.as_str()), "{detail}");
 
     // The same for a checklist answer: one given on top of the answer the laptop showed.
     let detail = w.dispatcher.job(&job).await;

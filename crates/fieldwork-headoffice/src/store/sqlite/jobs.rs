@@ -275,6 +275,24 @@ pub(super) fn write_shared_field(
     }
 }
 
+/// Who wrote with clock node `node`, for people: head office, or a user's laptop by its name
+/// (the bare node id if head office does not know it).
+fn writer_name(tx: &Transaction<'_>, node: &str) -> Result<String> {
+    if node == super::HEAD_OFFICE_NODE {
+        return Ok(String::from("head office"));
+    }
+    let known: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT u.name, d.name FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
+        )?
+        .query_row([node], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match known {
+        Some((user, device)) => format!("{user} on “{device}”"),
+        None => node.to_owned(),
+    })
+}
+
 /// Logs a field conflict once per (job, field, losing write): the id is derived from them.
 pub(super) fn log_field_conflict(
     w: &mut Writer<'_>,
@@ -295,8 +313,10 @@ pub(super) fn log_field_conflict(
         losing_hlc: Some(loser.hlc.to_string()),
         losing_node: Some(loser.hlc.node.clone()),
         detail: format!(
-            "{field} was set by {} and by {} at about the same time; the later write ({}) was kept",
-            winner.hlc.node, loser.hlc.node, winner.hlc.node
+            "{field} was changed by {} and by {}; the later change ({}'s) was kept",
+            writer_name(w.tx, &winner.hlc.node)?,
+            writer_name(w.tx, &loser.hlc.node)?,
+            writer_name(w.tx, &winner.hlc.node)?
         ),
         created_at: w.now,
         resolved: false,
