@@ -425,6 +425,8 @@ const en = {
   'sync.conflict.cancelled_vs_completed': 'Cancelled at head office while you completed it',
   'sync.conflict.kept': '{field}: “{kept}” was kept; “{replaced}” was replaced.',
   'sync.conflict.checklistItem': 'Checklist item {item}',
+  'sync.conflict.cancelledDetail':
+    'The job stays cancelled until a dispatcher decides; what you recorded is kept with the job at head office.',
   'sync.content.minutes': '{minutes} min',
   'sync.reject.not_found':
     'Head office has no such job for you (it may have been given to someone else).',

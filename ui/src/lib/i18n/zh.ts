@@ -415,6 +415,8 @@ const zh: Messages = {
   'sync.conflict.cancelled_vs_completed': '您完成时总部已取消该工单',
   'sync.conflict.kept': '{field}：保留了“{kept}”，替换了“{replaced}”。',
   'sync.conflict.checklistItem': '检查项 {item}',
+  'sync.conflict.cancelledDetail':
+    '在调度员决定之前，该工单保持取消状态；您记录的内容已随工单保存在总部。',
   'sync.content.minutes': '{minutes} 分钟',
   'sync.reject.not_found': '总部没有分配给您的此工单（可能已改派给他人）。',
   'sync.reject.invalid': '总部无法按原样接受此更改。',

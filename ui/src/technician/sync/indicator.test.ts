@@ -212,7 +212,8 @@ describe('rejected changes and conflicts', () => {
       en,
     );
     expect(line.what).toBe('Cancelled at head office while you completed it');
-    expect(line.reason).toBe('cancelled by dispatch');
+    expect(line.reason).toMatch(/stays cancelled until a dispatcher decides/);
+    expect(line.detail).toBe('cancelled by dispatch');
     const odd = issueLine(
       { id: 'x', kind: 'rejection', job_id: null, job_number: null, record: {}, created_at: '' },
       en,

@@ -158,10 +158,20 @@ function refusedContent(change: unknown, t: Translate): string | null {
   }
 }
 
+/** A conflict's reason in the user's language, with head office's words as the detail. */
+function conflictReason(r: Record<string, unknown>, t: Translate): [string, string | null] {
+  const field = fieldConflict(r, t);
+  if (field !== null) return [field, null];
+  if (r.kind === 'cancelled_vs_completed') {
+    return [t('sync.conflict.cancelledDetail'), text(r.detail)];
+  }
+  return [[text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—', null];
+}
+
 export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
   const r = issue.record;
   const rejection = issue.kind !== 'conflict';
-  const [rejectedBecause, detail] = rejection ? rejectionReason(r, t) : ['', null];
+  const [because, detail] = rejection ? rejectionReason(r, t) : conflictReason(r, t);
   return {
     id: issue.id,
     kind: rejection ? 'rejection' : 'conflict',
@@ -170,10 +180,7 @@ export function issueLine(issue: SyncIssue, t: Translate): IssueLine {
     what: rejection
       ? label(CHANGE_KINDS, text(r.kind), 'sync.change.', t)
       : label(CONFLICT_KINDS, text(r.kind), 'sync.conflict.', t),
-    reason: rejection
-      ? rejectedBecause
-      : (fieldConflict(r, t) ??
-        ([text(r.detail), text(r.field)].filter((x) => x !== null).join(' · ') || '—')),
+    reason: because,
     detail,
     content: rejection ? refusedContent(r.change, t) : null,
     at: issue.created_at,
