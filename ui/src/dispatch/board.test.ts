@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import type { JobListItem } from '../lib/api/headoffice';
+import type { DispatchApi, JobListItem } from '../lib/api/headoffice';
 import type { Technician } from '../lib/types/Technician';
-import { bookingLength, buildBoard, dayBounds, neighbourLane, shiftDay, slotFor } from './board';
+import {
+  bookingLength,
+  buildBoard,
+  dayBounds,
+  jobTypeLengths,
+  neighbourLane,
+  shiftDay,
+  slotFor,
+} from './board';
 
 function tech(id: string, active = true): Technician {
   return { id, name: id, phone: null, email: null, skills: [], active };
@@ -161,5 +169,22 @@ describe('the week view', () => {
     expect(rows[0]?.days[0]?.map((j) => j.id)).toEqual(['mon']);
     expect(rows[0]?.days[6]?.map((j) => j.id)).toEqual(['sun-early', 'sun-late']);
     expect(rows[1]?.days.flat()).toEqual([]);
+  });
+});
+
+describe('job type lengths for booking', () => {
+  it('maps each type to its length, and is empty when head office cannot say', async () => {
+    const ok = {
+      jobTypeDefaults: () =>
+        Promise.resolve([
+          { code: 'installation', default_duration_minutes: 180 },
+          { code: 'repair', default_duration_minutes: null },
+        ]),
+    } as unknown as DispatchApi;
+    expect(await jobTypeLengths(ok)).toEqual({ installation: 180, repair: null });
+    const down = {
+      jobTypeDefaults: () => Promise.reject(new Error('offline')),
+    } as unknown as DispatchApi;
+    expect(await jobTypeLengths(down)).toEqual({});
   });
 });

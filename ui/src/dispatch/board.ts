@@ -2,7 +2,7 @@
  * The board's arithmetic, kept pure so it is tested without a browser: which jobs go in which
  * lane, where a job dropped on a lane is booked, and where the keyboard moves a card.
  */
-import type { JobListItem } from '../lib/api/headoffice';
+import type { DispatchApi, JobListItem } from '../lib/api/headoffice';
 import type { JobStatus } from '../lib/types/JobStatus';
 import type { Technician } from '../lib/types/Technician';
 
@@ -192,4 +192,17 @@ export function buildWeek(
       for (const c of cells) c.sort(byStart);
       return { technician, days: cells };
     });
+}
+
+/**
+ * Appointment length per job type code, in minutes, as admins set them; empty when head office
+ * cannot say (the board and week view then book their standard two hours).
+ */
+export async function jobTypeLengths(api: DispatchApi): Promise<Record<string, number | null>> {
+  try {
+    const defaults = await api.jobTypeDefaults();
+    return Object.fromEntries(defaults.map((d) => [d.code, d.default_duration_minutes]));
+  } catch {
+    return {};
+  }
 }
