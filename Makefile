@@ -62,6 +62,7 @@ ui-build: ui-deps
 	cd ui && npm run build
 
 ui-check: ui-deps
+	cd ui && npm run format:check
 	cd ui && npm run check
 	cd ui && npm run lint
 	cd ui && npm run i18n:check
