@@ -281,6 +281,7 @@ const en = {
   'photos.open': 'Open the photo: {kind}',
   'photos.delete': 'Delete',
   'photos.deleted': 'Photo deleted',
+  'photos.undo': 'Undo',
   'photos.position': '{n} of {total}',
   'photos.close': 'Close',
   'photos.previous': 'Previous photo',

@@ -276,6 +276,7 @@ const zh: Messages = {
   'photos.open': '查看{kind}照片',
   'photos.delete': '删除',
   'photos.deleted': '照片已删除',
+  'photos.undo': '撤销',
   'photos.position': '第 {n} 张，共 {total} 张',
   'photos.close': '关闭',
   'photos.previous': '上一张',

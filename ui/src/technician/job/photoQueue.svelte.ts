@@ -33,13 +33,16 @@ export function fromFile(file: File): PhotoSource {
 /** Files in flight at once: enough to keep two cores busy, few enough to keep memory low. */
 export const IN_FLIGHT = 2;
 
-export class PhotoQueue {
+/** `S` may carry what was chosen for the batch (kind, caption) to `send` with each file. */
+export class PhotoQueue<S extends PhotoSource = PhotoSource> {
   items = $state<QueueItem[]>([]);
   #next = 0;
   #running = 0;
-  #pending: { item: QueueItem; source: PhotoSource }[] = [];
+  #pending: { item: QueueItem; source: S }[] = [];
 
-  constructor(private readonly send: (name: string, bytes: Uint8Array) => Promise<unknown>) {}
+  constructor(
+    private readonly send: (name: string, bytes: Uint8Array, source: S) => Promise<unknown>,
+  ) {}
 
   get done(): number {
     return this.items.filter((i) => i.state === 'done').length;
@@ -57,7 +60,7 @@ export class PhotoQueue {
     return this.items.some((i) => i.state === 'waiting' || i.state === 'processing');
   }
 
-  add(sources: PhotoSource[]): void {
+  add(sources: S[]): void {
     // A finished batch is cleared when the next one starts, except for its failures.
     if (!this.busy) this.items = this.items.filter((i) => i.state === 'failed');
     for (const source of sources) {
@@ -96,10 +99,10 @@ export class PhotoQueue {
     }
   }
 
-  async #run(item: QueueItem, source: PhotoSource): Promise<void> {
+  async #run(item: QueueItem, source: S): Promise<void> {
     item.state = 'processing';
     try {
-      await this.send(source.name, await source.bytes());
+      await this.send(source.name, await source.bytes(), source);
       item.state = 'done';
     } catch (e) {
       item.error = toApiError(e);
