@@ -234,6 +234,9 @@ const en = {
   'feedback.current': 'Rated {rating} of 5',
   'feedback.none': 'Not rated yet.',
   'feedback.pickRating': 'Choose a rating from 1 to 5.',
+  'feedback.needsRating':
+    'The customer’s comment is not saved yet: choose a rating for it, or clear the comment, before completing.',
+  'feedback.unsaved': 'Not saved yet: “Save rating” or completing the job saves it.',
 
   'complete.title': 'Complete job {number}',
   'complete.intro': 'Before this job can be completed:',
@@ -241,6 +244,7 @@ const en = {
   'complete.button': 'Complete job',
   'complete.completing': 'Completing…',
   'complete.done': 'Job {number} completed',
+  'complete.doneWithRating': 'Rating saved and job {number} completed',
   'complete.notAllowed': 'This job cannot be completed while it is {status}.',
   'complete.backToJob': 'Back to the job',
   'complete.missingCount': { one: '{count} thing missing', other: '{count} things missing' },

@@ -230,6 +230,8 @@ const zh: Messages = {
   'feedback.current': '评分 {rating}/5',
   'feedback.none': '尚未评价。',
   'feedback.pickRating': '请选择 1 到 5 分。',
+  'feedback.needsRating': '客户评价尚未保存：完工前请为这条评价选择评分，或清空评价内容。',
+  'feedback.unsaved': '尚未保存：点击“保存评价”或完工时会自动保存。',
 
   'complete.title': '完工：工单 {number}',
   'complete.intro': '完工前还需要：',
@@ -237,6 +239,7 @@ const zh: Messages = {
   'complete.button': '确认完工',
   'complete.completing': '正在完工…',
   'complete.done': '工单 {number} 已完工',
+  'complete.doneWithRating': '评分已保存，工单 {number} 已完工',
   'complete.notAllowed': '工单当前为“{status}”，无法完工。',
   'complete.backToJob': '返回工单',
   'complete.missingCount': { one: '还缺 {count} 项', other: '还缺 {count} 项' },
