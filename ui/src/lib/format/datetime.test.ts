@@ -5,6 +5,8 @@ import {
   formatCalendarDate,
   formatDateTime,
   formatDay,
+  formatDayRange,
+  formatLongDay,
   formatTime,
   formatWindow,
   fromLocalInput,
@@ -107,5 +109,23 @@ describe('datetime-local inputs', () => {
     expect(fromLocalInput('')).toBeNull();
     expect(fromLocalInput('22/11/2026 09:15')).toBeNull();
     expect(toLocalInput('nope')).toBe('');
+  });
+});
+
+describe('calendar days as headings and periods (Today, Tomorrow, the week, KPI periods)', () => {
+  it('names a day in full, in either language, whatever the time zone', () => {
+    expect(formatLongDay('2026-11-22', 'en')).toBe('Sunday, November 22');
+    expect(formatLongDay('2026-11-22', 'zh-CN')).toBe('11月22日星期日');
+    expect(formatLongDay('tomorrow', 'en')).toBe('tomorrow');
+  });
+
+  it('shows a period with the same day format as everywhere else', () => {
+    expect(formatDayRange('2026-11-16', '2026-11-22', 'en')).toBe(
+      `${formatCalendarDate('2026-11-16', 'en')} – ${formatCalendarDate('2026-11-22', 'en')}`,
+    );
+    expect(formatDayRange('2026-11-16', '2026-11-22', 'en')).toBe('Nov 16, 2026 – Nov 22, 2026');
+    expect(formatDayRange('2026-11-16', '2026-11-22', 'zh-CN')).toBe(
+      '2026年11月16日 – 2026年11月22日',
+    );
   });
 });

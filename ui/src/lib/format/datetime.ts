@@ -56,17 +56,36 @@ export function formatDateTime(iso: string, tag: string, zone: Zone = {}): strin
   }).format(d);
 }
 
+/** A `YYYY-MM-DD` calendar day as midnight UTC (formatted in UTC: no zone shifts it). */
+function calendarDay(day: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+}
+
 /** A calendar day such as a purchase date (`2026-01-14`), shown without any time-zone shift. */
 export function formatCalendarDate(day: string, tag: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return day;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const d = calendarDay(day);
+  if (!d) return day;
   return formatter(tag, {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
     timeZone: 'UTC',
   }).format(d);
+}
+
+/** A calendar day as a heading: `Sunday, November 22` / `11月22日星期日`. */
+export function formatLongDay(day: string, tag: string): string {
+  const d = calendarDay(day);
+  if (!d) return day;
+  return formatter(tag, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    d,
+  );
+}
+
+/** Two calendar days as a period: `Nov 16, 2026 – Nov 22, 2026` / `2026年11月16日 – 2026年11月22日`. */
+export function formatDayRange(from: string, to: string, tag: string): string {
+  return `${formatCalendarDate(from, tag)} – ${formatCalendarDate(to, tag)}`;
 }
 
 /** `08:00–10:30`, with the day in front when asked (`Mon 23 Nov 08:00–10:30`). */

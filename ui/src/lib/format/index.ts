@@ -12,6 +12,9 @@ export const time = (iso: string): string => dt.formatTime(iso, intlLocale());
 export const day = (iso: string): string => dt.formatDay(iso, intlLocale());
 export const dateTime = (iso: string): string => dt.formatDateTime(iso, intlLocale());
 export const calendarDate = (d: string): string => dt.formatCalendarDate(d, intlLocale());
+export const longDay = (d: string): string => dt.formatLongDay(d, intlLocale());
+export const dayRange = (from: string, to: string): string =>
+  dt.formatDayRange(from, to, intlLocale());
 export const money = (cents: number): string => formatMoney(cents, intlLocale());
 export const quantity = (q: number): string => formatQuantity(q, intlLocale());
 

@@ -18,7 +18,6 @@ const en = {
   'header.technician': 'Technician',
   'header.noTechnician': 'No technician on this device',
 
-  'today.title': 'Today',
   'today.tabs': 'Which days',
   'today.tab.today': 'Today',
   'today.tab.tomorrow': 'Tomorrow',

@@ -14,7 +14,6 @@ const zh: Messages = {
   'header.technician': '技师',
   'header.noTechnician': '本机尚未设置技师',
 
-  'today.title': '今日',
   'today.tabs': '日期范围',
   'today.tab.today': '今天',
   'today.tab.tomorrow': '明天',
