@@ -5,6 +5,8 @@
  * sync status is not a core type.
  */
 
+import type { ErrorInfo } from '../types/ErrorInfo';
+
 /** Where a round is, for a progress text. */
 export type SyncProgress =
   | { step: 'pushing'; sent: number; remaining: number }
@@ -21,13 +23,20 @@ export interface SyncStatus {
   online: boolean | null;
   syncing: boolean;
   pending_mutations: number;
-  /** Photos and signatures still to send. */
+  /** Photos and signatures still to send (a photo once, not each of its files). */
   pending_blobs: number;
+  /** Photos still to send. */
+  pending_photos: number;
+  /** Signatures still to send. */
+  pending_signatures: number;
   /** Photos still to fetch. */
   pending_downloads: number;
   /** RFC 3339. */
   last_sync_at: string | null;
-  last_error: string | null;
+  /** Why the last round failed, until one succeeds: a stable code and the technical detail. */
+  last_error: ErrorInfo | null;
+  /** RFC 3339: when the background sync tries next, while it waits between rounds. */
+  next_attempt_at: string | null;
   rejected: number;
   conflicts: number;
   /** Set when head office revoked this laptop and its data was erased: why. */

@@ -360,6 +360,8 @@ const en = {
   'sync.count.changes': { one: '{count} change', other: '{count} changes' },
   'sync.count.photos': { one: '{count} photo', other: '{count} photos' },
   'sync.count.and': '{a} and {b}',
+  'sync.count.signatures': { one: '{count} signature', other: '{count} signatures' },
+  'sync.count.three': '{a}, {b} and {c}',
   'sync.ago.now': 'just now',
   'sync.ago.minutes': { one: '{count} min ago', other: '{count} min ago' },
   'sync.ago.hours': { one: '{count} h ago', other: '{count} h ago' },
@@ -402,6 +404,26 @@ const en = {
   'sync.nothingPending': 'Nothing',
   'sync.downloads': 'Photos to fetch',
   'sync.lastError': 'Last error',
+  'sync.error.offline':
+    'Head office cannot be reached: this laptop has no connection, or head office is down. Your work is saved here and goes out by itself when head office answers.',
+  'sync.error.timeout':
+    'Head office did not answer in time; the connection may be slow. Sync tries again by itself.',
+  'sync.error.certificate':
+    'This laptop does not trust head office’s security certificate. Ask the office to check it; sync keeps trying.',
+  'sync.error.serverError': 'Head office had a problem on its side. Sync tries again by itself.',
+  'sync.error.rateLimited': 'Head office asked this laptop to slow down. Sync tries again shortly.',
+  'sync.error.unauthorized': 'Head office no longer accepts this laptop’s sign-in. Sign in again.',
+  'sync.error.revoked': 'Head office removed this laptop.',
+  'sync.error.protocol':
+    'Head office sent an answer this app does not understand. The app may need an update.',
+  'sync.error.refused': 'Head office refused part of the sync. Sync tries again by itself.',
+  'sync.error.other': 'Sync did not finish. It tries again by itself.',
+  'sync.nextTry': { one: 'Next try in {count} s', other: 'Next try in {count} s' },
+  'sync.nextTryNow': 'Trying again now…',
+  'sync.nextTryLabel': 'Next try',
+  'sync.now.trying': 'Trying to reach head office…',
+  'sync.now.synced': 'Synced with head office.',
+  'sync.now.failed': 'Still not synced: {reason}',
   'sync.needsSignIn':
     'Head office no longer accepts this laptop’s sign-in. Sign in again to carry on syncing.',
   'sync.issues.title': 'Rejected changes and conflicts',

@@ -4,11 +4,14 @@ import type { SyncStatus } from '../../lib/api/sync';
 import type { MessageKey, Params } from '../../lib/i18n';
 import { translate } from '../../lib/i18n/translate';
 import {
+  attemptFinished,
   indicator,
   needsInsecureConsent,
   pendingText,
   progressText,
+  secondsUntil,
   signInErrorKey,
+  syncErrorKey,
   timeAgo,
 } from './indicator';
 import { issueLine } from './issues';
@@ -27,9 +30,12 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     syncing: false,
     pending_mutations: 0,
     pending_blobs: 0,
+    pending_photos: 0,
+    pending_signatures: 0,
     pending_downloads: 0,
     last_sync_at: '2026-11-28T09:58:00Z',
     last_error: null,
+    next_attempt_at: null,
     rejected: 0,
     conflicts: 0,
     revoked: null,
@@ -47,15 +53,27 @@ describe('the sync indicator', () => {
   });
 
   it('counts changes and photos waiting, in both languages', () => {
-    const s = status({ pending_mutations: 3, pending_blobs: 1 });
+    const s = status({ pending_mutations: 3, pending_blobs: 1, pending_photos: 1 });
     expect(indicator(s, NOW, en).text).toBe('3 changes and 1 photo to send');
     expect(indicator(s, NOW, zh).text).toBe('3 项更改、1 张照片待发送');
     expect(indicator(status({ pending_mutations: 1 }), NOW, en).kind).toBe('pending');
     expect(pendingText(status(), en)).toBeNull();
   });
 
+  it('counts a photo once, whatever its files, and signatures on their own', () => {
+    const s = status({ pending_blobs: 3, pending_photos: 1, pending_signatures: 2 });
+    expect(pendingText(s, en)).toBe('1 photo and 2 signatures');
+    const all = status({ pending_mutations: 2, pending_photos: 1, pending_signatures: 1 });
+    expect(pendingText(all, en)).toBe('2 changes, 1 photo and 1 signature');
+    expect(pendingText(all, zh)).toBe('2 项更改、1 张照片、1 个签名');
+  });
+
   it('shows offline with what waits, ahead of an old error', () => {
-    const s = status({ online: false, pending_mutations: 2, last_error: 'not reachable' });
+    const s = status({
+      online: false,
+      pending_mutations: 2,
+      last_error: { code: 'offline', message: 'not reachable' },
+    });
     expect(indicator(s, NOW, en)).toMatchObject({
       kind: 'offline',
       text: 'Offline · 2 changes waiting',
@@ -78,7 +96,9 @@ describe('the sync indicator', () => {
   });
 
   it('shows a problem when head office answered with an error', () => {
-    const s = status({ last_error: 'head office refused the request (internal): boom' });
+    const s = status({
+      last_error: { code: 'server_error', message: 'head office refused the request: boom' },
+    });
     expect(indicator(s, NOW, en).kind).toBe('error');
   });
 
@@ -255,5 +275,53 @@ describe('rejected changes and conflicts', () => {
       losing_value: 'y',
     });
     expect(long.reason).toContain(`“${'x'.repeat(79)}…”`);
+  });
+});
+
+describe('why a sync failed, in a sentence', () => {
+  const raw =
+    'head office is not reachable: error sending request for url (http://127.0.0.1:8080/api/v1/sync/push): client error (Connect): tcp connect error: Connection refused (os error 111)';
+
+  it('explains an unreachable head office without the transport’s words, in en and zh', () => {
+    const key = syncErrorKey('offline');
+    expect(en(key)).toMatch(/^Head office cannot be reached/);
+    expect(zh(key)).toMatch(/^无法连接总部/);
+    for (const sentence of [en(key), zh(key)]) {
+      expect(sentence).not.toMatch(/os error|Connection refused|error sending request/);
+      expect(raw).not.toContain(sentence);
+    }
+  });
+
+  it('has its own sentence for each code a technician meets, and one for the rest', () => {
+    const codes = ['offline', 'timeout', 'certificate', 'server_error', 'rate_limited'];
+    const sentences = codes.map((c) => en(syncErrorKey(c)));
+    expect(new Set(sentences).size).toBe(codes.length);
+    expect(en(syncErrorKey('timeout'))).toContain('did not answer in time');
+    expect(zh(syncErrorKey('certificate'))).toContain('证书');
+    expect(en(syncErrorKey('server_error'))).toContain('problem on its side');
+    expect(syncErrorKey('something_new')).toBe('sync.error.other');
+    for (const c of [...codes, 'unauthorized', 'protocol', 'refused', 'x']) {
+      expect(zh(syncErrorKey(c))).not.toBe(en(syncErrorKey(c)));
+    }
+  });
+
+  it('counts down to the next try in whole seconds, never below zero', () => {
+    expect(secondsUntil('2026-11-28T10:00:12.200Z', NOW)).toBe(13);
+    expect(secondsUntil('2026-11-28T09:59:59Z', NOW)).toBe(0);
+    expect(secondsUntil(null, NOW)).toBeNull();
+    expect(en('sync.nextTry', { count: 13 })).toBe('Next try in 13 s');
+    expect(zh('sync.nextTry', { count: 13 })).toBe('13 秒后重试');
+  });
+
+  it('knows when the round "Sync now" asked for is over', () => {
+    const before = status({ online: false, next_attempt_at: '2026-11-28T10:00:12Z' });
+    expect(attemptFinished(before, { ...before, syncing: true, next_attempt_at: null })).toBe(
+      false,
+    );
+    expect(attemptFinished(before, before)).toBe(false);
+    const failedAgain = { ...before, next_attempt_at: '2026-11-28T10:00:03Z' };
+    expect(attemptFinished(before, failedAgain)).toBe(true);
+    const synced = { ...before, online: true, last_sync_at: '2026-11-28T10:00:01Z' };
+    expect(attemptFinished(before, synced)).toBe(true);
   });
 });

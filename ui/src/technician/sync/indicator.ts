@@ -31,16 +31,72 @@ export interface Indicator {
   opensSignIn: boolean;
 }
 
-/** "3 changes and 2 photos", or `null` when nothing waits to be sent. */
+/**
+ * "3 changes and 2 photos", or `null` when nothing waits to be sent. A photo counts once (its
+ * thumbnail travels with it); signatures are counted on their own.
+ */
 export function pendingText(s: SyncStatus, t: Translate): string | null {
   const parts: string[] = [];
   if (s.pending_mutations > 0) {
     parts.push(t('sync.count.changes', { count: s.pending_mutations }));
   }
-  if (s.pending_blobs > 0) parts.push(t('sync.count.photos', { count: s.pending_blobs }));
-  const [a, b] = parts;
+  if (s.pending_photos > 0) parts.push(t('sync.count.photos', { count: s.pending_photos }));
+  if (s.pending_signatures > 0) {
+    parts.push(t('sync.count.signatures', { count: s.pending_signatures }));
+  }
+  const [a, b, c] = parts;
   if (a === undefined) return null;
-  return b === undefined ? a : t('sync.count.and', { a, b });
+  if (b === undefined) return a;
+  return c === undefined ? t('sync.count.and', { a, b }) : t('sync.count.three', { a, b, c });
+}
+
+/** The sentence that explains why a sync failed, by the error's code. */
+export function syncErrorKey(code: string): MessageKey {
+  switch (code) {
+    case 'offline':
+      return 'sync.error.offline';
+    case 'timeout':
+      return 'sync.error.timeout';
+    case 'certificate':
+      return 'sync.error.certificate';
+    case 'server_error':
+      return 'sync.error.serverError';
+    case 'rate_limited':
+      return 'sync.error.rateLimited';
+    case 'unauthorized':
+      return 'sync.error.unauthorized';
+    case 'device_revoked':
+      return 'sync.error.revoked';
+    case 'protocol':
+      return 'sync.error.protocol';
+    case 'hash_mismatch':
+    case 'refused':
+      return 'sync.error.refused';
+    default:
+      return 'sync.error.other';
+  }
+}
+
+/** Whole seconds until the background sync tries again (never below 0), or `null`. */
+export function secondsUntil(iso: string | null, now: Date): number | null {
+  if (iso === null) return null;
+  const ms = new Date(iso).getTime() - now.getTime();
+  if (!Number.isFinite(ms)) return null;
+  return Math.max(0, Math.ceil(ms / 1000));
+}
+
+/** What "Sync now" has led to so far. */
+export type SyncNowState = 'idle' | 'trying' | 'synced' | 'failed';
+
+/**
+ * Whether the round "Sync now" asked for is over: the status is no longer syncing and the
+ * engine has set a new next attempt (it does so after every round), or a new last sync.
+ */
+export function attemptFinished(before: SyncStatus, after: SyncStatus): boolean {
+  if (after.syncing) return false;
+  return (
+    after.next_attempt_at !== before.next_attempt_at || after.last_sync_at !== before.last_sync_at
+  );
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
