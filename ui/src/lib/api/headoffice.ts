@@ -12,6 +12,7 @@ import type { EquipmentCategory } from '../types/EquipmentCategory';
 import type { Feedback } from '../types/Feedback';
 import type { JobStatus } from '../types/JobStatus';
 import type { JobType } from '../types/JobType';
+import type { MissedDeadline } from '../types/MissedDeadline';
 import type { Part } from '../types/Part';
 import type { Note } from '../types/Note';
 import type { PartUsed } from '../types/PartUsed';
@@ -50,6 +51,14 @@ export interface JobListItem {
   appointment_start: string | null;
   appointment_end: string | null;
   due_at: string;
+  /** Acknowledge the request by then. */
+  ack_due_at: string;
+  /** Finish by then (in-warranty repairs). */
+  complete_due_at: string | null;
+  /** Still new: no dispatcher has acted on it yet (watched against `ack_due_at`). */
+  awaiting_acknowledgement: boolean;
+  /** The deadlines its appointment cannot meet; empty when booked in time or not booked. */
+  booking_misses: MissedDeadline[];
   reported_problem: string;
   open_conflicts: number;
   rejected_mutations: number;
@@ -292,6 +301,42 @@ export interface DeadlinesQuery {
   reported_at?: string | null;
 }
 
+  /**
+   * Book even when the window clashes with the technician's other appointments (the
+   * dispatcher confirmed); without it head office refuses a clash with `schedule_overlap`.
+   */
+  allow_overlap?: boolean;
+}
+
+/** One of a technician's appointments that holds their time. */
+export interface Appointment {
+  job_id: string;
+  number: string;
+  appointment_start: string;
+  appointment_end: string;
+}
+
+/** `GET /jobs/{id}/schedule/advice`: booking help for one technician. */
+export interface ScheduleAdviceQuery {
+  assignee_id: string;
+  /** Look for a free slot from then on (now when absent or past). */
+  after?: string;
+  /** A window being considered: its clashes and missed deadlines are listed. */
+  start?: string;
+  end?: string;
+  /** The planner's offset from UTC in minutes, east positive. */
+  tz: number;
+}
+
+export interface ScheduleAdvice {
+  /** The job type's appointment length. */
+  length_minutes: number;
+  /** The technician's first free slot of that length within working hours. */
+  next_free: { start: string; end: string } | null;
+  /** The technician's appointments the window considered clashes with. */
+  clashes: Appointment[];
+  /** The deadlines the window considered cannot meet. */
+  misses: MissedDeadline[];
 /** `GET /api/v1/sla/deadlines`: what a job created with these facts would get. */
 export interface DeadlinesPreview {
   reported_at: string;
@@ -446,6 +491,8 @@ export interface DispatchApi {
   setJobTypeActive(id: string, active: boolean): Promise<JobTypeAdmin>;
   adminParts(q: PartQuery): Promise<PartAdmin[]>;
   addPart(input: Part): Promise<PartAdmin>;
+  /** A technician's next free slot for the job, and what a window would clash with or miss. */
+  scheduleAdvice(id: string, q: ScheduleAdviceQuery): Promise<ScheduleAdvice>;
   updatePart(partNo: string, patch: PartPatch): Promise<PartAdmin>;
   setPartActive(partNo: string, active: boolean): Promise<PartAdmin>;
   slaPolicy(): Promise<SlaSettings>;
@@ -589,6 +636,16 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     adminJobTypes: () => http.get(`${V1}/admin/job-types`),
     createJobType: (input) => http.post(`${V1}/admin/job-types`, input),
     updateJobType: (id, input) => http.put(`${V1}/admin/job-types/${enc(id)}`, input),
+    scheduleAdvice: (id, q) =>
+      http.get(
+        `${job(id)}/schedule/advice${query({
+          assignee_id: q.assignee_id,
+          after: q.after,
+          start: q.start,
+          end: q.end,
+          tz: q.tz,
+        })}`,
+      ),
     setJobTypeActive: (id, active) =>
       http.post(`${V1}/admin/job-types/${enc(id)}/${active ? 'activate' : 'deactivate'}`),
     adminParts: (q) =>

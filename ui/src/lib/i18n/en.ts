@@ -776,6 +776,7 @@ const en = {
   'dispatch.form.city': 'City',
   'dispatch.form.noEquipment': 'No equipment',
   'dispatch.form.newEquipment': 'New equipment',
+  'dispatch.card.bookedLate': 'booked after deadline',
   'dispatch.form.category': 'Product',
   'dispatch.form.brand': 'Brand',
   'dispatch.form.model': 'Model',
@@ -783,6 +784,16 @@ const en = {
   'dispatch.form.notYet': 'Not yet',
   'dispatch.form.appointmentHint':
     'Optional: book it now, or later on the board. The technician gets it at their next sync.',
+  'dispatch.schedule.nextFree': 'Next free slot for {name}:',
+  'dispatch.schedule.useSlot': 'Use this slot',
+  'dispatch.schedule.noFreeSlot': '{name} has no free slot of this length in the next 60 days.',
+  'dispatch.schedule.overlapTitle': '{name} already has an appointment at this time:',
+  'dispatch.schedule.overlapConfirm':
+    'Book anyway? The technician will be booked for two jobs at once.',
+  'dispatch.schedule.bookAnyway': 'Book anyway',
+  'dispatch.schedule.missesArrival': 'This booking starts after the on-site deadline ({due}).',
+  'dispatch.schedule.missesResolution':
+    'This booking ends after the completion deadline ({due}).',
   'dispatch.form.deadlines': 'Deadlines',
   'dispatch.form.deadlinesHint':
     'Computed by head office from the priority, job type and warranty.',
@@ -834,7 +845,7 @@ const en = {
 
   'dispatch.sla.title': 'SLA watch',
   'dispatch.sla.intro':
-    'Jobs whose on-site deadline still applies, the latest first. The list follows changes as they happen.',
+    'Jobs whose on-site deadline still applies: overdue first, then jobs booked after a deadline they cannot meet, then by deadline. The list follows changes as they happen.',
   'dispatch.sla.ack': 'Acknowledge by',
   'dispatch.sla.complete': 'Complete by',
   'dispatch.sla.job': 'Job',
@@ -879,6 +890,12 @@ const en = {
   'dispatch.kpi.ratio.satisfaction': 'rated 4 or 5 / rated',
   'dispatch.kpi.ratio.complaints': 'complaints / completed',
   'dispatch.kpi.ratio.repeat_visits': 'return visit within 30 days / completed',
+  'dispatch.sla.group.booked_late': 'Booked after the deadline',
+  'dispatch.sla.ackTitle': 'Not acknowledged',
+  'dispatch.sla.ackIntro':
+    'New requests no dispatcher has acted on, past their acknowledgement deadline or within 15 minutes of it. Scheduling a job acknowledges it.',
+  'dispatch.sla.ackState.breached': 'overdue',
+  'dispatch.sla.ackState.at_risk': 'due soon',
   'dispatch.kpi.part.numerator': 'jobs counted',
   'dispatch.kpi.part.denominator': 'jobs considered',
   'dispatch.kpi.measure.follow_up': 'Follow-up within 3 days',
