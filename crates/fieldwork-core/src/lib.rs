@@ -4,6 +4,7 @@
 //! - [`domain`]: work orders and everything recorded on them.
 //! - [`lifecycle`]: who may move a job where, and what completion needs.
 //! - [`media`]: photo processing, signature pictures, the content-addressed media folder.
+//! - [`schedule`]: booking clashes and a technician's next free slot.
 //! - [`sla`]: deadlines and warranty from the company's policy.
 //! - [`store`]: the database, the outbox for sync, search and integrity checks.
 //! - [`seed`]: deterministic demo data.
@@ -15,6 +16,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod media;
 pub mod money;
+pub mod schedule;
 pub mod seed;
 pub mod sla;
 pub mod store;

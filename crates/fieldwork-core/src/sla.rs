@@ -3,10 +3,10 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Priority, WarrantyStatus};
+use crate::domain::{JobStatus, Priority, WarrantyStatus};
 
 /// Response-time limits per priority, in minutes. The defaults are the handbook's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SlaPolicy {
     /// Acknowledge any request within this many minutes.
     pub acknowledge_minutes: i64,
@@ -95,6 +95,55 @@ impl SlaPolicy {
     }
 }
 
+/// Which deadline a booking is measured against.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DeadlineKind {
+    /// On site by `due_at`: the appointment must start by then.
+    Arrival,
+    /// Finished by `complete_due_at`: the appointment must end by then.
+    Resolution,
+}
+
+/// A deadline a booking cannot meet.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[ts(export)]
+pub struct MissedDeadline {
+    pub deadline: DeadlineKind,
+    #[ts(type = "string")]
+    pub due_at: DateTime<Utc>,
+}
+
+/// The deadlines an appointment `[start, end)` cannot meet: arrival when it starts after
+/// `due_at`, resolution when it ends after `complete_due_at`. Empty when the booking is in time.
+pub fn booking_misses(
+    due_at: DateTime<Utc>,
+    complete_due_at: Option<DateTime<Utc>>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<MissedDeadline> {
+    let mut missed = Vec::new();
+    if start > due_at {
+        missed.push(MissedDeadline { deadline: DeadlineKind::Arrival, due_at });
+    }
+    if let Some(complete) = complete_due_at.filter(|c| end > *c) {
+        missed.push(MissedDeadline { deadline: DeadlineKind::Resolution, due_at: complete });
+    }
+    missed
+}
+
+/// Whether a job in `status` still waits to be acknowledged. A request is acknowledged by the
+/// dispatcher's first action on it, which takes it out of `new` (scheduling it to a technician;
+/// the response KPI counts the same move), so only new jobs are watched against `ack_due_at`.
+pub fn awaiting_acknowledgement(status: JobStatus) -> bool {
+    status == JobStatus::New
+}
+
 /// Warranty on the day of the report: in warranty up to and including `warranty_end`.
 pub fn warranty_status(warranty_end: Option<NaiveDate>, reported_on: NaiveDate) -> WarrantyStatus {
     match warranty_end {
@@ -155,5 +204,50 @@ mod tests {
             default_warranty_end(NaiveDate::from_ymd_opt(2025, 2, 28), None),
             NaiveDate::from_ymd_opt(2026, 2, 28)
         );
+    }
+    #[test]
+    fn a_booking_after_the_deadline_misses_it() {
+        let due = at("2026-11-22T08:47:00Z");
+        let complete = Some(at("2026-11-22T12:00:00Z"));
+        let book = |a, b| booking_misses(due, complete, at(a), at(b));
+        assert_eq!(book("2026-11-22T08:00:00Z", "2026-11-22T10:00:00Z"), vec![]);
+        // Starting at the deadline itself is in time.
+        assert_eq!(book("2026-11-22T08:47:00Z", "2026-11-22T12:00:00Z"), vec![]);
+        assert_eq!(
+            book("2026-11-22T10:00:00Z", "2026-11-22T14:00:00Z"),
+            vec![
+                MissedDeadline { deadline: DeadlineKind::Arrival, due_at: due },
+                MissedDeadline {
+                    deadline: DeadlineKind::Resolution,
+                    due_at: at("2026-11-22T12:00:00Z")
+                },
+            ]
+        );
+        assert_eq!(
+            booking_misses(due, None, at("2026-11-23T08:00:00Z"), at("2026-11-23T10:00:00Z")),
+            vec![MissedDeadline { deadline: DeadlineKind::Arrival, due_at: due }]
+        );
+    }
+
+    #[test]
+    fn only_new_jobs_wait_for_acknowledgement() {
+        assert!(awaiting_acknowledgement(JobStatus::New));
+        assert!(!awaiting_acknowledgement(JobStatus::Scheduled));
+        assert!(!awaiting_acknowledgement(JobStatus::Cancelled));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_booking_misses_arrival_exactly_when_it_starts_late(
+            due in 0i64..10_000, start in 0i64..10_000, len in 1i64..600, complete in 0i64..10_000
+        ) {
+            let base = at("2026-11-22T00:00:00Z");
+            let m = |x: i64| base + Duration::minutes(x);
+            let missed = booking_misses(m(due), Some(m(complete)), m(start), m(start + len));
+            let arrival = missed.iter().any(|x| x.deadline == DeadlineKind::Arrival);
+            let resolution = missed.iter().any(|x| x.deadline == DeadlineKind::Resolution);
+            proptest::prop_assert_eq!(arrival, start > due);
+            proptest::prop_assert_eq!(resolution, start + len > complete);
+        }
     }
 }

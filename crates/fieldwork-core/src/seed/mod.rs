@@ -70,6 +70,9 @@ struct Slot {
     start: DateTime<Utc>,
     technician: Option<usize>,
     when: When,
+    /// The start of the technician's next appointment that day: this one ends by then, so no
+    /// technician is booked twice at once.
+    ends_by: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +122,10 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
     let mut slots = Vec::with_capacity(n);
     let now = generator_now(opts.now);
     let mut push_day = |slots: &mut Vec<Slot>, date: NaiveDate, tech: usize, count: usize, when| {
+        // Every two hours from 08:00 (a sixth appointment at 18:00), in order.
         let starts: Vec<DateTime<Utc>> = (0..count)
             .map(|k| {
-                let hour = 8 + u32::try_from(k * 2).unwrap_or(0) % 10;
+                let hour = (8 + u32::try_from(k * 2).unwrap_or(0)).min(23);
                 let minute = if rng.gen_bool(0.5) { 0 } else { 30 };
                 local_time(date, hour, minute)
             })
@@ -132,7 +136,7 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
             .iter()
             .position(|s| *s + Duration::hours(2) >= now)
             .unwrap_or(count.saturating_sub(1));
-        for (k, start) in starts.into_iter().enumerate() {
+        for (k, start) in starts.iter().copied().enumerate() {
             let when = match when {
                 When::Today(_) if tech == 0 => When::Today(Progress::Planned),
                 When::Today(_) if k < under_way => When::Today(Progress::Done),
@@ -140,7 +144,8 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
                 When::Today(_) => When::Today(Progress::Planned),
                 other => other,
             };
-            slots.push(Slot { start, technician: Some(tech), when });
+            let ends_by = starts.get(k + 1).copied();
+            slots.push(Slot { start, technician: Some(tech), when, ends_by });
         }
     };
     // Today for the device's technician first, so even a tiny demo has a day to work.
@@ -188,6 +193,7 @@ fn plan_slots(rng: &mut ChaCha8Rng, opts: &SeedOptions, techs: usize) -> Vec<Slo
             start: local_time(opts.today, 0, 0),
             technician: None,
             when: When::Unscheduled,
+            ends_by: None,
         });
     }
     slots.sort_by_key(|s| s.start);
@@ -521,7 +527,9 @@ impl Generator<'_, '_> {
             reported_problem: problem,
             reported_at,
             appointment_start: slot.technician.map(|_| slot.start),
-            appointment_end: slot.technician.map(|_| slot.start + duration),
+            appointment_end: slot.technician.map(|_| {
+                slot.ends_by.map_or(slot.start + duration, |e| e.min(slot.start + duration))
+            }),
             assignee_id: slot.technician.map(|t| self.techs[t].id.clone()),
             owner_dispatcher: dispatcher.to_owned(),
             ack_due_at: deadlines.ack_due_at,
@@ -835,5 +843,44 @@ impl Generator<'_, '_> {
             self.w.feedback(seq, &fb, &self.stamp(fb_at, logical))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::schedule::Window;
+    use crate::store::JobFilter;
+
+    #[test]
+    fn no_technician_is_booked_twice_at_once() {
+        for (jobs, seed_no) in [(40, 1), (400, 7), (1_200, 11)] {
+            let mut store = Store::open_in_memory().unwrap();
+            let now = DateTime::parse_from_rfc3339("2026-12-07T10:30:00+08:00").unwrap().to_utc();
+            let opts = SeedOptions { jobs, seed: seed_no, today: now.date_naive(), now };
+            seed(&mut store, &opts).unwrap();
+            let mut by_tech: HashMap<String, Vec<(String, Window)>> = HashMap::new();
+            for j in store.list_jobs(&JobFilter::All, None).unwrap() {
+                if let (Some(tech), Some(s), Some(e)) =
+                    (j.assignee_name, j.appointment_start, j.appointment_end)
+                {
+                    by_tech.entry(tech).or_default().push((j.number, Window::new(s, e)));
+                }
+            }
+            assert!(!by_tech.is_empty());
+            for (tech, mut booked) in by_tech {
+                booked.sort_by_key(|(_, w)| w.start);
+                for pair in booked.windows(2) {
+                    assert!(
+                        !pair[0].1.overlaps(&pair[1].1),
+                        "{tech} is booked twice at once: {} and {} (seed {seed_no}, {jobs} jobs)",
+                        pair[0].0,
+                        pair[1].0
+                    );
+                }
+            }
+        }
     }
 }
