@@ -68,6 +68,7 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
         match &change.record {
             Record::Note { note } => batch.note(note)?,
             Record::PartUsed { part_used } => batch.part_used(part_used)?,
+            Record::PartWithdrawn { withdrawal } => batch.part_withdrawn(withdrawal)?,
             Record::TimeEntry { entry } => batch.time_entry(entry)?,
             Record::Feedback { feedback } => batch.feedback(feedback)?,
             Record::Photo { photo } => batch.photo(photo)?,

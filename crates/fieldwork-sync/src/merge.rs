@@ -83,6 +83,7 @@ pub fn owner_of(m: &IncomingMutation) -> Owner {
         }
         IncomingMutation::NoteAdded { .. }
         | IncomingMutation::PartAdded { .. }
+        | IncomingMutation::PartWithdrawn { .. }
         | IncomingMutation::TimeEntryAdded { .. }
         | IncomingMutation::FeedbackGiven { .. }
         | IncomingMutation::PhotoAdded { .. }
@@ -114,6 +115,7 @@ pub fn fact_of(m: &IncomingMutation) -> Option<Fact> {
         IncomingMutation::FieldSet { .. }
         | IncomingMutation::ChecklistAnswered { .. }
         | IncomingMutation::PartAdded { .. }
+        | IncomingMutation::PartWithdrawn { .. }
         | IncomingMutation::TimeEntryAdded { .. }
         | IncomingMutation::PhotoAdded { .. }
         | IncomingMutation::PhotoDeleted { .. }

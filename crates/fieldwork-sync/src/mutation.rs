@@ -20,6 +20,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "checklist_answered",
     "note_added",
     "part_added",
+    "part_withdrawn",
     "time_entry_added",
     "feedback_given",
     "photo_added",
@@ -61,7 +62,7 @@ pub fn decode(value: &serde_json::Value) -> Result<IncomingMutation, DecodeError
 /// a rejection of a malformed entry against its job).
 pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
     let direct = value.get("job_id").and_then(serde_json::Value::as_str);
-    let nested = ["work_order", "note", "part", "entry", "feedback", "photo"]
+    let nested = ["work_order", "note", "part", "entry", "feedback", "photo", "withdrawal"]
         .iter()
         .find_map(|k| value.get(k).and_then(|v| v.get("job_id").or_else(|| v.get("id"))))
         .and_then(serde_json::Value::as_str);
@@ -107,6 +108,15 @@ mod tests {
                 appointment_end: now,
             },
             Mutation::PhotoDeleted { job_id: "j".into(), photo_id: "p".into(), at: now },
+            Mutation::PartWithdrawn {
+                withdrawal: fieldwork_core::domain::PartWithdrawal {
+                    job_id: "j".into(),
+                    part_used_id: "pu".into(),
+                    reason: Some("entered twice".into()),
+                    replaced_by: None,
+                    at: now,
+                },
+            },
             Mutation::SignatureAdded {
                 job_id: "j".into(),
                 signature_id: "s".into(),

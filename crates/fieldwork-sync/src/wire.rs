@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use fieldwork_core::domain::{
-    ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PhotoRef,
-    SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
+    ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
+    PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::store::outbox::OutboxEntry;
@@ -270,6 +270,11 @@ pub enum Record {
         #[schema(value_type = Object)]
         part_used: PartUsed,
     },
+    /// A part line withdrawn (or corrected) before completion: it no longer counts.
+    PartWithdrawn {
+        #[schema(value_type = Object)]
+        withdrawal: PartWithdrawal,
+    },
     TimeEntry {
         #[schema(value_type = Object)]
         entry: TimeEntry,
@@ -320,6 +325,7 @@ impl Record {
             Record::JobRemoved { job_id } | Record::ChecklistAnswer { job_id, .. } => Some(job_id),
             Record::Note { note } => Some(&note.job_id),
             Record::PartUsed { part_used } => Some(&part_used.job_id),
+            Record::PartWithdrawn { withdrawal } => Some(&withdrawal.job_id),
             Record::TimeEntry { entry } => Some(&entry.job_id),
             Record::Feedback { feedback } => Some(&feedback.job_id),
             Record::Photo { photo } => Some(&photo.job_id),

@@ -14,6 +14,6 @@ pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistItemKind, Checklist
 pub use job::{JobDetail, JobStatus, JobSummary, Priority, WarrantyStatus, WorkOrder};
 pub use parties::{Customer, Equipment, EquipmentCategory, Site, Technician};
 pub use records::{
-    Feedback, Note, Part, PartUsed, PhotoKind, PhotoRef, SignatureRef, StatusChange, TimeEntry,
-    TimeEntryKind, TimeEntrySource,
+    Feedback, Note, Part, PartUsed, PartWithdrawal, PhotoKind, PhotoRef, SignatureRef,
+    StatusChange, TimeEntry, TimeEntryKind, TimeEntrySource,
 };

@@ -86,6 +86,25 @@ pub struct PartUsed {
     pub created_at: DateTime<Utc>,
 }
 
+/// Longest reason given for withdrawing or correcting a part line.
+pub const PART_WITHDRAWAL_REASON_MAX_CHARS: usize = 2_000;
+
+/// A part line taken back before completion: entered by mistake, or with a wrong quantity.
+/// Insert-only, like a photo's deletion: the part line stays on record and every reader (the
+/// job's parts and totals, the signed facts, the service report) leaves it out. A quantity
+/// correction is a new part line (`replaced_by`) recorded together with this withdrawal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PartWithdrawal {
+    pub job_id: String,
+    /// The part line withdrawn.
+    pub part_used_id: String,
+    pub reason: Option<String>,
+    /// The part line with the corrected quantity, when this withdrawal is a correction.
+    pub replaced_by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
 /// The customer's rating of the visit. A later rating replaces an earlier one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

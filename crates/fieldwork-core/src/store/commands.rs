@@ -11,10 +11,11 @@ use super::sqltime::Ms;
 use super::{Actor, Store, next_hlc, search};
 use crate::domain::records::{
     FEEDBACK_COMMENT_MAX_CHARS, NOTE_MAX_CHARS, PART_DESCRIPTION_MAX_CHARS, PART_MAX_QUANTITY,
+    PART_WITHDRAWAL_REASON_MAX_CHARS,
 };
 use crate::domain::{
-    Feedback, JobStatus, Note, PartUsed, Priority, TimeEntry, TimeEntryKind, TimeEntrySource,
-    WarrantyStatus, WorkOrder,
+    Feedback, JobStatus, Note, PartUsed, PartWithdrawal, Priority, TimeEntry, TimeEntryKind,
+    TimeEntrySource, WarrantyStatus, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -87,6 +88,75 @@ pub(crate) fn check_text(field: &'static str, text: &str, limit: usize) -> Resul
         return Err(CoreError::TooLong { field, actual: n, limit });
     }
     Ok(text.to_owned())
+}
+
+/// A part line's quantity: more than zero, at most [`PART_MAX_QUANTITY`].
+fn check_quantity(quantity: f64) -> Result<()> {
+    if !quantity.is_finite() || quantity <= 0.0 {
+        return Err(CoreError::invalid("quantity", "must be a number greater than zero"));
+    }
+    if quantity > PART_MAX_QUANTITY {
+        return Err(CoreError::invalid(
+            "quantity",
+            format!("{quantity} is more than the limit of {PART_MAX_QUANTITY}"),
+        ));
+    }
+    Ok(())
+}
+
+fn insert_part_used(c: &mut Change<'_>, job: &StoredJob, line: &PartUsed) -> Result<()> {
+    c.tx.prepare_cached(
+        "INSERT INTO parts_used (id, job_seq, part_no, description, quantity,
+         unit_price_cents, chargeable, from_catalogue, created_at, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        line.id,
+        job.seq,
+        line.part_no,
+        line.description,
+        line.quantity,
+        line.unit_price_cents,
+        line.chargeable,
+        line.from_catalogue,
+        Ms(line.created_at),
+        c.hlc.to_string()
+    ])?;
+    c.emit(Mutation::PartAdded { part: line.clone() });
+    Ok(())
+}
+
+/// A part line of `job` that still counts (not withdrawn), by id.
+fn live_part(tx: &Transaction<'_>, job: &StoredJob, part_used_id: &str) -> Result<PartUsed> {
+    queries::live_parts(tx, job)?
+        .into_iter()
+        .find(|p| p.id == part_used_id)
+        .ok_or_else(|| CoreError::not_found("part used", part_used_id))
+}
+
+fn insert_part_withdrawal(c: &mut Change<'_>, job: &StoredJob, w: &PartWithdrawal) -> Result<()> {
+    c.tx.prepare_cached(
+        "INSERT INTO part_withdrawals (part_used_id, job_seq, reason, replaced_by, actor,
+         withdrawn_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        w.part_used_id,
+        job.seq,
+        w.reason,
+        w.replaced_by,
+        c.actor.name,
+        Ms(w.at),
+        c.hlc.to_string()
+    ])?;
+    c.emit(Mutation::PartWithdrawn { withdrawal: w.clone() });
+    Ok(())
+}
+
+fn check_withdrawal_reason(reason: Option<&str>) -> Result<Option<String>> {
+    reason
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| check_text("reason", r, PART_WITHDRAWAL_REASON_MAX_CHARS))
+        .transpose()
 }
 
 pub(super) fn check_assignee(actor: &Actor, job: &WorkOrder) -> Result<()> {
@@ -386,15 +456,7 @@ impl Store {
     /// description and unit price are required).
     pub fn add_part(&mut self, job: &str, part: NewPart) -> Result<PartUsed> {
         let part_no = check_text("part number", &part.part_no, 64)?;
-        if !part.quantity.is_finite() || part.quantity <= 0.0 {
-            return Err(CoreError::invalid("quantity", "must be a number greater than zero"));
-        }
-        if part.quantity > PART_MAX_QUANTITY {
-            return Err(CoreError::invalid(
-                "quantity",
-                format!("{} is more than the limit of {PART_MAX_QUANTITY}", part.quantity),
-            ));
-        }
+        check_quantity(part.quantity)?;
         if part.unit_price_cents.is_some_and(|p| p < 0) {
             return Err(CoreError::invalid("unit price", "must not be negative"));
         }
@@ -439,24 +501,74 @@ impl Store {
                 line_total_cents: crate::money::line_total(part.quantity, unit_price_cents),
                 created_at: c.now,
             };
-            c.tx.prepare_cached(
-                "INSERT INTO parts_used (id, job_seq, part_no, description, quantity,
-                 unit_price_cents, chargeable, from_catalogue, created_at, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                line.id,
-                stored.seq,
-                line.part_no,
-                line.description,
-                line.quantity,
-                line.unit_price_cents,
-                line.chargeable,
-                line.from_catalogue,
-                Ms(line.created_at),
-                c.hlc.to_string()
-            ])?;
-            c.emit(Mutation::PartAdded { part: line.clone() });
+            insert_part_used(c, stored, &line)?;
+            Ok(line)
+        })
+    }
+
+    /// Withdraws part line `part_used_id` from `job` (entered by mistake), while the job is
+    /// still being worked (the same rule as recording parts). Insert-only: records a tombstone
+    /// and a `part_withdrawn` outbox entry; the line stays on record, and the job's parts, totals,
+    /// signed facts (a signature taken before shows "changed after signing") and report leave
+    /// it out.
+    pub fn withdraw_part(
+        &mut self,
+        job: &str,
+        part_used_id: &str,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let reason = check_withdrawal_reason(reason)?;
+        self.change_job(job, Some(Fact::Work), |c, stored| {
+            let part = live_part(c.tx, stored, part_used_id)?;
+            let withdrawal = PartWithdrawal {
+                job_id: stored.order.id.clone(),
+                part_used_id: part.id,
+                reason,
+                replaced_by: None,
+                at: c.now,
+            };
+            insert_part_withdrawal(c, stored, &withdrawal)
+        })
+    }
+
+    /// Corrects the quantity of part line `part_used_id` on `job`, under the same rule as
+    /// [`Store::withdraw_part`]. Insert-only: a new part line with the same part, price and
+    /// chargeability and the new quantity, and the withdrawal of the old line naming it
+    /// (`part_added` then `part_withdrawn` in the outbox, in one transaction). Returns the new
+    /// line.
+    pub fn correct_part_quantity(
+        &mut self,
+        job: &str,
+        part_used_id: &str,
+        quantity: f64,
+        reason: Option<&str>,
+    ) -> Result<PartUsed> {
+        check_quantity(quantity)?;
+        let reason = check_withdrawal_reason(reason)?;
+        self.change_job(job, Some(Fact::Work), |c, stored| {
+            let old = live_part(c.tx, stored, part_used_id)?;
+            if old.quantity == quantity {
+                return Err(CoreError::invalid(
+                    "quantity",
+                    format!("the quantity is already {quantity}"),
+                ));
+            }
+            let line = PartUsed {
+                id: crate::ids::new_id(),
+                quantity,
+                line_total_cents: crate::money::line_total(quantity, old.unit_price_cents),
+                created_at: c.now,
+                ..old.clone()
+            };
+            insert_part_used(c, stored, &line)?;
+            let withdrawal = PartWithdrawal {
+                job_id: stored.order.id.clone(),
+                part_used_id: old.id,
+                reason,
+                replaced_by: Some(line.id.clone()),
+                at: c.now,
+            };
+            insert_part_withdrawal(c, stored, &withdrawal)?;
             Ok(line)
         })
     }

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Store;
 use crate::domain::{
-    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PhotoRef, TimeEntry, WorkOrder,
+    ChecklistValue, Feedback, JobStatus, Note, PartUsed, PartWithdrawal, PhotoRef, TimeEntry,
+    WorkOrder,
 };
 use crate::error::Result;
 use crate::hlc::Hlc;
@@ -89,6 +90,11 @@ pub enum Mutation {
     PartAdded {
         part: PartUsed,
     },
+    /// A part line was withdrawn before completion (a tombstone; nothing is erased). A quantity
+    /// correction is the new line's `part_added` followed by this, naming it in `replaced_by`.
+    PartWithdrawn {
+        withdrawal: PartWithdrawal,
+    },
     TimeEntryAdded {
         entry: TimeEntry,
     },
@@ -128,6 +134,7 @@ impl Mutation {
             Mutation::ChecklistAnswered { .. } => "checklist_answered",
             Mutation::NoteAdded { .. } => "note_added",
             Mutation::PartAdded { .. } => "part_added",
+            Mutation::PartWithdrawn { .. } => "part_withdrawn",
             Mutation::TimeEntryAdded { .. } => "time_entry_added",
             Mutation::FeedbackGiven { .. } => "feedback_given",
             Mutation::PhotoAdded { .. } => "photo_added",
@@ -148,6 +155,7 @@ impl Mutation {
             Mutation::PhotoAdded { photo } => &photo.job_id,
             Mutation::NoteAdded { note } => &note.job_id,
             Mutation::PartAdded { part } => &part.job_id,
+            Mutation::PartWithdrawn { withdrawal } => &withdrawal.job_id,
             Mutation::TimeEntryAdded { entry } => &entry.job_id,
             Mutation::FeedbackGiven { feedback } => &feedback.job_id,
         }

@@ -290,6 +290,38 @@ pub enum JobFilter {
     All,
 }
 
+/// A part line (`pu`) not withdrawn: the only part lines that count (parts, totals, signed
+/// facts, report).
+pub(crate) const PART_LIVE: &str = "NOT EXISTS (SELECT 1 FROM part_withdrawals w \
+    WHERE w.job_seq = pu.job_seq AND w.part_used_id = pu.id)";
+
+/// The part lines of a job that count (withdrawn ones left out), in the order recorded.
+pub(crate) fn live_parts(conn: &Connection, job: &StoredJob) -> Result<Vec<PartUsed>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT id, part_no, description, quantity, unit_price_cents, chargeable,
+             from_catalogue, created_at FROM parts_used pu WHERE job_seq = ?1 AND {PART_LIVE}
+             ORDER BY hlc, id"
+        ))?
+        .query_map([job.seq], |r| {
+            let quantity: f64 = r.get(3)?;
+            let unit_price_cents: i64 = r.get(4)?;
+            Ok(PartUsed {
+                id: r.get(0)?,
+                job_id: job.order.id.clone(),
+                part_no: r.get(1)?,
+                description: r.get(2)?,
+                quantity,
+                unit_price_cents,
+                chargeable: r.get(5)?,
+                from_catalogue: r.get(6)?,
+                line_total_cents: crate::money::line_total(quantity, unit_price_cents),
+                created_at: at(r, 7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 pub(crate) const SUMMARY_SELECT: &str = "SELECT wo.id, wo.number, wo.status, wo.priority, jt.code, c.name, \
     c.phone, s.address, s.city, wo.appointment_start, wo.appointment_end, wo.due_at, t.name, \
     wo.reported_problem \
@@ -465,28 +497,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let parts = conn
-            .prepare_cached(
-                "SELECT id, part_no, description, quantity, unit_price_cents, chargeable,
-                 from_catalogue, created_at FROM parts_used WHERE job_seq = ?1 ORDER BY hlc, id",
-            )?
-            .query_map([seq], |r| {
-                let quantity: f64 = r.get(3)?;
-                let unit_price_cents: i64 = r.get(4)?;
-                Ok(PartUsed {
-                    id: r.get(0)?,
-                    job_id: order.id.clone(),
-                    part_no: r.get(1)?,
-                    description: r.get(2)?,
-                    quantity,
-                    unit_price_cents,
-                    chargeable: r.get(5)?,
-                    from_catalogue: r.get(6)?,
-                    line_total_cents: crate::money::line_total(quantity, unit_price_cents),
-                    created_at: at(r, 7)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let parts = live_parts(conn, &StoredJob { seq, order: order.clone() })?;
         let time_entries = conn
             .prepare_cached(
                 "SELECT id, kind, started_at, ended_at, source, supersedes, created_at

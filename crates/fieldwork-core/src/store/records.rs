@@ -11,8 +11,8 @@ use rusqlite::{Connection, params};
 
 use super::sqltime::Ms;
 use crate::domain::{
-    ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PhotoRef,
-    SignatureRef, Site, StatusChange, Technician, TimeEntry,
+    ChecklistValue, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
+    PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry,
 };
 use crate::error::Result;
 
@@ -254,6 +254,30 @@ pub(crate) fn photo_deleted(
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
     )?
     .execute(params![photo_id, job_seq, actor, Ms(at), hlc])?;
+    Ok(())
+}
+
+/// A part line's withdrawal (a tombstone; see [`PartWithdrawal`]).
+pub(crate) fn part_withdrawn(
+    conn: &Connection,
+    job_seq: i64,
+    w: &PartWithdrawal,
+    actor: &str,
+    hlc: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO part_withdrawals (part_used_id, job_seq, reason, replaced_by, actor,
+         withdrawn_at, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        w.part_used_id,
+        job_seq,
+        w.reason,
+        w.replaced_by,
+        actor,
+        Ms(w.at),
+        hlc
+    ])?;
     Ok(())
 }
 

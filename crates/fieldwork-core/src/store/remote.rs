@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::sqltime::Ms;
 use super::{Actor, Store, meta_get, meta_set, queries, records, search};
 use crate::domain::{
-    ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PhotoRef,
-    SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
+    ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
+    PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -267,6 +267,22 @@ impl Store {
             Mutation::PartAdded { part } => ("parts_used", part.id.as_str()),
             Mutation::TimeEntryAdded { entry } => ("time_entries", entry.id.as_str()),
             Mutation::FeedbackGiven { feedback } => ("feedback", feedback.id.as_str()),
+            // A refused withdrawal: the part line counts again, as it does at head office.
+            Mutation::PartWithdrawn { withdrawal } => {
+                let id = withdrawal.part_used_id.as_str();
+                return self.write(|tx| {
+                    let seq: Option<i64> = tx
+                        .query_row(
+                            "DELETE FROM part_withdrawals WHERE part_used_id = ?1 RETURNING job_seq",
+                            [id],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    let Some(seq) = seq else { return Ok(false) };
+                    search::reindex_job(tx, seq)?;
+                    Ok(true)
+                });
+            }
             _ => return Ok(false),
         };
         self.write(|tx| {
@@ -371,6 +387,7 @@ impl Store {
             "blob_transfers",
             "outbox",
             "photo_deletions",
+            "part_withdrawals",
             "photos",
             "signatures",
             "feedback",
@@ -453,6 +470,7 @@ fn remove_job(tx: &Transaction<'_>, job_id: &str) -> Result<bool> {
     let Some(seq) = seq else { return Ok(true) };
     for table in [
         "photo_deletions",
+        "part_withdrawals",
         "photos",
         "signatures",
         "feedback",
@@ -644,6 +662,14 @@ impl RemoteApply<'_> {
     pub fn photo_deleted(&mut self, job_id: &str, photo_id: &str, at: DateTime<Utc>) -> Result<()> {
         if let Some(seq) = self.job_seq(job_id)? {
             records::photo_deleted(&self.tx, seq, photo_id, "head office", at, &self.stamp)?;
+        }
+        Ok(())
+    }
+
+    /// A part line withdrawn (or corrected) before completion: the line no longer counts.
+    pub fn part_withdrawn(&mut self, w: &PartWithdrawal) -> Result<()> {
+        if let Some(seq) = self.job_seq(&w.job_id)? {
+            records::part_withdrawn(&self.tx, seq, w, "head office", &self.stamp)?;
         }
         Ok(())
     }

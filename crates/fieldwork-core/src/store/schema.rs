@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_media.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_part_withdrawals.sql"),
 ];
 
 /// The schema version this build writes.

@@ -206,10 +206,11 @@ fn facts(conn: &Connection, job: &StoredJob) -> Result<SignedFacts> {
         .query_map([seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let parts = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, part_no, description, quantity, unit_price_cents, chargeable
-             FROM parts_used WHERE job_seq = ?1",
-        )?
+             FROM parts_used pu WHERE job_seq = ?1 AND {}",
+            super::queries::PART_LIVE
+        ))?
         .query_map([seq], |r| {
             Ok(SignedPart {
                 id: r.get(0)?,

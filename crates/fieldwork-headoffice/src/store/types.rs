@@ -284,6 +284,17 @@ pub struct JobListItem {
     pub rejected_mutations: i64,
 }
 
+/// A part line withdrawn (or corrected) on a device before completion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawnPart {
+    #[schema(value_type = Object)]
+    pub part: PartUsed,
+    #[schema(value_type = Object)]
+    pub withdrawal: fieldwork_core::domain::PartWithdrawal,
+    /// Who withdrew it (the technician signed in on the device).
+    pub actor: String,
+}
+
 /// A job with everything synced, as a dispatcher reviews it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobRecord {
@@ -303,8 +314,13 @@ pub struct JobRecord {
     pub checklist: Vec<ChecklistAnswer>,
     #[schema(value_type = Vec<Object>)]
     pub notes: Vec<Note>,
+    /// The part lines that count (withdrawn ones are in `withdrawn_parts`).
     #[schema(value_type = Vec<Object>)]
     pub parts: Vec<PartUsed>,
+    /// Part lines withdrawn or corrected before completion, with why (history: they count
+    /// nowhere).
+    #[serde(default)]
+    pub withdrawn_parts: Vec<WithdrawnPart>,
     #[schema(value_type = Vec<Object>)]
     pub time_entries: Vec<TimeEntry>,
     /// Every rating given, oldest first (the last one counts).

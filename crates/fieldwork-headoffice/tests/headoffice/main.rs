@@ -14,6 +14,7 @@ mod console;
 mod dispatch;
 mod kpis;
 mod limits;
+mod parts;
 mod pull;
 mod push;
 mod review;

@@ -751,6 +751,29 @@ pub(super) fn signed_facts_sha256(
         .map_err(Error::from_core)
 }
 
+/// A job's withdrawn (or corrected) part lines with their withdrawals, in the order withdrawn.
+fn withdrawn_parts_of(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<WithdrawnPart>> {
+    let rows = tx
+        .prepare_cached(
+            "SELECT p.body, w.body, w.actor FROM part_withdrawals w
+             JOIN parts_used p ON p.id = w.part_used_id
+             WHERE w.job_id = ?1 ORDER BY json_extract(w.body, '$.at'), w.part_used_id",
+        )?
+        .query_map([job_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(part, withdrawal, actor)| {
+            Ok(WithdrawnPart {
+                part: serde_json::from_str(&part)?,
+                withdrawal: serde_json::from_str(&withdrawal)?,
+                actor,
+            })
+        })
+        .collect()
+}
+
 pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     let mut record = job_record_as_stored(tx, id)?;
     if !record.signatures.is_empty() {
@@ -788,7 +811,14 @@ fn job_record_as_stored(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
         follow_ups: super::kpi::follow_ups_of(tx, id)?,
         checklist: checklist(tx, &work_order, &jt)?,
         notes: bodies(tx, &by_job("notes", "json_extract(body, '$.created_at'), id"), [id])?,
-        parts: bodies(tx, &by_job("parts_used", "json_extract(body, '$.created_at'), id"), [id])?,
+        parts: bodies(
+            tx,
+            "SELECT body FROM parts_used WHERE job_id = ?1
+               AND id NOT IN (SELECT part_used_id FROM part_withdrawals)
+             ORDER BY json_extract(body, '$.created_at'), id",
+            [id],
+        )?,
+        withdrawn_parts: withdrawn_parts_of(tx, id)?,
         time_entries: bodies(
             tx,
             &by_job("time_entries", "json_extract(body, '$.started_at'), id"),

@@ -30,7 +30,7 @@ use super::types::*;
 use crate::error::{Error, Result};
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -131,6 +131,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         // of them, when coming from before version 2) are derived once, here.
         tx.execute_batch(include_str!("schema_v4.sql"))?;
         kpi::backfill(&tx)?;
+    }
+    if version < 6 {
+        // Part lines withdrawn or corrected before completion.
+        tx.execute_batch(include_str!("schema_v6.sql"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

@@ -355,6 +355,9 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         IncomingMutation::PartAdded { part } => {
             insert_fact(w, "parts_used", "part_used", &part.id, &job.id, &part, None)
         }
+        IncomingMutation::PartWithdrawn { withdrawal } => {
+            withdraw_part(w, device, &job, &withdrawal)
+        }
         IncomingMutation::TimeEntryAdded { entry } => {
             if entry.ended_at < entry.started_at {
                 return reject(codes::INVALID, "a time entry cannot end before it starts");
@@ -440,6 +443,44 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             Ok(outcome)
         }
     }
+}
+
+/// A part line withdrawn (or corrected) before completion: a tombstone naming a part line of
+/// this job (and, for a correction, the line that replaces it, also of this job). The same
+/// withdrawal again changes nothing.
+fn withdraw_part(
+    w: &mut Writer<'_>,
+    device: &DeviceCaller,
+    job: &WorkOrder,
+    withdrawal: &fieldwork_core::domain::PartWithdrawal,
+) -> Result<Applied> {
+    // The reason's length is checked with every other field (fieldwork_core::limits).
+    let on_job = |id: &str| -> Result<bool> {
+        Ok(w.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM parts_used WHERE id = ?1 AND job_id = ?2)",
+            [id, &job.id],
+            |r| r.get(0),
+        )?)
+    };
+    for id in std::iter::once(&withdrawal.part_used_id).chain(&withdrawal.replaced_by) {
+        if !on_job(id)? {
+            return reject(codes::NOT_FOUND, format!("job {} has no part line {id}", job.number));
+        }
+    }
+    let added = w.tx.execute(
+        "INSERT OR IGNORE INTO part_withdrawals (part_used_id, job_id, actor, body)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            withdrawal.part_used_id,
+            job.id,
+            device.technician_name,
+            serde_json::to_string(withdrawal)?
+        ],
+    )?;
+    if added > 0 {
+        w.feed("part_withdrawn", &withdrawal.part_used_id, Some(&job.id), None)?;
+    }
+    Ok(Ok(Outcome::Applied))
 }
 
 /// Inserts an insert-only fact, deduplicated by id: the same fact again is a no-op, a different
@@ -801,6 +842,15 @@ fn materialise(
                 push("photo", id, Record::Photo { photo: serde_json::from_value(p)? });
             }
         }
+        "part_withdrawn" => {
+            if let Some(w) = one("SELECT body FROM part_withdrawals WHERE part_used_id = ?1")? {
+                push(
+                    "part_withdrawn",
+                    id,
+                    Record::PartWithdrawn { withdrawal: serde_json::from_value(w)? },
+                );
+            }
+        }
         "photo_deleted" => {
             let row = tx
                 .prepare_cached("SELECT job_id, at FROM photo_deletions WHERE photo_id = ?1")?
@@ -922,6 +972,17 @@ fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, 
         [&id],
     )? {
         out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
+    }
+    for w in bodies::<fieldwork_core::domain::PartWithdrawal>(
+        tx,
+        "SELECT body FROM part_withdrawals WHERE job_id = ?1",
+        [&id],
+    )? {
+        out.push((
+            "part_withdrawn",
+            w.part_used_id.clone(),
+            Record::PartWithdrawn { withdrawal: w },
+        ));
     }
     let mut deleted =
         tx.prepare_cached("SELECT photo_id, at FROM photo_deletions WHERE job_id = ?1")?;
