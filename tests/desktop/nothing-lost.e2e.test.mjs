@@ -325,6 +325,11 @@ describe('the technician app keeps what was entered (issue 12: rating, photo und
   });
 
   test('point 3: delete a photo, press Undo: the photo stays, on screen and in the store', async () => {
+    // On the job's screen with nothing open over it, whatever the test before left.
+    await session.execute('document.querySelectorAll("dialog[open]").forEach((d) => d.close());');
+    await session.hash(`#/job/${pictured.id}`);
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${pictured.id}"]`, { timeout: 15_000 });
+    await session.until('two photos shown', async () => (await shownPhotos()).length === 2, 15_000);
     const [first] = pictured.photos;
     await (await session.find(`[data-testid="photo"][data-photo-id="${first}"] [data-testid="photo-delete"]`)).click();
     await session.until('the photo leaves the screen', async () => !(await shownPhotos()).includes(first));
