@@ -51,6 +51,9 @@ pub enum Command {
     /// Photos of a job: import, list, export, delete.
     #[command(subcommand)]
     Photo(PhotoCommand),
+    /// Take back or correct a part line recorded on a job (only before it is completed).
+    #[command(subcommand)]
+    Part(PartCommand),
     /// The customer's signature on a job.
     #[command(subcommand)]
     Signature(SignatureCommand),
@@ -243,6 +246,28 @@ pub enum PhotoCommand {
     },
     /// Withdraw a photo from its job (only before the job is completed).
     Delete { photo: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartCommand {
+    /// Withdraw a part line recorded by mistake. LINE is the line's id (`job show` lists it)
+    /// or its part number when the job has one line of it.
+    Withdraw {
+        job: String,
+        line: String,
+        /// Why, for the record (e.g. "entered on the wrong job").
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Correct a part line's quantity: the line is replaced by one with the new quantity.
+    Correct {
+        job: String,
+        line: String,
+        #[arg(long, allow_negative_numbers = true)]
+        quantity: f64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

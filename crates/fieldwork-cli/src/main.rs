@@ -19,7 +19,7 @@ use fieldwork_core::store::{NewPart, NewSignature, NewTimeEntry, PhotoVariant};
 use fieldwork_core::{CoreError, JobFilter, Store};
 use fieldwork_report::Lang;
 
-use args::{Cli, Command, CompanyCommand, JobCommand, PhotoCommand, SignatureCommand};
+use args::{Cli, Command, CompanyCommand, JobCommand, PartCommand, PhotoCommand, SignatureCommand};
 use error::CliError;
 use output::Out;
 
@@ -182,6 +182,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CliError> {
             let mut store = Store::open(&dir)?;
             signature(&mut store, cmd, out)?;
         }
+        Command::Part(cmd) => {
+            let mut store = Store::open(&dir)?;
+            part(&mut store, cmd, out)?;
+        }
         Command::Report { job, out: file, lang } => {
             let store = Store::open(&dir)?;
             let written = report::write_report(&store, &job, &file, Lang::from_tag(&lang))?;
@@ -319,6 +323,60 @@ fn photo(store: &mut Store, cmd: PhotoCommand, out: &Out) -> Result<ExitCode, Co
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The part line of `job` named by `line`: its id, or its part number when exactly one line
+/// of the job has it.
+fn part_line(
+    store: &Store,
+    job: &str,
+    line: &str,
+) -> Result<fieldwork_core::domain::PartUsed, CoreError> {
+    let parts = store.job_detail(job)?.parts;
+    if let Some(p) = parts.iter().find(|p| p.id == line) {
+        return Ok(p.clone());
+    }
+    let mut same_no = parts.iter().filter(|p| p.part_no.eq_ignore_ascii_case(line.trim()));
+    match (same_no.next(), same_no.next()) {
+        (Some(p), None) => Ok(p.clone()),
+        (Some(_), Some(_)) => Err(CoreError::invalid(
+            "part line",
+            format!("{job} has more than one line of {line}: name it by its id (job show --json)"),
+        )),
+        (None, _) => Err(CoreError::not_found("part used", line)),
+    }
+}
+
+fn part(store: &mut Store, cmd: PartCommand, out: &Out) -> Result<(), CoreError> {
+    match cmd {
+        PartCommand::Withdraw { job, line, reason } => {
+            let old = part_line(store, &job, &line)?;
+            store.withdraw_part(&job, &old.id, reason.as_deref())?;
+            out.done(
+                &serde_json::json!({ "withdrawn": old }),
+                &format!(
+                    "Withdrew {} × {} ({}) from {job}.",
+                    old.quantity, old.part_no, old.description
+                ),
+            )?;
+        }
+        PartCommand::Correct { job, line, quantity, reason } => {
+            let old = part_line(store, &job, &line)?;
+            let new = store.correct_part_quantity(&job, &old.id, quantity, reason.as_deref())?;
+            out.done(
+                &serde_json::json!({ "withdrawn": old, "part": new }),
+                &format!(
+                    "Corrected {} on {job}: {} → {} ({} {}).",
+                    new.part_no,
+                    old.quantity,
+                    new.quantity,
+                    fieldwork_core::money::format_cents(new.line_total_cents),
+                    if new.chargeable { "chargeable" } else { "free of charge" }
+                ),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn signature(store: &mut Store, cmd: SignatureCommand, out: &Out) -> Result<(), CoreError> {

@@ -508,7 +508,7 @@ impl Out {
         }
         sections.push(t.to_string());
         if !d.parts.is_empty() {
-            let mut t = table(&["PART", "DESCRIPTION", "QTY", "UNIT", "TOTAL", ""]);
+            let mut t = table(&["PART", "DESCRIPTION", "QTY", "UNIT", "TOTAL", "", "LINE"]);
             for p in &d.parts {
                 t.add_row(vec![
                     p.part_no.clone(),
@@ -517,6 +517,7 @@ impl Out {
                     format_cents(p.unit_price_cents),
                     format_cents(p.line_total_cents),
                     String::from(if p.chargeable { "chargeable" } else { "free" }),
+                    p.id.clone(),
                 ]);
             }
             sections.push(format!(

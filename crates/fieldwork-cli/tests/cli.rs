@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_fieldwork");
@@ -1744,4 +1744,72 @@ fn the_company_on_reports_can_be_shown_and_set() {
         fw_json_run(demo.dir(), &["company", "set", "--name", &long, "--address", ""], None);
     too_long.json_error("too_long");
     assert_eq!(fw_json(demo.dir(), &["company"]), set, "refusals change nothing");
+}
+
+#[test]
+fn a_part_line_can_be_corrected_or_withdrawn_before_completion() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    let add = |no: &str, qty: &str| {
+        fw_json(
+            demo.dir(),
+            &[
+                "job",
+                "part",
+                &job,
+                "--part-no",
+                no,
+                "--qty",
+                qty,
+                "--description",
+                &format!("part {no}"),
+                "--unit-price",
+                "12.50",
+            ],
+        )
+    };
+    let hose = add("X-HOSE", "3");
+    let clip = add("X-CLIP", "1");
+
+    // Corrected by part number (one line of it): 3 → 2.
+    let corrected = fw_json(
+        demo.dir(),
+        &["part", "correct", &job, "X-HOSE", "--quantity", "2", "--reason", "one was spare"],
+    );
+    assert_eq!(corrected["withdrawn"]["id"], hose["id"]);
+    assert_eq!(corrected["part"]["quantity"], 2.0);
+    assert_eq!(corrected["part"]["line_total_cents"], 2500);
+    // Withdrawn by line id, as a person reads it off `job show`.
+    let human = fw(demo.dir(), &["job", "show", &job]).ok().stdout;
+    assert!(human.contains(s(&clip["id"])), "job show lists the line id: {human}");
+    let line = fw(demo.dir(), &["part", "withdraw", &job, s(&clip["id"])]).ok().stdout;
+    assert!(line.contains("Withdrew 1 × X-CLIP"), "{line}");
+
+    let shown = demo.show(&job);
+    let parts = arr(&shown["parts"]);
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    assert_eq!((s(&parts[0]["part_no"]), &parts[0]["quantity"]), ("X-HOSE", &json!(2.0)));
+    assert_eq!(parts[0]["id"], corrected["part"]["id"]);
+
+    // What goes to head office: the new line, then the tombstones.
+    let outbox = fw_json(demo.dir(), &["outbox"]);
+    let kinds: Vec<&str> =
+        arr(&outbox["entries"]).iter().map(|e| s(&e["mutation"]["type"])).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "part_withdrawn").count(), 2, "{kinds:?}");
+
+    // Once withdrawn, the line is gone: not found, nothing changes.
+    demo.assert_refused(
+        &job,
+        &["part", "withdraw", &job, s(&clip["id"])],
+        None,
+        "not_found",
+        &[s(&clip["id"])],
+    );
+    demo.assert_refused(
+        &job,
+        &["part", "correct", &job, "X-HOSE", "--quantity", "0"],
+        None,
+        "invalid",
+        &["quantity"],
+    );
 }
