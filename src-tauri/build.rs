@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "set_job_field",
     "add_note",
     "add_part",
+    "withdraw_part",
+    "correct_part_quantity",
     "answer_checklist",
     "add_time_entry",
     "give_feedback",

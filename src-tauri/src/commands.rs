@@ -141,6 +141,33 @@ pub fn add_part(
     change_job(&app, &state, &job, |s| s.add_part(&job, part).map(drop))
 }
 
+/// Withdraws a part line recorded by mistake (before completion; insert-only).
+#[tauri::command]
+pub fn withdraw_part(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    part_used_id: String,
+    reason: Option<String>,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| s.withdraw_part(&job, &part_used_id, reason.as_deref()))
+}
+
+/// Corrects a part line's quantity: a new line replaces it (before completion; insert-only).
+#[tauri::command]
+pub fn correct_part_quantity(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job: String,
+    part_used_id: String,
+    quantity: f64,
+    reason: Option<String>,
+) -> Result<JobView> {
+    change_job(&app, &state, &job, |s| {
+        s.correct_part_quantity(&job, &part_used_id, quantity, reason.as_deref()).map(drop)
+    })
+}
+
 #[tauri::command]
 pub fn answer_checklist(
     app: AppHandle,

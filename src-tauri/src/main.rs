@@ -79,6 +79,8 @@ fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) ->
             commands::set_job_field,
             commands::add_note,
             commands::add_part,
+            commands::withdraw_part,
+            commands::correct_part_quantity,
             commands::answer_checklist,
             commands::add_time_entry,
             commands::give_feedback,

@@ -33,7 +33,10 @@ const SIGNER = 'Li Wei 李伟';
 const NOTE = 'E2E: replaced the run capacitor, unit tested OK';
 const RESOLUTION = 'Replaced the faulty component; appliance tested and working.';
 const RATING_COMMENT = 'Quick and tidy';
-const TYPED_PART = { no: 'E2E-CLIP-01', desc: 'Door seal clip (typed in)', qty: '2', price: '3.50' };
+// Typed in with a wrong quantity (wrongQty), then corrected on the job screen to qty.
+const TYPED_PART = { no: 'E2E-CLIP-01', desc: 'Door seal clip (typed in)', wrongQty: '5', qty: '2', price: '3.50' };
+// Typed in by mistake, then removed.
+const STRAY_PART = { no: 'E2E-STRAY-09', desc: 'Entered on the wrong job', qty: '1', price: '9.99' };
 
 function requireFile(file, what, hint) {
   if (!file || !fs.existsSync(file)) {
@@ -276,7 +279,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     await desc.sendKeys(TYPED_PART.desc);
     const qty = await session.find('[data-testid="part-qty"]');
     await qty.clear();
-    await qty.sendKeys(TYPED_PART.qty);
+    await qty.sendKeys(TYPED_PART.wrongQty);
     const price = await session.find('[data-testid="part-price"]');
     await price.click();
     await price.sendKeys(TYPED_PART.price);
@@ -285,6 +288,58 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     const text = (await Promise.all((await session.findAll('[data-testid="part-row"]')).map((r) => r.text()))).join('\n');
     assert.match(text, new RegExp(catalogue.part_no));
     assert.match(text, new RegExp(TYPED_PART.no));
+  });
+
+  step('correct the typed-in part’s quantity and remove a part entered by mistake', async () => {
+    const rowText = async () =>
+      (await Promise.all((await session.findAll('[data-testid="part-row"]')).map((r) => r.text()))).join('\n');
+    // The wrong quantity is on the job (5 × 3.50).
+    assert.match(await rowText(), /17\.50/);
+    const typedRow = `[data-testid="part-row"][data-part-no="${TYPED_PART.no}"]`;
+    await (await session.find(`${typedRow} [data-testid="part-edit"]`)).click();
+    const edit = await session.waitFor(`${typedRow} [data-testid="part-edit-qty"]`);
+    await edit.clear();
+    await edit.sendKeys(TYPED_PART.qty);
+    await (await session.find(`${typedRow} [data-testid="part-edit-save"]`)).click();
+    await session.until('the corrected line shows 2 × 3.50 = 7.00', async () => {
+      const row = await session.findAll(typedRow);
+      return row.length === 1 && /7\.00/.test(await row[0].text()) && !(await session.findAll(`${typedRow} [data-testid="part-edit-qty"]`)).length;
+    });
+    assert.doesNotMatch(await rowText(), /17\.50/, 'the wrong line is gone');
+    assert.equal((await session.findAll('[data-testid="part-row"]')).length, 2);
+
+    // A part typed in by mistake: added, then removed after confirming.
+    const no = await session.find('[data-testid="part-no"]');
+    await no.click();
+    await no.sendKeys(STRAY_PART.no);
+    const desc = await session.find('[data-testid="part-description"]');
+    await desc.click();
+    await desc.sendKeys(STRAY_PART.desc);
+    const qty = await session.find('[data-testid="part-qty"]');
+    await qty.clear();
+    await qty.sendKeys(STRAY_PART.qty);
+    const price = await session.find('[data-testid="part-price"]');
+    await price.click();
+    await price.sendKeys(STRAY_PART.price);
+    await (await session.find('[data-testid="part-add"]')).click();
+    await session.until('three part rows', async () => (await session.findAll('[data-testid="part-row"]')).length === 3);
+    const strayRow = `[data-testid="part-row"][data-part-no="${STRAY_PART.no}"]`;
+    await (await session.find(`${strayRow} [data-testid="part-remove"]`)).click();
+    // Nothing is removed until confirmed.
+    const confirm = await session.waitFor(`${strayRow} [data-testid="part-remove-confirm"]`);
+    assert.equal((await session.findAll('[data-testid="part-row"]')).length, 3);
+    await shot('part-remove-confirm');
+    await confirm.click();
+    await session.until('two part rows again', async () => (await session.findAll('[data-testid="part-row"]')).length === 2);
+    assert.doesNotMatch(await rowText(), new RegExp(STRAY_PART.no));
+
+    // The CLI sees the corrected job, and the corrections wait to go to head office.
+    const j = cli(dataDir, 'job', 'show', job.id);
+    assert.equal(j.parts.find((p) => p.part_no === TYPED_PART.no)?.quantity, 2);
+    assert.ok(!j.parts.some((p) => p.part_no === STRAY_PART.no), 'the removed part is not on the job');
+    const outbox = cli(dataDir, 'outbox', '--limit', '100000');
+    const withdrawn = outbox.entries.filter((e) => e.mutation.type === 'part_withdrawn');
+    assert.equal(withdrawn.length, 2, 'one tombstone for the corrected line, one for the removed');
   });
 
   step('add a note', async () => {
@@ -515,6 +570,12 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     assert.match(text, new RegExp(job.number));
     assert.match(text, new RegExp(SIGNER.split(' ')[0]));
     assert.match(text, new RegExp(RESOLUTION.slice(0, 30)));
+    // Parts as corrected: the typed-in line at 2 × 3.50, the removed part nowhere.
+    const typedLine = text.split('\n').find((l) => l.includes(TYPED_PART.no));
+    assert.ok(typedLine, `the typed-in part is on the report:\n${text}`);
+    assert.match(typedLine, /7\.00/);
+    assert.doesNotMatch(typedLine, /17\.50/);
+    assert.doesNotMatch(text, new RegExp(STRAY_PART.no), 'the removed part is not on the report');
     const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').slice(2);
     assert.ok(images.length >= job.photoKinds.length + 1, `photos and the signature are in the PDF:\n${images.join('\n')}`);
     await shot('job-report');

@@ -45,6 +45,8 @@ describe('the api over a transport', () => {
       unit_price_cents: null,
       chargeable: null,
     });
+    await api.withdrawPart('WO-1', 'pu-1', null);
+    await api.correctPartQuantity('WO-1', 'pu-2', 2, 'one was spare');
     await api.appInfo();
     expect(calls).toEqual([
       { command: 'answer_checklist', args: { job: 'WO-1', itemKey: 'ground', value: 'yes' } },
@@ -65,6 +67,11 @@ describe('the api over a transport', () => {
             chargeable: null,
           },
         },
+      },
+      { command: 'withdraw_part', args: { job: 'WO-1', partUsedId: 'pu-1', reason: null } },
+      {
+        command: 'correct_part_quantity',
+        args: { job: 'WO-1', partUsedId: 'pu-2', quantity: 2, reason: 'one was spare' },
       },
       { command: 'app_info', args: undefined },
     ]);

@@ -71,6 +71,15 @@ export interface Api {
   setJobField(job: JobRef, field: JobField, value: string | null): Promise<JobView>;
   addNote(job: JobRef, body: string): Promise<JobView>;
   addPart(job: JobRef, part: NewPartInput): Promise<JobView>;
+  /** Withdraws a part line recorded by mistake (possible until the job is completed). */
+  withdrawPart(job: JobRef, partUsedId: string, reason: string | null): Promise<JobView>;
+  /** Replaces a part line by one with `quantity` (possible until the job is completed). */
+  correctPartQuantity(
+    job: JobRef,
+    partUsedId: string,
+    quantity: number,
+    reason: string | null,
+  ): Promise<JobView>;
   /** `value` as a person types it (`yes`, `230`, a choice, text); the core parses it. */
   answerChecklist(job: JobRef, itemKey: string, value: string): Promise<JobView>;
   addTimeEntry(job: JobRef, entry: NewTimeEntryInput): Promise<JobView>;
@@ -136,6 +145,10 @@ export function createApi(transport: Transport): Api {
     setJobField: (job, field, value) => call('set_job_field', { job, field, value }),
     addNote: (job, body) => call('add_note', { job, body }),
     addPart: (job, part) => call('add_part', { job, part }),
+    // Tauri 2 maps `part_used_id` to `partUsedId`.
+    withdrawPart: (job, partUsedId, reason) => call('withdraw_part', { job, partUsedId, reason }),
+    correctPartQuantity: (job, partUsedId, quantity, reason) =>
+      call('correct_part_quantity', { job, partUsedId, quantity, reason }),
     // Tauri 2 maps the Rust parameter `item_key` to the camelCase argument `itemKey`.
     answerChecklist: (job, itemKey, value) => call('answer_checklist', { job, itemKey, value }),
     addTimeEntry: (job, entry) => call('add_time_entry', { job, entry }),
