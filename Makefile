@@ -21,7 +21,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test build deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-photos bench-sync demo-seed demo-reset clean help
+.PHONY: run test build deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -139,7 +139,7 @@ run: demo-seed
 demo-reset:
 	rm -rf "$(DEMO_DIR)" "$(HO_DIR)"
 
-bench: deps bench-desktop bench-photo-batch bench-dispatch bench-photos bench-sync bench-kpis
+bench: deps bench-desktop bench-photo-batch bench-dispatch bench-photos bench-sync bench-kpis bench-auth
 	$(CARGO) bench --locked -p fieldwork-core --bench store
 	$(CARGO) bench --locked -p fieldwork-report --bench report
 
@@ -153,6 +153,13 @@ bench-dispatch: deps ui-build
 # server time), release build; the jobs are written by one bulk insert.
 bench-kpis: deps
 	$(CARGO) run --release --locked -p fieldwork-headoffice --example kpi_bench
+
+# Head office's memory under wrong sign-ins (issue 12, point 10): 200 wrong dispatcher sign-ins
+# 8 at a time, then 400 wrong device sign-ins 64 at a time, with production argon2 cost; prints
+# resident and peak memory. Then the same 600 checks done the old way (unbounded), to compare.
+bench-auth: deps
+	$(CARGO) run --release --locked -p fieldwork-headoffice --example auth_bench
+	$(CARGO) run --release --locked -p fieldwork-headoffice --example auth_bench -- unbounded
 
 # Sync figures of issue 5 (push 10,000 mutations, prime 2,000 jobs, empty sync, upload
 # throughput, 300 simulated devices for 60 s), release builds against a real head office.

@@ -57,6 +57,24 @@ async fn session(state: &AppState, token: &str) -> Result<Option<SessionCaller>,
     Ok(state.store.session(&token_hash(token)).await?.filter(|s| s.expires_at > chrono::Utc::now()))
 }
 
+/// Whom a request is from, as far as its credentials verify: `device:<id>` for a known device
+/// token, `user:<id>` for a live session, `None` when it has neither (a made-up token or cookie
+/// proves nothing). The rate limit keys its buckets by this, so a caller cannot get a fresh
+/// bucket by sending new credentials with each request.
+pub(crate) async fn verified_key(state: &AppState, parts: &Parts) -> Option<String> {
+    if let Some(token) = bearer(parts)
+        && let Ok(Some(d)) = device(state, token).await
+    {
+        return Some(format!("device:{}", d.device_id));
+    }
+    if let Some(cookie) = session_cookie(parts)
+        && let Ok(Some(s)) = session(state, cookie).await
+    {
+        return Some(format!("user:{}", s.user_id));
+    }
+    None
+}
+
 impl FromRequestParts<AppState> for TechnicianCaller {
     type Rejection = Error;
 

@@ -47,6 +47,8 @@ pub async fn open(config: Config) -> Result<AppState> {
         store: Arc::new(store),
         blobs: Arc::new(blobs),
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit)),
+        passwords: Arc::new(secrets::PasswordChecker::new(config.password_workers)),
+        sign_in_failures: Arc::new(ratelimit::SignInFailures::new(config.sign_in_throttle)),
         config: Arc::new(config),
         decoy_hash: Arc::new(decoy),
         events: events::Events::new(),

@@ -1,7 +1,10 @@
 //! Sign-in routes: device tokens for technicians, session cookies for dispatchers.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::Extensions;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -14,35 +17,67 @@ use tracing::instrument;
 use super::AppState;
 use crate::auth::{DispatcherCaller, session_cookie};
 use crate::error::{Error, Result};
-use crate::secrets::{new_token, token_hash, verify_password};
+use crate::secrets::{new_token, token_hash};
 use crate::store::{NewSession, User, UserRole};
 
-/// Checks a user name and password; argon2 runs on the blocking pool.
-async fn check_password(state: &AppState, user: &str, password: &str) -> Result<User> {
+/// The peer's address (what the rate limit and sign-in throttling count by).
+fn peer(extensions: &Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |ConnectInfo(a)| a.ip())
+}
+
+/// Checks a user name and password. Refused at once while the name or the address is locked
+/// out after repeated failures; otherwise argon2 runs on one of a few workers (an unknown name
+/// is checked against a decoy hash of the same cost, so it takes as long). Failures are logged
+/// with the user name and address, never the password.
+async fn check_password(
+    state: &AppState,
+    address: IpAddr,
+    user: &str,
+    password: &str,
+) -> Result<User> {
+    // Debug formatting escapes control characters, so a name cannot forge log lines.
+    let logged: String = user.chars().take(100).collect();
+    let throttled = |retry_after_secs| {
+        tracing::warn!(user = ?logged, %address, retry_after_secs, "sign-in refused: too many failures");
+        Error::RateLimited { retry_after_secs }
+    };
+    state.sign_in_failures.check(user, address).map_err(throttled)?;
     let found = state.store.user_by_name(user).await?;
-    let (phc, user) = match found {
+    let (phc, user_row) = match found {
         Some(u) => (u.password_hash, Some(u.user)),
         None => (state.decoy_hash.as_str().to_owned(), None),
     };
-    let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await?;
-    match (ok, user) {
-        // Said only to someone who knows the password.
-        (true, Some(u)) if u.disabled_at.is_some() => Err(Error::UserDisabled),
-        (true, Some(u)) => Ok(u),
-        _ => Err(Error::Unauthorized),
+    let turn = state.passwords.turn().await?;
+    // Failures registered while this request waited for a worker count too.
+    state.sign_in_failures.check(user, address).map_err(throttled)?;
+    let ok = state.passwords.verify(turn, password.to_owned(), phc).await?;
+    match (ok, user_row) {
+        (true, Some(u)) => {
+            state.sign_in_failures.succeeded(user);
+            // Said only to someone who knows the password.
+            if u.disabled_at.is_some() { Err(Error::UserDisabled) } else { Ok(u) }
+        }
+        _ => {
+            state.sign_in_failures.failed(user, address);
+            tracing::warn!(user = ?logged, %address, "sign-in failed: wrong user name or password");
+            Err(Error::Unauthorized)
+        }
     }
 }
 
 /// A technician signs a device in and gets its token.
 #[utoipa::path(post, path = "/api/v1/auth/device", tag = "auth", request_body = DeviceSignIn,
-    responses((status = 200, body = DeviceSignedIn), (status = 401, body = ErrorBody)))]
-#[instrument(skip_all, fields(user = %req.user))]
+    responses((status = 200, body = DeviceSignedIn), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "too many failed sign-ins; Retry-After")))]
+#[instrument(skip_all, fields(user = ?req.user))]
 pub async fn device_sign_in(
     State(state): State<AppState>,
+    extensions: Extensions,
     Json(req): Json<DeviceSignIn>,
 ) -> Result<Json<DeviceSignedIn>> {
-    let user = check_password(&state, &req.user, &req.password).await?;
+    let user = check_password(&state, peer(&extensions), &req.user, &req.password).await?;
     let Some(technician_id) =
         user.technician_id.clone().filter(|_| user.role == UserRole::Technician)
     else {
@@ -80,13 +115,15 @@ fn session_cookie_header(state: &AppState, value: &str, max_age_secs: u64) -> Re
 
 /// A dispatcher or admin signs in; the answer sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/session", tag = "auth", request_body = SessionSignIn,
-    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
-#[instrument(skip_all, fields(user = %req.user))]
+    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "too many failed sign-ins; Retry-After")))]
+#[instrument(skip_all, fields(user = ?req.user))]
 pub async fn session_sign_in(
     State(state): State<AppState>,
+    extensions: Extensions,
     Json(req): Json<SessionSignIn>,
 ) -> Result<Response> {
-    let user = check_password(&state, &req.user, &req.password).await?;
+    let user = check_password(&state, peer(&extensions), &req.user, &req.password).await?;
     if !user.role.dispatches() {
         return Err(Error::Unauthorized);
     }
@@ -118,7 +155,8 @@ pub async fn session_sign_in(
 
 /// The current session, with its CSRF token (for a console that was reloaded).
 #[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth",
-    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)),
+    security(("session" = [])))]
 pub async fn session_info(caller: DispatcherCaller) -> Json<SessionInfo> {
     let s = caller.0;
     Json(SessionInfo {
@@ -132,7 +170,8 @@ pub async fn session_info(caller: DispatcherCaller) -> Json<SessionInfo> {
 
 /// Signs out: the session is deleted, its live-update streams end and the cookie is cleared.
 #[utoipa::path(delete, path = "/api/v1/auth/session", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204, description = "signed out; the cookie is cleared"), (status = 401, body = ErrorBody)),
+    security(("session" = [], "csrf" = [])))]
 pub async fn sign_out(
     State(state): State<AppState>,
     _caller: DispatcherCaller,

@@ -37,6 +37,10 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Verified against when a user name is unknown, so timing does not reveal user names.
     pub decoy_hash: Arc<String>,
+    /// Checks passwords a few at a time, in argon2 buffers kept for reuse.
+    pub passwords: Arc<crate::secrets::PasswordChecker>,
+    /// Failed sign-ins per user name and address.
+    pub sign_in_failures: Arc<crate::ratelimit::SignInFailures>,
     /// Tells open dispatcher consoles that something changed.
     pub events: crate::events::Events,
 }

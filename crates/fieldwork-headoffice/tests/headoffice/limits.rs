@@ -62,6 +62,11 @@ async fn a_flood_of_requests_gets_429_with_retry_after_while_others_go_on() {
         c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 5, per_second: 0.01 }
     })
     .await;
+    server
+        .add_user("alice", fieldwork_headoffice::store::UserRole::Technician, Some("tech-a"))
+        .await;
+    // Signing in takes one of the address's five.
+    let device = Device::sign_in(&server, "alice").await;
     let http = reqwest::Client::new();
     let mut statuses = Vec::new();
     let mut retry_after = None;
@@ -81,14 +86,43 @@ async fn a_flood_of_requests_gets_429_with_retry_after_while_others_go_on() {
         }
     }
     let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
-    assert_eq!(limited, 15, "{statuses:?}");
+    assert_eq!(limited, 16, "{statuses:?}");
     assert!(retry_after.unwrap().parse::<u64>().unwrap() >= 1);
-    // Another caller (a bearer token) has its own bucket.
+    // A made-up bearer token is no way out of the address's bucket…
     let resp = http
         .get(server.url("/api/v1/sync/pull?cursor=0"))
         .bearer_auth("some-device-token")
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    // …but a signed-in device, from the same address, has its own.
+    let (s, v) = device.pull_page(0, 10).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+/// Issue 12, point 11: random credentials with every request must not buy a fresh bucket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_bearer_tokens_and_session_cookies_do_not_escape_the_address_limit() {
+    let server = TestServer::start_with(|c| {
+        c.rate_limit = fieldwork_headoffice::config::RateLimit { burst: 20, per_second: 1.0 }
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let mut limited = 0;
+    for i in 0..1_000 {
+        let token = fieldwork_headoffice::secrets::new_token();
+        let req = if i % 2 == 0 {
+            http.get(server.url("/api/v1/sync/pull?cursor=0")).bearer_auth(&token)
+        } else {
+            http.get(server.url("/api/v1/jobs")).header("cookie", format!("fw_session={token}"))
+        };
+        let resp = req.send().await.unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(resp.headers().contains_key("retry-after"));
+            limited += 1;
+        }
+    }
+    // 20 at once and about one a second while the loop runs: nearly all are refused.
+    assert!(limited >= 900, "only {limited} of 1000 requests with made-up credentials got 429");
 }

@@ -5,6 +5,7 @@
 
 mod admin;
 mod auth;
+mod auth_abuse;
 mod authorization;
 mod binary;
 mod blobs;
