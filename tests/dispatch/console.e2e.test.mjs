@@ -225,6 +225,23 @@ step('a job is found by its customer from the header', async () => {
   await byTest('empty-state').waitFor();
 });
 
+/**
+ * The demo books nobody twice at once, so a card moved onto a technician may meet one of their
+ * appointments: then the console asks (the Schedule dialog, or the week view's question) and
+ * the dispatcher books anyway. Waits for `target`, the card where it went.
+ */
+async function bookAnywayIfAsked(target) {
+  const asked = page.locator('[data-testid="schedule-overlap"], [data-testid="overlap-dialog"][open]');
+  await Promise.race([target.waitFor().catch(() => {}), asked.first().waitFor().catch(() => {})]);
+  if (await byTest('schedule-dialog').isVisible()) {
+    if (!(await byTest('schedule-confirm-overlap').isVisible())) await byTest('schedule-save').click();
+    await byTest('schedule-confirm-overlap').click();
+  } else if (await byTest('overlap-dialog').isVisible()) {
+    await byTest('overlap-confirm').click();
+  }
+  await target.waitFor();
+}
+
 step('the new job is assigned by dragging it onto a technician, then moved with the keyboard', async () => {
   await byTest('nav-board').click();
   await byTest('board-screen').waitFor();
@@ -247,7 +264,7 @@ step('the new job is assigned by dragging it onto a technician, then moved with 
   await inFirst.getByTestId('card-link').focus();
   await page.keyboard.press('ArrowRight');
   const inSecond = secondLane.locator(`[data-job-number="${jobNumber}"]`);
-  await inSecond.waitFor();
+  await bookAnywayIfAsked(inSecond);
   // The focus follows the card.
   assert.equal(
     await page.evaluate(() => document.activeElement?.closest('[data-job-number]')?.getAttribute('data-job-number')),
@@ -267,6 +284,12 @@ step('the schedule dialog books a precise window with the keyboard only', async 
   await byTest('schedule-to').fill('15:30');
   await byTest('schedule-save').focus();
   await page.keyboard.press('Enter');
+  // Over one of the technician's appointments the dialog asks once more: Book anyway.
+  const anyway = byTest('schedule-confirm-overlap');
+  if (await anyway.waitFor({ timeout: 1_500 }).then(() => true, () => false)) {
+    await anyway.focus();
+    await page.keyboard.press('Enter');
+  }
   await page.locator(`[data-job-number="${jobNumber}"] [data-testid="card-window"]`, { hasText: '14:00' }).waitFor();
 });
 
@@ -479,7 +502,7 @@ step('the week view books by drag and drop and moves a booking with the arrow ke
   const lastRow = byTest('week-row').last();
   const lastTech = await lastRow.getAttribute('data-technician-id');
   await chip.dragTo(lastRow.locator(`[data-testid="week-cell"][data-day="${today}"]`));
-  await lastRow.locator(`[data-job-id="${waitingId}"]`).waitFor();
+  await bookAnywayIfAsked(lastRow.locator(`[data-job-id="${waitingId}"]`));
   let booked = await api('GET', `/api/v1/jobs/${waitingId}`);
   assert.equal(booked.work_order.assignee_id, lastTech);
   // ↑ hands it to the technician in the row above, same day and time.
@@ -487,7 +510,7 @@ step('the week view books by drag and drop and moves a booking with the arrow ke
   await lastRow.locator(`[data-job-id="${waitingId}"] a`).focus();
   await page.keyboard.press('ArrowUp');
   const rowAbove = byTest('week-row').nth((await byTest('week-row').count()) - 2);
-  await rowAbove.locator(`[data-job-id="${waitingId}"]`).waitFor();
+  await bookAnywayIfAsked(rowAbove.locator(`[data-job-id="${waitingId}"]`));
   booked = await api('GET', `/api/v1/jobs/${waitingId}`);
   assert.equal(booked.work_order.assignee_id, await rowAbove.getAttribute('data-technician-id'));
   assert.equal(booked.work_order.appointment_start, before);
@@ -603,6 +626,8 @@ step('the technician CLI signs in and syncs down a job the dispatcher booked for
     assignee_id: tech.id,
     appointment_start: start.toISOString(),
     appointment_end: new Date(start.getTime() + 3_600_000).toISOString(),
+    // The demo technician may have a seeded job at that hour: booked as confirmed.
+    allow_overlap: true,
   });
   cliJob = created;
   // The board of today is open while the technician works.

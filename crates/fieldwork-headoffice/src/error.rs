@@ -29,6 +29,10 @@ pub enum Error {
     Invalid(String),
     #[error("{message}")]
     Rule { code: &'static str, message: String },
+    /// The booking clashes with the technician's other appointments (listed in the body as
+    /// `clashes`); sent again with `allow_overlap` it is booked anyway.
+    #[error("{technician} already has {}; book anyway to double-book", overlap_list(clashes))]
+    ScheduleOverlap { technician: String, clashes: Vec<crate::store::Appointment> },
     #[error("{0} already exists")]
     AlreadyExists(String),
     #[error("the upload is at byte {held}, not {sent}")]
@@ -55,6 +59,36 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const USER_DISABLED: &str = "user_disabled";
 /// A signed-in caller without the role the route needs (admin routes).
 pub const FORBIDDEN: &str = "forbidden";
+/// A booking that clashes with the technician's other appointments, not confirmed.
+pub const SCHEDULE_OVERLAP: &str = "schedule_overlap";
+
+/// `WO-2026-000001 (2026-12-07 08:00–10:00 UTC), …`
+fn overlap_list(clashes: &[crate::store::Appointment]) -> String {
+    clashes
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({}–{} UTC)",
+                a.number,
+                a.appointment_start.format("%Y-%m-%d %H:%M"),
+                a.appointment_end.format("%H:%M")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The body of a refused booking: `{code, message}`, and with `schedule_overlap` the clashing
+/// appointments.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ScheduleOverlapBody {
+    /// `schedule_overlap`.
+    pub code: String,
+    pub message: String,
+    /// The technician's appointments the booking clashes with (only with `schedule_overlap`).
+    #[serde(default)]
+    pub clashes: Vec<crate::store::Appointment>,
+}
 
 impl Error {
     /// The stable code sent to callers.
@@ -69,6 +103,7 @@ impl Error {
             Error::NotFound => codes::NOT_FOUND,
             Error::Invalid(_) => codes::INVALID,
             Error::Rule { code, .. } => code,
+            Error::ScheduleOverlap { .. } => SCHEDULE_OVERLAP,
             Error::AlreadyExists(_) => codes::ALREADY_EXISTS,
             Error::OffsetMismatch { .. } => codes::OFFSET_MISMATCH,
             Error::HashMismatch(_) => codes::HASH_MISMATCH,
@@ -89,9 +124,10 @@ impl Error {
             Error::CsrfFailed | Error::Forbidden => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Invalid(_) => StatusCode::BAD_REQUEST,
-            Error::Rule { .. } | Error::AlreadyExists(_) | Error::OffsetMismatch { .. } => {
-                StatusCode::CONFLICT
-            }
+            Error::Rule { .. }
+            | Error::ScheduleOverlap { .. }
+            | Error::AlreadyExists(_)
+            | Error::OffsetMismatch { .. } => StatusCode::CONFLICT,
             Error::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -155,8 +191,20 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        let body = ErrorBody { code: self.code().to_owned(), message };
-        let mut resp = (status, axum::Json(body)).into_response();
+        let mut resp = match &self {
+            Error::ScheduleOverlap { clashes, .. } => {
+                let body = ScheduleOverlapBody {
+                    code: self.code().to_owned(),
+                    message,
+                    clashes: clashes.clone(),
+                };
+                (status, axum::Json(body)).into_response()
+            }
+            _ => {
+                let body = ErrorBody { code: self.code().to_owned(), message };
+                (status, axum::Json(body)).into_response()
+            }
+        };
         match &self {
             Error::RateLimited { retry_after_secs } => {
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {

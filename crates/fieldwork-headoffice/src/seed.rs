@@ -1,10 +1,12 @@
 //! Demo data for `fieldwork-headoffice seed --demo`: the standard job types and parts catalogue,
 //! a dispatcher, an admin, three technicians, and customers with sites, equipment and jobs —
-//! some waiting to be scheduled, most booked for the technicians today and tomorrow. The texts
+//! some waiting to be scheduled, most booked for the technicians today and tomorrow (never two
+//! at once for one technician). The texts
 //! come from the core's seed generators, so the demo reads like the device's demo data.
 
-use chrono::{Duration, DurationRound, Utc};
+use chrono::{Duration, DurationRound, Offset, Utc};
 use fieldwork_core::domain::{JobType, Priority, Technician};
+use fieldwork_core::schedule::{self, Window, WorkingHours};
 use fieldwork_core::seed::content;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -104,6 +106,7 @@ pub async fn demo(
     let today = Utc::now().duration_trunc(Duration::days(1)).unwrap_or_else(|_| Utc::now());
     let customers = jobs.div_ceil(2).max(1);
     let mut made = 0;
+    let mut booked: Vec<Vec<Window>> = vec![Vec::new(); techs.len()];
     for _ in 0..customers {
         let chinese = rng.gen_bool(0.5);
         let customer = store
@@ -171,22 +174,35 @@ pub async fn demo(
                     },
                 )
                 .await?;
-            // One in five stays unscheduled for the dispatcher to plan.
+            // One in five stays unscheduled for the dispatcher to plan. The others are booked
+            // in their technician's first free slot from a time of day that varies, so no
+            // technician is double-booked.
             if made % 5 != 4 && !techs.is_empty() {
-                let start = today
+                let tech = made % techs.len();
+                let after = today
                     + Duration::days(i64::from(made % 3 == 2))
                     + Duration::hours(8 + (made as i64 % 8));
+                let slot = schedule::next_free_slot(
+                    &booked[tech],
+                    after,
+                    schedule::appointment_length(None),
+                    WorkingHours::standard(Utc.fix()),
+                    Duration::days(365),
+                )
+                .ok_or_else(|| Error::Internal("no free slot for a demo job".to_owned()))?;
                 store
                     .schedule_job(
                         &by,
                         &job.id,
                         ScheduleInput {
-                            assignee_id: techs[made % techs.len()].clone(),
-                            appointment_start: start,
-                            appointment_end: start + Duration::hours(2),
+                            assignee_id: techs[tech].clone(),
+                            appointment_start: slot.start,
+                            appointment_end: slot.end,
+                            allow_overlap: false,
                         },
                     )
                     .await?;
+                booked[tech].push(slot);
             }
             made += 1;
         }

@@ -420,7 +420,9 @@ impl Dispatcher {
         let end = start + chrono::Duration::hours(2);
         self.post(
             &format!("/jobs/{job_id}/schedule"),
-            json!({"assignee_id": technician_id, "appointment_start": start, "appointment_end": end}),
+            // A technician's jobs here may share the same hours: booked as confirmed.
+            json!({"assignee_id": technician_id, "appointment_start": start, "appointment_end": end,
+                   "allow_overlap": true}),
         )
     }
 

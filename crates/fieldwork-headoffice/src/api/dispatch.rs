@@ -216,7 +216,9 @@ pub async fn update_job(
 }
 
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/schedule", tag = "dispatch", request_body = ScheduleInput,
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody, description = "no such or inactive technician, or a window that does not end after it starts"),
+              (status = 404, body = ErrorBody),
+              (status = 409, body = crate::error::ScheduleOverlapBody, description = "`schedule_overlap`: the window clashes with the technician's other appointments (listed in `clashes`; send `allow_overlap: true` to book anyway); `transition_not_allowed`: a finished job")))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn schedule_job(
     State(s): State<AppState>,

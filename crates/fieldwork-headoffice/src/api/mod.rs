@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod dispatch;
 pub mod kpi;
+pub mod scheduling;
 pub mod sync;
 
 use std::sync::Arc;
@@ -81,6 +82,7 @@ pub struct AppState {
         dispatch::get_job,
         dispatch::update_job,
         dispatch::schedule_job,
+        scheduling::schedule_advice,
         dispatch::cancel_job,
         dispatch::close_job,
         dispatch::reopen_job,
@@ -169,6 +171,7 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/jobs", get(dispatch::list_jobs).post(dispatch::create_job))
         .route("/jobs/{id}", get(dispatch::get_job).patch(dispatch::update_job))
         .route("/jobs/{id}/schedule", post(dispatch::schedule_job))
+        .route("/jobs/{id}/schedule/advice", get(scheduling::schedule_advice))
         .route("/jobs/{id}/cancel", post(dispatch::cancel_job))
         .route("/jobs/{id}/close", post(dispatch::close_job))
         .route("/jobs/{id}/reopen", post(dispatch::reopen_job))

@@ -108,6 +108,13 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
 
     // --- KPIs and follow-up (dispatcher) -----------------------------------------------------
     /// The KPIs of the period (see [`kpis`] for the definitions); `now` decides what is due.
+    /// The appointments of a technician that hold their time, but for `except_job`'s: what a
+    /// booking is checked against (`fieldwork_core::schedule`).
+    async fn technician_appointments(
+        &self,
+        technician_id: &str,
+        except_job: &str,
+    ) -> Result<Vec<Appointment>>;
     async fn kpis(&self, query: KpiQuery, now: chrono::DateTime<chrono::Utc>) -> Result<KpiReport>;
     /// The jobs behind one number of [`HeadOfficeStore::kpis`].
     async fn kpi_jobs(

@@ -255,6 +255,21 @@ pub struct JobListFilter {
     /// Appointment (or, when unscheduled, due time) at or after.
     pub from: Option<DateTime<Utc>>,
     /// … and before.
+    /// Book even when the window clashes with the technician's other appointments (the
+    /// dispatcher confirmed the double booking); without it a clash is refused with
+    /// `schedule_overlap`.
+    #[serde(default)]
+    pub allow_overlap: bool,
+}
+
+/// One of a technician's appointments that holds their time (a job not completed, closed or
+/// cancelled): what a new booking is checked against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Appointment {
+    pub job_id: String,
+    pub number: String,
+    pub appointment_start: DateTime<Utc>,
+    pub appointment_end: DateTime<Utc>,
     pub to: Option<DateTime<Utc>>,
     /// Text in the job number, problem, customer name or phone, address.
     pub q: Option<String>,
@@ -292,6 +307,16 @@ pub struct WithdrawnPart {
     #[schema(value_type = Object)]
     pub withdrawal: fieldwork_core::domain::PartWithdrawal,
     /// Who withdrew it (the technician signed in on the device).
+    /// Acknowledge the request by then.
+    pub ack_due_at: DateTime<Utc>,
+    /// Finish by then (in-warranty repairs).
+    pub complete_due_at: Option<DateTime<Utc>>,
+    /// Still new: no dispatcher has acted on it (`fieldwork_core::sla::awaiting_acknowledgement`).
+    pub awaiting_acknowledgement: bool,
+    /// The deadlines its appointment cannot meet (`fieldwork_core::sla::booking_misses`);
+    /// empty when it is booked in time or not booked.
+    #[schema(value_type = Vec<Object>)]
+    pub booking_misses: Vec<fieldwork_core::sla::MissedDeadline>,
     pub actor: String,
 }
 

@@ -352,6 +352,14 @@ fn cases() -> Vec<Case> {
             |t| Body::Json(appointment(t)),
         ),
         case(
+            Method::GET,
+            "/api/v1/jobs/{id}/schedule/advice",
+            DispatchObject,
+            Working,
+            |t| format!("/api/v1/jobs/{}/schedule/advice?assignee_id={}&tz=0", t.job, t.technician),
+            none,
+        ),
+        case(
             Method::POST,
             "/api/v1/jobs/{id}/cancel",
             DispatchObject,

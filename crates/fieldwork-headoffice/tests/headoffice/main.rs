@@ -20,3 +20,4 @@ mod pull;
 mod push;
 mod review;
 mod tls;
+mod scheduling;

@@ -9,6 +9,7 @@ use fieldwork_core::domain::{
 };
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
+use fieldwork_core::schedule::{self, Window};
 use fieldwork_core::store::signed::SignedFacts;
 use fieldwork_sync::merge::{LwwDecision, Stamped, lww_seen};
 use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
@@ -414,6 +415,19 @@ pub(super) fn schedule_job(
         )));
     }
     if input.appointment_end <= input.appointment_start {
+    if !input.allow_overlap {
+        let booking = Window::new(input.appointment_start, input.appointment_end);
+        let others = appointments_of(w.tx, &tech.id, &job.id)?;
+        let clashing: Vec<Appointment> = schedule::clashes(&booking, &others, |a| {
+            Some(Window::new(a.appointment_start, a.appointment_end))
+        })
+        .into_iter()
+        .cloned()
+        .collect();
+        if !clashing.is_empty() {
+            return Err(Error::ScheduleOverlap { technician: tech.name, clashes: clashing });
+        }
+    }
         return Err(Error::invalid("the appointment must end after it starts"));
     }
     let previous = job.assignee_id.clone();
@@ -444,6 +458,41 @@ pub(super) fn schedule_job(
         None => feed_whole_job(w, &job)?,
     }
     Ok(job)
+/// The appointments of `technician_id` that hold their time (see
+/// [`fieldwork_core::schedule::holds_slot`]), but for `except_job`'s, in time order.
+pub(super) fn appointments_of(
+    tx: &Transaction<'_>,
+    technician_id: &str,
+    except_job: &str,
+) -> Result<Vec<Appointment>> {
+    let holding: Vec<String> = JobStatus::ALL
+        .iter()
+        .filter(|s| schedule::holds_slot(**s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let jobs: Vec<WorkOrder> = bodies(
+        tx,
+        &format!(
+            "SELECT body FROM work_orders WHERE assignee_id = ?1 AND id != ?2
+             AND status IN ({}) ORDER BY plan_at",
+            holding.join(", ")
+        ),
+        [technician_id, except_job],
+    )?;
+    Ok(jobs
+        .into_iter()
+        .filter_map(|j| match (j.appointment_start, j.appointment_end) {
+            (Some(start), Some(end)) => Some(Appointment {
+                job_id: j.id,
+                number: j.number,
+                appointment_start: start,
+                appointment_end: end,
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
 }
 
 fn check_dispatcher_move(job: &WorkOrder, to: JobStatus, reason: Option<&str>) -> Result<()> {
@@ -599,6 +648,12 @@ pub(super) fn job_list_rows(
             job_type: code.unwrap_or_default(),
             customer_name,
             site_address,
+        let booking_misses = match (job.appointment_start, job.appointment_end) {
+            (Some(start), Some(end)) if job.status.is_open() => {
+                fieldwork_core::sla::booking_misses(job.due_at, job.complete_due_at, start, end)
+            }
+            _ => Vec::new(),
+        };
             assignee_id: job.assignee_id,
             assignee_name,
             appointment_start: job.appointment_start,
@@ -612,6 +667,10 @@ pub(super) fn job_list_rows(
     Ok(out)
 }
 
+            ack_due_at: job.ack_due_at,
+            complete_due_at: job.complete_due_at,
+            awaiting_acknowledgement: fieldwork_core::sla::awaiting_acknowledgement(job.status),
+            booking_misses,
 /// The checklist of a job: its type's items with the answers given.
 pub(super) fn checklist(
     tx: &Transaction<'_>,

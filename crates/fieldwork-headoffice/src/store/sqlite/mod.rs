@@ -483,6 +483,14 @@ impl HeadOfficeStore for SqliteStore {
     async fn report_header(&self) -> Result<crate::report::ReportHeader> {
         self.read(|tx| {
             let d = crate::report::ReportHeader::default();
+    async fn technician_appointments(
+        &self,
+        technician_id: &str,
+        except_job: &str,
+    ) -> Result<Vec<Appointment>> {
+        let (t, j) = (technician_id.to_owned(), except_job.to_owned());
+        self.read(move |tx| jobs::appointments_of(tx, &t, &j)).await
+    }
             Ok(crate::report::ReportHeader {
                 company_name: meta_get(tx, "company_name")?.unwrap_or(d.company_name),
                 company_address: meta_get(tx, "company_address")?.unwrap_or(d.company_address),
