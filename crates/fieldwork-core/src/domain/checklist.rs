@@ -6,7 +6,7 @@ use super::{PhotoKind, word_enum};
 use crate::error::{CoreError, Result};
 
 /// A kind of work (installation, repair, …) with the checklist every such job follows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct JobType {
     pub id: String,
@@ -29,7 +29,7 @@ word_enum! {
 }
 
 /// One line of a checklist template.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct ChecklistItem {
     /// Stable key within the job type, e.g. `level`; used on the command line.
@@ -45,7 +45,7 @@ pub struct ChecklistItem {
 }
 
 /// An answer's value, shaped by the item's kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum ChecklistValue {
@@ -133,7 +133,7 @@ impl ChecklistItem {
 }
 
 /// The technician's answer to one checklist item on one job (last writer wins per item).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct ChecklistAnswer {
     pub item_key: String,

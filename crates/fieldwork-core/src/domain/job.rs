@@ -58,7 +58,7 @@ impl WarrantyStatus {
 }
 
 /// A work order as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct WorkOrder {
     pub id: String,
@@ -96,7 +96,7 @@ pub struct WorkOrder {
 }
 
 /// One line of a job list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct JobSummary {
     pub id: String,
@@ -117,7 +117,7 @@ pub struct JobSummary {
 }
 
 /// A job with everything in it: what the job screen and `fieldwork job show` display.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct JobDetail {
     #[serde(flatten)]

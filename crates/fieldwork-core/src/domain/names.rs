@@ -10,6 +10,19 @@ macro_rules! word_enum {
         #[ts(export)]
         $vis enum $name { $($(#[$vmeta])* #[serde(rename = $word)] $variant),+ }
 
+        // By hand: utoipa's derive does not read a `rename` given through a macro and would
+        // document the variants' Rust names instead of the words sent.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($word),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::word_enum;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Technician {
     pub id: String,
@@ -17,7 +17,7 @@ pub struct Technician {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Customer {
     pub id: String,
@@ -29,7 +29,7 @@ pub struct Customer {
 }
 
 /// Where the work happens: an address with what the technician needs to get in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Site {
     pub id: String,
@@ -61,7 +61,7 @@ word_enum! {
 }
 
 /// An installed product, identified by its serial number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Equipment {
     pub id: String,

@@ -9,7 +9,7 @@ use super::{JobStatus, word_enum};
 /// Longest note, in characters. A note is what a person types on site, not a file.
 pub const NOTE_MAX_CHARS: usize = 10_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Note {
     pub id: String,
@@ -36,7 +36,7 @@ word_enum! {
 }
 
 /// A span of travel or labour. A correction is a new entry that names the one it replaces.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct TimeEntry {
     pub id: String,
@@ -53,7 +53,7 @@ pub struct TimeEntry {
 }
 
 /// A part in the catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Part {
     pub part_no: String,
@@ -68,7 +68,7 @@ pub const PART_DESCRIPTION_MAX_CHARS: usize = 500;
 /// Largest quantity on one part line.
 pub const PART_MAX_QUANTITY: f64 = 10_000.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct PartUsed {
     pub id: String,
@@ -93,7 +93,7 @@ pub const PART_WITHDRAWAL_REASON_MAX_CHARS: usize = 2_000;
 /// Insert-only, like a photo's deletion: the part line stays on record and every reader (the
 /// job's parts and totals, the signed facts, the service report) leaves it out. A quantity
 /// correction is a new part line (`replaced_by`) recorded together with this withdrawal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct PartWithdrawal {
     pub job_id: String,
@@ -106,7 +106,7 @@ pub struct PartWithdrawal {
 }
 
 /// The customer's rating of the visit. A later rating replaces an earlier one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct Feedback {
     pub id: String,
@@ -133,7 +133,7 @@ word_enum! {
 
 /// A stored photo: an upright JPEG of at most 2560 px on the long edge without any metadata,
 /// and a thumbnail, both content-addressed by SHA-256 in the data folder's `media/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct PhotoRef {
     pub id: String,
@@ -159,7 +159,7 @@ pub const PHOTO_CAPTION_MAX_CHARS: usize = 500;
 
 /// A customer's signature on the job. Signatures are insert-only: a new one supersedes the
 /// earlier ones, which stay on record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct SignatureRef {
     pub id: String,
@@ -185,7 +185,7 @@ pub const SIGNER_NAME_MAX_CHARS: usize = 200;
 pub const SIGNATURE_STATEMENT_MAX_CHARS: usize = 2_000;
 
 /// One step of a job's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[ts(export)]
 pub struct StatusChange {
     pub id: String,
