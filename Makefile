@@ -21,7 +21,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test build deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
+.PHONY: run test build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -38,10 +38,10 @@ check-toolchain:
 # System packages: the Rust build, the Tauri desktop app (WebKitGTK), and its tests (a virtual
 # display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
 # report in its tests, and chromium and firefox-esr, which playwright-core and puppeteer-core drive in
-# the dispatcher console's tests.
+# the dispatcher console's tests, and python3 with venv for the contract test's Schemathesis.
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils chromium firefox-esr faketime
+	xvfb xauth webkit2gtk-driver poppler-utils chromium firefox-esr faketime python3 python3-venv
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -111,7 +111,22 @@ e2e: build e2e-deps
 e2e-dispatch: build
 	node --test tests/dispatch/
 
-test: fmt-check clippy unit types-check ui-check e2e e2e-dispatch
+# Contract test: Schemathesis (every package pinned in tests/contract/requirements.txt, installed
+# into a virtual environment under target/) fuzzes the real head office against the OpenAPI
+# document it serves, as an anonymous caller, a technician's device, a dispatcher and an admin
+# (a few minutes); then head office's database must pass SQLite's integrity check.
+CONTRACT_VENV := target/contract-venv
+contract-deps: deps
+	@if [ ! -x $(CONTRACT_VENV)/bin/schemathesis ] || [ tests/contract/requirements.txt -nt $(CONTRACT_VENV)/bin/schemathesis ]; then \
+	  python3 -m venv $(CONTRACT_VENV) && \
+	  $(CONTRACT_VENV)/bin/pip install -q --disable-pip-version-check -r tests/contract/requirements.txt && \
+	  touch $(CONTRACT_VENV)/bin/schemathesis; \
+	fi
+
+contract: build contract-deps
+	SCHEMATHESIS=$(CONTRACT_VENV)/bin/schemathesis $(CONTRACT_VENV)/bin/python tests/contract/run.py
+
+test: fmt-check clippy unit types-check ui-check e2e e2e-dispatch contract
 
 # make run: head office on $(HO_LISTEN) with the demo (users, customers, jobs), and the technician
 # app on its own data folder, signed in as tech1 and synced before it opens. Head office stops
