@@ -3,6 +3,7 @@
 //!
 //! - [`domain`]: work orders and everything recorded on them.
 //! - [`lifecycle`]: who may move a job where, and what completion needs.
+//! - [`limits`]: how large each field of a recorded fact may be (device and head office).
 //! - [`media`]: photo processing, signature pictures, the content-addressed media folder.
 //! - [`schedule`]: booking clashes and a technician's next free slot.
 //! - [`sla`]: deadlines and warranty from the company's policy.
@@ -14,6 +15,7 @@ pub mod error;
 pub mod hlc;
 pub mod ids;
 pub mod lifecycle;
+pub mod limits;
 pub mod media;
 pub mod money;
 pub mod schedule;

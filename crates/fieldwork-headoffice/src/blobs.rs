@@ -2,10 +2,20 @@
 //! kept in a private folder until the last byte; then the whole file is hashed, and only a
 //! file whose SHA-256 matches its name is put into the blob store (`object_store`, a local
 //! folder by default) and recorded as present. A reader never sees a partial or wrong blob.
+//!
+//! Nothing here tells one technician about another's blobs (issue 12, point 13): each
+//! technician's uploads in progress are their own (one folder each), and a stored blob is
+//! reported as stored only to a technician who may hold it (their device uploaded it, or their
+//! job references it through someone else's photo or signature,
+//! [`HeadOfficeStore::technician_may_read_blob`]). To anyone else it is absent: they see their
+//! own upload's progress and must send every byte, which is verified like any upload (and
+//! proves they have the file), after which they hold it too. Uploads in progress of hashes that
+//! no photo or signature references expire ([`Blobs::expire_partials`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -27,8 +37,8 @@ pub const MAX_BLOB_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
     uploads: PathBuf,
-    /// One upload at a time per hash, so two chunks never interleave.
-    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// One upload at a time per technician and hash, so two chunks never interleave.
+    locks: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 fn store_path(sha: &str) -> StorePath {
@@ -44,27 +54,41 @@ impl Blobs {
         Ok(Blobs { store: Arc::new(store), uploads: upload_dir, locks: Mutex::new(HashMap::new()) })
     }
 
-    fn lock_for(&self, sha: &str) -> Result<Arc<tokio::sync::Mutex<()>>> {
+    fn lock_for(&self, technician: &str, sha: &str) -> Result<Arc<tokio::sync::Mutex<()>>> {
         let mut locks = self.locks.lock().map_err(|_| Error::Internal("blob locks".into()))?;
         if locks.len() > 10_000 {
             locks.retain(|_, l| Arc::strong_count(l) > 1);
         }
-        Ok(locks.entry(sha.to_owned()).or_default().clone())
+        Ok(locks.entry((technician.to_owned(), sha.to_owned())).or_default().clone())
     }
 
-    fn partial(&self, sha: &str) -> (PathBuf, PathBuf) {
-        (self.uploads.join(format!("{sha}.part")), self.uploads.join(format!("{sha}.len")))
+    /// The technician's folder of uploads in progress: named by a hash of their id, so any id
+    /// makes a safe file name.
+    fn folder(&self, technician: &str) -> PathBuf {
+        let digest = Sha256::digest(technician.as_bytes());
+        self.uploads.join(format!("t-{}", &hex::encode(digest)[..24]))
     }
 
-    async fn declared_length(&self, sha: &str) -> Option<u64> {
-        let (_, len) = self.partial(sha);
+    fn partial(&self, technician: &str, sha: &str) -> (PathBuf, PathBuf) {
+        let folder = self.folder(technician);
+        (folder.join(format!("{sha}.part")), folder.join(format!("{sha}.len")))
+    }
+
+    async fn declared_length(&self, technician: &str, sha: &str) -> Option<u64> {
+        let (_, len) = self.partial(technician, sha);
         tokio::fs::read_to_string(len).await.ok().and_then(|s| s.trim().parse().ok())
     }
 
-    /// Where an upload stands.
-    pub async fn status(&self, db: &dyn HeadOfficeStore, sha: &str) -> Result<BlobUploadStatus> {
+    /// Where `technician`'s upload stands. A stored blob the technician may not hold is
+    /// reported exactly like one head office lacks: by their own upload's progress.
+    pub async fn status(
+        &self,
+        db: &dyn HeadOfficeStore,
+        technician: &str,
+        sha: &str,
+    ) -> Result<BlobUploadStatus> {
         check_name(sha)?;
-        if !db.blobs_present(vec![sha.to_owned()]).await?.is_empty() {
+        if !db.blobs_held(technician, vec![sha.to_owned()]).await?.is_empty() {
             let size = self.store.head(&store_path(sha)).await?.size;
             return Ok(BlobUploadStatus {
                 sha256: sha.to_owned(),
@@ -73,12 +97,12 @@ impl Blobs {
                 complete: true,
             });
         }
-        let (part, _) = self.partial(sha);
+        let (part, _) = self.partial(technician, sha);
         let held = tokio::fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
         Ok(BlobUploadStatus {
             sha256: sha.to_owned(),
             offset: held,
-            length: self.declared_length(sha).await,
+            length: self.declared_length(technician, sha).await,
             complete: false,
         })
     }
@@ -88,6 +112,7 @@ impl Blobs {
     pub async fn append<S, E>(
         &self,
         db: &dyn HeadOfficeStore,
+        technician: &str,
         sha: &str,
         offset: u64,
         length: u64,
@@ -103,9 +128,9 @@ impl Blobs {
                 "a blob has 1 to {MAX_BLOB_BYTES} bytes, not {length}"
             )));
         }
-        let lock = self.lock_for(sha)?;
+        let lock = self.lock_for(technician, sha)?;
         let _guard = lock.lock().await;
-        let now = self.status(db, sha).await?;
+        let now = self.status(db, technician, sha).await?;
         if now.complete {
             return Ok(now);
         }
@@ -120,11 +145,12 @@ impl Blobs {
             }
             Some(_) => {}
             None => {
-                let (_, len) = self.partial(sha);
+                let (_, len) = self.partial(technician, sha);
+                tokio::fs::create_dir_all(self.folder(technician)).await?;
                 tokio::fs::write(len, length.to_string()).await?;
             }
         }
-        let (part, len_file) = self.partial(sha);
+        let (part, len_file) = self.partial(technician, sha);
         let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(&part).await?;
         let mut held = offset;
         let mut broken = None;
@@ -174,9 +200,12 @@ impl Blobs {
             tracing::warn!(expected = sha, actual, "blob upload refused: hash mismatch");
             return Err(Error::HashMismatch(sha.to_owned()));
         }
-        let bytes = tokio::fs::read(&part).await?;
-        self.store.put(&store_path(sha), Bytes::from(bytes).into()).await?;
-        db.blob_stored(sha, length).await?;
+        // The same bytes may be stored already (another technician's upload): keep that copy.
+        if db.blobs_present(vec![sha.to_owned()]).await?.is_empty() {
+            let bytes = tokio::fs::read(&part).await?;
+            self.store.put(&store_path(sha), Bytes::from(bytes).into()).await?;
+        }
+        db.blob_stored(sha, length, technician).await?;
         let _ = tokio::fs::remove_file(&part).await;
         let _ = tokio::fs::remove_file(&len_file).await;
         Ok(BlobUploadStatus {
@@ -185,6 +214,65 @@ impl Blobs {
             length: Some(length),
             complete: true,
         })
+    }
+
+    /// Deletes uploads in progress last written to more than `older_than` ago whose hash no
+    /// photo or signature references (nobody will finish them, or read them if they did).
+    /// Returns how many were deleted. Uploads of referenced hashes stay, to be resumed.
+    pub async fn expire_partials(
+        &self,
+        db: &dyn HeadOfficeStore,
+        older_than: Duration,
+    ) -> Result<usize> {
+        let cutoff = SystemTime::now().checked_sub(older_than).unwrap_or(SystemTime::UNIX_EPOCH);
+        // (folder, hash) of every stale upload: one folder per technician, and loose files of
+        // the layout before there were folders.
+        let mut stale = Vec::new();
+        let mut folders = vec![self.uploads.clone()];
+        let mut top = tokio::fs::read_dir(&self.uploads).await?;
+        while let Some(entry) = top.next_entry().await? {
+            if entry.file_type().await?.is_dir() {
+                folders.push(entry.path());
+            }
+        }
+        for folder in folders {
+            let mut files = tokio::fs::read_dir(&folder).await?;
+            while let Some(entry) = files.next_entry().await? {
+                let path = entry.path();
+                let (Some(sha), Some("part" | "len")) = (
+                    path.file_stem().and_then(|s| s.to_str()),
+                    path.extension().and_then(|e| e.to_str()),
+                ) else {
+                    continue;
+                };
+                if !is_sha256_hex(sha) {
+                    continue;
+                }
+                let modified = entry.metadata().await?.modified()?;
+                if modified <= cutoff && !stale.iter().any(|(f, s)| f == &folder && s == sha) {
+                    stale.push((folder.clone(), sha.to_owned()));
+                }
+            }
+        }
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let mut hashes: Vec<String> = stale.iter().map(|(_, s)| s.clone()).collect();
+        hashes.sort();
+        hashes.dedup();
+        let referenced = db.blobs_referenced(hashes).await?;
+        let mut expired = 0;
+        for (folder, sha) in stale.into_iter().filter(|(_, s)| !referenced.contains(s)) {
+            let mut gone = false;
+            for ext in ["part", "len"] {
+                gone |= tokio::fs::remove_file(folder.join(format!("{sha}.{ext}"))).await.is_ok();
+            }
+            if gone {
+                expired += 1;
+                tracing::info!(sha256 = %sha, "expired an unfinished upload nobody references");
+            }
+        }
+        Ok(expired)
     }
 
     /// A stored blob's bytes.

@@ -43,9 +43,11 @@ pub async fn open(config: Config) -> Result<AppState> {
     let blobs = blobs::Blobs::open_local(config.blob_dir(), config.upload_dir())?;
     let cost = config.password_cost;
     let decoy = tokio::task::spawn_blocking(move || secrets::decoy_hash(cost)).await??;
+    let (store, blobs) = (Arc::new(store), Arc::new(blobs));
+    expire_partial_uploads(store.clone(), blobs.clone(), config.partial_upload_ttl);
     Ok(AppState {
-        store: Arc::new(store),
-        blobs: Arc::new(blobs),
+        store,
+        blobs,
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit)),
         passwords: Arc::new(secrets::PasswordChecker::new(config.password_workers)),
         sign_in_failures: Arc::new(ratelimit::SignInFailures::new(config.sign_in_throttle)),
@@ -53,6 +55,24 @@ pub async fn open(config: Config) -> Result<AppState> {
         decoy_hash: Arc::new(decoy),
         events: events::Events::new(),
     })
+}
+
+/// Deletes unfinished uploads nobody references once they are `ttl` old: now, then hourly, for
+/// as long as the runtime runs.
+fn expire_partial_uploads(
+    store: Arc<store::sqlite::SqliteStore>,
+    blobs: Arc<blobs::Blobs>,
+    ttl: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = blobs.expire_partials(store.as_ref(), ttl).await {
+                tracing::warn!(error = %e, "could not expire unfinished uploads");
+            }
+        }
+    });
 }
 
 /// Serves the API on `listener` (plain HTTP) until `shutdown` completes, then finishes the

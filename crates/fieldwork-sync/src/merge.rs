@@ -65,7 +65,7 @@ pub enum Owner {
     /// Insert-only facts (notes, parts, time, feedback, photos, signatures).
     TechnicianFacts,
     /// Scalars both sides may set (diagnosis, resolution, signature absence reason, checklist
-    /// answers): last writer wins per field.
+    /// answers, photo captions): last writer wins per field.
     Shared,
     /// Status: validated by the lifecycle rules for the role that moves it.
     Lifecycle,
@@ -78,9 +78,9 @@ pub fn owner_of(m: &IncomingMutation) -> Owner {
             Owner::Dispatcher
         }
         IncomingMutation::StatusChanged { .. } => Owner::Lifecycle,
-        IncomingMutation::FieldSet { .. } | IncomingMutation::ChecklistAnswered { .. } => {
-            Owner::Shared
-        }
+        IncomingMutation::FieldSet { .. }
+        | IncomingMutation::ChecklistAnswered { .. }
+        | IncomingMutation::PhotoCaptionSet { .. } => Owner::Shared,
         IncomingMutation::NoteAdded { .. }
         | IncomingMutation::PartAdded { .. }
         | IncomingMutation::PartWithdrawn { .. }
@@ -119,6 +119,7 @@ pub fn fact_of(m: &IncomingMutation) -> Option<Fact> {
         | IncomingMutation::TimeEntryAdded { .. }
         | IncomingMutation::PhotoAdded { .. }
         | IncomingMutation::PhotoDeleted { .. }
+        | IncomingMutation::PhotoCaptionSet { .. }
         | IncomingMutation::SignatureAdded { .. } => Some(Fact::Work),
         IncomingMutation::JobCreated { .. }
         | IncomingMutation::JobScheduled { .. }
@@ -188,6 +189,49 @@ pub fn lww_seen(
             LwwDecision::Take { overwritten: None }
         }
         decision => decision,
+    }
+}
+
+/// The conflict log's sentence for a last-writer-wins clash on `field` between `kept_by`'s
+/// write (kept: its clock time is later) and `lost_by`'s. `kept_arrived_first`: the kept write
+/// reached head office before the one it beat ([`LwwDecision::Keep`]); then the kept change is
+/// not "the later change" as people see it (a device clock ahead, or a laptop offline for long
+/// syncing an edit made after), and the sentence says it won by its clock time.
+pub fn conflict_detail(
+    field: &str,
+    kept_by: &str,
+    lost_by: &str,
+    kept_arrived_first: bool,
+) -> String {
+    if kept_arrived_first {
+        format!(
+            "{field} was changed by {kept_by} and by {lost_by}; {kept_by}'s change was kept \
+             because its clock time is later, although {lost_by}'s change reached head office \
+             after it"
+        )
+    } else {
+        format!(
+            "{field} was changed by {kept_by} and by {lost_by}; the later change ({kept_by}'s) \
+             was kept"
+        )
+    }
+}
+
+/// The reason a device is given for its write to `field` that met a concurrent change:
+/// `kept` when its write won ([`LwwDecision::Take`]), else the other change's clock time is
+/// later and that change stays (never "the later change was kept": this write reached head
+/// office later).
+pub fn conflict_reason(field: &str, kept: bool) -> String {
+    if kept {
+        format!(
+            "{field} was also changed elsewhere; this change is the later one and was kept, the \
+             value it replaced is in the conflict log"
+        )
+    } else {
+        format!(
+            "{field} was also changed elsewhere with a later clock time; that change was kept \
+             and this one is in the conflict log"
+        )
     }
 }
 
@@ -290,6 +334,23 @@ mod tests {
         assert_eq!(lww_seen(Some(&a), &b, None), lww(Some(&a), &b));
         // Having seen the value does not make an older write win.
         assert_eq!(lww_seen(Some(&b), &a, Some(&b.value)), lww(Some(&b), &a));
+    }
+
+    #[test]
+    fn a_change_kept_by_clock_order_that_arrived_first_is_not_called_the_later_one() {
+        let words = conflict_detail("diagnosis", "alice", "head office", true);
+        assert!(!words.contains("later change"), "{words}");
+        assert!(
+            words.contains("alice's change was kept because its clock time is later"),
+            "{words}"
+        );
+        assert!(words.contains("head office's change reached head office after it"), "{words}");
+        let words = conflict_detail("diagnosis", "alice", "head office", false);
+        assert!(words.contains("the later change (alice's) was kept"), "{words}");
+        let reason = conflict_reason("diagnosis", false);
+        assert!(!reason.contains("later change"), "{reason}");
+        assert!(reason.contains("later clock time; that change was kept"), "{reason}");
+        assert!(conflict_reason("diagnosis", true).contains("this change is the later one"));
     }
 
     #[test]

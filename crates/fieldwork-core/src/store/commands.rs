@@ -181,6 +181,8 @@ impl Store {
             let mut change = Change { tx, hlc, now, actor: &actor, mutations: Vec::new() };
             let out = f(&mut change)?;
             for m in &change.mutations {
+                // The limits head office holds every pushed mutation to (one definition).
+                crate::limits::check_mutation(m)?;
                 outbox::append(tx, &device_id, &change.hlc, m, now)?;
             }
             Ok(out)

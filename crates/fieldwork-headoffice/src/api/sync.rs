@@ -47,12 +47,13 @@ pub async fn pull(
     Ok(Json(state.store.pull(&caller.0, q.cursor, limit).await?))
 }
 
-/// Which of these blobs head office lacks.
+/// Which of these blobs head office lacks, as far as this technician may know: a blob stored
+/// from another technician's upload, referenced by none of this technician's jobs, is missing.
 #[utoipa::path(post, path = "/api/v1/blobs/missing", tag = "sync", request_body = BlobsMissingRequest,
     responses((status = 200, body = BlobsMissingResponse), (status = 400, body = ErrorBody)))]
 pub async fn blobs_missing(
     State(state): State<AppState>,
-    _caller: TechnicianCaller,
+    caller: TechnicianCaller,
     Json(req): Json<BlobsMissingRequest>,
 ) -> Result<Json<BlobsMissingResponse>> {
     if req.hashes.len() > 1_000 {
@@ -64,7 +65,7 @@ pub async fn blobs_missing(
             bad.chars().take(70).collect::<String>()
         )));
     }
-    let present = state.store.blobs_present(req.hashes.clone()).await?;
+    let present = state.store.blobs_held(&caller.0.technician_id, req.hashes.clone()).await?;
     let missing = req.hashes.into_iter().filter(|h| !present.contains(h)).collect();
     Ok(Json(BlobsMissingResponse { missing }))
 }
@@ -81,15 +82,16 @@ fn status_headers(status: &BlobUploadStatus, resp: &mut Response) {
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
-/// Where an upload stands: `Upload-Offset` (and `Upload-Length` once declared).
+/// Where this technician's upload stands: `Upload-Offset` (and `Upload-Length` once declared).
+/// A blob they may not hold is answered as absent: their own upload's progress.
 #[utoipa::path(head, path = "/api/v1/blobs/{sha256}", tag = "sync",
     responses((status = 200, description = "Upload-Offset and Upload-Length headers")))]
 pub async fn blob_status(
     State(state): State<AppState>,
-    _caller: TechnicianCaller,
+    caller: TechnicianCaller,
     Path(sha): Path<String>,
 ) -> Result<Response> {
-    let status = state.blobs.status(state.store.as_ref(), &sha).await?;
+    let status = state.blobs.status(state.store.as_ref(), &caller.0.technician_id, &sha).await?;
     let mut resp = Json(&status).into_response();
     status_headers(&status, &mut resp);
     Ok(resp)
@@ -121,7 +123,14 @@ pub async fn blob_upload(
     let length = number_header(&headers, UPLOAD_LENGTH)?;
     let status = state
         .blobs
-        .append(state.store.as_ref(), &sha, offset, length, body.into_data_stream())
+        .append(
+            state.store.as_ref(),
+            &caller.0.technician_id,
+            &sha,
+            offset,
+            length,
+            body.into_data_stream(),
+        )
         .await?;
     if status.complete {
         tracing::info!(bytes = length, "blob stored");

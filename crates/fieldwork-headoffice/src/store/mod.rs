@@ -152,8 +152,16 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     // --- blobs ------------------------------------------------------------------------------
     /// Which of `hashes` head office holds.
     async fn blobs_present(&self, hashes: Vec<String>) -> Result<Vec<String>>;
-    /// Marks a verified blob as stored (after it is in the blob store).
-    async fn blob_stored(&self, sha256: &str, size: u64) -> Result<()>;
-    /// Whether a photo or signature of one of the technician's jobs references the blob.
+    /// Marks a verified blob as stored (after it is in the blob store) and held by the
+    /// technician whose device uploaded it.
+    async fn blob_stored(&self, sha256: &str, size: u64, technician_id: &str) -> Result<()>;
+    /// Whether the technician may hold the blob: one of their devices uploaded it, or a photo
+    /// or signature someone else recorded on one of their jobs references it. (A reference the
+    /// technician recorded proves nothing: anyone can name a hash.)
     async fn technician_may_read_blob(&self, technician_id: &str, sha256: &str) -> Result<bool>;
+    /// Which of `hashes` head office stores and the technician may hold
+    /// ([`HeadOfficeStore::technician_may_read_blob`]); the others are absent to them.
+    async fn blobs_held(&self, technician_id: &str, hashes: Vec<String>) -> Result<Vec<String>>;
+    /// Which of `hashes` a photo or signature of any job references.
+    async fn blobs_referenced(&self, hashes: Vec<String>) -> Result<Vec<String>>;
 }

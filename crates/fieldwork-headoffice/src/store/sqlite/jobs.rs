@@ -11,7 +11,7 @@ use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
 use fieldwork_core::schedule::{self, Window};
 use fieldwork_core::store::signed::SignedFacts;
-use fieldwork_sync::merge::{LwwDecision, Stamped, lww_seen};
+use fieldwork_sync::merge::{LwwDecision, Stamped, conflict_detail, lww_seen};
 use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -20,8 +20,8 @@ use super::{Writer, bodies, body, from_ms, meta_get, meta_set, ms};
 use crate::error::{Error, Result};
 use crate::store::types::*;
 
-/// Longest reported problem, diagnosis or resolution (the same limit as the device store's).
-pub(super) const TEXT_MAX: usize = 10_000;
+/// Longest reported problem, diagnosis or resolution: the device store's limit.
+pub(super) const TEXT_MAX: usize = fieldwork_core::limits::JOB_TEXT_MAX_CHARS;
 
 pub(super) fn load_job(tx: &Transaction<'_>, id: &str) -> Result<WorkOrder> {
     body(tx, "SELECT body FROM work_orders WHERE id = ?1", [id])?.ok_or(Error::NotFound)
@@ -228,8 +228,9 @@ pub(super) fn set_field_clock(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum FieldWrite {
     Applied,
-    /// Applied or kept, with a conflict logged under this id.
-    Conflict(String),
+    /// Applied (`true`: the incoming write won) or the stored value kept (`false`), with a
+    /// conflict logged under this id.
+    Conflict(String, bool),
     Unchanged,
 }
 
@@ -253,24 +254,18 @@ pub(super) fn write_shared_field(
             field.set(job, value);
             set_field_clock(w.tx, &job.id, field.name(), hlc)?;
             match overwritten {
-                Some(loser) => Ok(FieldWrite::Conflict(log_field_conflict(
-                    w,
-                    &job.id,
-                    field.name(),
-                    &incoming,
-                    &loser,
-                )?)),
+                Some(loser) => Ok(FieldWrite::Conflict(
+                    log_field_conflict(w, &job.id, field.name(), &incoming, &loser, false)?,
+                    true,
+                )),
                 None => Ok(FieldWrite::Applied),
             }
         }
         LwwDecision::Keep { lost } => match (lost, current) {
-            (Some(loser), Some(winner)) => Ok(FieldWrite::Conflict(log_field_conflict(
-                w,
-                &job.id,
-                field.name(),
-                &winner,
-                &loser,
-            )?)),
+            (Some(loser), Some(winner)) => Ok(FieldWrite::Conflict(
+                log_field_conflict(w, &job.id, field.name(), &winner, &loser, true)?,
+                false,
+            )),
             _ => Ok(FieldWrite::Unchanged),
         },
     }
@@ -295,12 +290,15 @@ fn writer_name(tx: &Transaction<'_>, node: &str) -> Result<String> {
 }
 
 /// Logs a field conflict once per (job, field, losing write): the id is derived from them.
+/// `winner_arrived_first`: the kept write was at head office before the losing one arrived
+/// (it wins by its clock time; the wording says so, see [`conflict_detail`]).
 pub(super) fn log_field_conflict(
     w: &mut Writer<'_>,
     job_id: &str,
     field: &str,
     winner: &Stamped,
     loser: &Stamped,
+    winner_arrived_first: bool,
 ) -> Result<String> {
     let id = format!("fc-{}", &hex_sha(&format!("{job_id}|{field}|{}", loser.hlc))[..32]);
     let record = ConflictRecord {
@@ -313,11 +311,11 @@ pub(super) fn log_field_conflict(
         winning_hlc: Some(winner.hlc.to_string()),
         losing_hlc: Some(loser.hlc.to_string()),
         losing_node: Some(loser.hlc.node.clone()),
-        detail: format!(
-            "{field} was changed by {} and by {}; the later change ({}'s) was kept",
-            writer_name(w.tx, &winner.hlc.node)?,
-            writer_name(w.tx, &loser.hlc.node)?,
-            writer_name(w.tx, &winner.hlc.node)?
+        detail: conflict_detail(
+            field,
+            &writer_name(w.tx, &winner.hlc.node)?,
+            &writer_name(w.tx, &loser.hlc.node)?,
+            winner_arrived_first,
         ),
         created_at: w.now,
         resolved: false,
@@ -415,6 +413,8 @@ pub(super) fn schedule_job(
         )));
     }
     if input.appointment_end <= input.appointment_start {
+        return Err(Error::invalid("the appointment must end after it starts"));
+    }
     if !input.allow_overlap {
         let booking = Window::new(input.appointment_start, input.appointment_end);
         let others = appointments_of(w.tx, &tech.id, &job.id)?;
@@ -427,8 +427,6 @@ pub(super) fn schedule_job(
         if !clashing.is_empty() {
             return Err(Error::ScheduleOverlap { technician: tech.name, clashes: clashing });
         }
-    }
-        return Err(Error::invalid("the appointment must end after it starts"));
     }
     let previous = job.assignee_id.clone();
     job.assignee_id = Some(tech.id.clone());
@@ -458,6 +456,8 @@ pub(super) fn schedule_job(
         None => feed_whole_job(w, &job)?,
     }
     Ok(job)
+}
+
 /// The appointments of `technician_id` that hold their time (see
 /// [`fieldwork_core::schedule::holds_slot`]), but for `except_job`'s, in time order.
 pub(super) fn appointments_of(
@@ -491,8 +491,6 @@ pub(super) fn appointments_of(
             _ => None,
         })
         .collect())
-}
-
 }
 
 fn check_dispatcher_move(job: &WorkOrder, to: JobStatus, reason: Option<&str>) -> Result<()> {
@@ -542,6 +540,16 @@ pub(super) fn record_status(
         )?
         .execute(params![id, job.id, hlc.to_string(), serde_json::to_string(&change)?])?;
     if added > 0 {
+        if from_device.is_some() {
+            // The device's claim stays in the change; SLA and KPIs use a time head office
+            // can trust.
+            let judged = crate::device_time::judge(at, job.reported_at, w.now);
+            w.tx.prepare_cached(
+                "INSERT OR IGNORE INTO status_times (change_id, received_at, trusted_at, plausible)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![id, ms(w.now), ms(judged.trusted), judged.plausible])?;
+        }
         w.feed("status_change", &id, Some(&job.id), None)?;
     }
     job.status = to;
@@ -640,6 +648,12 @@ pub(super) fn job_list_rows(
     for row in rows {
         let (body, customer_name, site_address, assignee_name, code, conflicts, rejected) = row?;
         let job: WorkOrder = serde_json::from_str(&body)?;
+        let booking_misses = match (job.appointment_start, job.appointment_end) {
+            (Some(start), Some(end)) if job.status.is_open() => {
+                fieldwork_core::sla::booking_misses(job.due_at, job.complete_due_at, start, end)
+            }
+            _ => Vec::new(),
+        };
         out.push(JobListItem {
             id: job.id,
             number: job.number,
@@ -648,17 +662,15 @@ pub(super) fn job_list_rows(
             job_type: code.unwrap_or_default(),
             customer_name,
             site_address,
-        let booking_misses = match (job.appointment_start, job.appointment_end) {
-            (Some(start), Some(end)) if job.status.is_open() => {
-                fieldwork_core::sla::booking_misses(job.due_at, job.complete_due_at, start, end)
-            }
-            _ => Vec::new(),
-        };
             assignee_id: job.assignee_id,
             assignee_name,
             appointment_start: job.appointment_start,
             appointment_end: job.appointment_end,
             due_at: job.due_at,
+            ack_due_at: job.ack_due_at,
+            complete_due_at: job.complete_due_at,
+            awaiting_acknowledgement: fieldwork_core::sla::awaiting_acknowledgement(job.status),
+            booking_misses,
             reported_problem: job.reported_problem,
             open_conflicts: conflicts,
             rejected_mutations: rejected,
@@ -667,10 +679,6 @@ pub(super) fn job_list_rows(
     Ok(out)
 }
 
-            ack_due_at: job.ack_due_at,
-            complete_due_at: job.complete_due_at,
-            awaiting_acknowledgement: fieldwork_core::sla::awaiting_acknowledgement(job.status),
-            booking_misses,
 /// The checklist of a job: its type's items with the answers given.
 pub(super) fn checklist(
     tx: &Transaction<'_>,
@@ -850,6 +858,31 @@ pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     Ok(record)
 }
 
+/// The status changes of job `id` whose device time was implausible, in history order.
+fn clock_warnings_of(tx: &Transaction<'_>, id: &str) -> Result<Vec<ClockWarning>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT s.id, s.body, t.received_at, t.trusted_at FROM status_changes s
+         JOIN status_times t ON t.change_id = s.id
+         WHERE s.job_id = ?1 AND t.plausible = 0 ORDER BY s.hlc, s.id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (change_id, body, received, trusted): (String, String, i64, i64) = row?;
+        let change: StatusChange = serde_json::from_str(&body)?;
+        out.push(ClockWarning {
+            change_id,
+            to_status: change.to_status.as_str().to_owned(),
+            claimed_at: change.at,
+            received_at: from_ms(received),
+            trusted_at: from_ms(trusted),
+        });
+    }
+    Ok(out)
+}
+
 fn job_record_as_stored(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     let work_order = load_job(tx, id)?;
     let jt = job_type_of(tx, &work_order)?;
@@ -868,6 +901,7 @@ fn job_record_as_stored(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
     };
     Ok(JobRecord {
         follow_ups: super::kpi::follow_ups_of(tx, id)?,
+        clock_warnings: clock_warnings_of(tx, id)?,
         checklist: checklist(tx, &work_order, &jt)?,
         notes: bodies(tx, &by_job("notes", "json_extract(body, '$.created_at'), id"), [id])?,
         parts: bodies(

@@ -30,7 +30,7 @@ use super::types::*;
 use crate::error::{Error, Result};
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -136,9 +136,39 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         // Part lines withdrawn or corrected before completion.
         tx.execute_batch(include_str!("schema_v6.sql"))?;
     }
+    if version < 7 {
+        // Who holds which blob (answers about blobs only to those who may hold them).
+        tx.execute_batch(include_str!("schema_v7.sql"))?;
+    }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
+}
+
+/// Whether `technician` may hold blob `sha`: a device of theirs uploaded it (`blob_holders`),
+/// or a photo (or its thumbnail) or signature on one of their jobs references it and was not
+/// pushed by one of their own devices (a job reassigned to them, with another technician's
+/// photos). A reference of their own proves nothing: anyone can push a photo naming any hash.
+fn may_hold_blob(tx: &Transaction<'_>, technician: &str, sha: &str) -> Result<bool> {
+    Ok(tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM blob_holders WHERE sha256 = ?1 AND technician_id = ?2)
+             OR EXISTS (SELECT 1 FROM photos p JOIN work_orders w ON w.id = p.job_id
+                WHERE (p.sha256 = ?1 OR json_extract(p.body, '$.thumb_sha256') = ?1)
+                  AND w.assignee_id = ?2
+                  AND NOT EXISTS (SELECT 1 FROM device_mutations dm
+                        JOIN devices d ON d.id = dm.device_id JOIN users u ON u.id = d.user_id
+                        WHERE dm.job_id = p.job_id AND dm.kind = 'photo_added'
+                          AND u.technician_id = ?2
+                          AND json_extract(dm.payload, '$.photo.id') = p.id))
+             OR EXISTS (SELECT 1 FROM signatures s JOIN work_orders w ON w.id = s.job_id
+                WHERE s.png_sha256 = ?1 AND w.assignee_id = ?2
+                  AND NOT EXISTS (SELECT 1 FROM device_mutations dm
+                        JOIN devices d ON d.id = dm.device_id JOIN users u ON u.id = d.user_id
+                        WHERE dm.job_id = s.job_id AND dm.kind = 'signature_added'
+                          AND u.technician_id = ?2
+                          AND json_extract(dm.payload, '$.signature_id') = s.id))",
+    )?
+    .query_row([sha, technician], |r| r.get(0))?)
 }
 
 /// Milliseconds since the epoch, how instants are stored.
@@ -526,12 +556,16 @@ impl HeadOfficeStore for SqliteStore {
         })
         .await
     }
-    async fn blob_stored(&self, sha256: &str, size: u64) -> Result<()> {
-        let sha = sha256.to_owned();
+    async fn blob_stored(&self, sha256: &str, size: u64, technician_id: &str) -> Result<()> {
+        let (sha, technician) = (sha256.to_owned(), technician_id.to_owned());
         self.write(move |w| {
             w.tx.execute(
                 "INSERT OR IGNORE INTO blobs (sha256, size, stored_at) VALUES (?1, ?2, ?3)",
                 params![sha, i64::try_from(size).unwrap_or(i64::MAX), ms(w.now)],
+            )?;
+            w.tx.execute(
+                "INSERT OR IGNORE INTO blob_holders (sha256, technician_id) VALUES (?1, ?2)",
+                params![sha, technician],
             )?;
             Ok(())
         })
@@ -539,16 +573,36 @@ impl HeadOfficeStore for SqliteStore {
     }
     async fn technician_may_read_blob(&self, technician_id: &str, sha256: &str) -> Result<bool> {
         let (t, s) = (technician_id.to_owned(), sha256.to_owned());
+        self.read(move |tx| may_hold_blob(tx, &t, &s)).await
+    }
+    async fn blobs_held(&self, technician_id: &str, hashes: Vec<String>) -> Result<Vec<String>> {
+        let t = technician_id.to_owned();
         self.read(move |tx| {
-            Ok(tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM photos p JOIN work_orders w ON w.id = p.job_id
-                        WHERE (p.sha256 = ?1 OR json_extract(p.body, '$.thumb_sha256') = ?1)
-                          AND w.assignee_id = ?2)
-                     OR EXISTS (SELECT 1 FROM signatures s JOIN work_orders w ON w.id = s.job_id
-                        WHERE s.png_sha256 = ?1 AND w.assignee_id = ?2)",
-                [&s, &t],
-                |r| r.get(0),
-            )?)
+            let mut stored = tx.prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?1")?;
+            let mut held = Vec::new();
+            for h in hashes {
+                if stored.exists([&h])? && may_hold_blob(tx, &t, &h)? {
+                    held.push(h);
+                }
+            }
+            Ok(held)
+        })
+        .await
+    }
+    async fn blobs_referenced(&self, hashes: Vec<String>) -> Result<Vec<String>> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = ?1
+                                   OR json_extract(body, '$.thumb_sha256') = ?1)
+                     OR EXISTS (SELECT 1 FROM signatures WHERE png_sha256 = ?1)",
+            )?;
+            let mut referenced = Vec::new();
+            for h in hashes {
+                if stmt.query_row([&h], |r| r.get::<_, bool>(0))? {
+                    referenced.push(h);
+                }
+            }
+            Ok(referenced)
         })
         .await
     }

@@ -237,6 +237,11 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         Ok(m) => m,
         Err(d) => return reject(d.code(), d.to_string()),
     };
+    // Every field within the device's own limits, before anything is looked up or written.
+    if let Err(e) = fieldwork_core::limits::check_mutation(&m) {
+        let code = if e.code() == codes::TOO_LONG { codes::TOO_LONG } else { codes::INVALID };
+        return reject(code, e.to_string());
+    }
     if let Err(r) = check_technician_may_change(&m) {
         return Ok(Err(r));
     }
@@ -313,30 +318,17 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                 JobField::SignatureAbsenceReason => SharedField::SignatureAbsenceReason,
             };
             let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-            if value.as_ref().is_some_and(|v| v.chars().count() > jobs::TEXT_MAX) {
-                return reject(codes::INVALID, format!("{} is too long", field.name()));
-            }
             // Compared the way head office stores values: trimmed, empty as none.
             let seen =
                 replaces.map(|r| r.value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
-            let outcome = match write_shared_field(
-                w,
-                &mut job,
-                field,
-                value,
-                &e.hlc,
-                seen.as_ref(),
-            )? {
-                FieldWrite::Applied | FieldWrite::Unchanged => Outcome::Applied,
-                FieldWrite::Conflict(id) => Outcome::Conflict {
-                    conflict_id: id,
-                    reason: format!(
-                        "{} was also changed elsewhere; the later change was kept and the other \
-                         is in the conflict log",
-                        field.name()
-                    ),
-                },
-            };
+            let outcome =
+                match write_shared_field(w, &mut job, field, value, &e.hlc, seen.as_ref())? {
+                    FieldWrite::Applied | FieldWrite::Unchanged => Outcome::Applied,
+                    FieldWrite::Conflict(id, kept) => Outcome::Conflict {
+                        conflict_id: id,
+                        reason: fieldwork_sync::merge::conflict_reason(field.name(), kept),
+                    },
+                };
             job.updated_at = w.now;
             save_job(w, &job)?;
             Ok(Ok(outcome))
@@ -378,6 +370,18 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                 return reject(codes::INVALID, "a photo's hashes are 64 lowercase hex characters");
             }
             let sha = photo.sha256.clone();
+            let mut photo = photo;
+            // The same import again after its caption was edited: compared with the edited
+            // caption, so it is the same fact, not a `duplicate_id`.
+            if field_clock(w.tx, &job.id, &caption_field(&photo.id))?.is_some()
+                && let Some(stored) = body::<fieldwork_core::domain::PhotoRef>(
+                    w.tx,
+                    "SELECT body FROM photos WHERE id = ?1",
+                    [&photo.id],
+                )?
+            {
+                photo.caption = stored.caption;
+            }
             insert_fact(w, "photos", "photo", &photo.id, &job.id, &photo, Some(&sha))
         }
         IncomingMutation::PhotoDeleted { photo_id, at, .. } => {
@@ -400,6 +404,9 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                 w.feed("photo_deleted", &photo_id, Some(&job.id), None)?;
             }
             Ok(Ok(Outcome::Applied))
+        }
+        IncomingMutation::PhotoCaptionSet { photo_id, caption, replaces, .. } => {
+            set_photo_caption(w, &job, &photo_id, caption, replaces, &e.hlc)
         }
         IncomingMutation::SignatureAdded {
             signature_id,
@@ -442,6 +449,69 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             }
             Ok(outcome)
         }
+    }
+}
+
+/// The conflict-log field of a photo's caption (one last-writer-wins clock per photo).
+fn caption_field(photo_id: &str) -> String {
+    format!("photo_caption:{photo_id}")
+}
+
+/// A photo's caption edited after import: last writer wins per photo by HLC (as `field_set`).
+/// The photo's stored record takes the winning caption and goes into the feed again, so every
+/// device pulls the photo with it.
+fn set_photo_caption(
+    w: &mut Writer<'_>,
+    job: &WorkOrder,
+    photo_id: &str,
+    caption: Option<String>,
+    replaces: Option<fieldwork_core::store::outbox::Replaces<String>>,
+    hlc: &Hlc,
+) -> Result<Applied> {
+    let stored: Option<String> =
+        w.tx.prepare_cached("SELECT body FROM photos WHERE id = ?1 AND job_id = ?2")?
+            .query_row([photo_id, &job.id], |r| r.get(0))
+            .optional()?;
+    let Some(stored) = stored else {
+        return reject(codes::NOT_FOUND, format!("job {} has no photo {photo_id}", job.number));
+    };
+    let mut photo: fieldwork_core::domain::PhotoRef = serde_json::from_str(&stored)?;
+    // Compared the way head office stores captions: trimmed, empty as none.
+    let tidy = |c: Option<String>| c.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    let caption = tidy(caption);
+    let seen = replaces.map(|r| tidy(r.value));
+    let field = caption_field(photo_id);
+    // The caption set at import has no clock: it counts as the oldest write.
+    let current = field_clock(w.tx, &job.id, &field)?
+        .map(|c| Stamped { value: photo.caption.clone(), hlc: c });
+    let incoming = Stamped { value: caption.clone(), hlc: hlc.clone() };
+    let conflict = |id: String, kept: bool| Outcome::Conflict {
+        conflict_id: id,
+        reason: fieldwork_sync::merge::conflict_reason("the photo's caption", kept),
+    };
+    match lww_seen(current.as_ref(), &incoming, seen.as_ref()) {
+        LwwDecision::Same => Ok(Ok(Outcome::Applied)),
+        LwwDecision::Take { overwritten } => {
+            photo.caption = caption;
+            w.tx.prepare_cached("UPDATE photos SET body = ?2 WHERE id = ?1")?
+                .execute(params![photo_id, serde_json::to_string(&photo)?])?;
+            set_field_clock(w.tx, &job.id, &field, hlc)?;
+            w.feed("photo", photo_id, Some(&job.id), None)?;
+            match overwritten {
+                Some(loser) => Ok(Ok(conflict(
+                    jobs::log_field_conflict(w, &job.id, &field, &incoming, &loser, false)?,
+                    true,
+                ))),
+                None => Ok(Ok(Outcome::Applied)),
+            }
+        }
+        LwwDecision::Keep { lost } => match (lost, current) {
+            (Some(loser), Some(winner)) => Ok(Ok(conflict(
+                jobs::log_field_conflict(w, &job.id, &field, &winner, &loser, true)?,
+                false,
+            ))),
+            _ => Ok(Ok(Outcome::Applied)),
+        },
     }
 }
 
@@ -578,14 +648,16 @@ fn answer_checklist(
             take(w)?;
             match overwritten {
                 Some(loser) => Ok(Ok(conflict(jobs::log_field_conflict(
-                    w, &job.id, &field, &incoming, &loser,
+                    w, &job.id, &field, &incoming, &loser, false,
                 )?))),
                 None => Ok(Ok(Outcome::Applied)),
             }
         }
         LwwDecision::Keep { lost } => match (lost, current) {
             (Some(loser), Some(winner)) => {
-                Ok(Ok(conflict(jobs::log_field_conflict(w, &job.id, &field, &winner, &loser)?)))
+                Ok(Ok(conflict(jobs::log_field_conflict(
+                    w, &job.id, &field, &winner, &loser, true,
+                )?)))
             }
             _ => Ok(Ok(Outcome::Applied)),
         },
