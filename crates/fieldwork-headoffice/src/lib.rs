@@ -13,12 +13,14 @@
 //! listener until the shutdown future completes (tests bind 127.0.0.1:0); [`serve_app`] and
 //! [`serve_tls_app`] also serve the console.
 //! - [`events`]: server-sent "something changed" for open consoles.
+//! - [`device_time`]: the times laptops claim, judged against head office's own clock.
 
 pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod config;
 pub mod console;
+pub mod device_time;
 pub mod error;
 pub mod events;
 pub mod ratelimit;

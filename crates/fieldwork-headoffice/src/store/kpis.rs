@@ -10,7 +10,11 @@
 //!   repair limit, else the arrival limit — has passed).
 //! - `first_time_fix`: completed without going on hold and with no return visit reported within
 //!   30 days of completion / completed.
-//! - `satisfaction`: rating ≥ 4 / rated (the last rating of a job counts).
+//! - `satisfaction`: satisfied jobs / jobs the customer gave their word on (an on-site rating, a
+//!   follow-up call that reached them, or a complaint). The customer's latest word counts: the
+//!   satisfaction given on the latest follow-up call that reached them, else the on-site rating;
+//!   a job is satisfied when that is ≥ 4 and no complaint was recorded on it
+//!   ([`customer_satisfied`]).
 //! - `complaints`: complaints recorded on follow-up calls of completed jobs / completed (the
 //!   numerator counts complaints, its job list the completed jobs with one).
 //! - `repeat_visits`: completed jobs with a return visit reported within 30 days / completed.
@@ -35,6 +39,7 @@ use crate::error::{Error, Result};
 
 /// Which period, and whose jobs. The team is everyone (no technician).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     /// Jobs reported at or after (default: 30 days before `to`).
     pub from: Option<DateTime<Utc>>,
@@ -88,6 +93,15 @@ impl Measure {
     pub fn counts_complaints(self) -> bool {
         matches!(self, Measure::ComplaintHandling | Measure::MajorComplaints)
     }
+}
+
+/// The customer's word on one job, for the satisfaction KPI: whether the job counts (`rated`)
+/// and whether it counts as satisfied. `latest_rating` is the satisfaction of the latest
+/// follow-up call that reached the customer, else the on-site rating; a complaint recorded on
+/// the job makes it unsatisfied whatever the rating, and counts it even when unrated.
+pub fn customer_satisfied(latest_rating: Option<u8>, complaint: bool) -> (bool, bool) {
+    let rated = latest_rating.is_some() || complaint;
+    (rated, !complaint && latest_rating.is_some_and(|r| r >= 4))
 }
 
 /// Which side of a ratio.
@@ -162,6 +176,7 @@ pub struct KpiReport {
 
 /// The jobs behind one number of the KPI page.
 #[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct KpiJobsQuery {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -266,4 +281,20 @@ pub struct MajorComplaint {
     pub customer_name: String,
     #[schema(value_type = String)]
     pub job_status: fieldwork_core::domain::JobStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::customer_satisfied;
+
+    #[test]
+    fn the_latest_rating_and_complaints_decide_satisfaction() {
+        assert_eq!(customer_satisfied(None, false), (false, false));
+        assert_eq!(customer_satisfied(Some(4), false), (true, true));
+        assert_eq!(customer_satisfied(Some(5), false), (true, true));
+        assert_eq!(customer_satisfied(Some(3), false), (true, false));
+        // A complaint outweighs a good rating, and counts an unrated job.
+        assert_eq!(customer_satisfied(Some(5), true), (true, false));
+        assert_eq!(customer_satisfied(None, true), (true, false));
+    }
 }

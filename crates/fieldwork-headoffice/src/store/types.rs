@@ -70,6 +70,18 @@ pub struct User {
     /// Set while an admin has disabled the user: no sign-in, and their sessions and device
     /// tokens are refused with `401 user_disabled`.
     pub disabled_at: Option<DateTime<Utc>>,
+    /// A technician's name on the board, the laptops and the service report; none for office
+    /// users, who are shown by their user name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// What an admin changes about a user; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct UserUpdate {
+    /// Technicians only.
+    pub display_name: Option<String>,
+    pub role: Option<UserRole>,
 }
 
 #[derive(Debug, Clone)]
@@ -243,18 +255,6 @@ pub struct ScheduleInput {
     pub assignee_id: String,
     pub appointment_start: DateTime<Utc>,
     pub appointment_end: DateTime<Utc>,
-}
-
-/// Filters of the job list; all optional, combined with AND.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams)]
-pub struct JobListFilter {
-    /// Comma-separated statuses.
-    pub status: Option<String>,
-    /// Technician id, or `none` for unassigned jobs.
-    pub assignee: Option<String>,
-    /// Appointment (or, when unscheduled, due time) at or after.
-    pub from: Option<DateTime<Utc>>,
-    /// … and before.
     /// Book even when the window clashes with the technician's other appointments (the
     /// dispatcher confirmed the double booking); without it a clash is refused with
     /// `schedule_overlap`.
@@ -270,6 +270,19 @@ pub struct Appointment {
     pub number: String,
     pub appointment_start: DateTime<Utc>,
     pub appointment_end: DateTime<Utc>,
+}
+
+/// Filters of the job list; all optional, combined with AND.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobListFilter {
+    /// Comma-separated statuses.
+    pub status: Option<String>,
+    /// Technician id, or `none` for unassigned jobs.
+    pub assignee: Option<String>,
+    /// Appointment (or, when unscheduled, due time) at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// … and before.
     pub to: Option<DateTime<Utc>>,
     /// Text in the job number, problem, customer name or phone, address.
     pub q: Option<String>,
@@ -294,19 +307,6 @@ pub struct JobListItem {
     pub appointment_start: Option<DateTime<Utc>>,
     pub appointment_end: Option<DateTime<Utc>>,
     pub due_at: DateTime<Utc>,
-    pub reported_problem: String,
-    pub open_conflicts: i64,
-    pub rejected_mutations: i64,
-}
-
-/// A part line withdrawn (or corrected) on a device before completion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct WithdrawnPart {
-    #[schema(value_type = Object)]
-    pub part: PartUsed,
-    #[schema(value_type = Object)]
-    pub withdrawal: fieldwork_core::domain::PartWithdrawal,
-    /// Who withdrew it (the technician signed in on the device).
     /// Acknowledge the request by then.
     pub ack_due_at: DateTime<Utc>,
     /// Finish by then (in-warranty repairs).
@@ -317,49 +317,65 @@ pub struct WithdrawnPart {
     /// empty when it is booked in time or not booked.
     #[schema(value_type = Vec<Object>)]
     pub booking_misses: Vec<fieldwork_core::sla::MissedDeadline>,
+    pub reported_problem: String,
+    pub open_conflicts: i64,
+    pub rejected_mutations: i64,
+}
+
+/// A part line withdrawn (or corrected) on a device before completion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawnPart {
+    pub part: PartUsed,
+    pub withdrawal: fieldwork_core::domain::PartWithdrawal,
+    /// Who withdrew it (the technician signed in on the device).
     pub actor: String,
 }
 
 /// A job with everything synced, as a dispatcher reviews it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobRecord {
-    #[schema(value_type = Object)]
     pub work_order: WorkOrder,
-    #[schema(value_type = Object)]
     pub job_type: JobType,
-    #[schema(value_type = Object)]
     pub customer: Customer,
-    #[schema(value_type = Object)]
     pub site: Site,
-    #[schema(value_type = Option<Object>)]
     pub equipment: Option<Equipment>,
-    #[schema(value_type = Option<Object>)]
     pub assignee: Option<Technician>,
-    #[schema(value_type = Vec<Object>)]
     pub checklist: Vec<ChecklistAnswer>,
-    #[schema(value_type = Vec<Object>)]
     pub notes: Vec<Note>,
     /// The part lines that count (withdrawn ones are in `withdrawn_parts`).
-    #[schema(value_type = Vec<Object>)]
     pub parts: Vec<PartUsed>,
     /// Part lines withdrawn or corrected before completion, with why (history: they count
     /// nowhere).
     #[serde(default)]
     pub withdrawn_parts: Vec<WithdrawnPart>,
-    #[schema(value_type = Vec<Object>)]
     pub time_entries: Vec<TimeEntry>,
     /// Every rating given, oldest first (the last one counts).
-    #[schema(value_type = Vec<Object>)]
     pub feedback: Vec<Feedback>,
-    #[schema(value_type = Vec<Object>)]
     pub photos: Vec<PhotoRef>,
-    #[schema(value_type = Vec<Object>)]
     pub signatures: Vec<SignatureRef>,
-    #[schema(value_type = Vec<Object>)]
     pub status_history: Vec<StatusChange>,
     pub conflicts: Vec<ConflictRecord>,
     pub rejected_mutations: Vec<RejectedMutation>,
     /// Follow-up calls, oldest first.
     #[serde(default)]
     pub follow_ups: Vec<crate::store::kpis::FollowUp>,
+    /// The status changes whose device clock looked wrong, in history order.
+    #[serde(default)]
+    pub clock_warnings: Vec<ClockWarning>,
+}
+
+/// A status change a device reported at an implausible time (before the job was reported, or
+/// after head office received it): the device's claim is kept in the history, SLA and KPIs use
+/// `trusted_at` (see `crate::device_time`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClockWarning {
+    pub change_id: String,
+    /// The status the change moved to.
+    pub to_status: String,
+    /// What the device's clock said.
+    pub claimed_at: DateTime<Utc>,
+    /// When head office received the change.
+    pub received_at: DateTime<Utc>,
+    /// The time SLA and KPIs use.
+    pub trusted_at: DateTime<Utc>,
 }

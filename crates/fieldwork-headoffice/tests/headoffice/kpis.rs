@@ -30,6 +30,16 @@ fn ms_of(v: &Value) -> Option<i64> {
     v.as_str().map(|s| at(s).timestamp_millis())
 }
 
+/// The time head office counts for status change `c` of job record `r`: the device's claim,
+/// or what head office trusted instead when the claim was implausible (`clock_warnings`).
+fn trusted_ms(r: &Value, c: &Value) -> Option<i64> {
+    let warned = r["clock_warnings"].as_array().unwrap().iter().find(|w| w["change_id"] == c["id"]);
+    match warned {
+        Some(w) => ms_of(&w["trusted_at"]),
+        None => ms_of(&c["at"]),
+    }
+}
+
 /// The reference: the KPIs of DOMAIN.md folded over full job records, per the definitions in
 /// the store's `kpis` module, written without SQL.
 fn reference(
@@ -48,7 +58,7 @@ fn reference(
         }
         let history = r["status_history"].as_array().unwrap();
         let first = |pred: &dyn Fn(&Value) -> bool| {
-            history.iter().filter(|c| pred(c)).filter_map(|c| ms_of(&c["at"])).min()
+            history.iter().filter(|c| pred(c)).filter_map(|c| trusted_ms(r, c)).min()
         };
         let acked = first(&|c| c["from_status"] == "new" && c["to_status"] != "cancelled");
         let arrived = first(&|c| c["to_status"] == "on_site");
@@ -56,7 +66,7 @@ fn reference(
             history
                 .iter()
                 .filter(|c| c["to_status"] == "completed")
-                .filter_map(|c| ms_of(&c["at"]))
+                .filter_map(|c| trusted_ms(r, c))
                 .max()
         } else {
             None
@@ -69,14 +79,18 @@ fn reference(
             .map(|o| ms_of(&o["work_order"]["reported_at"]).unwrap())
             .collect();
         let repeat = completed.is_some_and(|c| returns.iter().any(|&r| r <= c + 30 * 86_400_000));
-        let rating =
-            r["feedback"].as_array().unwrap().last().map(|f| f["rating"].as_i64().unwrap());
-        let complaints = r["follow_ups"]
-            .as_array()
-            .unwrap()
+        let calls = r["follow_ups"].as_array().unwrap();
+        let complaints = calls.iter().filter(|f| !f["complaint"].is_null()).count() as i64;
+        // The customer's latest word: the latest call that reached them, else the rating on
+        // site; a complaint makes the job unsatisfied and counts it.
+        let rating = calls
             .iter()
-            .filter(|f| !f["complaint"].is_null())
-            .count() as i64;
+            .rev()
+            .find(|f| f["reached"] == true && f["satisfaction"].is_i64())
+            .map(|f| f["satisfaction"].as_i64().unwrap())
+            .or_else(|| {
+                r["feedback"].as_array().unwrap().last().map(|f| f["rating"].as_i64().unwrap())
+            });
         let due = ms_of(&w["due_at"]).unwrap();
         let complete_due = ms_of(&w["complete_due_at"]).unwrap_or(due);
         let sides = [
@@ -86,7 +100,7 @@ fn reference(
             ),
             (completed.is_some(), completed.is_some() || complete_due < now),
             (completed.is_some() && !held && !repeat, completed.is_some()),
-            (rating.is_some_and(|r| r >= 4), rating.is_some()),
+            (complaints == 0 && rating.is_some_and(|r| r >= 4), rating.is_some() || complaints > 0),
             (completed.is_some() && complaints > 0, completed.is_some()),
             (repeat, completed.is_some()),
         ];
@@ -336,7 +350,7 @@ async fn kpis_match_a_reference_computed_from_the_job_records() {
                         .unwrap()
                         .iter()
                         .filter(|c| c["to_status"] == "completed")
-                        .filter_map(|c| ms_of(&c["at"]))
+                        .filter_map(|c| trusted_ms(r, c))
                         .max()
                         .unwrap();
                     (done - ms_of(&r["work_order"]["reported_at"]).unwrap()) as f64 / 60_000.0
@@ -428,9 +442,14 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
     let db = fieldwork_headoffice::config::Config::new(dir.path()).db_path();
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        // What versions 2 (KPI facts, follow-ups), 3 (admin columns) and 4 (follow-up and
-        // complaint facts) added.
-        conn.execute_batch("DROP TABLE job_facts; DROP TABLE follow_ups;").unwrap();
+        // What versions 2 (KPI facts, follow-ups), 3 (admin columns), 4 (follow-up and
+        // complaint facts), 5 (judged device times), 6 (part withdrawals) and 7 (blob
+        // holders) added.
+        conn.execute_batch(
+            "DROP TABLE job_facts; DROP TABLE follow_ups; DROP TABLE IF EXISTS status_times;
+             DROP TABLE IF EXISTS part_withdrawals; DROP TABLE IF EXISTS blob_holders;",
+        )
+        .unwrap();
         for (table, column) in [
             ("users", "disabled_at"),
             ("job_types", "active"),

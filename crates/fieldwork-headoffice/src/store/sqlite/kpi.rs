@@ -441,10 +441,25 @@ pub(super) fn refresh_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()>
 }
 
 fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
-    let history: Vec<StatusChange> =
-        bodies(tx, "SELECT body FROM status_changes WHERE job_id = ?1", [&job.id])?;
+    // Each change with the time head office trusts (a device's claim judged on receipt).
+    let history: Vec<(StatusChange, i64)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT s.body, t.trusted_at FROM status_changes s
+             LEFT JOIN status_times t ON t.change_id = s.id WHERE s.job_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([&job.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (body, trusted) = row?;
+            let change: StatusChange = serde_json::from_str(&body)?;
+            let at = trusted.unwrap_or(ms(change.at));
+            out.push((change, at));
+        }
+        out
+    };
     let first = |pred: &dyn Fn(&StatusChange) -> bool| {
-        history.iter().filter(|c| pred(c)).map(|c| ms(c.at)).min()
+        history.iter().filter(|(c, _)| pred(c)).map(|(_, at)| *at).min()
     };
     let live = job.status != JobStatus::Cancelled;
     let acked_at =
@@ -452,22 +467,30 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
     let arrived_at = first(&|c| c.to_status == JobStatus::OnSite);
     let completed_at = matches!(job.status, JobStatus::Completed | JobStatus::Closed)
         .then(|| {
-            history.iter().filter(|c| c.to_status == JobStatus::Completed).map(|c| ms(c.at)).max()
+            history
+                .iter()
+                .filter(|(c, _)| c.to_status == JobStatus::Completed)
+                .map(|(_, at)| *at)
+                .max()
         })
         .flatten();
-    let held = history.iter().any(|c| c.to_status == JobStatus::OnHold);
+    let held = history.iter().any(|(c, _)| c.to_status == JobStatus::OnHold);
     let feedback: Vec<Feedback> = bodies(
         tx,
         "SELECT body FROM feedback WHERE job_id = ?1
          ORDER BY json_extract(body, '$.created_at'), id",
         [&job.id],
     )?;
-    let rating = feedback.last().map(|f| f.rating);
-    let complaints: i64 = tx.query_row(
-        "SELECT count(*) FROM follow_ups WHERE job_id = ?1 AND complaint_grade IS NOT NULL",
-        [&job.id],
-        |r| r.get(0),
-    )?;
+    let calls: Vec<FollowUp> = follow_ups_of(tx, &job.id)?;
+    let complaints = calls.iter().filter(|c| c.complaint.is_some()).count() as i64;
+    // The customer's latest word: the latest call that reached them, else the on-site rating.
+    let rating = calls
+        .iter()
+        .filter(|c| c.reached)
+        .filter_map(|c| c.satisfaction)
+        .next_back()
+        .or(feedback.last().map(|f| f.rating));
+    let (rated, satisfied) = customer_satisfied(rating, complaints > 0);
     // The first follow-up call since the (last) completion.
     let called_at: Option<i64> = match completed_at {
         Some(done) => tx
@@ -525,8 +548,8 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         res_due,
         completed && !held && !repeat,
         completed && repeat,
-        live && rating.is_some(),
-        live && rating.is_some_and(|r| r >= 4),
+        live && rated,
+        live && satisfied,
         // Complaints over completed orders: a reopened job's complaint counts again once it
         // is completed again.
         if completed { complaints } else { 0 },

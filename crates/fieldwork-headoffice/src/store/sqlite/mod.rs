@@ -130,6 +130,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         // Follow-up and complaint-closing KPI facts; the facts of the jobs already there (all
         // of them, when coming from before version 2) are derived once, here.
         tx.execute_batch(include_str!("schema_v4.sql"))?;
+    }
+    if version < 5 {
+        // Device times judged; satisfaction from the customer's latest word. The facts of the
+        // jobs already there (all of them, when coming from before version 2) are derived
+        // once, here.
+        tx.execute_batch(include_str!("schema_v5.sql"))?;
         kpi::backfill(&tx)?;
     }
     if version < 6 {
@@ -399,6 +405,14 @@ impl HeadOfficeStore for SqliteStore {
         let (by, id) = (by.user_id.clone(), id.to_owned());
         self.write(move |w| people::set_user_disabled(w, &by, &id, disabled)).await
     }
+    async fn update_user(&self, by: &Dispatcher, id: &str, update: UserUpdate) -> Result<User> {
+        let (by, id) = (by.user_id.clone(), id.to_owned());
+        self.write(move |w| people::update_user(w, &by, &id, update)).await
+    }
+    async fn set_user_password(&self, id: &str, password_hash: String) -> Result<User> {
+        let id = id.to_owned();
+        self.write(move |w| people::set_password(w, &id, &password_hash)).await
+    }
     async fn admin_job_types(&self) -> Result<Vec<JobTypeAdmin>> {
         self.read(master::admin_job_types).await
     }
@@ -469,6 +483,14 @@ impl HeadOfficeStore for SqliteStore {
     async fn list_jobs(&self, filter: JobListFilter) -> Result<Vec<JobListItem>> {
         self.read(move |tx| jobs::list_jobs(tx, &filter)).await
     }
+    async fn technician_appointments(
+        &self,
+        technician_id: &str,
+        except_job: &str,
+    ) -> Result<Vec<Appointment>> {
+        let (t, j) = (technician_id.to_owned(), except_job.to_owned());
+        self.read(move |tx| jobs::appointments_of(tx, &t, &j)).await
+    }
     async fn job(&self, id: &str) -> Result<JobRecord> {
         let id = id.to_owned();
         self.read(move |tx| jobs::job_record(tx, &id)).await
@@ -513,14 +535,6 @@ impl HeadOfficeStore for SqliteStore {
     async fn report_header(&self) -> Result<crate::report::ReportHeader> {
         self.read(|tx| {
             let d = crate::report::ReportHeader::default();
-    async fn technician_appointments(
-        &self,
-        technician_id: &str,
-        except_job: &str,
-    ) -> Result<Vec<Appointment>> {
-        let (t, j) = (technician_id.to_owned(), except_job.to_owned());
-        self.read(move |tx| jobs::appointments_of(tx, &t, &j)).await
-    }
             Ok(crate::report::ReportHeader {
                 company_name: meta_get(tx, "company_name")?.unwrap_or(d.company_name),
                 company_address: meta_get(tx, "company_address")?.unwrap_or(d.company_address),
