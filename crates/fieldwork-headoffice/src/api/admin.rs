@@ -1,4 +1,4 @@
-//! Admin routes of the console: users (list, add, disable, enable), devices (list, revoke a
+//! Admin routes of the console: users (list, add, edit, reset a password, disable, enable), devices (list, revoke a
 //! lost laptop), job types with their checklist templates, the parts catalogue and the SLA
 //! policy. Every route needs an admin's session ([`AdminCaller`]; mutations also the CSRF
 //! header): a dispatcher's session or a technician's device token gets `403 forbidden`, no or
@@ -113,7 +113,7 @@ pub async fn devices(State(s): State<AppState>, _c: AdminCaller) -> Result<Json<
 }
 
 /// Revokes a device: its next request gets `401 device_revoked` and it wipes its local data.
-#[utoipa::path(post, path = "/api/v1/admin/devices/{id}/revoke", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/devices/{id}/revoke", tag = "admin", params(("id" = String, Path, description = "the device's id")),
     responses((status = 200, body = Device), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, device.id = %id))]
 pub async fn revoke_device(
@@ -129,7 +129,7 @@ pub async fn revoke_device(
 /// Disables a user: they cannot sign in, their open sessions and their laptops' tokens are
 /// refused at once (`401 user_disabled`) and their consoles' live-update streams end. Their jobs stay as they are. An admin cannot disable
 /// themself.
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/disable", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/disable", tag = "admin", params(("id" = String, Path, description = "the user's id")),
     responses((status = 200, body = User), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody, description = "own_account")))]
 #[instrument(skip_all, fields(user = %c.0.user_name, target.id = %id))]
@@ -146,7 +146,7 @@ pub async fn disable_user(
 }
 
 /// Enables a disabled user again: they sign in anew; their laptops sync again.
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/enable", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/enable", tag = "admin", params(("id" = String, Path, description = "the user's id")),
     responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, target.id = %id))]
 pub async fn enable_user(
@@ -161,8 +161,76 @@ pub async fn enable_user(
     Ok(Json(user))
 }
 
+/// What an admin changes about a user; absent fields stay as they are.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct UserUpdateInput {
+    /// Technicians only: the name on the board, the laptops and the service report.
+    pub display_name: Option<String>,
+    /// `dispatcher` or `admin` for an office user; a technician stays a technician.
+    pub role: Option<String>,
+}
+
+/// Changes a user's display name (technicians) or role (dispatcher ↔ admin). An admin cannot
+/// change their own role (`own_account`), so head office always keeps an admin; a technician's
+/// account does not become an office account or the other way round (`role_change`). A new
+/// role applies from the user's next request.
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", params(("id" = String, Path, description = "the user's id")), request_body = UserUpdateInput,
+    responses((status = 200, body = User), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "own_account, role_change")))]
+#[instrument(skip_all, fields(user = %c.0.user_name, target.id = %id))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+    Json(input): Json<UserUpdateInput>,
+) -> Result<Json<User>> {
+    let role = input.role.as_deref().map(UserRole::parse).transpose()?;
+    let update = crate::store::UserUpdate { display_name: input.display_name, role };
+    let user = s.store.update_user(&c.dispatcher(), &id, update).await?;
+    // A console of the user reads their role again.
+    s.events.access_changed();
+    tracing::info!(updated = %user.name, role = user.role.as_str(), "user updated");
+    Ok(Json(user))
+}
+
+/// A new password an admin sets for a user.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct PasswordInput {
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// Sets a new password for a user who forgot theirs (hashed with argon2id like every
+/// password). Their open browser sessions end; their laptops keep syncing (revoke a lost laptop
+/// on Devices).
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", params(("id" = String, Path, description = "the user's id")),
+    request_body = PasswordInput,
+    responses((status = 200, body = User), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, target.id = %id))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+    Json(input): Json<PasswordInput>,
+) -> Result<Json<User>> {
+    if input.password.chars().count() < 8 {
+        return Err(Error::invalid("a password has at least 8 characters"));
+    }
+    let cost = s.config.password_cost;
+    let password = input.password;
+    let password_hash =
+        tokio::task::spawn_blocking(move || hash_password(&password, cost)).await??;
+    let user = s.store.set_user_password(&id, password_hash).await?;
+    // Their consoles' live-update streams end with their sessions.
+    s.events.access_changed();
+    tracing::info!(target = %user.name, "password reset by an admin");
+    Ok(Json(user))
+}
+
 /// Every job type, active ones first, with its checklist template.
-#[utoipa::path(get, path = "/api/v1/admin/job-types", tag = "admin",
+#[utoipa::path(get, path = "/api/v1/admin/job-types", tag = "admin", operation_id = "admin_job_types",
     responses((status = 200, body = Vec<JobTypeAdmin>), (status = 403, body = ErrorBody)))]
 pub async fn job_types(
     State(s): State<AppState>,
@@ -189,7 +257,7 @@ pub async fn create_job_type(
 /// Replaces a job type's names, required photos, checklist and default duration (its code
 /// stays). Jobs of the type, open ones included, follow the new checklist on the laptops after
 /// their next pull.
-#[utoipa::path(put, path = "/api/v1/admin/job-types/{id}", tag = "admin", request_body = JobTypeInput,
+#[utoipa::path(put, path = "/api/v1/admin/job-types/{id}", tag = "admin", params(("id" = String, Path, description = "the job type's id")), request_body = JobTypeInput,
     responses((status = 200, body = JobTypeAdmin), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job_type.id = %id))]
@@ -205,7 +273,7 @@ pub async fn update_job_type(
 }
 
 /// Deactivates a job type: no new job can use it; jobs that use it keep it.
-#[utoipa::path(post, path = "/api/v1/admin/job-types/{id}/deactivate", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/job-types/{id}/deactivate", tag = "admin", params(("id" = String, Path, description = "the job type's id")),
     responses((status = 200, body = JobTypeAdmin), (status = 404, body = ErrorBody)))]
 pub async fn deactivate_job_type(
     State(s): State<AppState>,
@@ -216,7 +284,7 @@ pub async fn deactivate_job_type(
 }
 
 /// Offers a deactivated job type for new jobs again.
-#[utoipa::path(post, path = "/api/v1/admin/job-types/{id}/activate", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/job-types/{id}/activate", tag = "admin", params(("id" = String, Path, description = "the job type's id")),
     responses((status = 200, body = JobTypeAdmin), (status = 404, body = ErrorBody)))]
 pub async fn activate_job_type(
     State(s): State<AppState>,
@@ -256,7 +324,7 @@ pub async fn job_type_defaults(
 }
 
 /// A page of the parts catalogue, searched by number or description.
-#[utoipa::path(get, path = "/api/v1/admin/parts", tag = "admin", params(PartQuery),
+#[utoipa::path(get, path = "/api/v1/admin/parts", tag = "admin", operation_id = "admin_parts", params(PartQuery),
     responses((status = 200, body = Vec<PartAdmin>), (status = 403, body = ErrorBody)))]
 pub async fn parts(
     State(s): State<AppState>,
@@ -282,7 +350,7 @@ pub async fn add_part(
 }
 
 /// Changes a part's descriptions or unit price; lines already recorded keep their price.
-#[utoipa::path(patch, path = "/api/v1/admin/parts/{part_no}", tag = "admin", request_body = PartPatch,
+#[utoipa::path(patch, path = "/api/v1/admin/parts/{part_no}", tag = "admin", params(("part_no" = String, Path, description = "the part number")), request_body = PartPatch,
     responses((status = 200, body = PartAdmin), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, part_no = %part_no))]
@@ -296,7 +364,7 @@ pub async fn update_part(
 }
 
 /// Deactivates a part: head office's catalogue lookup no longer offers it.
-#[utoipa::path(post, path = "/api/v1/admin/parts/{part_no}/deactivate", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/parts/{part_no}/deactivate", tag = "admin", params(("part_no" = String, Path, description = "the part number")),
     responses((status = 200, body = PartAdmin), (status = 404, body = ErrorBody)))]
 pub async fn deactivate_part(
     State(s): State<AppState>,
@@ -307,7 +375,7 @@ pub async fn deactivate_part(
 }
 
 /// Offers a deactivated part again.
-#[utoipa::path(post, path = "/api/v1/admin/parts/{part_no}/activate", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/admin/parts/{part_no}/activate", tag = "admin", params(("part_no" = String, Path, description = "the part number")),
     responses((status = 200, body = PartAdmin), (status = 404, body = ErrorBody)))]
 pub async fn activate_part(
     State(s): State<AppState>,

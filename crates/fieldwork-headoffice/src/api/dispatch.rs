@@ -22,6 +22,7 @@ use crate::store::*;
 
 /// Paging and text search of a list.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub q: Option<String>,
     pub limit: Option<usize>,
@@ -37,7 +38,7 @@ pub struct ReasonInput {
 type Created<T> = (StatusCode, Json<T>);
 
 #[utoipa::path(get, path = "/api/v1/customers", tag = "dispatch", params(ListQuery),
-    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Customer>), (status = 401, body = ErrorBody)))]
 pub async fn list_customers(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -47,7 +48,7 @@ pub async fn list_customers(
 }
 
 #[utoipa::path(post, path = "/api/v1/customers", tag = "dispatch", request_body = CustomerInput,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = Customer), (status = 400, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn create_customer(
     State(s): State<AppState>,
@@ -57,8 +58,8 @@ pub async fn create_customer(
     Ok((StatusCode::CREATED, Json(s.store.create_customer(&c.dispatcher(), input).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "dispatch",
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "dispatch", params(("id" = String, Path, description = "the customer's id")),
+    responses((status = 200, body = Customer), (status = 404, body = ErrorBody)))]
 pub async fn get_customer(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -67,8 +68,8 @@ pub async fn get_customer(
     Ok(Json(s.store.customer(&id).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "dispatch", request_body = CustomerPatch,
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "dispatch", params(("id" = String, Path, description = "the customer's id")), request_body = CustomerPatch,
+    responses((status = 200, body = Customer), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn update_customer(
     State(s): State<AppState>,
@@ -79,8 +80,8 @@ pub async fn update_customer(
     Ok(Json(s.store.update_customer(&c.dispatcher(), &id, patch).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}/sites", tag = "dispatch",
-    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/customers/{id}/sites", tag = "dispatch", params(("id" = String, Path, description = "the customer's id")),
+    responses((status = 200, body = Vec<Site>), (status = 404, body = ErrorBody)))]
 pub async fn sites_of_customer(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -90,7 +91,7 @@ pub async fn sites_of_customer(
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "dispatch", request_body = SiteInput,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = Site), (status = 400, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn create_site(
     State(s): State<AppState>,
@@ -100,8 +101,8 @@ pub async fn create_site(
     Ok((StatusCode::CREATED, Json(s.store.create_site(&c.dispatcher(), input).await?)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "dispatch", request_body = SitePatch,
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "dispatch", params(("id" = String, Path, description = "the site's id")), request_body = SitePatch,
+    responses((status = 200, body = Site), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn update_site(
     State(s): State<AppState>,
@@ -112,8 +113,8 @@ pub async fn update_site(
     Ok(Json(s.store.update_site(&c.dispatcher(), &id, patch).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{id}/equipment", tag = "dispatch",
-    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/sites/{id}/equipment", tag = "dispatch", params(("id" = String, Path, description = "the site's id")),
+    responses((status = 200, body = Vec<Equipment>), (status = 404, body = ErrorBody)))]
 pub async fn equipment_at_site(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -123,7 +124,7 @@ pub async fn equipment_at_site(
 }
 
 #[utoipa::path(post, path = "/api/v1/equipment", tag = "dispatch", request_body = EquipmentInput,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = Equipment), (status = 400, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn create_equipment(
     State(s): State<AppState>,
@@ -133,8 +134,8 @@ pub async fn create_equipment(
     Ok((StatusCode::CREATED, Json(s.store.create_equipment(&c.dispatcher(), input).await?)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/equipment/{id}", tag = "dispatch", request_body = EquipmentPatch,
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/equipment/{id}", tag = "dispatch", params(("id" = String, Path, description = "the equipment's id")), request_body = EquipmentPatch,
+    responses((status = 200, body = Equipment), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn update_equipment(
     State(s): State<AppState>,
@@ -146,7 +147,7 @@ pub async fn update_equipment(
 }
 
 #[utoipa::path(get, path = "/api/v1/technicians", tag = "dispatch",
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, body = Vec<Technician>)))]
 pub async fn technicians(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -155,7 +156,7 @@ pub async fn technicians(
 }
 
 #[utoipa::path(get, path = "/api/v1/job-types", tag = "dispatch",
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, body = Vec<JobType>)))]
 pub async fn job_types(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -164,7 +165,7 @@ pub async fn job_types(
 }
 
 #[utoipa::path(get, path = "/api/v1/parts", tag = "dispatch",
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, body = Vec<Part>)))]
 pub async fn parts(State(s): State<AppState>, _c: DispatcherCaller) -> Result<Json<Vec<Part>>> {
     Ok(Json(s.store.parts().await?))
 }
@@ -180,7 +181,7 @@ pub async fn list_jobs(
 }
 
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "dispatch", request_body = JobInput,
-    responses((status = 201, body = Object, description = "the work order, with its WO-YYYY-NNNNNN number"),
+    responses((status = 201, body = WorkOrder, description = "the work order, with its WO-YYYY-NNNNNN number"),
               (status = 400, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn create_job(
@@ -193,7 +194,7 @@ pub async fn create_job(
     Ok((StatusCode::CREATED, Json(job)))
 }
 
-#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "dispatch",
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "dispatch", params(("id" = String, Path, description = "the job's id")),
     responses((status = 200, body = JobRecord), (status = 404, body = ErrorBody)))]
 pub async fn get_job(
     State(s): State<AppState>,
@@ -203,8 +204,8 @@ pub async fn get_job(
     Ok(Json(s.store.job(&id).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/jobs/{id}", tag = "dispatch", request_body = JobPatch,
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/jobs/{id}", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = JobPatch,
+    responses((status = 200, body = WorkOrder), (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn update_job(
     State(s): State<AppState>,
@@ -215,8 +216,8 @@ pub async fn update_job(
     Ok(Json(s.store.update_job(&c.dispatcher(), &id, patch).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/schedule", tag = "dispatch", request_body = ScheduleInput,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody, description = "no such or inactive technician, or a window that does not end after it starts"),
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/schedule", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = ScheduleInput,
+    responses((status = 200, body = WorkOrder), (status = 400, body = ErrorBody, description = "no such or inactive technician, or a window that does not end after it starts"),
               (status = 404, body = ErrorBody),
               (status = 409, body = crate::error::ScheduleOverlapBody, description = "`schedule_overlap`: the window clashes with the technician's other appointments (listed in `clashes`; send `allow_overlap: true` to book anyway); `transition_not_allowed`: a finished job")))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
@@ -241,8 +242,8 @@ async fn move_job(
     Ok(Json(job))
 }
 
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "dispatch", request_body = ReasonInput,
-    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = ReasonInput,
+    responses((status = 200, body = WorkOrder), (status = 409, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn cancel_job(
     State(s): State<AppState>,
@@ -253,20 +254,57 @@ pub async fn cancel_job(
     move_job(&s, &c, &id, JobStatus::Cancelled, input).await
 }
 
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/close", tag = "dispatch", request_body = ReasonInput,
-    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+/// Closing a job: a reason, and the dispatcher's confirmation when a complaint is still open.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct CloseInput {
+    pub reason: Option<String>,
+    /// Close although a complaint recorded on a follow-up call is still open (the dispatcher
+    /// confirmed it); without it such a job is refused with `open_complaint`.
+    #[serde(default)]
+    pub confirm_open_complaint: bool,
+}
+
+/// Code of the refusal to close a job whose complaint is still open, unconfirmed.
+pub const OPEN_COMPLAINT: &str = "open_complaint";
+
+/// Closes a completed job. A job with a complaint still open is closed only with
+/// `confirm_open_complaint` (the console asks first): closing it would otherwise hide a
+/// customer's complaint nobody has answered.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/close", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = CloseInput,
+    responses((status = 200, body = WorkOrder),
+              (status = 409, body = ErrorBody, description = "`open_complaint`: a complaint is still open (send `confirm_open_complaint: true` to close anyway); `transition_not_allowed`")))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn close_job(
     State(s): State<AppState>,
     c: DispatcherCaller,
     Path(id): Path<String>,
-    Json(input): Json<ReasonInput>,
+    Json(input): Json<CloseInput>,
 ) -> Result<Json<WorkOrder>> {
-    move_job(&s, &c, &id, JobStatus::Closed, input).await
+    let open = s
+        .store
+        .job(&id)
+        .await?
+        .follow_ups
+        .iter()
+        .filter(|f| f.complaint.as_ref().is_some_and(|c| c.resolution.is_none()))
+        .count();
+    if open > 0 {
+        if !input.confirm_open_complaint {
+            return Err(Error::Rule {
+                code: OPEN_COMPLAINT,
+                message: format!(
+                    "{open} complaint(s) on this job are still open; close them with their \
+                     outcome first, or confirm closing the job anyway"
+                ),
+            });
+        }
+        tracing::info!(open, "job closed with an open complaint, confirmed");
+    }
+    move_job(&s, &c, &id, JobStatus::Closed, ReasonInput { reason: input.reason }).await
 }
 
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/reopen", tag = "dispatch", request_body = ReasonInput,
-    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/reopen", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = ReasonInput,
+    responses((status = 200, body = WorkOrder), (status = 409, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn reopen_job(
     State(s): State<AppState>,
@@ -279,6 +317,7 @@ pub async fn reopen_job(
 
 /// Which rendition of a photo to download.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// The thumbnail (about 320 px) instead of the full picture.
     #[serde(default)]
@@ -286,8 +325,10 @@ pub struct PhotoQuery {
 }
 
 /// A photo of the job, as uploaded (withdrawn photos included, for review).
-#[utoipa::path(get, path = "/api/v1/jobs/{id}/photos/{photo_id}", tag = "dispatch", params(PhotoQuery),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/photos/{photo_id}", tag = "dispatch", params(("id" = String, Path, description = "the job's id"), ("photo_id" = String, Path, description = "the photo's id"), PhotoQuery),
+    responses((status = 200, description = "the picture; its media type from its first bytes",
+            content(([u8] = "image/jpeg"), ([u8] = "image/png"), ([u8] = "image/webp"), ([u8] = "application/octet-stream"))),
+        (status = 404, body = ErrorBody)))]
 pub async fn job_photo(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -317,8 +358,10 @@ fn sniff_image(bytes: &[u8]) -> &'static str {
 }
 
 /// The picture of a signature on the job (PNG), for review beside its signer and time.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}/signatures/{signature_id}", tag = "dispatch",
-    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/signatures/{signature_id}", tag = "dispatch", params(("id" = String, Path, description = "the job's id"), ("signature_id" = String, Path, description = "the signature's id")),
+    responses((status = 200, description = "the signature's picture",
+            content(([u8] = "image/png"), ([u8] = "image/jpeg"), ([u8] = "image/webp"), ([u8] = "application/octet-stream"))),
+        (status = 404, body = ErrorBody)))]
 pub async fn job_signature(
     State(s): State<AppState>,
     _c: DispatcherCaller,
@@ -340,6 +383,7 @@ pub async fn job_signature(
 
 /// The language and time zone of a service report.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// `en` (default) or `zh`.
     pub lang: Option<String>,
@@ -349,8 +393,8 @@ pub struct ReportQuery {
 
 /// The service report of the job as a PDF (the one the customer keeps), in English or Chinese,
 /// saved under the job number. Photos not uploaded yet are printed as placeholders.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}/report.pdf", tag = "dispatch", params(ReportQuery),
-    responses((status = 200, content_type = "application/pdf"), (status = 400, body = ErrorBody),
+#[utoipa::path(get, path = "/api/v1/jobs/{id}/report.pdf", tag = "dispatch", params(("id" = String, Path, description = "the job's id"), ReportQuery),
+    responses((status = 200, body = [u8], content_type = "application/pdf", description = "the report, saved under the job number"), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
 pub async fn service_report(
@@ -381,6 +425,7 @@ pub async fn service_report(
 
 /// What the deadlines of a job would be, asked while a work order is being written.
 #[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct DeadlinesQuery {
     /// `urgent`, `high`, `normal` or `low`.
     #[schema(value_type = String)]

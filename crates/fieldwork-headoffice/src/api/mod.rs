@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod dispatch;
 pub mod kpi;
+pub mod openapi;
 pub mod scheduling;
 pub mod sync;
 
@@ -24,6 +25,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
+use self::openapi::Conventions;
 use crate::blobs::Blobs;
 use crate::config::Config;
 use crate::ratelimit::RateLimiter;
@@ -102,6 +104,8 @@ pub struct AppState {
         admin::revoke_device,
         admin::disable_user,
         admin::enable_user,
+        admin::update_user,
+        admin::reset_password,
         admin::job_types,
         admin::create_job_type,
         admin::update_job_type,
@@ -116,7 +120,8 @@ pub struct AppState {
         admin::set_sla_policy,
         admin::job_type_defaults,
     ),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody, crate::store::RatioPart)),
+    modifiers(&Conventions)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
@@ -190,6 +195,8 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/admin/devices/{id}/revoke", post(admin::revoke_device))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route("/admin/users/{id}", patch(admin::update_user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/job-types", get(admin::job_types).post(admin::create_job_type))
         .route("/admin/job-types/{id}", put(admin::update_job_type))
         .route("/admin/job-types/{id}/deactivate", post(admin::deactivate_job_type))
@@ -237,6 +244,15 @@ async fn json_errors(req: Request, next: Next) -> Response {
     if is_json {
         return resp;
     }
+    // axum's extractors answer wrong-shaped JSON with 422 and a missing JSON content type with
+    // 415: both are a malformed request, `400 invalid`, like bad JSON (PROTOCOL.md). A 422 with
+    // a JSON body is head office's own (`hash_mismatch`) and was returned above.
+    let status = match status {
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            StatusCode::BAD_REQUEST
+        }
+        s => s,
+    };
     let code = match status {
         StatusCode::PAYLOAD_TOO_LARGE => codes::PAYLOAD_TOO_LARGE,
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => codes::NOT_FOUND,

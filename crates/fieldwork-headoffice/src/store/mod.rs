@@ -67,6 +67,11 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     // --- admin (see [`admin`]) ---------------------------------------------------------------
     /// Disables or re-enables a user; `by` cannot disable themself.
     async fn set_user_disabled(&self, by: &Dispatcher, id: &str, disabled: bool) -> Result<User>;
+    /// Changes a user's display name (technicians) and role (office roles); `by` cannot change
+    /// their own role.
+    async fn update_user(&self, by: &Dispatcher, id: &str, update: UserUpdate) -> Result<User>;
+    /// Sets a user's password hash and ends their browser sessions (their laptops stay).
+    async fn set_user_password(&self, id: &str, password_hash: String) -> Result<User>;
     async fn admin_job_types(&self) -> Result<Vec<JobTypeAdmin>>;
     async fn create_job_type(&self, input: JobTypeInput) -> Result<JobTypeAdmin>;
     async fn update_job_type(&self, id: &str, input: JobTypeInput) -> Result<JobTypeAdmin>;
@@ -103,11 +108,6 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
         reason: Option<String>,
     ) -> Result<WorkOrder>;
     async fn list_jobs(&self, filter: JobListFilter) -> Result<Vec<JobListItem>>;
-    async fn job(&self, id: &str) -> Result<JobRecord>;
-    async fn photo_of_job(&self, job_id: &str, photo_id: &str) -> Result<PhotoRef>;
-
-    // --- KPIs and follow-up (dispatcher) -----------------------------------------------------
-    /// The KPIs of the period (see [`kpis`] for the definitions); `now` decides what is due.
     /// The appointments of a technician that hold their time, but for `except_job`'s: what a
     /// booking is checked against (`fieldwork_core::schedule`).
     async fn technician_appointments(
@@ -115,6 +115,11 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
         technician_id: &str,
         except_job: &str,
     ) -> Result<Vec<Appointment>>;
+    async fn job(&self, id: &str) -> Result<JobRecord>;
+    async fn photo_of_job(&self, job_id: &str, photo_id: &str) -> Result<PhotoRef>;
+
+    // --- KPIs and follow-up (dispatcher) -----------------------------------------------------
+    /// The KPIs of the period (see [`kpis`] for the definitions); `now` decides what is due.
     async fn kpis(&self, query: KpiQuery, now: chrono::DateTime<chrono::Utc>) -> Result<KpiReport>;
     /// The jobs behind one number of [`HeadOfficeStore::kpis`].
     async fn kpi_jobs(

@@ -45,6 +45,124 @@ async fn cursor_now(device: &Device) -> i64 {
 mod users {
     use super::*;
 
+    /// Signs `user` in to the console with `password`: the status and the error code.
+    async fn console_sign_in(server: &TestServer, user: &str, pw: &str) -> (StatusCode, String) {
+        sign_in_status(server, "/api/v1/auth/session", json!({"user": user, "password": pw})).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_admin_edits_a_users_role_and_name_and_resets_a_password_which_ends_their_sessions()
+    {
+        let (w, admin) = world_with_admin().await;
+        w.server.add_user("carol", UserRole::Dispatcher, None).await;
+        let carol = user_id(&admin, "carol").await;
+        let carol_console = DispatcherClient::sign_in(&w.server, "carol").await;
+        let (s, _) = carol_console.call(Method::GET, "/api/v1/admin/users", None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "a dispatcher is not an admin yet");
+
+        // Dispatcher → admin: the change applies from her next request.
+        let (s, v) = admin
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/admin/users/{carol}"),
+                Some(json!({"role": "admin"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["role"], "admin");
+        let (s, v) = carol_console.call(Method::GET, "/api/v1/admin/users", None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let row = v.as_array().unwrap().iter().find(|u| u["name"] == "carol").unwrap().clone();
+        assert_eq!(row["role"], "admin");
+
+        // A technician's display name: the name on the board and in the laptops' pull.
+        let alice = user_id(&admin, "alice").await;
+        let cursor = cursor_now(&w.a).await;
+        let v = admin
+            .patch(
+                &format!("/api/v1/admin/users/{alice}"),
+                json!({"display_name": "  Alice Zhang "}),
+            )
+            .await;
+        assert_eq!(v["display_name"], "Alice Zhang", "{v}");
+        let techs = w.dispatcher.get("/api/v1/technicians").await;
+        assert!(
+            techs
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == "tech-a" && t["name"] == "Alice Zhang"),
+            "{techs}"
+        );
+        let (records, _) = pulled(&w.a, cursor).await;
+        assert!(
+            records.iter().any(|r| matches!(r, Record::Technician { technician } if technician.name == "Alice Zhang")),
+            "the laptops learn the new name"
+        );
+
+        // Refusals: one's own role, a technician becoming an office user, an office user
+        // becoming a technician, an empty name, an office user's display name, no such user.
+        let boss = user_id(&admin, "boss").await;
+        for (id, body, status, want) in [
+            (boss.clone(), json!({"role": "dispatcher"}), StatusCode::CONFLICT, "own_account"),
+            (alice.clone(), json!({"role": "dispatcher"}), StatusCode::CONFLICT, "role_change"),
+            (carol.clone(), json!({"role": "technician"}), StatusCode::CONFLICT, "role_change"),
+            (alice.clone(), json!({"display_name": "  "}), StatusCode::BAD_REQUEST, "invalid"),
+            (carol.clone(), json!({"display_name": "Carol"}), StatusCode::BAD_REQUEST, "invalid"),
+            (carol.clone(), json!({"role": "emperor"}), StatusCode::BAD_REQUEST, "invalid"),
+            ("nobody".to_owned(), json!({"role": "admin"}), StatusCode::NOT_FOUND, "not_found"),
+        ] {
+            let (s, v) = admin
+                .call(Method::PATCH, &format!("/api/v1/admin/users/{id}"), Some(body.clone()))
+                .await;
+            assert_eq!((s, code(&v).as_str()), (status, want), "{body}: {v}");
+        }
+        let users = admin.get("/api/v1/admin/users").await;
+        let role_of = |n: &str| {
+            users.as_array().unwrap().iter().find(|u| u["name"] == n).unwrap()["role"].clone()
+        };
+        assert_eq!(
+            (role_of("boss"), role_of("alice"), role_of("carol")),
+            (json!("admin"), json!("technician"), json!("admin"))
+        );
+
+        // A new password: the old one stops working, her open session ends, the new one works.
+        let (s, v) = admin
+            .call(
+                Method::POST,
+                &format!("/api/v1/admin/users/{carol}/password"),
+                Some(json!({"password": "short"})),
+            )
+            .await;
+        assert_eq!((s, code(&v).as_str()), (StatusCode::BAD_REQUEST, "invalid"), "{v}");
+        let v = admin
+            .post(
+                &format!("/api/v1/admin/users/{carol}/password"),
+                json!({"password": "a brand new secret"}),
+            )
+            .await;
+        assert_eq!(v["name"], "carol", "{v}");
+        let (s, _) = carol_console.call(Method::GET, "/api/v1/jobs", None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "her open session ended");
+        assert_eq!(
+            console_sign_in(&w.server, "carol", &password("carol")).await,
+            (StatusCode::UNAUTHORIZED, "unauthorized".to_owned())
+        );
+        assert_eq!(
+            console_sign_in(&w.server, "carol", "a brand new secret").await.0,
+            StatusCode::OK
+        );
+        // A technician's laptop keeps syncing after their password is reset.
+        admin
+            .post(
+                &format!("/api/v1/admin/users/{alice}/password"),
+                json!({"password": "another new one"}),
+            )
+            .await;
+        let (s, v) = w.a.pull_page(0, 10).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_disabled_technician_cannot_sign_in_and_their_laptop_stops_at_once_but_their_jobs_stay()
      {
@@ -326,7 +444,7 @@ mod job_types {
             ),
             (
                 with(&|v| v["checklist"][0]["kind"] = json!("slider")),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
                 "invalid",
                 "",
             ),
@@ -540,7 +658,7 @@ mod sla {
             (policy(700), StatusCode::BAD_REQUEST), // urgent slower than high
             (policy(0), StatusCode::BAD_REQUEST),
             (policy(-5), StatusCode::BAD_REQUEST),
-            (json!({"acknowledge_minutes": 30}), StatusCode::UNPROCESSABLE_ENTITY),
+            (json!({"acknowledge_minutes": 30}), StatusCode::BAD_REQUEST), // wrong-shaped JSON
         ] {
             let (s, v) = admin.call(Method::PUT, "/api/v1/admin/sla-policy", Some(body)).await;
             assert_eq!((s, code(&v).as_str()), (status, "invalid"), "{v}");

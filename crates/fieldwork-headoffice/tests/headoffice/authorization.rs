@@ -535,9 +535,11 @@ const PUBLIC_ROUTES: [(&str, &str); 3] =
     [("get", "/healthz"), ("post", "/api/v1/auth/device"), ("post", "/api/v1/auth/session")];
 
 /// The admin routes, tried by [`only_an_admins_session_reaches_the_admin_routes_and_refusals_change_nothing`].
-const ADMIN_ROUTES: [(&str, &str); 18] = [
+const ADMIN_ROUTES: [(&str, &str); 20] = [
     ("get", "/api/v1/admin/users"),
     ("post", "/api/v1/admin/users"),
+    ("patch", "/api/v1/admin/users/{id}"),
+    ("post", "/api/v1/admin/users/{id}/password"),
     ("post", "/api/v1/admin/users/{id}/disable"),
     ("post", "/api/v1/admin/users/{id}/enable"),
     ("get", "/api/v1/admin/devices"),
@@ -1144,10 +1146,12 @@ async fn the_matrix_covers_every_route_of_the_openapi_document() {
 
 /// The (method, path) pairs the router of `src/api/mod.rs` declares, read from its source:
 /// `.route("/path", get(h).post(h))` inside the `/api/v1` nest, and `/healthz` outside it.
-fn router_routes() -> BTreeSet<(String, String)> {
+pub(crate) fn router_routes() -> BTreeSet<(String, String)> {
     let source = include_str!("../../src/api/mod.rs");
     let mut out = BTreeSet::new();
-    for piece in source.split(".route(\"").skip(1) {
+    // rustfmt may break `.route(` before the path: `.route(\n    "/path",`.
+    for piece in source.split(".route(").skip(1) {
+        let Some(piece) = piece.trim_start().strip_prefix('"') else { continue };
         let Some((path, rest)) = piece.split_once('"') else { continue };
         let chain = rest.split(".route(").next().unwrap_or(rest);
         let chain = chain.split(';').next().unwrap_or(chain);
@@ -1236,6 +1240,16 @@ async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_not
             Method::POST,
             "/api/v1/admin/users".into(),
             Some(json!({"name": "newbie", "role": "dispatcher", "password": "long enough"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/admin/users/{victim}"),
+            Some(json!({"role": "dispatcher"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{victim}/password"),
+            Some(json!({"password": "a new password"})),
         ),
         (Method::POST, format!("/api/v1/admin/users/{victim}/disable"), None),
         (Method::POST, format!("/api/v1/admin/users/{victim}/enable"), None),

@@ -20,12 +20,14 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
             technician_id: r.get(3)?,
             created_at: from_ms(r.get(4)?),
             disabled_at: r.get::<_, Option<i64>>(6)?.map(from_ms),
+            display_name: r.get(7)?,
         },
         r.get(5)?,
     ))
 }
 
-const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash, disabled_at";
+const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash, disabled_at,
+    (SELECT t.name FROM technicians t WHERE t.id = users.technician_id)";
 
 pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
     let name = new.name.trim().to_owned();
@@ -61,6 +63,7 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
         technician_id,
         created_at: w.now,
         disabled_at: None,
+        display_name: None,
     };
     w.tx.execute(
         "INSERT INTO users (id, name, role, password_hash, technician_id, created_at)
@@ -74,7 +77,7 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
             ms(user.created_at)
         ],
     )?;
-    Ok(user)
+    user_by_id(w.tx, &user.id)
 }
 
 pub(super) fn user_by_name(tx: &Transaction<'_>, name: &str) -> Result<Option<UserWithPassword>> {
@@ -256,8 +259,73 @@ pub(super) fn set_user_disabled(
     user_by_id(w.tx, id)
 }
 
-/// Code of the refusal to disable one's own account.
+/// Code of the refusal to disable one's own account or change one's own role.
 pub const OWN_ACCOUNT: &str = "own_account";
+
+/// Code of the refusal to move a user into or out of the technician role.
+pub const ROLE_CHANGE: &str = "role_change";
+
+/// Changes user `id`'s display name (technicians: the name on the board, the laptops and the
+/// service report) and role, on behalf of admin `by_user_id`. Office roles (dispatcher, admin)
+/// can be swapped; a technician's account stays a technician's (it owns a technician record,
+/// jobs and laptops), and an office account does not become one. An admin cannot change their
+/// own role, so head office always keeps an admin.
+pub(super) fn update_user(
+    w: &mut Writer<'_>,
+    by_user_id: &str,
+    id: &str,
+    update: UserUpdate,
+) -> Result<User> {
+    let user = user_by_id(w.tx, id)?;
+    if let Some(role) = update.role
+        && role != user.role
+    {
+        if user.id == by_user_id {
+            return Err(Error::Rule {
+                code: OWN_ACCOUNT,
+                message: "you cannot change your own role; ask another admin".to_owned(),
+            });
+        }
+        if role == UserRole::Technician || user.role == UserRole::Technician {
+            return Err(Error::Rule {
+                code: ROLE_CHANGE,
+                message: "a technician's account stays a technician's, and an office account \
+                          does not become one; add a new user instead"
+                    .to_owned(),
+            });
+        }
+        w.tx.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id, role.as_str()])?;
+    }
+    if let Some(name) = update.display_name {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::invalid("a display name has 1 to 100 characters"));
+        }
+        let Some(technician_id) = &user.technician_id else {
+            return Err(Error::invalid(
+                "only technicians have a display name; an office user is shown by their user name",
+            ));
+        };
+        let mut tech: Technician =
+            super::body(w.tx, "SELECT body FROM technicians WHERE id = ?1", [technician_id])?
+                .ok_or(Error::NotFound)?;
+        if tech.name != name {
+            tech.name = name.to_owned();
+            master::put_technician(w, &tech)?;
+        }
+    }
+    user_by_id(w.tx, id)
+}
+
+/// Sets user `id`'s password (already hashed) and ends their browser sessions, so whoever held
+/// the old password is signed out. Their laptops' tokens stay valid: a laptop is revoked on its
+/// own (Devices), so a technician who forgot their password keeps the work on their laptop.
+pub(super) fn set_password(w: &mut Writer<'_>, id: &str, password_hash: &str) -> Result<User> {
+    let user = user_by_id(w.tx, id)?;
+    w.tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+    w.tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    Ok(user)
+}
 
 /// Whether the user a technician record belongs to is disabled.
 pub(super) fn technician_disabled(tx: &Transaction<'_>, technician_id: &str) -> Result<bool> {
