@@ -131,3 +131,52 @@ fn an_unknown_job_is_a_not_found_error() {
     .unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
+
+#[test]
+fn withdrawn_and_corrected_part_lines_are_not_on_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::init(dir.path()).unwrap();
+    let now = Utc::now();
+    seed::seed(&mut store, &SeedOptions { jobs: 40, seed: 11, today: now.date_naive(), now })
+        .unwrap();
+    store.set_actor(Actor::dispatcher("report test"));
+    let job = store
+        .list_jobs(&JobFilter::Status(JobStatus::InProgress), Some(1))
+        .unwrap()
+        .pop()
+        .expect("the seed has a job in progress");
+    let mut add = |no: &str, quantity: f64, what: &str| {
+        store
+            .add_part(
+                &job.id,
+                NewPart {
+                    part_no: no.into(),
+                    quantity,
+                    description: Some(what.into()),
+                    unit_price_cents: Some(1_000),
+                    chargeable: Some(true),
+                },
+            )
+            .unwrap()
+    };
+    let wrong = add("WRONG-JOB-1", 1.0, "Entered on the wrong job");
+    let hose = add("HOSE-77", 7.0, "Inlet hose");
+    store.withdraw_part(&job.id, &wrong.id, Some("wrong job")).unwrap();
+    store.correct_part_quantity(&job.id, &hose.id, 2.0, None).unwrap();
+
+    let company = CompanyHeader { name: "Acme Service".into(), address_line: "1 Main St".into() };
+    let pdf = render_job(
+        &store,
+        &job.id,
+        &company,
+        &JobReportOptions::default(),
+        &RenderOptions::default(),
+    )
+    .unwrap();
+    let text = poppler(&pdf, "pdftotext", &["-layout", "-"]);
+    assert!(!text.contains("WRONG-JOB-1"), "a withdrawn line is not on the report: {text}");
+    let hose_lines: Vec<&str> = text.lines().filter(|l| l.contains("HOSE-77")).collect();
+    assert_eq!(hose_lines.len(), 1, "only the corrected line: {text}");
+    assert!(hose_lines[0].contains("20.00"), "2 × 10.00: {}", hose_lines[0]);
+    assert!(!hose_lines[0].contains("70.00"), "not the old quantity: {}", hose_lines[0]);
+}
