@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { SlaPolicy } from '../lib/api/headoffice';
+import type { SlaPolicy, User } from '../lib/api/headoffice';
 import type { ChecklistItem } from '../lib/types/ChecklistItem';
 import {
   checklistProblems,
@@ -13,6 +13,7 @@ import {
   parseOptions,
   policyProblem,
   tabForKey,
+  userUpdate,
 } from './admin';
 
 const handbook: SlaPolicy = {
@@ -129,5 +130,36 @@ describe('checklist templates', () => {
     expect(moveItem(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
     expect(moveItem(['a', 'b', 'c'], 0, -1)).toEqual(['a', 'b', 'c']);
     expect(moveItem(['a', 'b', 'c'], 2, 1)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('editing a user', () => {
+  const user = (role: User['role']): User => ({
+    id: 'u1',
+    name: 'someone',
+    role,
+    technician_id: role === 'technician' ? 't1' : null,
+    created_at: '2026-01-01T00:00:00Z',
+    disabled_at: null,
+    display_name: role === 'technician' ? 'Some One' : null,
+  });
+
+  it("sends a technician's new display name, trimmed, and never an empty one", () => {
+    expect(userUpdate(user('technician'), { displayName: ' Li Wei ', role: 'technician' })).toEqual(
+      { input: { display_name: 'Li Wei' }, problem: null },
+    );
+    expect(userUpdate(user('technician'), { displayName: '  ', role: 'technician' }).problem).toBe(
+      'dispatch.admin.needName',
+    );
+  });
+
+  it("sends an office user's role, which never becomes technician", () => {
+    expect(userUpdate(user('dispatcher'), { displayName: '', role: 'admin' })).toEqual({
+      input: { role: 'admin' },
+      problem: null,
+    });
+    expect(userUpdate(user('admin'), { displayName: '', role: 'technician' }).problem).toBe(
+      'dispatch.admin.roleFixed',
+    );
   });
 });

@@ -4,7 +4,7 @@
  * `store/sqlite/master.rs`, `fieldwork_core::sla::SlaPolicy::validate`), so a mistake is
  * pointed at beside its field before anything is sent. Head office checks again.
  */
-import type { SlaPolicy } from '../lib/api/headoffice';
+import type { SlaPolicy, User, UserUpdateInput } from '../lib/api/headoffice';
 import type { ChecklistItem } from '../lib/types/ChecklistItem';
 
 /** The admin page's sections, in tab order. */
@@ -142,4 +142,21 @@ export function moveItem<T>(items: readonly T[], index: number, delta: number): 
   const out = [...items];
   out.splice(to, 0, ...out.splice(index, 1));
   return out;
+}
+
+/** What the user edit form would send, or the key of the sentence naming what is wrong. */
+export function userUpdate(
+  user: User,
+  form: { displayName: string; role: User['role'] },
+):
+  | { input: UserUpdateInput; problem: null }
+  | { input: null; problem: 'dispatch.admin.needName' | 'dispatch.admin.roleFixed' } {
+  if (user.role === 'technician') {
+    const name = form.displayName.trim();
+    if (name === '') return { input: null, problem: 'dispatch.admin.needName' };
+    return { input: { display_name: name }, problem: null };
+  }
+  // An office account stays an office account (head office refuses `role_change`).
+  if (form.role === 'technician') return { input: null, problem: 'dispatch.admin.roleFixed' };
+  return { input: { role: form.role }, problem: null };
 }

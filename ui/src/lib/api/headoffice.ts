@@ -110,6 +110,20 @@ export interface JobRecord {
   rejected_mutations: RejectedMutation[];
   /** Follow-up calls, oldest first (absent from an older head office). */
   follow_ups?: FollowUp[];
+  /** Status changes whose laptop clock looked wrong (absent from an older head office). */
+  clock_warnings?: ClockWarning[];
+}
+
+/**
+ * A status change a laptop reported at an implausible time: the laptop's claim stays in the
+ * history; SLA and KPIs use `trusted_at` (crates/fieldwork-headoffice/src/device_time.rs).
+ */
+export interface ClockWarning {
+  change_id: string;
+  to_status: JobStatus;
+  claimed_at: string;
+  received_at: string;
+  trusted_at: string;
 }
 
 /** The KPIs of DOMAIN.md (see crates/fieldwork-headoffice/src/store/kpis.rs for definitions). */
@@ -287,20 +301,6 @@ export interface ScheduleInput {
   assignee_id: string;
   appointment_start: string;
   appointment_end: string;
-}
-
-export interface DeadlinesQuery {
-  priority: Priority;
-  job_type: string;
-  site_id?: string | null;
-  equipment_id?: string | null;
-  /** For equipment not recorded yet: its dates give the default warranty. */
-  installed_on?: string | null;
-  purchased_on?: string | null;
-  goodwill?: boolean;
-  reported_at?: string | null;
-}
-
   /**
    * Book even when the window clashes with the technician's other appointments (the
    * dispatcher confirmed); without it head office refuses a clash with `schedule_overlap`.
@@ -337,6 +337,20 @@ export interface ScheduleAdvice {
   clashes: Appointment[];
   /** The deadlines the window considered cannot meet. */
   misses: MissedDeadline[];
+}
+
+export interface DeadlinesQuery {
+  priority: Priority;
+  job_type: string;
+  site_id?: string | null;
+  equipment_id?: string | null;
+  /** For equipment not recorded yet: its dates give the default warranty. */
+  installed_on?: string | null;
+  purchased_on?: string | null;
+  goodwill?: boolean;
+  reported_at?: string | null;
+}
+
 /** `GET /api/v1/sla/deadlines`: what a job created with these facts would get. */
 export interface DeadlinesPreview {
   reported_at: string;
@@ -356,6 +370,16 @@ export interface User {
   created_at: string;
   /** Set while an admin has disabled the user (no sign-in; sessions and laptops refused). */
   disabled_at: string | null;
+  /** A technician's name on the board; none for office users (absent from an older head office). */
+  display_name?: string | null;
+}
+
+/** What an admin changes about a user; absent fields stay as they are. */
+export interface UserUpdateInput {
+  /** Technicians only. */
+  display_name?: string;
+  /** Office users only: `dispatcher` or `admin`. */
+  role?: User['role'];
 }
 
 /** A job type on the admin page (`crates/fieldwork-headoffice/src/store/admin.rs`). */
@@ -467,8 +491,14 @@ export interface DispatchApi {
   createJob(input: JobInput): Promise<WorkOrder>;
   updateJob(id: string, patch: JobPatch): Promise<WorkOrder>;
   schedule(id: string, input: ScheduleInput): Promise<WorkOrder>;
+  /** A technician's next free slot for the job, and what a window would clash with or miss. */
+  scheduleAdvice(id: string, q: ScheduleAdviceQuery): Promise<ScheduleAdvice>;
   cancel(id: string, reason: string): Promise<WorkOrder>;
-  close(id: string, reason: string | null): Promise<WorkOrder>;
+  /**
+   * Closes a completed job; with a complaint still open head office refuses it
+   * (`open_complaint`) unless `confirmOpenComplaint` says the dispatcher confirmed.
+   */
+  close(id: string, reason: string | null, confirmOpenComplaint?: boolean): Promise<WorkOrder>;
   reopen(id: string, reason: string): Promise<WorkOrder>;
   deadlines(q: DeadlinesQuery): Promise<DeadlinesPreview>;
 
@@ -485,14 +515,15 @@ export interface DispatchApi {
   devices(): Promise<Device[]>;
   revokeDevice(id: string): Promise<Device>;
   setUserDisabled(id: string, disabled: boolean): Promise<User>;
+  updateUser(id: string, input: UserUpdateInput): Promise<User>;
+  /** Sets a new password; the user's open browser sessions end. */
+  resetPassword(id: string, password: string): Promise<User>;
   adminJobTypes(): Promise<JobTypeAdmin[]>;
   createJobType(input: JobTypeInput): Promise<JobTypeAdmin>;
   updateJobType(id: string, input: JobTypeInput): Promise<JobTypeAdmin>;
   setJobTypeActive(id: string, active: boolean): Promise<JobTypeAdmin>;
   adminParts(q: PartQuery): Promise<PartAdmin[]>;
   addPart(input: Part): Promise<PartAdmin>;
-  /** A technician's next free slot for the job, and what a window would clash with or miss. */
-  scheduleAdvice(id: string, q: ScheduleAdviceQuery): Promise<ScheduleAdvice>;
   updatePart(partNo: string, patch: PartPatch): Promise<PartAdmin>;
   setPartActive(partNo: string, active: boolean): Promise<PartAdmin>;
   slaPolicy(): Promise<SlaSettings>;
@@ -605,8 +636,19 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     createJob: (input) => http.post(`${V1}/jobs`, input),
     updateJob: (id, patch) => http.patch(job(id), patch),
     schedule: (id, input) => http.post(`${job(id)}/schedule`, input),
+    scheduleAdvice: (id, q) =>
+      http.get(
+        `${job(id)}/schedule/advice${query({
+          assignee_id: q.assignee_id,
+          after: q.after,
+          start: q.start,
+          end: q.end,
+          tz: q.tz,
+        })}`,
+      ),
     cancel: (id, reason) => http.post(`${job(id)}/cancel`, { reason }),
-    close: (id, reason) => http.post(`${job(id)}/close`, { reason }),
+    close: (id, reason, confirmOpenComplaint = false) =>
+      http.post(`${job(id)}/close`, { reason, confirm_open_complaint: confirmOpenComplaint }),
     reopen: (id, reason) => http.post(`${job(id)}/reopen`, { reason }),
     deadlines: (q) =>
       http.get(
@@ -633,19 +675,12 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     revokeDevice: (id) => http.post(`${V1}/admin/devices/${enc(id)}/revoke`),
     setUserDisabled: (id, disabled) =>
       http.post(`${V1}/admin/users/${enc(id)}/${disabled ? 'disable' : 'enable'}`),
+    updateUser: (id, input) => http.patch(`${V1}/admin/users/${enc(id)}`, input),
+    resetPassword: (id, password) =>
+      http.post(`${V1}/admin/users/${enc(id)}/password`, { password }),
     adminJobTypes: () => http.get(`${V1}/admin/job-types`),
     createJobType: (input) => http.post(`${V1}/admin/job-types`, input),
     updateJobType: (id, input) => http.put(`${V1}/admin/job-types/${enc(id)}`, input),
-    scheduleAdvice: (id, q) =>
-      http.get(
-        `${job(id)}/schedule/advice${query({
-          assignee_id: q.assignee_id,
-          after: q.after,
-          start: q.start,
-          end: q.end,
-          tz: q.tz,
-        })}`,
-      ),
     setJobTypeActive: (id, active) =>
       http.post(`${V1}/admin/job-types/${enc(id)}/${active ? 'activate' : 'deactivate'}`),
     adminParts: (q) =>

@@ -301,6 +301,14 @@ const en = {
   'photos.delete': 'Delete',
   'photos.deleted': 'Photo deleted',
   'photos.undo': 'Undo',
+  'photos.editCaption': 'Edit caption',
+  'photos.editCaptionOf': 'Edit the caption of this photo: {kind}',
+  'photos.captionOf': 'Caption: {kind}',
+  'photos.captionSave': 'Save',
+  'photos.captionCancel': 'Cancel',
+  'photos.captionSaved': 'Caption saved',
+  'photos.captionRemoved': 'Caption removed',
+  'photos.captionTooLong': 'The caption is {count} characters long; at most {max} fit.',
   'photos.position': '{n} of {total}',
   'photos.close': 'Close',
   'photos.previous': 'Previous photo',
@@ -462,11 +470,13 @@ const en = {
   'sync.change.feedback_given': 'Customer rating',
   'sync.change.photo_added': 'Photo',
   'sync.change.photo_deleted': 'Photo deleted',
+  'sync.change.photo_caption_set': 'Photo caption edited',
   'sync.change.signature_added': 'Signature',
   'sync.conflict.field_overwritten': 'Changed in two places',
   'sync.conflict.cancelled_vs_completed': 'Cancelled at head office while you completed it',
   'sync.conflict.kept': '{field}: “{kept}” was kept; “{replaced}” was replaced.',
   'sync.conflict.checklistItem': 'Checklist item {item}',
+  'sync.conflict.photoCaption': 'Photo caption',
   'sync.conflict.cancelledDetail':
     'The job stays cancelled until a dispatcher decides; what you recorded is kept with the job at head office.',
   'sync.content.minutes': '{minutes} min',
@@ -556,7 +566,8 @@ const en = {
   'dispatch.nav.kpis': 'KPIs',
   'dispatch.nav.admin': 'Admin',
   'dispatch.search.label': 'Find jobs',
-  'dispatch.search.placeholder': 'Job number, customer, phone, address…',
+  'dispatch.search.placeholder': 'Job, customer, phone…',
+  'dispatch.search.hint': 'Job number, customer, phone or address',
   'dispatch.search.title': 'Jobs matching “{q}”',
   'dispatch.search.emptyHint':
     'Try part of the job number, the customer’s name or phone, or the street.',
@@ -608,6 +619,18 @@ const en = {
   'dispatch.admin.enable': 'Enable',
   'dispatch.admin.enableLabel': 'Enable {name}',
   'dispatch.admin.userEnabled': '{name} enabled; they sign in again',
+  'dispatch.admin.editUserTitle': 'Edit {name}',
+  'dispatch.admin.roleFixed':
+    'A technician’s account stays a technician’s; add a new user for another role.',
+  'dispatch.admin.ownRole': 'You cannot change your own role; ask another admin.',
+  'dispatch.admin.userSaved': '{name} saved',
+  'dispatch.admin.resetPassword': 'Reset password',
+  'dispatch.admin.newPassword': 'New password',
+  'dispatch.admin.setPassword': 'Set the new password',
+  'dispatch.admin.passwordHint':
+    'At least 8 characters. Their open console sessions end; their laptops keep syncing.',
+  'dispatch.admin.passwordSet': 'New password set for {name}',
+  'dispatch.admin.close': 'Close',
   'dispatch.admin.edit': 'Edit',
   'dispatch.admin.editLabel': 'Edit {name}',
   'dispatch.admin.save': 'Save',
@@ -763,6 +786,7 @@ const en = {
   'dispatch.card.schedule': 'Schedule…',
   'dispatch.card.scheduleLabel': 'Schedule {number}',
   'dispatch.card.needsReview': 'needs review',
+  'dispatch.card.bookedLate': 'booked after deadline',
 
   'dispatch.schedule.title': 'Schedule {number}',
   'dispatch.schedule.day': 'Day',
@@ -770,6 +794,15 @@ const en = {
   'dispatch.schedule.needTechnician': 'Choose a technician.',
   'dispatch.schedule.badWindow': 'Enter a start and an end; the end must be after the start.',
   'dispatch.schedule.save': 'Book',
+  'dispatch.schedule.nextFree': 'Next free slot for {name}:',
+  'dispatch.schedule.useSlot': 'Use this slot',
+  'dispatch.schedule.noFreeSlot': '{name} has no free slot of this length in the next 60 days.',
+  'dispatch.schedule.overlapTitle': '{name} already has an appointment at this time:',
+  'dispatch.schedule.overlapConfirm':
+    'Book anyway? The technician will be booked for two jobs at once.',
+  'dispatch.schedule.bookAnyway': 'Book anyway',
+  'dispatch.schedule.missesArrival': 'This booking starts after the on-site deadline ({due}).',
+  'dispatch.schedule.missesResolution': 'This booking ends after the completion deadline ({due}).',
 
   'dispatch.form.newTitle': 'New work order',
   'dispatch.form.editTitle': 'Edit {number}',
@@ -792,7 +825,6 @@ const en = {
   'dispatch.form.city': 'City',
   'dispatch.form.noEquipment': 'No equipment',
   'dispatch.form.newEquipment': 'New equipment',
-  'dispatch.card.bookedLate': 'booked after deadline',
   'dispatch.form.category': 'Product',
   'dispatch.form.brand': 'Brand',
   'dispatch.form.model': 'Model',
@@ -800,16 +832,6 @@ const en = {
   'dispatch.form.notYet': 'Not yet',
   'dispatch.form.appointmentHint':
     'Optional: book it now, or later on the board. The technician gets it at their next sync.',
-  'dispatch.schedule.nextFree': 'Next free slot for {name}:',
-  'dispatch.schedule.useSlot': 'Use this slot',
-  'dispatch.schedule.noFreeSlot': '{name} has no free slot of this length in the next 60 days.',
-  'dispatch.schedule.overlapTitle': '{name} already has an appointment at this time:',
-  'dispatch.schedule.overlapConfirm':
-    'Book anyway? The technician will be booked for two jobs at once.',
-  'dispatch.schedule.bookAnyway': 'Book anyway',
-  'dispatch.schedule.missesArrival': 'This booking starts after the on-site deadline ({due}).',
-  'dispatch.schedule.missesResolution':
-    'This booking ends after the completion deadline ({due}).',
   'dispatch.form.deadlines': 'Deadlines',
   'dispatch.form.deadlinesHint':
     'Computed by head office from the priority, job type and warranty.',
@@ -829,6 +851,14 @@ const en = {
   'dispatch.review.edit': 'Edit',
   'dispatch.review.returnVisit': 'Return visit…',
   'dispatch.review.closed': '{number} closed',
+  'dispatch.review.closeComplaintTitle': 'Close {number} with a complaint still open?',
+  'dispatch.review.closeComplaintExplain':
+    '{count} complaint(s) on this job are still open. Closing the job does not close them: answer the customer and close each complaint with its outcome.',
+  'dispatch.review.closeComplaintConfirm': 'Close the job anyway',
+  'dispatch.review.clockAttention':
+    'A laptop’s clock looked wrong on {count} status change(s): the laptop’s times are kept in the history; SLA and KPIs use head office’s times.',
+  'dispatch.review.clockWarning':
+    'Laptop clock implausible: it said {claimed}; head office received it {received} and counts {trusted}.',
   'dispatch.review.cancelled': '{number} cancelled',
   'dispatch.review.reopened': '{number} reopened',
   'dispatch.review.attention':
@@ -869,6 +899,12 @@ const en = {
   'dispatch.sla.group.soon': 'Due soon',
   'dispatch.sla.group.later': 'Later',
   'dispatch.sla.groupEmpty': 'None.',
+  'dispatch.sla.group.booked_late': 'Booked after the deadline',
+  'dispatch.sla.ackTitle': 'Not acknowledged',
+  'dispatch.sla.ackIntro':
+    'New requests no dispatcher has acted on, past their acknowledgement deadline or within 15 minutes of it. Scheduling a job acknowledges it.',
+  'dispatch.sla.ackState.breached': 'overdue',
+  'dispatch.sla.ackState.at_risk': 'due soon',
   'dispatch.kpi.title': 'KPIs',
   'dispatch.kpi.from': 'From',
   'dispatch.kpi.to': 'To',
@@ -903,15 +939,11 @@ const en = {
   'dispatch.kpi.ratio.resolution': 'completed / due',
   'dispatch.kpi.ratio.first_time_fix':
     'completed on the first visit, no return within 30 days / completed',
-  'dispatch.kpi.ratio.satisfaction': 'rated 4 or 5 / rated',
+  'dispatch.kpi.ratio.satisfaction': 'satisfied / customers who gave their word',
+  'dispatch.kpi.help.satisfaction':
+    'The customer’s latest word counts: the satisfaction they gave on the latest follow-up call that reached them, else their rating on site. Satisfied: 4 or 5, and no complaint on the job.',
   'dispatch.kpi.ratio.complaints': 'complaints / completed',
   'dispatch.kpi.ratio.repeat_visits': 'return visit within 30 days / completed',
-  'dispatch.sla.group.booked_late': 'Booked after the deadline',
-  'dispatch.sla.ackTitle': 'Not acknowledged',
-  'dispatch.sla.ackIntro':
-    'New requests no dispatcher has acted on, past their acknowledgement deadline or within 15 minutes of it. Scheduling a job acknowledges it.',
-  'dispatch.sla.ackState.breached': 'overdue',
-  'dispatch.sla.ackState.at_risk': 'due soon',
   'dispatch.kpi.part.numerator': 'jobs counted',
   'dispatch.kpi.part.denominator': 'jobs considered',
   'dispatch.kpi.measure.follow_up': 'Follow-up within 3 days',
@@ -960,6 +992,9 @@ const en = {
   'dispatch.followUp.resolve': 'Close the complaint',
   'dispatch.followUp.resolved': 'Complaint closed.',
   'dispatch.followUp.needOutcome': 'Write down how the complaint was closed.',
+  'dispatch.followUp.choose': 'Choose…',
+  'dispatch.followUp.needReached': 'Say whether the customer was reached.',
+  'dispatch.followUp.needSatisfaction': 'Choose the satisfaction the customer gave (1–5).',
   'dispatch.sla.empty': 'No open deadlines',
   'dispatch.sla.emptyHint': 'Every job has a technician on site or is finished.',
 
