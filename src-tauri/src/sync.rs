@@ -53,7 +53,8 @@ pub struct SyncService {
     interval: Duration,
     tls: TlsOptions,
     running: Mutex<Option<Running>>,
-    /// The engine's last status (the live parts: online, syncing, progress, needs sign-in).
+    /// The engine's last status (the live parts: online, syncing, progress, needs sign-in, when
+    /// the next round is due).
     latest: Arc<Mutex<Option<SyncStatus>>>,
 }
 
@@ -162,6 +163,7 @@ impl SyncService {
         {
             status.online = live.online;
             status.needs_sign_in = live.needs_sign_in;
+            status.next_attempt_at = live.next_attempt_at;
         }
         Ok(status)
     }
@@ -192,7 +194,10 @@ impl Worker {
             Ok(rt) => rt,
             Err(e) => {
                 let mut status = engine.status();
-                status.last_error = Some(format!("sync could not start: {e}"));
+                status.last_error = Some(fieldwork_core::store::ErrorInfo {
+                    code: String::from("internal"),
+                    message: format!("sync could not start: {e}"),
+                });
                 events(SyncEvent::Status(status));
                 return;
             }

@@ -446,7 +446,7 @@ describe('the desktop app syncs with a real head office', () => {
     await (await session.find('[data-testid="sign-in-submit"]')).click();
     await waitSynced();
     assert.equal((await session.findAll('[data-testid="sync-revoked"]')).length, 0, 'the revoked banner is gone');
-    await ho.stop();
+    await ho.pause();
     await session.hash(`#/job/${job.id}`);
     const input = await session.waitFor('[data-testid="note-input"]', { timeout: 20_000 });
     await input.click();
@@ -458,6 +458,48 @@ describe('the desktop app syncs with a real head office', () => {
     }, 30_000);
     assert.equal(offline.text, 'Offline · 1 change waiting');
     await shot('sync-offline');
+  });
+
+  step('the Sync page says why in a sentence, counts down to the next try, and "Sync now" answers at once', async () => {
+    await session.hash('#/sync');
+    await session.waitFor('[data-testid="sync-screen"]');
+    const error = await session.waitFor('[data-testid="sync-last-error"]', { timeout: 20_000 });
+    assert.equal(await error.attribute('data-code'), 'offline');
+    assert.match(await error.text(), /^Head office cannot be reached/);
+    // The transport's own words are at most the small print, never the sentence.
+    const sentence = await session.execute(
+      "const e = document.querySelector('[data-testid=\"sync-last-error\"]'); return e.firstChild.textContent.trim();",
+    );
+    assert.doesNotMatch(sentence, /os error|Connection refused|error sending request/);
+    const next = await session.until('a countdown to the next try', async () => {
+      const el = await session.findAll('[data-testid="sync-next-try"]');
+      const text = el.length ? await el[0].text() : '';
+      return /Next try in \d+ s/.test(text) ? text : null;
+    }, 20_000);
+    const seconds = Number(/(\d+)/.exec(next)[1]);
+    assert.ok(seconds <= 15, `the next try is at most 15 s away: ${next}`);
+    await (await session.find('[data-testid="sync-now"]')).click();
+    const answered = await session.until('"Sync now" says it is trying, then why it did not sync', async () => {
+      const el = await session.findAll('[data-testid="sync-now-state"]');
+      return el.length ? el[0] : null;
+    }, 2_000);
+    const failed = await session.until('"Sync now" reports the failed try', async () =>
+      (await answered.attribute('data-state')) === 'failed' ? answered : null,
+    15_000);
+    assert.match(await failed.text(), /^Still not synced: Head office cannot be reached/);
+    await shot('sync-page-offline');
+  });
+
+  step('head office comes back: the laptop notices within seconds and sends what waited', async () => {
+    await ho.start();
+    const back = Date.now();
+    await session.until('indicator synced with nothing waiting', async () => {
+      const i = await indicator();
+      return i.state === 'synced' && i.pending === 0 ? i : null;
+    }, 20_000);
+    console.error(`head office back → laptop synced: ${((Date.now() - back) / 1000).toFixed(1)} s`);
+    const error = await session.findAll('[data-testid="sync-last-error"]');
+    assert.equal(error.length, 0, 'the error is gone after a good round');
     await session.delete();
     session = null;
   });

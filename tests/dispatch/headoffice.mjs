@@ -46,31 +46,44 @@ export async function startHeadOffice({ jobs = 24, prepare = null } = {}) {
   if (prepare) await prepare(bin, dataDir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    bin,
-    ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', uiDir],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
-  );
   let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
+  let child = null;
+  const serve = async () => {
+    child = spawn(
+      bin,
+      ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', uiDir],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
+    );
+    child.stderr.on('data', (d) => (log += d));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        const r = await fetch(`${base}/healthz`);
+        if (r.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (child.exitCode !== null) throw new Error(`head office exited: ${log}`);
+      if (Date.now() > deadline) throw new Error(`head office did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (child.exitCode !== null) throw new Error(`head office exited: ${log}`);
-    if (Date.now() > deadline) throw new Error(`head office did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  const halt = async () => {
+    if (child === null) return;
+    const c = child;
+    child = null;
+    c.kill('SIGTERM');
+    await new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+  };
+  await serve();
   return {
     base,
     log: () => log,
+    /** Stops serving but keeps the data: `start()` serves it again on the same port. */
+    pause: halt,
+    start: serve,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -362,8 +362,9 @@ impl Out {
             format!("Pending changes  {}", s.pending_mutations),
             format!(
                 "Pending photos   {} to send, {} to fetch",
-                s.pending_blobs, s.pending_downloads
+                s.pending_photos, s.pending_downloads
             ),
+            format!("Pending signatures {}", s.pending_signatures),
             format!(
                 "Last sync        {}",
                 s.last_sync_at.map(local).unwrap_or_else(|| "never".into())
@@ -372,7 +373,7 @@ impl Out {
             format!("Conflicts        {}", s.conflicts),
         ];
         if let Some(e) = &s.last_error {
-            lines.push(format!("Last error       {e}"));
+            lines.push(format!("Last error       {} ({})", e.message, e.code));
         }
         if let Some(r) = &s.revoked {
             lines.push(format!("REVOKED          {r}"));
@@ -396,7 +397,7 @@ impl Out {
         }
         let when = chrono::Local::now().format("%H:%M:%S");
         let state = match (&s.last_error, s.online) {
-            (Some(e), _) => format!("error: {e}"),
+            (Some(e), _) => format!("error ({}): {}", e.code, e.message),
             (None, Some(true)) => String::from("synced"),
             _ => String::from("offline"),
         };
@@ -599,9 +600,12 @@ fn status_json(s: &SyncStatus) -> serde_json::Value {
         "online": s.online == Some(true),
         "pending_mutations": s.pending_mutations,
         "pending_blobs": s.pending_blobs,
+        "pending_photos": s.pending_photos,
+        "pending_signatures": s.pending_signatures,
         "pending_downloads": s.pending_downloads,
         "last_sync_at": s.last_sync_at,
         "last_error": s.last_error,
+        "next_attempt_at": s.next_attempt_at,
         "rejected": s.rejected,
         "conflicts": s.conflicts,
         "signed_in": s.signed_in,

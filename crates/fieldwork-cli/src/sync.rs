@@ -89,11 +89,18 @@ pub fn sync(
             }
         });
         let printer = async {
+            let mut printed: Option<SyncStatus> = None;
             while updates.changed().await.is_ok() {
                 let s = updates.borrow_and_update().clone();
-                if !s.syncing {
+                // The end of a round, once (its next attempt is set just after it).
+                let same = printed.as_ref().is_some_and(|p| {
+                    SyncStatus { next_attempt_at: None, ..p.clone() }
+                        == SyncStatus { next_attempt_at: None, ..s.clone() }
+                });
+                if !s.syncing && !same {
                     let _ = out.watch_line(&s);
                 }
+                printed = Some(s);
             }
         };
         tokio::select! {

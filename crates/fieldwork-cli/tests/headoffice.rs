@@ -60,10 +60,18 @@ impl HeadOffice {
             .output()
             .expect("seed");
         assert!(seeded.status.success(), "seed: {}", String::from_utf8_lossy(&seeded.stderr));
+        let (child, log, port) = Self::serve(dir.path(), 0);
+        HeadOffice { _dir: dir, child, log, port }
+    }
+
+    /// Serves the data in `dir` on `port` (0: one the system picks); returns the process, its
+    /// log and the port it listens on.
+    fn serve(dir: &Path, port: u16) -> (Child, Arc<Mutex<String>>, u16) {
+        let listen = format!("127.0.0.1:{port}");
         let mut child = Command::new(headoffice_bin())
             .arg("--data-dir")
-            .arg(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0", "--ui-dir", "no-console"])
+            .arg(dir)
+            .args(["serve", "--listen", &listen, "--ui-dir", "no-console"])
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -86,7 +94,14 @@ impl HeadOffice {
             let at = log.find(marker)? + marker.len();
             log[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
         });
-        HeadOffice { _dir: dir, child, log, port }
+        (child, log, port)
+    }
+
+    /// Serves again, on the same port and data, after [`HeadOffice::stop`].
+    fn restart(&mut self) {
+        let (child, log, port) = Self::serve(self._dir.path(), self.port);
+        assert_eq!(port, self.port);
+        (self.child, self.log) = (child, log);
     }
 
     fn url(&self) -> String {
@@ -293,9 +308,12 @@ fn check_status_shape(s: &Value) -> &Value {
     for count in ["pending_mutations", "pending_blobs", "rejected", "conflicts"] {
         assert!(s[count].as_i64().is_some_and(|n| n >= 0), "{count}: {s}");
     }
-    for maybe_text in ["last_sync_at", "last_error"] {
-        assert!(s[maybe_text].is_null() || s[maybe_text].is_string(), "{maybe_text}: {s}");
-    }
+    assert!(s["last_sync_at"].is_null() || s["last_sync_at"].is_string(), "{s}");
+    let e = &s["last_error"];
+    assert!(
+        e.is_null() || (e["code"].is_string() && e["message"].is_string()),
+        "last_error is null or {{code, message}}: {s}"
+    );
     s
 }
 
@@ -333,7 +351,8 @@ fn status_json_tells_pending_work_issues_and_reachability_before_and_after_a_syn
     let s = laptop.status();
     check_status_shape(&s);
     assert_eq!(s["pending_mutations"], 3, "{s}");
-    assert_eq!(s["pending_blobs"], 2, "the photo and its thumbnail: {s}");
+    assert_eq!(s["pending_blobs"], 1, "one photo (its thumbnail is not another): {s}");
+    assert_eq!((&s["pending_photos"], &s["pending_signatures"]), (&json!(1), &json!(0)), "{s}");
     assert_eq!(time_of(&s["last_sync_at"]), first_sync);
     dispatcher.send(
         "PATCH",
@@ -369,8 +388,29 @@ fn status_json_tells_pending_work_issues_and_reachability_before_and_after_a_syn
     let s = laptop.status();
     check_status_shape(&s);
     assert_eq!(s["online"], false, "{s}");
-    assert!(s["last_error"].as_str().is_some_and(|e| !e.trim().is_empty()), "{s}");
+    assert_eq!(s["last_error"]["code"], "offline", "{s}");
+    assert!(s["last_error"]["message"].as_str().is_some_and(|m| !m.trim().is_empty()), "{s}");
     assert_eq!(s["pending_mutations"], 0, "{s}");
+    // It stays until a sync succeeds, and then it is gone.
+    laptop.ok(&["job", "note", diagnosed, "Written while head office was away"]);
+    let failed = laptop.run(&["sync"]);
+    assert!(!failed.ok);
+    // Said as a sentence first, the network's own words after it.
+    let said: Value = serde_json::from_str(failed.stderr.trim()).expect("{code, message}");
+    assert_eq!(said["code"], "offline", "{said}");
+    let message = said["message"].as_str().expect("a message");
+    assert!(message.starts_with("head office cannot be reached (no network here"), "{message}");
+    let detail = message.find("Detail: ").expect("the detail after the sentence");
+    assert!(!message[..detail].contains("error sending request"), "{message}");
+    assert_eq!(laptop.status()["last_error"]["code"], "offline");
+    ho.restart();
+    let synced = laptop.ok(&["sync"]);
+    assert_eq!(synced["status"]["last_error"], Value::Null, "{synced}");
+    let s = laptop.status();
+    check_status_shape(&s);
+    assert_eq!((&s["online"], &s["last_error"]), (&json!(true), &Value::Null), "{s}");
+    assert_eq!(s["pending_mutations"], 0, "{s}");
+    assert!(time_of(&s["last_sync_at"]) > first_sync, "{s}");
 }
 
 #[test]
@@ -427,4 +467,59 @@ fn sync_watch_keeps_bringing_head_office_changes_and_taking_local_ones_until_sto
     watch.kill().expect("stop --watch");
     watch.wait().expect("reap --watch");
     drop(ho);
+}
+
+#[test]
+fn sync_watch_says_when_it_tries_next_and_notices_head_office_back_within_seconds() {
+    let mut ho = HeadOffice::start();
+    let laptop = Laptop::sign_in(&ho);
+    laptop.ok(&["sync"]);
+    let job = laptop.open_jobs().into_iter().next().expect("a job");
+    ho.stop();
+    laptop.ok(&["job", "note", &job, "Written while head office was down"]);
+    // A long interval: only the backoff and the probe can bring the next round.
+    let mut watch = laptop
+        .command()
+        .args(["sync", "--watch", "--interval", "3600"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sync --watch");
+    let lines = Arc::new(Mutex::new(Vec::<(Instant, Value)>::new()));
+    let out = watch.stdout.take().expect("piped");
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let status = serde_json::from_str(&line).expect("one JSON status per line");
+            sink.lock().expect("lines").push((Instant::now(), status));
+        }
+    });
+    let failed = eventually("a failed round, said so", Duration::from_secs(20), || {
+        let lines = lines.lock().expect("lines");
+        lines.iter().map(|(_, s)| s.clone()).find(|s| s["last_error"]["code"] == "offline")
+    });
+    assert_eq!(failed["online"], false, "{failed}");
+    assert_eq!(failed["pending_mutations"], 1, "{failed}");
+    let next = time_of(&failed["next_attempt_at"]);
+    let ahead = next - chrono::Utc::now();
+    assert!(ahead <= chrono::Duration::seconds(16), "the next try is soon: {failed}");
+    // Long enough offline for the backoff to reach its cap: the next round is 7.5–15 s away.
+    std::thread::sleep(Duration::from_secs(17));
+    ho.restart();
+    let back = Instant::now();
+    let (at, synced) =
+        eventually("a good round after head office is back", Duration::from_secs(30), || {
+            let lines = lines.lock().expect("lines");
+            lines
+                .iter()
+                .find(|(at, s)| *at > back && s["last_error"].is_null() && s["online"] == true)
+                .cloned()
+        });
+    let noticed = at - back;
+    eprintln!("head office back → laptop synced: {:.1} s", noticed.as_secs_f64());
+    assert_eq!(synced["pending_mutations"], 0, "{synced}");
+    assert!(noticed < Duration::from_secs(6), "noticed after {noticed:?}: {synced}");
+    watch.kill().expect("stop --watch");
+    watch.wait().expect("reap --watch");
 }

@@ -634,6 +634,32 @@ fn seeded_signatures_cover_their_jobs_facts() {
     assert!(checked > 0, "the seed has signed jobs");
 }
 
+#[test]
+fn a_photo_waits_as_one_photo_until_all_its_files_are_sent_and_signatures_count_apart() {
+    let mut b = bench();
+    let pending = |store: &Store| {
+        let s = store.sync_state().unwrap();
+        (s.pending_photos, s.pending_signatures, s.pending_uploads)
+    };
+    let before = b.store.pending_mutation_count().unwrap();
+    let photo = import(&mut b.store, &b.job, "camera/Canon_40D.jpg", PhotoKind::Before);
+    assert_eq!(pending(&b.store), (1, 0, 1), "one photo, not its picture and thumbnail");
+    sign(&mut b.store, &b.job, "王芳");
+    assert_eq!(pending(&b.store), (1, 1, 2));
+    // Head office took the changes: the files are queued; still one photo and one signature.
+    let last = b.store.pending_mutations(1_000).unwrap().last().unwrap().seq;
+    assert!(b.store.pending_mutation_count().unwrap() > before);
+    b.store.acknowledge_mutations(last).unwrap();
+    assert_eq!(pending(&b.store), (1, 1, 2));
+    b.store.blobs_uploaded(std::slice::from_ref(&photo.sha256)).unwrap();
+    assert_eq!(pending(&b.store), (1, 1, 2), "its thumbnail is still to send");
+    b.store.blobs_uploaded(std::slice::from_ref(&photo.thumb_sha256)).unwrap();
+    assert_eq!(pending(&b.store), (0, 1, 1));
+    let queued = b.store.blob_transfers(fieldwork_core::store::remote::Transfer::Up, 10).unwrap();
+    b.store.blobs_uploaded(&queued).unwrap();
+    assert_eq!(pending(&b.store), (0, 0, 0));
+}
+
 // =============================================================================================
 // The media folder and `check`
 // =============================================================================================

@@ -23,8 +23,17 @@ use crate::wire::{
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// Head office could not be reached or the connection broke: try again later.
-    #[error("head office is not reachable: {0}")]
+    #[error(
+        "head office cannot be reached (no network here, or head office is down); changes stay \
+         on this device and are sent at the next sync. Detail: {0}"
+    )]
     Offline(String),
+    /// Head office (or the network on the way) did not answer in time: try again later.
+    #[error(
+        "head office did not answer in time (a slow or broken connection); changes stay on this \
+         device and are sent at the next sync. Detail: {0}"
+    )]
+    Timeout(String),
     /// This device was revoked: push nothing more, wipe local data.
     #[error("this device was revoked by head office: {0}")]
     Revoked(String),
@@ -55,9 +64,12 @@ impl ClientError {
     pub fn code(&self) -> &'static str {
         match self {
             ClientError::Offline(_) => "offline",
+            ClientError::Timeout(_) => "timeout",
             ClientError::Revoked(_) => "device_revoked",
             ClientError::Unauthorized(_) => "unauthorized",
             ClientError::RateLimited(_) => "rate_limited",
+            // Head office failed on its side; the request itself may well be fine.
+            ClientError::Refused { status, .. } if *status >= 500 => "server_error",
             ClientError::Refused { .. } => "refused",
             ClientError::BadAddress(_) => "bad_address",
             ClientError::Protocol(_) => "protocol",
@@ -70,9 +82,10 @@ impl ClientError {
         match self {
             // A certificate is usually fixed at head office (renewed, reinstalled): keep trying,
             // with backoff, and say why meanwhile.
-            ClientError::Offline(_) | ClientError::RateLimited(_) | ClientError::Certificate(_) => {
-                true
-            }
+            ClientError::Offline(_)
+            | ClientError::Timeout(_)
+            | ClientError::RateLimited(_)
+            | ClientError::Certificate(_) => true,
             // A body damaged on the way (hash_mismatch) is sent again later.
             ClientError::Refused { status, code, .. } => {
                 *status >= 500 || code == wire::codes::HASH_MISMATCH
@@ -300,6 +313,8 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
 fn transport(e: &reqwest::Error) -> ClientError {
     if tls_problem(e) {
         ClientError::Certificate(describe(e))
+    } else if e.is_timeout() {
+        ClientError::Timeout(describe(e))
     } else {
         ClientError::Offline(describe(e))
     }

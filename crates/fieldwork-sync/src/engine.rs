@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use fieldwork_core::CoreError;
-use fieldwork_core::store::Store;
 use fieldwork_core::store::remote::{HeadOfficeLink, SyncState, Transfer};
+use fieldwork_core::store::{ErrorInfo, Store};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 
@@ -60,7 +60,13 @@ impl SyncError {
         }
     }
 
-    fn is_transient(&self) -> bool {
+    /// The error as the status keeps it: its code and its message.
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo { code: self.code().to_owned(), message: self.to_string() }
+    }
+
+    /// Whether the same round may succeed later without anyone doing anything.
+    pub fn is_transient(&self) -> bool {
         match self {
             SyncError::Client(e) => e.is_transient(),
             // A busy database or a full disk may clear up; the round is repeated.
@@ -113,11 +119,19 @@ pub struct SyncStatus {
     pub online: Option<bool>,
     pub syncing: bool,
     pub pending_mutations: i64,
-    /// Media files still to upload (and to download).
+    /// Photos and signatures still to upload (a photo once, not each of its files).
     pub pending_blobs: i64,
+    pub pending_photos: i64,
+    pub pending_signatures: i64,
+    /// Media files still to download.
     pub pending_downloads: i64,
     pub last_sync_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    /// Why the last round failed, until one succeeds: a stable code (`offline`, `timeout`,
+    /// `certificate`, `server_error`, `unauthorized`, …) for the screen's sentence, and the
+    /// technical detail.
+    pub last_error: Option<ErrorInfo>,
+    /// When the background engine tries next (while it waits between rounds).
+    pub next_attempt_at: Option<DateTime<Utc>>,
     pub rejected: i64,
     pub conflicts: i64,
     /// Set when head office revoked this device and its data was wiped: why.
@@ -144,9 +158,12 @@ impl SyncStatus {
             syncing: false,
             pending_mutations: s.pending_mutations,
             pending_blobs: s.pending_uploads,
+            pending_photos: s.pending_photos,
+            pending_signatures: s.pending_signatures,
             pending_downloads: s.pending_downloads,
             last_sync_at: s.last_sync_at,
             last_error: s.last_error.clone(),
+            next_attempt_at: None,
             rejected: s.rejected,
             conflicts: s.conflicts,
             revoked: s.revoked.clone(),
@@ -237,6 +254,8 @@ impl Engine {
         next.syncing = syncing;
         next.progress = progress;
         next.needs_sign_in = previous.needs_sign_in && syncing;
+        // A round under way is the attempt that was due.
+        next.next_attempt_at = if syncing { None } else { previous.next_attempt_at };
         self.status.send_replace(next);
     }
 
@@ -261,9 +280,12 @@ impl Engine {
                 self.publish(Some(true), false, None);
             }
             Err(e) => {
-                let online = !matches!(e, SyncError::Client(ClientError::Offline(_)));
-                // Keep the message short and free of secrets (it never contains the token).
-                self.store.record_sync_result(now, Some(&e.to_string()))?;
+                let online = !matches!(
+                    e,
+                    SyncError::Client(ClientError::Offline(_) | ClientError::Timeout(_))
+                );
+                // Free of secrets (it never contains the token).
+                self.store.record_sync_result(now, Some(&e.info()))?;
                 self.publish(Some(online), false, None);
                 if matches!(e, SyncError::Client(ClientError::Unauthorized(_))) {
                     self.status.send_modify(|s| s.needs_sign_in = true);
@@ -526,22 +548,31 @@ impl Engine {
     }
 
     /// Syncs until `shutdown` is notified: a round now, then again after `interval` (sooner
-    /// when `wake` is notified — "sync now", or a local change), backing off exponentially with
-    /// jitter while head office is unreachable. Stops for good when the device is revoked or
-    /// the sign-in is no longer accepted.
+    /// when `wake` is notified — "sync now", or a local change), backing off with jitter while
+    /// head office is unreachable (at most [`BACKOFF_CAP`]) and probing it meanwhile every
+    /// [`PROBE_EVERY`], so its return is noticed within seconds. The status says when the next round is due. Stops for good when the device is
+    /// revoked; waits for "sync now" when the sign-in is no longer accepted.
     pub async fn run(mut self, wake: &Notify, shutdown: &Notify, interval: Duration) -> Self {
         let mut failures: u32 = 0;
         loop {
-            let wait = match self.sync_once().await {
+            let mut unreachable = false;
+            let (wait, due) = match self.sync_once().await {
                 Ok(_) => {
                     failures = 0;
-                    interval
+                    (interval, true)
                 }
                 Err(e) if e.is_transient() => {
+                    unreachable = matches!(
+                        e,
+                        SyncError::Client(ClientError::Offline(_) | ClientError::Timeout(_))
+                    );
                     failures = failures.saturating_add(1);
-                    let wait = backoff(failures, rand::random::<f64>());
-                    tracing::info!(error = %e, retry_in_s = wait.as_secs_f64(), "sync failed");
-                    wait
+                    let mut wait = backoff(failures, rand::random::<f64>());
+                    if let SyncError::Client(ClientError::RateLimited(asked)) = &e {
+                        wait = wait.max(*asked);
+                    }
+                    tracing::info!(code = e.code(), retry_in_s = wait.as_secs_f64(), "sync failed");
+                    (wait, true)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, code = e.code(), "sync stopped");
@@ -549,24 +580,68 @@ impl Engine {
                         return self;
                     }
                     // Unauthorized or refused: only a person can fix it. Wait for "sync now".
-                    Duration::from_secs(24 * 3600)
+                    (Duration::from_secs(24 * 3600), false)
                 }
             };
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = wake.notified() => {}
-                () = shutdown.notified() => return self,
+            let next = due
+                .then(|| chrono::Duration::from_std(wait).ok().map(|d| Utc::now() + d))
+                .flatten();
+            self.status.send_modify(|s| s.next_attempt_at = next);
+            // While head office cannot be reached, a cheap probe (`GET /healthz`) every couple
+            // of seconds notices its return long before the next round is due.
+            let ho = &self.ho;
+            let back = async {
+                if !unreachable {
+                    return std::future::pending().await;
+                }
+                loop {
+                    tokio::time::sleep(probe_interval(rand::random::<f64>())).await;
+                    if ho.reachable().await {
+                        return;
+                    }
+                }
+            };
+            let stop = tokio::select! {
+                () = tokio::time::sleep(wait) => false,
+                () = wake.notified() => false,
+                () = back => {
+                    tracing::info!("head office answers again");
+                    false
+                }
+                () = shutdown.notified() => true,
+            };
+            if stop {
+                return self;
             }
         }
     }
 }
 
-/// How long to wait after `failures` failures in a row: 1 s doubling up to 5 minutes, spread by
-/// ±50 % (`jitter` in 0..1) so a fleet of laptops coming back online does not knock in step.
+/// How often head office is probed while it cannot be reached: about every [`PROBE_EVERY`],
+/// spread by ±25 % (`jitter` in 0..1) so a fleet of laptops does not knock in step.
+pub fn probe_interval(jitter: f64) -> Duration {
+    PROBE_EVERY.mul_f64(0.75 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// The probe's period while head office cannot be reached: its return is noticed within about
+/// this long (plus the probe itself), whatever the backoff.
+pub const PROBE_EVERY: Duration = Duration::from_secs(2);
+
+/// The longest wait between two tries while head office is unreachable: a try is one small
+/// request that fails at once when nothing answers, and head office's return is noticed within
+/// this long.
+pub const BACKOFF_CAP: Duration = Duration::from_secs(15);
+
+/// How long to wait after `failures` failures in a row: 1 s doubling up to [`BACKOFF_CAP`],
+/// then spread over its upper half by `jitter` (0..1), so a fleet of laptops waiting for head
+/// office does not knock in step.
 pub fn backoff(failures: u32, jitter: f64) -> Duration {
     let base = 2f64.powi(i32::try_from(failures.saturating_sub(1).min(16)).unwrap_or(16));
-    let capped = base.min(300.0);
-    Duration::from_secs_f64(capped * (0.5 + jitter.clamp(0.0, 1.0)))
+    let cap = BACKOFF_CAP.as_secs_f64();
+    if base < cap {
+        return Duration::from_secs_f64(base);
+    }
+    Duration::from_secs_f64(cap * (0.5 + 0.5 * jitter.clamp(0.0, 1.0)))
 }
 
 #[cfg(test)]
@@ -574,12 +649,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_up_to_five_minutes_with_jitter() {
+    fn backoff_doubles_then_stays_within_fifteen_seconds_with_jitter() {
         assert_eq!(backoff(1, 0.5), Duration::from_secs(1));
         assert_eq!(backoff(2, 0.5), Duration::from_secs(2));
         assert_eq!(backoff(4, 0.5), Duration::from_secs(8));
-        assert_eq!(backoff(30, 0.5), Duration::from_secs(300));
-        assert_eq!(backoff(30, 1.0), Duration::from_secs(450));
-        assert_eq!(backoff(3, 0.0), Duration::from_secs(2));
+        for failures in [5, 6, 30, u32::MAX] {
+            for jitter in [0.0, 0.3, 0.99, 1.0] {
+                let wait = backoff(failures, jitter);
+                assert!(wait <= BACKOFF_CAP, "{failures} failures: {wait:?}");
+                assert!(wait >= BACKOFF_CAP / 2, "{failures} failures: {wait:?}");
+            }
+        }
+        assert_ne!(backoff(9, 0.0), backoff(9, 1.0), "spread by the jitter");
+    }
+
+    #[test]
+    fn an_unreachable_head_office_is_probed_every_couple_of_seconds() {
+        for jitter in [0.0, 0.5, 1.0] {
+            let every = probe_interval(jitter);
+            assert!(every >= Duration::from_millis(1_500) && every <= Duration::from_millis(2_500));
+        }
+        assert!(PROBE_EVERY < BACKOFF_CAP);
+    }
+
+    #[test]
+    fn a_failed_round_is_kept_as_a_code_and_the_technical_detail() {
+        let e = SyncError::Client(ClientError::Offline(String::from(
+            "error sending request: Connection refused (os error 111)",
+        )));
+        let info = e.info();
+        assert_eq!(info.code, "offline");
+        assert!(info.message.contains("os error 111"), "{info:?}");
+        let timeout = SyncError::Client(ClientError::Timeout(String::from("timed out")));
+        assert_eq!(timeout.info().code, "timeout");
+        assert!(timeout.is_transient());
+        let down = SyncError::Client(ClientError::Refused {
+            status: 500,
+            code: String::from("internal"),
+            message: String::from("boom"),
+        });
+        assert_eq!(down.info().code, "server_error");
+        assert!(down.is_transient());
     }
 }

@@ -19,7 +19,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::sqltime::Ms;
-use super::{Actor, Store, meta_get, meta_set, queries, records, search};
+use super::{Actor, ErrorInfo, Store, meta_get, meta_set, queries, records, search};
 use crate::domain::{
     ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
@@ -68,11 +68,18 @@ pub struct SyncState {
     /// Head office's change-feed version this device has applied up to.
     pub cursor: i64,
     pub last_sync_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    /// Why the last round failed (`None` once one succeeded): a stable code and head office's or
+    /// the network's own words.
+    pub last_error: Option<ErrorInfo>,
     /// Set when head office revoked this device (its data was wiped): why, for the technician.
     pub revoked: Option<String>,
     pub pending_mutations: i64,
-    /// Media files still to send (recorded here) plus those to fetch (recorded elsewhere).
+    /// Photos recorded here whose files head office does not hold yet (a photo, not its
+    /// variants: its thumbnail travels with it).
+    pub pending_photos: i64,
+    /// Signatures recorded here whose pictures head office does not hold yet.
+    pub pending_signatures: i64,
+    /// Photos and signatures still to send: `pending_photos + pending_signatures`.
     pub pending_uploads: i64,
     pub pending_downloads: i64,
     pub rejected: i64,
@@ -158,21 +165,33 @@ impl Store {
     pub fn sync_state(&self) -> Result<SyncState> {
         let conn = self.conn();
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-        // Blobs of photos and signatures not pushed yet are uploads too.
-        let unpushed_blobs = count(
-            "SELECT coalesce(sum(CASE kind WHEN 'photo_added' THEN 2 ELSE 1 END), 0)
-             FROM outbox WHERE kind IN ('photo_added', 'signature_added')",
+        // A photo or signature waits until head office holds all its files: not pushed yet, or
+        // pushed with a file (the picture or its thumbnail) still queued. Counted once each.
+        let pending_photos = count(
+            "SELECT (SELECT count(*) FROM outbox WHERE kind = 'photo_added')
+                  + (SELECT count(DISTINCT p.id) FROM photos p JOIN blob_transfers b
+                     ON b.direction = 'up' AND b.sha256 IN (p.sha256, p.thumb_sha256))",
+        )?;
+        let pending_signatures = count(
+            "SELECT (SELECT count(*) FROM outbox WHERE kind = 'signature_added')
+                  + (SELECT count(DISTINCT s.id) FROM signatures s JOIN blob_transfers b
+                     ON b.direction = 'up' AND b.sha256 = s.png_sha256)",
         )?;
         Ok(SyncState {
             cursor: meta_get(conn, CURSOR_KEY)?.and_then(|s| s.parse().ok()).unwrap_or(0),
             last_sync_at: meta_get(conn, LAST_SYNC_KEY)?
                 .and_then(|s| s.parse::<i64>().ok())
                 .and_then(DateTime::from_timestamp_millis),
-            last_error: meta_get(conn, LAST_ERROR_KEY)?,
+            last_error: meta_get(conn, LAST_ERROR_KEY)?.map(|s| {
+                // Written as JSON; an older store kept the message alone.
+                serde_json::from_str(&s)
+                    .unwrap_or(ErrorInfo { code: String::from("unknown"), message: s })
+            }),
             revoked: meta_get(conn, REVOKED_KEY)?,
             pending_mutations: self.pending_mutation_count()?,
-            pending_uploads: unpushed_blobs
-                + count("SELECT count(*) FROM blob_transfers WHERE direction = 'up'")?,
+            pending_photos,
+            pending_signatures,
+            pending_uploads: pending_photos + pending_signatures,
             pending_downloads: count(
                 "SELECT count(*) FROM blob_transfers WHERE direction = 'down'",
             )?,
@@ -182,14 +201,14 @@ impl Store {
     }
 
     /// Records the end of a sync round: `error` is `None` when it succeeded.
-    pub fn record_sync_result(&self, at: DateTime<Utc>, error: Option<&str>) -> Result<()> {
+    pub fn record_sync_result(&self, at: DateTime<Utc>, error: Option<&ErrorInfo>) -> Result<()> {
         let conn = self.conn();
         match error {
             None => {
                 meta_set(conn, LAST_SYNC_KEY, &at.timestamp_millis().to_string())?;
                 conn.execute("DELETE FROM meta WHERE key = ?1", [LAST_ERROR_KEY])?;
             }
-            Some(e) => meta_set(conn, LAST_ERROR_KEY, e)?,
+            Some(e) => meta_set(conn, LAST_ERROR_KEY, &serde_json::to_string(e)?)?,
         }
         Ok(())
     }
