@@ -438,15 +438,57 @@ fn a_job_reassigned_while_the_device_has_unpushed_notes_stays_until_they_are_pus
     assert!(notes(&b.job(&job)).is_empty());
 }
 
+/// Every file under `dir` (the database, its write-ahead log and shared memory, media…), with
+/// its bytes.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
 #[test]
 fn a_revoked_device_pushes_nothing_more_and_wipes_its_data() {
     let ho = HeadOffice::start(6);
     let dispatcher = Dispatcher::sign_in(&ho.url());
     let a = Device::sign_in(&ho.url(), "tech1");
-    let job = dispatcher.new_job_for(&a.technician_id, "Sofa recliner stuck");
+    // A customer whose name, phone, contact, address and appliance serial are nowhere else.
+    let customer = dispatcher.post("/customers", json!({"name": "龚雪梅", "phone": "19955501234"}));
+    let cid = customer["id"].as_str().unwrap();
+    let site = dispatcher.post(
+        "/sites",
+        json!({"customer_id": cid, "address": "Quillfeather Lane 77", "city": "Zanthorpe",
+               "contact_name": "Orlanda Pimblecroft", "contact_phone": "07700 983417"}),
+    );
+    let equipment = dispatcher.post(
+        "/equipment",
+        json!({"site_id": site["id"], "category": "washing_machine", "brand": "Bosch",
+               "model": "WAX32", "serial": "QZV7731KJ5"}),
+    );
+    let created = dispatcher.post(
+        "/jobs",
+        json!({"job_type": "repair", "priority": "normal", "customer_id": cid,
+               "site_id": site["id"], "equipment_id": equipment["id"],
+               "reported_problem": "Sofa recliner stuck"}),
+    );
+    let job = created["id"].as_str().or(created["work_order"]["id"].as_str()).unwrap().to_owned();
+    dispatcher.assign(&job, &a.technician_id);
     a.sync_ok();
+    assert_eq!(a.job(&job)["customer"]["phone"], "19955501234", "the customer is on the laptop");
     a.start_work(&job);
-    a.ok(&["job", "note", &job, "written after the laptop was reported stolen"]);
+    let unsent = "Plumquist vexbarrow: spare key under the zinnia pot";
+    a.ok(&["job", "note", &job, unsent]);
+    // Searching finds them: the indexes hold them.
+    for query in ["19955501234", "QZV7731KJ5", "Pimblecroft", "vexbarrow", "龚雪梅"] {
+        let found = a.ok(&["search", query]);
+        assert!(found.to_string().contains(&job), "search {query}: {found}");
+    }
     ho.revoke(&a.device_id);
     let err = a.sync().unwrap_err();
     assert!(err.contains("device_revoked"), "{err}");
@@ -455,6 +497,44 @@ fn a_revoked_device_pushes_nothing_more_and_wipes_its_data() {
     assert_eq!(status["pending_mutations"], 0);
     assert_eq!(a.ok(&["jobs", "--all"]), json!([]));
     assert!(std::fs::read_dir(a.dir.path().join("media")).unwrap().next().is_none());
+    // No byte of it is left in any file of the data folder: not in the tables' free pages, not
+    // in the search indexes (FTS5 keeps a contentless table's words in its index until
+    // rewritten), not in the write-ahead log. Words are also looked for without their first
+    // letters, as the index stores a word after the prefix it shares with the one before.
+    let personal = [
+        "19955501234",
+        "955501234",
+        "龚雪梅",
+        "雪梅",
+        "Orlanda Pimblecroft",
+        "imblecroft",
+        "983417",
+        "QZV7731KJ5",
+        "qzv7731kj5",
+        "v7731kj5",
+        "Quillfeather",
+        "illfeather",
+        "Zanthorpe",
+        "nthorpe",
+        "Plumquist",
+        "umquist",
+        "vexbarrow",
+        "xbarrow",
+        "zinnia",
+        "nnia pot",
+    ];
+    let files = files_under(a.dir.path());
+    assert!(files.iter().any(|(p, _)| p.ends_with("fieldwork.db")), "{files:?}");
+    let mut found = Vec::new();
+    for (path, bytes) in &files {
+        for word in personal {
+            let needle = word.as_bytes();
+            if bytes.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle)) {
+                found.push(format!("{word:?} in {}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "personal data left after the wipe: {found:#?}");
     let at_ho = dispatcher.job(&job);
     assert!(notes(&at_ho).is_empty(), "nothing was pushed after revocation");
     // Signing in again (a recovered laptop) works from a clean slate.

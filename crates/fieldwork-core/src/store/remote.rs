@@ -426,22 +426,47 @@ impl Store {
             "parts_catalogue",
             "technicians",
         ];
+        // Freed pages are overwritten with zeros, in the file and in the write-ahead log.
+        self.conn().execute_batch("PRAGMA secure_delete = ON")?;
         self.write(|tx| {
             for table in TABLES {
                 tx.execute_batch(&format!("DELETE FROM {table}"))?;
+            }
+            // Deleting rows of a contentless FTS5 table only marks them deleted: the words stay
+            // in the index's segments. 'delete-all' empties the index itself.
+            for index in ["job_search_trigram", "job_search_words"] {
+                tx.execute_batch(&format!("INSERT INTO {index}({index}) VALUES ('delete-all')"))?;
             }
             tx.execute("DELETE FROM meta WHERE key <> 'device_id'", [])?;
             meta_set(tx, REVOKED_KEY, reason)?;
             Ok(())
         })?;
-        // Rewrite the file without the freed pages, and empty the journal that still holds them.
+        // Rewrite the file without the freed pages, and empty the journal that still holds them
+        // (another connection reading at this moment holds the checkpoint back: try again).
         self.conn().execute_batch("VACUUM")?;
-        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        for attempt in 0..50 {
+            let busy: i64 =
+                self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                break;
+            }
+            if attempt == 49 {
+                tracing::warn!("the write-ahead log could not be emptied after the wipe");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         if let Ok(media) = self.media_dir()
             && media.is_dir()
         {
             std::fs::remove_dir_all(&media)?;
             std::fs::create_dir_all(&media)?;
+        }
+        // Job reports saved in the data folder (the desktop's place when there is no Documents
+        // folder) name customers too.
+        if let Some(reports) = self.path().parent().map(|d| d.join("reports"))
+            && reports.is_dir()
+        {
+            std::fs::remove_dir_all(&reports)?;
         }
         self.actor = Actor::dispatcher("local");
         Ok(())
