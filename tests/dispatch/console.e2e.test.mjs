@@ -445,6 +445,8 @@ step('the dispatcher records the follow-up call with a major complaint, which is
 
 step('the dispatcher closes the job, books a linked return visit, and reopens it with a reason', async () => {
   await byTest('action-close').click();
+  // The major complaint is still open: the console asks first.
+  await byTest('close-complaint-confirm').click();
   await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
   // A return visit: a new work order for the same customer, address and equipment, linked.
   await byTest('action-return').click();
