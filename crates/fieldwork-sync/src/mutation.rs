@@ -25,6 +25,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "feedback_given",
     "photo_added",
     "photo_deleted",
+    "photo_caption_set",
     "signature_added",
 ];
 
@@ -108,6 +109,13 @@ mod tests {
                 appointment_end: now,
             },
             Mutation::PhotoDeleted { job_id: "j".into(), photo_id: "p".into(), at: now },
+            Mutation::PhotoCaptionSet {
+                job_id: "j".into(),
+                photo_id: "p".into(),
+                caption: Some("inlet valve".into()),
+                at: now,
+                replaces: Some(fieldwork_core::store::outbox::Replaces { value: None }),
+            },
             Mutation::PartWithdrawn {
                 withdrawal: fieldwork_core::domain::PartWithdrawal {
                     job_id: "j".into(),

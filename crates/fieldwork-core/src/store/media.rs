@@ -366,6 +366,35 @@ impl Store {
         })
     }
 
+    /// Sets (or, with `None` or blank text, clears) a photo's caption after import, while the
+    /// job is still being worked (not once it is completed). Records a `photo_caption_set`
+    /// outbox entry; last writer wins at head office. Captions are not among the facts a
+    /// signature covers, so a signature taken before stays valid.
+    pub fn set_photo_caption(&mut self, photo_id: &str, caption: Option<&str>) -> Result<PhotoRef> {
+        let caption = caption
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| check_text("caption", c, PHOTO_CAPTION_MAX_CHARS))
+            .transpose()?;
+        let (_, job_id, photo, live) = find_photo(self.conn(), photo_id)?;
+        if !live {
+            return Err(CoreError::not_found("photo", photo.id));
+        }
+        self.change_job(&job_id, Some(Fact::Work), |c, stored| {
+            c.tx.execute(
+                "UPDATE photos SET caption = ?1 WHERE job_seq = ?2 AND id = ?3",
+                params![caption, stored.seq, photo.id],
+            )?;
+            c.emit(Mutation::PhotoCaptionSet {
+                job_id: stored.order.id.clone(),
+                photo_id: photo.id.clone(),
+                caption: caption.clone(),
+                at: c.now,
+                replaces: Some(super::outbox::Replaces { value: photo.caption.clone() }),
+            });
+            Ok(PhotoRef { caption, ..photo })
+        })
+    }
+
     /// Records the customer's signature on `job`: the picture (PNG, re-encoded without
     /// metadata), the strokes, the signer's name and the statement signed, and the SHA-256 of
     /// the job's signed facts as they are now. Insert-only: a new signature supersedes earlier

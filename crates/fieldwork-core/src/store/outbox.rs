@@ -111,6 +111,17 @@ pub enum Mutation {
         photo_id: String,
         at: DateTime<Utc>,
     },
+    /// A photo's caption was edited after import (`None`: cleared). Last writer wins by HLC,
+    /// like `field_set`; a pulled photo carries the caption that won.
+    PhotoCaptionSet {
+        job_id: String,
+        photo_id: String,
+        caption: Option<String>,
+        at: DateTime<Utc>,
+        /// The caption this device showed before (see `FieldSet::replaces`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<Replaces<String>>,
+    },
     /// The customer signed; the picture (by hash) is uploaded separately.
     SignatureAdded {
         job_id: String,
@@ -139,6 +150,7 @@ impl Mutation {
             Mutation::FeedbackGiven { .. } => "feedback_given",
             Mutation::PhotoAdded { .. } => "photo_added",
             Mutation::PhotoDeleted { .. } => "photo_deleted",
+            Mutation::PhotoCaptionSet { .. } => "photo_caption_set",
             Mutation::SignatureAdded { .. } => "signature_added",
         }
     }
@@ -151,6 +163,7 @@ impl Mutation {
             | Mutation::FieldSet { job_id, .. }
             | Mutation::ChecklistAnswered { job_id, .. }
             | Mutation::PhotoDeleted { job_id, .. }
+            | Mutation::PhotoCaptionSet { job_id, .. }
             | Mutation::SignatureAdded { job_id, .. } => job_id,
             Mutation::PhotoAdded { photo } => &photo.job_id,
             Mutation::NoteAdded { note } => &note.job_id,

@@ -9,8 +9,8 @@
 //!
 //! Local changes still waiting in the outbox win over pulled state until they are pushed: a
 //! pulled job keeps its local status while a status change is pending, and its local diagnosis,
-//! resolution or checklist answer while a change to that field is pending. Head office decides
-//! once the change arrives, and the next pull brings its decision.
+//! resolution, checklist answer or photo caption while a change to it is pending. Head office
+//! decides once the change arrives, and the next pull brings its decision.
 
 use std::path::PathBuf;
 
@@ -693,10 +693,20 @@ impl RemoteApply<'_> {
         Ok(())
     }
 
-    /// A photo; its files are queued for download when this device does not have them.
+    /// A photo; its files are queued for download when this device does not have them. A photo
+    /// already here takes head office's caption (the one that won), unless a caption edit made
+    /// here is still to be pushed.
     pub fn photo(&mut self, p: &PhotoRef) -> Result<()> {
         if let Some(seq) = self.job_seq(&p.job_id)? {
             records::photo(&self.tx, seq, p, &self.stamp)?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE photos SET caption = ?1 WHERE job_seq = ?2 AND id = ?3
+                     AND caption IS NOT ?1 AND NOT EXISTS (SELECT 1 FROM outbox
+                         WHERE job_id = ?4 AND kind = 'photo_caption_set'
+                         AND json_extract(payload, '$.photo_id') = ?3)",
+                )?
+                .execute(params![p.caption, seq, p.id, p.job_id])?;
             self.want(&p.sha256)?;
             self.want(&p.thumb_sha256)?;
         }
