@@ -37,7 +37,7 @@ pub async fn kpi_jobs(
 }
 
 /// Records the follow-up call of a completed or closed job, with a complaint when there is one.
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups", tag = "dispatch", request_body = FollowUpInput,
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups", tag = "dispatch", params(("id" = String, Path, description = "the job's id")), request_body = FollowUpInput,
     responses((status = 201, body = FollowUp), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[instrument(skip_all, fields(user = %c.0.user_name, job.id = %id))]
@@ -57,7 +57,7 @@ pub async fn record_follow_up(
 }
 
 /// Closes the complaint recorded on a follow-up call with its documented outcome (once).
-#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups/{follow_up_id}/resolution", tag = "dispatch",
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/follow-ups/{follow_up_id}/resolution", tag = "dispatch", params(("id" = String, Path, description = "the job's id"), ("follow_up_id" = String, Path, description = "the follow-up call's id")),
     request_body = ComplaintResolutionInput,
     responses((status = 200, body = FollowUp), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

@@ -84,8 +84,11 @@ fn status_headers(status: &BlobUploadStatus, resp: &mut Response) {
 
 /// Where this technician's upload stands: `Upload-Offset` (and `Upload-Length` once declared).
 /// A blob they may not hold is answered as absent: their own upload's progress.
-#[utoipa::path(head, path = "/api/v1/blobs/{sha256}", tag = "sync",
-    responses((status = 200, description = "Upload-Offset and Upload-Length headers")))]
+#[utoipa::path(head, path = "/api/v1/blobs/{sha256}", tag = "sync", params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex")),
+    responses((status = 200, description = "where the upload stands (no body: HEAD)", headers(
+            ("Upload-Offset" = u64, description = "bytes received so far; the next chunk starts here"),
+            ("Upload-Length" = Option<u64>, description = "the blob's full size, once a chunk declared it"))),
+        (status = 400, body = ErrorBody, description = "`invalid`: the name is not a SHA-256 in lowercase hex")))]
 pub async fn blob_status(
     State(state): State<AppState>,
     caller: TechnicianCaller,
@@ -107,10 +110,20 @@ fn number_header(headers: &HeaderMap, name: &str) -> Result<u64> {
 
 /// Appends bytes at `Upload-Offset` of a blob of `Upload-Length` bytes. The last chunk makes
 /// head office verify the hash; a mismatch is `422 hash_mismatch` and the upload is discarded.
-#[utoipa::path(patch, path = "/api/v1/blobs/{sha256}", tag = "sync",
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
-    responses((status = 200, body = BlobUploadStatus), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/blobs/{sha256}", tag = "sync", params(
+        ("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex"),
+        ("Upload-Offset" = u64, Header, description = "where this chunk starts: the offset head office holds"),
+        ("Upload-Length" = u64, Header, description = "the blob's full size in bytes (the same on every chunk)")),
+    request_body(content = [u8], content_type = "application/offset+octet-stream",
+        description = "the chunk's bytes, uncompressed"),
+    responses(
+        (status = 200, body = BlobUploadStatus, description = "the chunk was appended (`complete` once verified)", headers(
+            ("Upload-Offset" = u64, description = "bytes received so far"),
+            ("Upload-Length" = u64, description = "the blob's full size"))),
+        (status = 400, body = ErrorBody, description = "`invalid`: a missing or bad Upload-* header, a bad name, more bytes than declared"),
+        (status = 409, body = ErrorBody, description = "`offset_mismatch`: the chunk does not start where the upload stands", headers(
+            ("Upload-Offset" = u64, description = "where to resume"))),
+        (status = 422, body = ErrorBody, description = "`hash_mismatch`: the bytes do not hash to the name; the upload is discarded")))]
 #[instrument(skip_all, fields(device.id = %caller.0.device_id, sha256 = %sha))]
 pub async fn blob_upload(
     State(state): State<AppState>,
@@ -141,8 +154,9 @@ pub async fn blob_upload(
 }
 
 /// A blob referenced by a photo of one of the device's jobs.
-#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", tag = "sync",
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", tag = "sync", params(("sha256" = String, Path, description = "the blob's SHA-256, lowercase hex")),
+    responses((status = 200, body = [u8], content_type = "application/octet-stream", description = "the blob's bytes"),
+        (status = 404, body = ErrorBody, description = "no such blob on a job of this technician")))]
 pub async fn blob_download(
     State(state): State<AppState>,
     caller: TechnicianCaller,
