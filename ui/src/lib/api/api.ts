@@ -94,6 +94,8 @@ export interface Api {
   ): Promise<PhotoRef>;
   /** Deletes a photo (possible until the job is completed). */
   deletePhoto(photoId: string): Promise<JobView>;
+  /** Edits a photo's caption (`null` or blank clears it; possible until the job is completed). */
+  setPhotoCaption(photoId: string, caption: string | null): Promise<JobView>;
   addSignature(job: JobRef, signature: SignatureUpload): Promise<JobView>;
   /** Writes the job's service report (PDF, in `lang`: `en` or `zh`) and says where. */
   saveReport(job: JobRef, lang: string): Promise<SavedReport>;
@@ -157,6 +159,7 @@ export function createApi(transport: Transport): Api {
     importPhoto: (job, file, kind, caption) =>
       call('import_photo', frameUpload({ job, file_name: file.name, kind, caption }, file.bytes)),
     deletePhoto: (photoId) => call('delete_photo', { photoId }),
+    setPhotoCaption: (photoId, caption) => call('set_photo_caption', { photoId, caption }),
     addSignature: (job, s) =>
       call(
         'add_signature',

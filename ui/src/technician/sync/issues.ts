@@ -18,6 +18,7 @@ const CHANGE_KINDS = [
   'feedback_given',
   'photo_added',
   'photo_deleted',
+  'photo_caption_set',
   'signature_added',
 ] as const;
 
@@ -81,6 +82,7 @@ const FIELD_LABELS: Partial<Record<string, MessageKey>> = {
 };
 
 const CHECKLIST = 'checklist:';
+const PHOTO_CAPTION = 'photo_caption:';
 const LONGEST_VALUE = 80;
 
 /** A value as a person reads it: checklist answers arrive as JSON, long texts are shortened. */
@@ -107,7 +109,9 @@ function fieldConflict(r: Record<string, unknown>, t: Translate): string | null 
     ? t(key)
     : field.startsWith(CHECKLIST)
       ? t('sync.conflict.checklistItem', { item: field.slice(CHECKLIST.length) })
-      : field;
+      : field.startsWith(PHOTO_CAPTION)
+        ? t('sync.conflict.photoCaption')
+        : field;
   return t('sync.conflict.kept', {
     field: name,
     kept: shown(field, r.winning_value),
