@@ -47,6 +47,7 @@ describe('the api over a transport', () => {
     });
     await api.withdrawPart('WO-1', 'pu-1', null);
     await api.correctPartQuantity('WO-1', 'pu-2', 2, 'one was spare');
+    await api.setPhotoCaption('ph-1', 'inlet valve');
     await api.appInfo();
     expect(calls).toEqual([
       { command: 'answer_checklist', args: { job: 'WO-1', itemKey: 'ground', value: 'yes' } },
@@ -73,6 +74,8 @@ describe('the api over a transport', () => {
         command: 'correct_part_quantity',
         args: { job: 'WO-1', partUsedId: 'pu-2', quantity: 2, reason: 'one was spare' },
       },
+      // Tauri 2 maps `photo_id` to `photoId`.
+      { command: 'set_photo_caption', args: { photoId: 'ph-1', caption: 'inlet valve' } },
       { command: 'app_info', args: undefined },
     ]);
   });
