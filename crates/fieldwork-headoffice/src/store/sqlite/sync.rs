@@ -654,11 +654,9 @@ fn answer_checklist(
             }
         }
         LwwDecision::Keep { lost } => match (lost, current) {
-            (Some(loser), Some(winner)) => {
-                Ok(Ok(conflict(jobs::log_field_conflict(
-                    w, &job.id, &field, &winner, &loser, true,
-                )?)))
-            }
+            (Some(loser), Some(winner)) => Ok(Ok(conflict(jobs::log_field_conflict(
+                w, &job.id, &field, &winner, &loser, true,
+            )?))),
             _ => Ok(Ok(Outcome::Applied)),
         },
     }
