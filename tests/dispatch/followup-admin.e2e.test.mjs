@@ -237,6 +237,39 @@ step('closing the job with the complaint open asks to confirm first', async () =
   await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
 });
 
+step('a laptop clock set to 2001 is flagged on the review; head office counts its own time', async () => {
+  const customers = await api('GET', '/api/v1/customers?limit=1');
+  const sites = await api('GET', `/api/v1/customers/${customers[0].id}/sites`);
+  const job = await api('POST', '/api/v1/jobs', {
+    job_type: 'repair',
+    priority: 'normal',
+    customer_id: customers[0].id,
+    site_id: sites[0].id,
+    reported_problem: 'Clock e2e: no hot water',
+  });
+  const start = new Date(Date.now() + 3 * 3_600_000);
+  await api('POST', `/api/v1/jobs/${job.id}/schedule`, {
+    assignee_id: 'tech-tech1',
+    appointment_start: start.toISOString(),
+    appointment_end: new Date(start.getTime() + 3_600_000).toISOString(),
+    allow_overlap: true,
+  });
+  const device = await Device.signIn(ho.base, 'tech1', 'tech1-demo');
+  const in2001 = (m) => ({ ...m, at: '2001-01-01T08:00:00.000Z' });
+  await device.push([
+    in2001(device.status(job.id, 'scheduled', 'en_route')),
+    in2001(device.status(job.id, 'en_route', 'on_site')),
+  ]);
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(job.id)}`);
+  await byTest('review-clock-attention').waitFor();
+  assert.equal(await page.locator('[data-testid="history-entry"][data-clock-warning="true"]').count(), 2);
+  assert.match(await byTest('history-clock-warning').first().innerText(), /2001/);
+  await shoot('followup-clock-warning.png');
+  // Back to the closed job for the next steps.
+  await page.goto(`${ho.base}/#/job/${encodeURIComponent(jobId)}`);
+  await page.locator('[data-testid="review-screen"][data-status="closed"]').waitFor();
+});
+
 step('the header search placeholder is not cut off', async () => {
   const fits = await byTest('header-search').evaluate((input) => {
     const style = getComputedStyle(input);
