@@ -94,10 +94,12 @@ async fn the_later_caption_wins_and_the_other_goes_to_the_conflict_log() {
     let mut w = World::new().await;
     let job = w.job_a.clone();
     let (photo_id, _) = w.a.add_photo(&job, 3).await;
-    // A second laptop signs in now; its clock is behind what the first one writes next.
+    // A second laptop signs in now; the first one writes a moment later (a second ahead, so
+    // not within the millisecond the second laptop's clock was set in).
     let mut second = Device::sign_in(&w.server, "alice").await;
-    let e =
-        w.a.entry(caption_set(&job, &photo_id, Some("first laptop"), Some("water on the floor")));
+    let later = Utc::now().timestamp_millis() + 1_000;
+    let m = caption_set(&job, &photo_id, Some("first laptop"), Some("water on the floor"));
+    let e = w.a.entry_at(m, later);
     assert_eq!(outcome(&w.a.push(&[e]).await, 0)["outcome"], "applied");
 
     let old = Utc::now().timestamp_millis() - 60_000;
