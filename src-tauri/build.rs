@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "find_parts",
     "import_photo",
     "delete_photo",
+    "set_photo_caption",
     "add_signature",
     "save_report",
     "open_report",

@@ -87,6 +87,7 @@ fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) ->
             commands::find_parts,
             media::import_photo,
             media::delete_photo,
+            media::set_photo_caption,
             media::add_signature,
             report::save_report,
             report::open_report,

@@ -131,6 +131,19 @@ pub fn delete_photo(
     change_job(&app, &state, &job, |s| s.delete_photo(&photo_id))
 }
 
+/// Edits a photo's caption after import (`None` or blank clears it; possible until the job is
+/// completed).
+#[tauri::command]
+pub fn set_photo_caption(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    photo_id: String,
+    caption: Option<String>,
+) -> Result<JobView> {
+    let job = store(&state)?.photo(&photo_id)?.job_id;
+    change_job(&app, &state, &job, |s| s.set_photo_caption(&photo_id, caption.as_deref()).map(drop))
+}
+
 #[derive(Debug, Deserialize)]
 struct SignatureMeta {
     job: String,
