@@ -32,13 +32,16 @@ use fieldwork_sync::wire::{BlobUploadStatus, is_sha256_hex};
 /// Largest blob accepted (a photo after the device's downscaling is far smaller).
 pub const MAX_BLOB_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Held while a chunk of one technician's upload of one hash is written.
+type UploadLock = Arc<tokio::sync::Mutex<()>>;
+
 /// The blob store and the folder of uploads in progress.
 #[derive(Debug)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
     uploads: PathBuf,
     /// One upload at a time per technician and hash, so two chunks never interleave.
-    locks: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<(String, String), UploadLock>>,
 }
 
 fn store_path(sha: &str) -> StorePath {
@@ -54,7 +57,7 @@ impl Blobs {
         Ok(Blobs { store: Arc::new(store), uploads: upload_dir, locks: Mutex::new(HashMap::new()) })
     }
 
-    fn lock_for(&self, technician: &str, sha: &str) -> Result<Arc<tokio::sync::Mutex<()>>> {
+    fn lock_for(&self, technician: &str, sha: &str) -> Result<UploadLock> {
         let mut locks = self.locks.lock().map_err(|_| Error::Internal("blob locks".into()))?;
         if locks.len() > 10_000 {
             locks.retain(|_, l| Arc::strong_count(l) > 1);

@@ -502,6 +502,8 @@ async fn a_schema_3_database_gets_its_follow_up_facts_on_upgrade() {
              CREATE INDEX job_facts_technician ON job_facts(assignee_id, priority, reported_at,
                  live, completed, complete_minutes, resp_ok, resp_due, res_due, ftf, repeat,
                  rated, satisfied, complaints);
+             DROP TABLE IF EXISTS status_times; DROP TABLE IF EXISTS part_withdrawals;
+             DROP TABLE IF EXISTS blob_holders;
              PRAGMA user_version = 3;",
         )
         .unwrap();
