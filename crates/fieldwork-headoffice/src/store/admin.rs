@@ -13,7 +13,6 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobTypeAdmin {
     /// The record laptops receive.
-    #[schema(value_type = Object)]
     pub job_type: JobType,
     /// A deactivated type is kept (jobs still use it, laptops still show it) but no new job can
     /// be created with it.
@@ -35,7 +34,6 @@ pub struct JobTypeInput {
     pub required_photo_kinds: Vec<PhotoKind>,
     /// In the order technicians see them.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub checklist: Vec<ChecklistItem>,
     pub default_duration_minutes: Option<i64>,
 }
@@ -44,7 +42,6 @@ pub struct JobTypeInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PartAdmin {
     /// The record laptops receive.
-    #[schema(value_type = Object)]
     pub part: Part,
     /// A deactivated part is no longer offered by head office's catalogue lookup.
     pub active: bool,
@@ -71,6 +68,7 @@ pub struct PartPatch {
 
 /// `GET /api/v1/admin/parts`: a page of the catalogue.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct PartQuery {
     /// Matches part number or either description, case-insensitively.
     pub q: Option<String>,
@@ -85,7 +83,6 @@ pub struct PartQuery {
 /// changes; deadlines already computed stay as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SlaSettings {
-    #[schema(value_type = Object)]
     pub policy: SlaPolicy,
     /// `None` while the handbook's defaults are in force.
     pub updated_at: Option<DateTime<Utc>>,

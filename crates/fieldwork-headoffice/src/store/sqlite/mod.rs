@@ -156,8 +156,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// pushed by one of their own devices (a job reassigned to them, with another technician's
 /// photos). A reference of their own proves nothing: anyone can push a photo naming any hash.
 fn may_hold_blob(tx: &Transaction<'_>, technician: &str, sha: &str) -> Result<bool> {
-    Ok(tx.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM blob_holders WHERE sha256 = ?1 AND technician_id = ?2)
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM blob_holders WHERE sha256 = ?1 AND technician_id = ?2)
              OR EXISTS (SELECT 1 FROM photos p JOIN work_orders w ON w.id = p.job_id
                 WHERE (p.sha256 = ?1 OR json_extract(p.body, '$.thumb_sha256') = ?1)
                   AND w.assignee_id = ?2
@@ -173,8 +174,8 @@ fn may_hold_blob(tx: &Transaction<'_>, technician: &str, sha: &str) -> Result<bo
                         WHERE dm.job_id = s.job_id AND dm.kind = 'signature_added'
                           AND u.technician_id = ?2
                           AND json_extract(dm.payload, '$.signature_id') = s.id))",
-    )?
-    .query_row([sha, technician], |r| r.get(0))?)
+        )?
+        .query_row([sha, technician], |r| r.get(0))?)
 }
 
 /// Milliseconds since the epoch, how instants are stored.
