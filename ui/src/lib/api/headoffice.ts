@@ -16,6 +16,7 @@ import type { MissedDeadline } from '../types/MissedDeadline';
 import type { Part } from '../types/Part';
 import type { Note } from '../types/Note';
 import type { PartUsed } from '../types/PartUsed';
+import type { PartWithdrawal } from '../types/PartWithdrawal';
 import type { PhotoRef } from '../types/PhotoRef';
 import type { Priority } from '../types/Priority';
 import type { SignatureRef } from '../types/SignatureRef';
@@ -101,6 +102,8 @@ export interface JobRecord {
   checklist: ChecklistAnswer[];
   notes: Note[];
   parts: PartUsed[];
+  /** Part lines withdrawn or corrected on a laptop before completion (absent from an older head office). */
+  withdrawn_parts?: WithdrawnPart[];
   time_entries: TimeEntry[];
   feedback: Feedback[];
   photos: PhotoRef[];
@@ -112,6 +115,14 @@ export interface JobRecord {
   follow_ups?: FollowUp[];
   /** Status changes whose laptop clock looked wrong (absent from an older head office). */
   clock_warnings?: ClockWarning[];
+}
+
+/** A part line taken back on a laptop before completion; it is not on the job or its report. */
+export interface WithdrawnPart {
+  part: PartUsed;
+  withdrawal: PartWithdrawal;
+  /** Who withdrew it. */
+  actor: string;
 }
 
 /**
