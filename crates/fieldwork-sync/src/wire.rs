@@ -46,6 +46,8 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     /// The request is malformed or a value breaks a rule.
     pub const INVALID: &str = "invalid";
+    /// A field is longer than its limit (`fieldwork_core::limits`, the same on the device).
+    pub const TOO_LONG: &str = "too_long";
     /// The field belongs to dispatchers (assignee, schedule, priority, customer data).
     pub const DISPATCHER_OWNED: &str = "dispatcher_owned";
     /// The lifecycle does not allow this move from the job's current status.

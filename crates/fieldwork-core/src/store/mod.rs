@@ -5,7 +5,7 @@
 //! outbox entry in one transaction (see [`outbox`]).
 
 mod check;
-mod commands;
+pub(crate) mod commands;
 mod media;
 pub mod outbox;
 mod queries;
