@@ -246,6 +246,9 @@ pub enum PhotoCommand {
     },
     /// Withdraw a photo from its job (only before the job is completed).
     Delete { photo: String },
+    /// Edit a photo's caption after import (only before the job is completed); without
+    /// CAPTION, or with an empty one, the caption is removed.
+    Caption { photo: String, caption: Option<String> },
 }
 
 #[derive(Debug, Subcommand)]

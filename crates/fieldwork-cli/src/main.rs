@@ -321,6 +321,14 @@ fn photo(store: &mut Store, cmd: PhotoCommand, out: &Out) -> Result<ExitCode, Co
                 &format!("Photo {photo} deleted."),
             )?;
         }
+        PhotoCommand::Caption { photo, caption } => {
+            let record = store.set_photo_caption(&photo, caption.as_deref())?;
+            let text = match &record.caption {
+                Some(c) => format!("Caption of photo {} set: {c}", record.id),
+                None => format!("Caption of photo {} removed.", record.id),
+            };
+            out.done(&record, &text)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1405,6 +1405,30 @@ fn signature_png() -> Vec<u8> {
 }
 
 #[test]
+fn photo_caption_edits_a_caption_after_import_and_queues_it_for_head_office() {
+    let demo = Demo::seeded();
+    let job = demo.job_in_progress();
+    let jolla = test_photo("camera/jolla.jpg");
+    let v =
+        fw_json(demo.dir(), &["photo", "add", &job, "--caption", "leak", jolla.to_str().unwrap()]);
+    let id = s(&arr(&v["results"])[0]["photo"]["id"]).to_owned();
+
+    let v = fw_json(demo.dir(), &["photo", "caption", &id, "leak at the inlet valve"]);
+    assert_eq!(s(&v["caption"]), "leak at the inlet valve");
+    let listed = fw_json(demo.dir(), &["photo", "list", &job]);
+    assert_eq!(s(&arr(&listed)[0]["caption"]), "leak at the inlet valve");
+    let outbox = fw_json(demo.dir(), &["outbox", "--limit", "100000"]);
+    let last = arr(&outbox["entries"]).last().unwrap().clone();
+    assert_eq!(s(&last["mutation"]["type"]), "photo_caption_set", "{last}");
+
+    // Without a caption: removed. Over the limit: refused, nothing changes.
+    let v = fw_json(demo.dir(), &["photo", "caption", &id]);
+    assert!(v["caption"].is_null(), "{v}");
+    let long = "x".repeat(501);
+    demo.assert_refused(&job, &["photo", "caption", &id, &long], None, "too_long", &["501", "500"]);
+}
+
+#[test]
 fn photo_add_imports_the_good_files_names_each_bad_one_and_exits_1() {
     let demo = Demo::seeded();
     let job = demo.job_in_progress();
