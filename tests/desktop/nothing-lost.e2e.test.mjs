@@ -9,7 +9,8 @@
 //  3. Deleting a photo offers Undo for a few seconds: Undo keeps it; the deletion is recorded only
 //     when the toast runs out, or at once when the technician leaves the job.
 //  5. The Today heading follows the tab; photo kinds are capitalised labels and the viewer says
-//     "1 of 2"; a caption applies to its batch only; toasts sit clear of the Complete button.
+//     "1 of 2"; a caption applies to its batch only, and can be edited after import (Enter saves,
+//     Escape cancels); toasts sit clear of the Complete button.
 //     Screenshots (target/e2e-screenshots/nothing-lost-*.png) for the eye: toasts, headings in
 //     English and Chinese.
 //
@@ -381,6 +382,46 @@ describe('the technician app keeps what was entered (issue 12: rating, photo und
     await session.until('two photos shown', async () => (await shownPhotos()).length === 2, 30_000);
     const captions = cli(dataDir, 'photo', 'list', pictured.id).map((p) => p.caption);
     assert.deepEqual(captions.sort(), ['E2E first batch', null].sort());
+  });
+
+  test('point 5: a caption is edited after import, from the keyboard (Enter saves, Escape cancels)', async () => {
+    const listed = () => cli(dataDir, 'photo', 'list', pictured.id);
+    const captioned = listed().find((p) => p.caption === 'E2E first batch');
+    const bare = listed().find((p) => p.caption === null);
+    assert.ok(captioned && bare, `the two photos of the batch test: ${JSON.stringify(listed())}`);
+    const tile = (id) => `[data-testid="photo"][data-photo-id="${id}"]`;
+    const active = () => session.execute('return document.activeElement?.getAttribute("data-testid") ?? null;');
+
+    // Edit caption opens an inline field with the caption in it, the cursor there.
+    await (await session.find(`${tile(captioned.id)} [data-testid="photo-caption-edit"]`)).click();
+    const field = await session.waitFor(`${tile(captioned.id)} [data-testid="photo-caption-input"]`);
+    assert.equal(await field.property('value'), 'E2E first batch');
+    assert.equal(await active(), 'photo-caption-input');
+    await field.clear();
+    await field.sendKeys('E2E edited after import\uE007'); // Enter
+    await session.until(
+      'the edited caption is stored',
+      () => listed().find((p) => p.id === captioned.id)?.caption === 'E2E edited after import',
+      10_000,
+    );
+    const text = await session.waitFor(`${tile(captioned.id)} [data-testid="photo-caption-text"]`);
+    assert.equal((await text.text()).trim(), 'E2E edited after import');
+    assert.equal(await active(), 'photo-caption-edit', 'the keyboard is back on the photo’s Edit caption');
+    assert.equal(
+      cli(dataDir, 'job', 'show', pictured.id).photos.find((p) => p.id === captioned.id)?.caption,
+      'E2E edited after import',
+    );
+    await shot('photo-caption-edited');
+
+    // Escape closes the field and records nothing.
+    await (await session.find(`${tile(bare.id)} [data-testid="photo-caption-edit"]`)).click();
+    const other = await session.waitFor(`${tile(bare.id)} [data-testid="photo-caption-input"]`);
+    await other.sendKeys('never saved\uE00C'); // Escape
+    await session.until(
+      'the field closes',
+      async () => (await session.findAll(`${tile(bare.id)} [data-testid="photo-caption-input"]`)).length === 0,
+    );
+    assert.equal(listed().find((p) => p.id === bare.id)?.caption, null, 'Escape recorded nothing');
   });
 
   test('point 5: Chinese headings and labels (screenshots to look at)', async () => {
