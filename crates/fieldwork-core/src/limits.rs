@@ -155,6 +155,13 @@ pub fn check_mutation(m: &Mutation) -> Result<()> {
             id("job", job_id)?;
             id("photo", photo_id)
         }
+        Mutation::PhotoCaptionSet { job_id, photo_id, caption, replaces, .. } => {
+            id("job", job_id)?;
+            id("photo", photo_id)?;
+            maybe("caption", caption.as_ref(), PHOTO_CAPTION_MAX_CHARS)?;
+            let seen = replaces.as_ref().and_then(|Replaces { value }| value.as_ref());
+            maybe("caption", seen, PHOTO_CAPTION_MAX_CHARS)
+        }
         Mutation::SignatureAdded {
             job_id,
             signature_id,
@@ -231,6 +238,8 @@ mod tests {
                 "kind": "fault", "caption": "leak", "sha256": h, "thumb_sha256": h,
                 "width": 10, "height": 10, "bytes": 100, "taken_at": "2026-12-07T08:00:00", "created_at": T}}),
             json!({"type": "photo_deleted", "job_id": "j1", "photo_id": "ph1", "at": T}),
+            json!({"type": "photo_caption_set", "job_id": "j1", "photo_id": "ph1",
+                "caption": "leak at the inlet", "at": T, "replaces": {"value": "leak"}}),
             json!({"type": "signature_added", "job_id": "j1", "signature_id": "s1",
                 "signer_name": "Zhang Wei", "statement": "done", "signed_at": T,
                 "summary_sha256": h, "png_sha256": h, "strokes": "[]"}),
@@ -258,6 +267,7 @@ mod tests {
             }
             ("checklist_answered", "value") => Bound::Chars(CHECKLIST_TEXT_MAX_CHARS),
             ("field_set", "value") => Bound::Chars(JOB_TEXT_MAX_CHARS),
+            ("photo_caption_set", "value") => Bound::Chars(PHOTO_CAPTION_MAX_CHARS),
             (_, "reported_problem" | "diagnosis" | "resolution" | "signature_absence_reason") => {
                 Bound::Chars(JOB_TEXT_MAX_CHARS)
             }
@@ -330,7 +340,7 @@ mod tests {
         // One sample per kind: a kind added to `Mutation` must be added to the samples.
         let kinds: Vec<String> =
             samples().iter().map(|s| s["type"].as_str().unwrap_or_default().to_owned()).collect();
-        assert_eq!(kinds.len(), 13, "{kinds:?}");
+        assert_eq!(kinds.len(), 14, "{kinds:?}");
         for (sample, pointer, b) in all_fields() {
             let huge = "x".repeat(STROKES_MAX_BYTES + 1);
             if pointer == "/type" {
