@@ -12,14 +12,14 @@ use crate::store::outbox::{Mutation, Replaces};
 pub use crate::domain::checklist::CHECKLIST_TEXT_MAX_CHARS;
 pub use crate::domain::records::{
     FEEDBACK_COMMENT_MAX_CHARS, NOTE_MAX_CHARS, PART_DESCRIPTION_MAX_CHARS, PART_MAX_QUANTITY,
-    PART_WITHDRAWAL_REASON_MAX_CHARS, PHOTO_CAPTION_MAX_CHARS, SIGNATURE_STATEMENT_MAX_CHARS,
-    SIGNER_NAME_MAX_CHARS,
+    PART_NO_MAX_CHARS, PART_WITHDRAWAL_REASON_MAX_CHARS, PHOTO_CAPTION_MAX_CHARS,
+    SIGNATURE_STATEMENT_MAX_CHARS, SIGNER_NAME_MAX_CHARS,
 };
 pub use crate::lifecycle::REASON_MAX_CHARS;
 pub use crate::media::signature::STROKES_MAX_BYTES;
 pub use crate::store::commands::JOB_TEXT_MAX_CHARS;
 
-/// Longest id or reference: record ids, job numbers, checklist item keys, part numbers, hashes.
+/// Longest id or reference: record ids, job numbers, checklist item keys, hashes.
 /// The app's own are UUIDs (36 characters) and SHA-256 hex (64).
 pub const ID_MAX_CHARS: usize = 100;
 /// Longest person's name carried on a fact (a note's author, a job's owning dispatcher).
@@ -115,7 +115,7 @@ pub fn check_mutation(m: &Mutation) -> Result<()> {
         Mutation::PartAdded { part } => {
             id("id", &part.id)?;
             id("job", &part.job_id)?;
-            id("part number", &part.part_no)?;
+            chars("part number", &part.part_no, PART_NO_MAX_CHARS)?;
             chars("description", &part.description, PART_DESCRIPTION_MAX_CHARS)?;
             if !part.quantity.is_finite() || part.quantity <= 0.0 {
                 return Err(CoreError::invalid("quantity", "must be a number greater than zero"));
@@ -281,10 +281,11 @@ mod tests {
             (_, "signer_name") => Bound::Chars(SIGNER_NAME_MAX_CHARS),
             (_, "statement") => Bound::Chars(SIGNATURE_STATEMENT_MAX_CHARS),
             (_, "strokes") => Bound::Bytes(STROKES_MAX_BYTES),
+            (_, "part_no") => Bound::Chars(PART_NO_MAX_CHARS),
             (
                 _,
                 "id" | "number" | "job_type_id" | "customer_id" | "site_id" | "equipment_id"
-                | "assignee_id" | "return_of" | "job_id" | "change_id" | "item_key" | "part_no"
+                | "assignee_id" | "return_of" | "job_id" | "change_id" | "item_key"
                 | "part_used_id" | "replaced_by" | "supersedes" | "sha256" | "thumb_sha256"
                 | "photo_id" | "signature_id" | "summary_sha256" | "png_sha256",
             ) => Bound::Chars(ID_MAX_CHARS),

@@ -65,6 +65,9 @@ pub struct Part {
 
 /// Longest part description.
 pub const PART_DESCRIPTION_MAX_CHARS: usize = 500;
+/// Longest part number, in characters (the catalogue's and a typed-in one's).
+pub const PART_NO_MAX_CHARS: usize = 64;
+
 /// Largest quantity on one part line.
 pub const PART_MAX_QUANTITY: f64 = 10_000.0;
 

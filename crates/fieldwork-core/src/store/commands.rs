@@ -11,7 +11,7 @@ use super::sqltime::Ms;
 use super::{Actor, Store, next_hlc, search};
 use crate::domain::records::{
     FEEDBACK_COMMENT_MAX_CHARS, NOTE_MAX_CHARS, PART_DESCRIPTION_MAX_CHARS, PART_MAX_QUANTITY,
-    PART_WITHDRAWAL_REASON_MAX_CHARS,
+    PART_NO_MAX_CHARS, PART_WITHDRAWAL_REASON_MAX_CHARS,
 };
 use crate::domain::{
     Feedback, JobStatus, Note, PartUsed, PartWithdrawal, Priority, TimeEntry, TimeEntryKind,
@@ -457,7 +457,7 @@ impl Store {
     /// Records a part used, from the catalogue (`part_no` found there) or typed in (then the
     /// description and unit price are required).
     pub fn add_part(&mut self, job: &str, part: NewPart) -> Result<PartUsed> {
-        let part_no = check_text("part number", &part.part_no, 64)?;
+        let part_no = check_text("part number", &part.part_no, PART_NO_MAX_CHARS)?;
         check_quantity(part.quantity)?;
         if part.unit_price_cents.is_some_and(|p| p < 0) {
             return Err(CoreError::invalid("unit price", "must not be negative"));

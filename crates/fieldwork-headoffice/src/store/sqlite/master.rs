@@ -527,9 +527,10 @@ pub(super) fn admin_parts(tx: &Transaction<'_>, q: &PartQuery) -> Result<Vec<Par
 pub(super) fn add_part(w: &mut Writer<'_>, input: PartInput) -> Result<PartAdmin> {
     let part_no = input.part_no.trim().to_uppercase();
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if part_no.is_empty() || part_no.chars().count() > 64 || !part_no.chars().all(ok_char) {
+    let max = fieldwork_core::domain::records::PART_NO_MAX_CHARS;
+    if part_no.is_empty() || part_no.chars().count() > max || !part_no.chars().all(ok_char) {
         return Err(Error::invalid(format!(
-            "the part number {:?} must be 1 to 64 letters, digits, -, _ or .",
+            "the part number {:?} must be 1 to {max} letters, digits, -, _ or .",
             input.part_no.chars().take(70).collect::<String>()
         )));
     }
