@@ -37,7 +37,7 @@ const DRIVER =
   );
 const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
 const SHOTS = path.join(ROOT, 'target/e2e-screenshots');
-const PHOTO = path.resolve(ROOT, '../shared/testdata/photos/orientation/Portrait_6.jpg');
+const PHOTO = path.resolve(ROOT, 'testdata/photos/orientation/Portrait_6.jpg');
 const SIGNER = 'Li Wei 李伟';
 const RATING_COMMENT = 'Fixed in no time, very polite';
 const RESOLUTION = 'Replaced the worn part; appliance tested and working.';
@@ -128,7 +128,7 @@ describe('the technician app keeps what was entered (issue 12: rating, photo und
     requireFile(CLI, 'fieldwork CLI', 'Build it: make build');
     requireFile(DRIVER, 'tauri-driver', 'Install it: make e2e-deps');
     requireFile(NATIVE, 'WebKitWebDriver', 'Install it: apt-get install webkit2gtk-driver');
-    requireFile(PHOTO, 'test photo', 'shared/testdata/photos must sit beside the repository');
+    requireFile(PHOTO, 'test photo', 'testdata/photos is missing from the checkout');
     if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
       throw new Error('No display: run under Xvfb, e.g. tests/desktop/run.sh');
     }

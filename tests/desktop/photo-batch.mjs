@@ -26,7 +26,7 @@
 // app does (a laptop has a warm cache). So the cache is kept in target/ between runs, and a
 // warm-up (two photos imported, a few keys typed) comes before the measured batch.
 //
-// The photos: the camera files of shared/testdata/photos, and large JPEGs made from the 8 MP
+// The photos: the camera files of testdata/photos, and large JPEGs made from the 8 MP
 // Jolla phone photo with ImageMagick (8 and 12 MP, each a little different, so none is a
 // duplicate), copied into a temporary folder.
 
@@ -45,7 +45,7 @@ const DRIVER =
   process.env.TAURI_DRIVER_BIN ??
   [path.join(os.homedir(), '.cargo/bin/tauri-driver'), '/usr/local/bin/tauri-driver'].find((p) => fs.existsSync(p));
 const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
-const CAMERA = path.resolve(ROOT, '../shared/testdata/photos/camera');
+const CAMERA = path.resolve(ROOT, 'testdata/photos/camera');
 const PHOTOS = 30;
 const KEY_EVERY_MS = 250;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -156,7 +156,7 @@ async function main() {
     [CLI, 'release fieldwork CLI'],
     [DRIVER, 'tauri-driver'],
     [NATIVE, 'WebKitWebDriver'],
-    [CAMERA, 'shared/testdata/photos/camera beside the repository'],
+    [CAMERA, 'testdata/photos/camera'],
   ]) {
     if (!f || !fs.existsSync(f)) throw new Error(`${what} not found at ${f}`);
   }

@@ -26,7 +26,7 @@ const DRIVER =
   );
 const NATIVE = process.env.WEBKIT_WEBDRIVER_BIN ?? '/usr/bin/WebKitWebDriver';
 const SHOTS = path.join(ROOT, 'target/e2e-screenshots');
-const PHOTOS = path.resolve(ROOT, '../shared/testdata/photos');
+const PHOTOS = path.resolve(ROOT, 'testdata/photos');
 const GOOD_PHOTO = path.join(PHOTOS, 'orientation/Portrait_6.jpg');
 const SIGNER = 'Li Wei 李伟';
 
@@ -357,7 +357,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
   });
 
   step('import photos: every kind the job needs, and a broken file that is refused by name', async () => {
-    requireFile(GOOD_PHOTO, 'test photo', 'shared/testdata/photos must sit beside the repository');
+    requireFile(GOOD_PHOTO, 'test photo', 'testdata/photos is missing from the checkout');
     const broken = path.join(tmp, 'not-a-photo.jpg');
     fs.writeFileSync(broken, 'this is a text file, not a JPEG\n');
     const kinds = detail.job_type.required_photo_kinds.length ? detail.job_type.required_photo_kinds : ['before'];

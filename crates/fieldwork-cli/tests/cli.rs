@@ -1356,7 +1356,7 @@ fn the_same_seed_on_the_same_day_gives_byte_identical_job_lists() {
 
 /// A photo from the shared test set beside the repository.
 fn test_photo(rel: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos").join(rel);
     assert!(p.is_file(), "missing test photo {}", p.display());
     p
 }

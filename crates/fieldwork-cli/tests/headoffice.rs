@@ -295,8 +295,8 @@ impl Laptop {
 }
 
 fn photo() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/photos/camera/Canon_40D.jpg");
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera/Canon_40D.jpg");
     assert!(p.is_file(), "missing test photo {}", p.display());
     p
 }

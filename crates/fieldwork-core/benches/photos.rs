@@ -36,8 +36,8 @@ fn main() {
     let quick =
         std::env::args().any(|a| a == "--test") || !std::env::args().any(|a| a == "--bench");
     let work = tempfile::Builder::new().prefix("fieldwork-photo-bench").tempdir().unwrap();
-    let jolla = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/photos/camera/jolla.jpg");
+    let jolla =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera/jolla.jpg");
     let twelve = work.path().join("generated-12mp.jpg");
     std::fs::write(&twelve, generated_jpeg(4000, 3000)).unwrap();
     let (mut store, job) = store_with_job(&work.path().join("data"));

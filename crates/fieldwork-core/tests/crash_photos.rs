@@ -42,7 +42,7 @@ fn main() {
 }
 
 fn photos_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos")
 }
 
 /// Imports batches of photos until killed. Each batch has files of different sizes so the

@@ -1,5 +1,5 @@
 //! Photos and signatures, through the public API, on real files: every photo in the shared test
-//! set (`../shared/testdata/photos`, beside the repository), non-pictures and a decompression
+//! set (`testdata/photos` in the repository), non-pictures and a decompression
 //! bomb made here, a real data folder with its media files, and the completion guard.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,12 +26,12 @@ use tempfile::TempDir;
 
 /// The shared photo test set: `shared/` sits beside the repository clone.
 fn photos_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos")
 }
 
 fn test_photo(rel: &str) -> PathBuf {
     let path = photos_dir().join(rel);
-    assert!(path.is_file(), "missing test photo {} (see shared/testdata/photos)", path.display());
+    assert!(path.is_file(), "missing test photo {} (see testdata/photos)", path.display());
     path
 }
 

@@ -1,7 +1,7 @@
 //! Benchmark of issue 4's report target: a report with 10 photos in ≤ 1 s and ≤ 3 MB.
 //!
 //! The photos are what the core stores: 2560×1920 JPEGs at quality 82, cut from different parts
-//! of the 8 MP phone photo in `shared/testdata/photos/camera/jolla.jpg` so that no two are
+//! of the 8 MP phone photo in `testdata/photos/camera/jolla.jpg` so that no two are
 //! alike (identical pictures would be embedded once and flatter the size). Before criterion's
 //! runs, one report is rendered and its time, size and page count are printed.
 //!
@@ -26,8 +26,7 @@ use image::{ImageEncoder, Rgba, RgbaImage};
 const PHOTOS: usize = 10;
 
 fn stored_photos() -> Vec<Vec<u8>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/photos/camera/jolla.jpg");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera/jolla.jpg");
     let source = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
     let (w, h) = (2560u32, 1920u32);
     let (sw, sh) = source.dimensions();

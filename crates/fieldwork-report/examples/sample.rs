@@ -1,6 +1,6 @@
 //! Writes a sample service report from a freshly seeded store, through the same path the app
 //! takes ([`fieldwork_report::render_job`]): `cargo run -p fieldwork-report --example sample --
-//! /tmp/report-sample.pdf [en|zh]`. Photos come from `shared/testdata/photos/camera`.
+//! /tmp/report-sample.pdf [en|zh]`. Photos come from `testdata/photos/camera`.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -42,8 +42,7 @@ fn main() {
     store.set_actor(Actor::dispatcher("sample"));
     let job =
         store.list_jobs(&JobFilter::Status(JobStatus::InProgress), Some(1)).unwrap().remove(0);
-    let photos =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos/camera");
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera");
     let kinds = [PhotoKind::Before, PhotoKind::Nameplate, PhotoKind::Fault, PhotoKind::After];
     for (i, name) in
         ["jolla.jpg", "DSCN0010.jpg", "Canon_40D.jpg", "Nikon_D70.jpg"].iter().enumerate()

@@ -54,8 +54,7 @@ fn a_job_from_the_store_reports_its_photos_signature_and_later_changes() {
         .unwrap()
         .pop()
         .expect("the seed has a job in progress");
-    let camera =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos/camera");
+    let camera = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera");
     for (name, kind) in [("jolla.jpg", PhotoKind::Before), ("DSCN0010.jpg", PhotoKind::Nameplate)] {
         let bytes = std::fs::read(camera.join(name)).unwrap();
         store.import_photo(&job.id, name, &bytes, kind, Some("现场照片")).unwrap();

@@ -380,7 +380,7 @@ fn the_report_needs_no_installed_font() {
 
 #[test]
 fn shared_camera_photos_render() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos/camera");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera");
     let mut photos = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();

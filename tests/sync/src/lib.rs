@@ -307,7 +307,7 @@ impl Device {
     pub fn complete(&self, job: &str) {
         let detail = self.job(job);
         let photo = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/testdata/photos/camera/Canon_40D.jpg");
+            .join("../../testdata/photos/camera/Canon_40D.jpg");
         for kind in detail["job_type"]["required_photo_kinds"].as_array().unwrap() {
             let kind = kind.as_str().unwrap();
             self.ok(&["photo", "add", job, photo.to_str().unwrap(), "--kind", kind]);
@@ -448,7 +448,7 @@ impl Dispatcher {
 
 /// A real camera photo from the shared test data.
 pub fn photo(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/photos/camera");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/photos/camera");
     let path = root.join(name);
     assert!(path.is_file(), "{} is missing", path.display());
     path
