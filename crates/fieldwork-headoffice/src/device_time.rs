@@ -69,8 +69,14 @@ mod tests {
     }
 
     #[test]
-    fn a_job_reported_in_the_future_still_accepts_claims_up_to_the_receipt() {
-        // A dispatcher may enter a report time slightly ahead; the receipt still bounds it.
-        assert!(judge(at(11, 0), at(13, 0), at(12, 0)).plausible);
+    fn a_job_reported_after_the_receipt_is_bounded_by_the_receipt_alone() {
+        // A report time after head office's receipt (a dispatcher typed a time ahead) cannot
+        // bound anything below the receipt: only claims from the receipt to a few minutes after
+        // it are plausible, and an earlier claim counts as the receipt, never flattering.
+        assert!(judge(at(12, 2), at(13, 0), at(12, 0)).plausible);
+        assert_eq!(
+            judge(at(11, 0), at(13, 0), at(12, 0)),
+            Judged { trusted: at(12, 0), plausible: false }
+        );
     }
 }
