@@ -365,6 +365,18 @@ impl Device {
 }
 
 /// The error code of an error response body.
+/// A device's status change of `job` at the time `at` it claims.
+pub fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
+    Mutation::StatusChanged {
+        job_id: job.to_owned(),
+        change_id: fieldwork_core::ids::new_id(),
+        from,
+        to,
+        reason: None,
+        at,
+    }
+}
+
 pub fn code(v: &Value) -> String {
     serde_json::from_value::<ErrorBody>(v.clone())
         .map(|e| e.code)

@@ -15,17 +15,6 @@ use crate::common::*;
 
 const DAY_MS: i64 = 86_400_000;
 
-fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
-    Mutation::StatusChanged {
-        job_id: job.to_owned(),
-        change_id: fieldwork_core::ids::new_id(),
-        from,
-        to,
-        reason: None,
-        at,
-    }
-}
-
 /// Works and completes `job` on `dev`, the completion at `done`.
 async fn complete(dev: &mut Device, job: &str, done: DateTime<Utc>) {
     let base = done - Duration::minutes(90);

@@ -2,24 +2,13 @@
 //! call that reached them, else the on-site rating) and any complaint; closing a job whose
 //! complaint is still open needs the dispatcher's explicit confirmation.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use fieldwork_core::domain::{Feedback, JobStatus, JobType};
 use fieldwork_core::store::outbox::{JobField, Mutation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::*;
-
-fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
-    Mutation::StatusChanged {
-        job_id: job.to_owned(),
-        change_id: fieldwork_core::ids::new_id(),
-        from,
-        to,
-        reason: None,
-        at,
-    }
-}
 
 /// Works and completes `job` on `dev`, the customer rating it `rating` on site.
 async fn complete_rated(dev: &mut Device, job: &str, rating: Option<u8>) {

@@ -10,17 +10,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
-    Mutation::StatusChanged {
-        job_id: job.to_owned(),
-        change_id: fieldwork_core::ids::new_id(),
-        from,
-        to,
-        reason: None,
-        at,
-    }
-}
-
 /// Works and completes `job` on `dev`, each step at the time `clock` gives it.
 async fn work(dev: &mut Device, job: &str, clock: &dyn Fn(i64) -> DateTime<Utc>) {
     let steps = vec![
