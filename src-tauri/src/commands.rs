@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use fieldwork_core::domain::{JobStatus, JobSummary, Part};
 use fieldwork_core::store::outbox::JobField;
 use fieldwork_core::store::{AppInfo, JobQuery, JobView, NewPart, NewTimeEntry};
-use fieldwork_core::{CoreError, Store};
+use fieldwork_core::{CoreError, ErrorCode, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -24,12 +24,12 @@ pub struct AppState {
 /// An error as the UI receives it: a stable code and a sentence for people.
 #[derive(Debug, Serialize)]
 pub struct CommandError {
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 
 impl CommandError {
-    pub fn new(code: &'static str, message: String) -> Self {
+    pub fn new(code: ErrorCode, message: String) -> Self {
         CommandError { code, message }
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use fieldwork_core::domain::{PhotoKind, PhotoRef};
 use fieldwork_core::media;
 use fieldwork_core::store::{JobView, NewSignature, PhotoVariant};
-use fieldwork_core::{CoreError, Store};
+use fieldwork_core::{CoreError, ErrorCode, Store};
 use serde::Deserialize;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::ipc::InvokeBody;
@@ -35,7 +35,7 @@ impl PhotoWorkers {
 
 /// Splits a framed upload into its JSON metadata and the file's bytes.
 fn unframe<T: for<'de> Deserialize<'de>>(body: &InvokeBody) -> Result<(T, &[u8])> {
-    let bad = |why: &str| CommandError::new("invalid", format!("upload: {why}"));
+    let bad = |why: &str| CommandError::new(ErrorCode::Invalid, format!("upload: {why}"));
     let InvokeBody::Raw(bytes) = body else {
         return Err(bad("expected the file's bytes"));
     };
@@ -70,7 +70,7 @@ pub async fn import_photo(
     let permit = Arc::clone(&workers.0)
         .acquire_owned()
         .await
-        .map_err(|_| CommandError::new("io", "the app is shutting down".into()))?;
+        .map_err(|_| CommandError::new(ErrorCode::Io, "the app is shutting down".into()))?;
     let processed = process_in_background(meta.file_name.clone(), bytes).await;
     drop(permit);
     let processed = processed?;
@@ -82,7 +82,7 @@ pub async fn import_photo(
         Ok(store.add_processed_photo(&meta.job, &processed, meta.kind, meta.caption.as_deref())?)
     })
     .await
-    .map_err(|e| CommandError::new("io", format!("photo import stopped: {e}")))??;
+    .map_err(|e| CommandError::new(ErrorCode::Io, format!("photo import stopped: {e}")))??;
     crate::commands::changed_locally(&app, Some(job));
     Ok(photo)
 }
@@ -115,9 +115,12 @@ async fn process_in_background(file_name: String, bytes: Vec<u8>) -> Result<medi
             lower_this_threads_priority();
             let _ = done.send(media::process_photo(&file_name, &bytes));
         })
-        .map_err(|e| CommandError::new("io", format!("photo import could not start: {e}")))?;
-    let processed =
-        result.await.map_err(|_| CommandError::new("io", "photo import stopped".into()))?;
+        .map_err(|e| {
+            CommandError::new(ErrorCode::Io, format!("photo import could not start: {e}"))
+        })?;
+    let processed = result
+        .await
+        .map_err(|_| CommandError::new(ErrorCode::Io, "photo import stopped".into()))?;
     Ok(processed?)
 }
 

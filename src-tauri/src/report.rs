@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, Offset, Utc};
+use fieldwork_core::ErrorCode;
 use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, render_job};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -38,7 +39,7 @@ pub struct SavedReport {
 }
 
 fn io_error(what: &str, e: impl std::fmt::Display) -> CommandError {
-    CommandError::new("io", format!("{what}: {e}"))
+    CommandError::new(ErrorCode::Io, format!("{what}: {e}"))
 }
 
 /// A file name for the report: the job number, with anything a file system dislikes replaced.
@@ -108,7 +109,7 @@ pub fn open_report(app: AppHandle, reports: State<'_, ReportsDir>, path: String)
             file.starts_with(dir) && file.extension().is_some_and(|e| e == "pdf")
         });
     if !inside {
-        return Err(CommandError::new("not_found", "that report was not found".into()));
+        return Err(CommandError::new(ErrorCode::NotFound, "that report was not found".into()));
     }
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)

@@ -195,7 +195,7 @@ impl Worker {
             Err(e) => {
                 let mut status = engine.status();
                 status.last_error = Some(fieldwork_core::store::ErrorInfo {
-                    code: String::from("internal"),
+                    code: fieldwork_core::ErrorCode::Internal.into(),
                     message: format!("sync could not start: {e}"),
                 });
                 events(SyncEvent::Status(status));

@@ -2,7 +2,7 @@
 //! the CLI has, a file the user named that cannot be written. Every variant has a stable
 //! `code()` so `--json` callers get `{code, message}` like everywhere else.
 
-use fieldwork_core::CoreError;
+use fieldwork_core::{CoreError, ErrorCode};
 use fieldwork_report::ReportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,12 +24,12 @@ pub enum CliError {
 
 impl CliError {
     /// A stable, lowercase code for programs.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CliError::Core(e) => e.code(),
             CliError::Report(e) => e.code(),
             CliError::Sync(e) => e.code(),
-            CliError::Output { .. } => "output_unusable",
+            CliError::Output { .. } => ErrorCode::OutputUnusable,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The core's error type. Every error has a stable machine code (`code()`) and a human sentence
 //! (`Display`); callers (CLI, desktop shell, head office) show the sentence and branch on the code.
 
+pub use crate::error_code::{ErrorCode, UnknownErrorCode};
 use crate::lifecycle::{Missing, Move};
 
 /// Errors raised by the core. None of them is a panic: bad input always ends here.
@@ -65,25 +66,25 @@ pub enum CoreError {
 
 impl CoreError {
     /// A stable, lowercase code for programs (`{code, message}` on every boundary).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::NotFound { .. } => "not_found",
-            CoreError::TransitionNotAllowed { .. } => "transition_not_allowed",
-            CoreError::ReasonRequired { .. } => "reason_required",
-            CoreError::CompletionBlocked { .. } => "completion_blocked",
-            CoreError::Invalid { .. } => "invalid",
-            CoreError::TooLong { .. } => "too_long",
-            CoreError::Forbidden(_) => "forbidden",
-            CoreError::DatabaseTooNew { .. } => "database_too_new",
-            CoreError::NotADatabase { .. } => "not_a_database",
-            CoreError::DataDir { .. } => "data_dir_unusable",
-            CoreError::NotInitialised => "not_initialised",
-            CoreError::UnsupportedFormat { .. } => "unsupported_format",
-            CoreError::NotAnImage { .. } => "not_an_image",
-            CoreError::ImageTooLarge { .. } => "image_too_large",
-            CoreError::DiskFull => "disk_full",
-            CoreError::Database(_) => "database",
-            CoreError::Io(_) => "io",
+            CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::TransitionNotAllowed { .. } => ErrorCode::TransitionNotAllowed,
+            CoreError::ReasonRequired { .. } => ErrorCode::ReasonRequired,
+            CoreError::CompletionBlocked { .. } => ErrorCode::CompletionBlocked,
+            CoreError::Invalid { .. } => ErrorCode::Invalid,
+            CoreError::TooLong { .. } => ErrorCode::TooLong,
+            CoreError::Forbidden(_) => ErrorCode::Forbidden,
+            CoreError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            CoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
+            CoreError::DataDir { .. } => ErrorCode::DataDirUnusable,
+            CoreError::NotInitialised => ErrorCode::NotInitialised,
+            CoreError::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
+            CoreError::NotAnImage { .. } => ErrorCode::NotAnImage,
+            CoreError::ImageTooLarge { .. } => ErrorCode::ImageTooLarge,
+            CoreError::DiskFull => ErrorCode::DiskFull,
+            CoreError::Database(_) => ErrorCode::Database,
+            CoreError::Io(_) => ErrorCode::Io,
         }
     }
 

@@ -328,7 +328,7 @@ mod tests {
             *slot = Value::String(text);
         }
         let m: Mutation = serde_json::from_value(v).map_err(|e| format!("decode: {e}"))?;
-        check_mutation(&m).map_err(|e| e.code().to_owned())
+        check_mutation(&m).map_err(|e| e.code().to_string())
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{JobStatus, Priority, WarrantyStatus};
 
 /// Response-time limits per priority, in minutes. The defaults are the handbook's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, ts_rs::TS)]
+#[ts(export)]
 pub struct SlaPolicy {
     /// Acknowledge any request within this many minutes.
     pub acknowledge_minutes: i64,

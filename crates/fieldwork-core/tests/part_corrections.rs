@@ -10,7 +10,7 @@ use fieldwork_core::hlc::Hlc;
 use fieldwork_core::seed::{SeedOptions, seed};
 use fieldwork_core::store::outbox::{JobField, Mutation};
 use fieldwork_core::store::{NewPart, NewSignature, NewWorkOrder};
-use fieldwork_core::{Actor, JobFilter, Store};
+use fieldwork_core::{Actor, ErrorCode, JobFilter, Store};
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 use tempfile::TempDir;
 
@@ -116,7 +116,7 @@ fn a_withdrawn_part_leaves_the_job_and_its_totals_and_is_sent_as_a_tombstone() {
     let jobs = store.list_jobs(&JobFilter::All, None).unwrap();
     let elsewhere = jobs.iter().find(|j| j.id != job).unwrap();
     let e = store.withdraw_part(&elsewhere.id, &keep.id, None).unwrap_err();
-    assert!(["not_found", "forbidden"].contains(&e.code()), "{e}");
+    assert!([ErrorCode::NotFound, ErrorCode::Forbidden].contains(&e.code()), "{e}");
     assert_eq!(store.job_detail(&job).unwrap().parts.len(), 1);
 }
 

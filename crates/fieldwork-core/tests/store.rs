@@ -2129,7 +2129,7 @@ fn expected_refusal(
                     None => Some("invalid"),
                     Some(item) => match item.parse_value(raw) {
                         Ok(_) => None,
-                        Err(e) => return Some(Some(e.code())),
+                        Err(e) => return Some(Some(e.code().as_str())),
                     },
                 }
             }
@@ -2263,7 +2263,7 @@ fn apply(
     let expected = expected_refusal(op, target, &before);
     match &result {
         Err(e) => {
-            seen.refusals.insert(e.code());
+            seen.refusals.insert(e.code().as_str());
             prop_assert_eq!(&after, &before, "refused ({}) but the job changed", e);
             prop_assert_eq!(
                 &outbox_after,

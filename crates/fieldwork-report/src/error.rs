@@ -2,6 +2,8 @@
 //! well as they can be (a placeholder for a picture that cannot be read), because a customer's
 //! report must still come out. Only a failure to write the PDF itself, or to read the job, does.
 
+use fieldwork_core::ErrorCode;
+
 /// Errors raised while making a service report.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -20,10 +22,10 @@ pub enum ReportError {
 
 impl ReportError {
     /// A stable, lowercase code for programs (`{code, message}` on every boundary).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ReportError::Font(_) => "report_font",
-            ReportError::Pdf(_) => "report_pdf",
+            ReportError::Font(_) => ErrorCode::ReportFont,
+            ReportError::Pdf(_) => ErrorCode::ReportPdf,
             ReportError::Store(e) => e.code(),
         }
     }

@@ -41,11 +41,18 @@ fn poppler(pdf: &[u8], tool: &str, extra: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Yesterday at noon (UTC): a seed for that day has jobs in every status whatever the hour the
+/// test runs (seeded for today before the working day begins, nothing is in progress yet).
+fn settled_now() -> chrono::DateTime<Utc> {
+    let yesterday = Utc::now().date_naive() - chrono::Days::new(1);
+    yesterday.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}
+
 #[test]
 fn a_job_from_the_store_reports_its_photos_signature_and_later_changes() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::init(dir.path()).unwrap();
-    let now = Utc::now();
+    let now = settled_now();
     seed::seed(&mut store, &SeedOptions { jobs: 40, seed: 11, today: now.date_naive(), now })
         .unwrap();
     store.set_actor(Actor::dispatcher("report test"));
@@ -135,7 +142,7 @@ fn an_unknown_job_is_a_not_found_error() {
 fn withdrawn_and_corrected_part_lines_are_not_on_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::init(dir.path()).unwrap();
-    let now = Utc::now();
+    let now = settled_now();
     seed::seed(&mut store, &SeedOptions { jobs: 40, seed: 11, today: now.date_naive(), now })
         .unwrap();
     store.set_actor(Actor::dispatcher("report test"));

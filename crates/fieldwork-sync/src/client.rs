@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 
 use crate::wire::{
     self, BlobUploadStatus, BlobsMissingRequest, BlobsMissingResponse, DeviceSignIn,
-    DeviceSignedIn, ErrorBody, PullResponse, PushRequest, PushResponse, UPLOAD_LENGTH,
-    UPLOAD_OFFSET, codes,
+    DeviceSignedIn, ErrorCode, PullResponse, PushRequest, PushResponse, UPLOAD_LENGTH,
+    UPLOAD_OFFSET,
 };
 
 /// Why a request to head office did not succeed.
@@ -61,19 +61,19 @@ pub enum ClientError {
 
 impl ClientError {
     /// Stable code for the UI and `--json` output.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClientError::Offline(_) => "offline",
-            ClientError::Timeout(_) => "timeout",
-            ClientError::Revoked(_) => "device_revoked",
-            ClientError::Unauthorized(_) => "unauthorized",
-            ClientError::RateLimited(_) => "rate_limited",
+            ClientError::Offline(_) => ErrorCode::Offline,
+            ClientError::Timeout(_) => ErrorCode::Timeout,
+            ClientError::Revoked(_) => ErrorCode::DeviceRevoked,
+            ClientError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ClientError::RateLimited(_) => ErrorCode::RateLimited,
             // Head office failed on its side; the request itself may well be fine.
-            ClientError::Refused { status, .. } if *status >= 500 => "server_error",
-            ClientError::Refused { .. } => "refused",
-            ClientError::BadAddress(_) => "bad_address",
-            ClientError::Protocol(_) => "protocol",
-            ClientError::Certificate(_) => "certificate",
+            ClientError::Refused { status, .. } if *status >= 500 => ErrorCode::ServerError,
+            ClientError::Refused { .. } => ErrorCode::Refused,
+            ClientError::BadAddress(_) => ErrorCode::BadAddress,
+            ClientError::Protocol(_) => ErrorCode::Protocol,
+            ClientError::Certificate(_) => ErrorCode::Certificate,
         }
     }
 
@@ -88,15 +88,15 @@ impl ClientError {
             | ClientError::Certificate(_) => true,
             // A body damaged on the way (hash_mismatch) is sent again later.
             ClientError::Refused { status, code, .. } => {
-                *status >= 500 || code == wire::codes::HASH_MISMATCH
+                *status >= 500 || *code == ErrorCode::HashMismatch
             }
             _ => false,
         }
     }
 
     /// Whether head office refused the request with this code.
-    pub fn is_refused_as(&self, wanted: &str) -> bool {
-        matches!(self, ClientError::Refused { code, .. } if code == wanted)
+    pub fn is_refused_as(&self, wanted: ErrorCode) -> bool {
+        matches!(self, ClientError::Refused { code, .. } if *code == wanted)
     }
 }
 
@@ -360,25 +360,35 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
+/// [`wire::ErrorBody`] with its code as the string head office sent.
+#[derive(serde::Deserialize)]
+struct RawErrorBody {
+    code: String,
+    message: String,
+}
+
 async fn error_from(resp: reqwest::Response) -> ClientError {
     let status = resp.status();
     let retry_after = header_u64(resp.headers(), RETRY_AFTER.as_str());
     let offset = header_u64(resp.headers(), UPLOAD_OFFSET);
-    let body: Option<ErrorBody> = match resp.bytes().await {
+    // Read leniently: a newer head office may send a code this device does not know yet.
+    let body: Option<RawErrorBody> = match resp.bytes().await {
         Ok(b) => serde_json::from_slice(&b).ok(),
         Err(e) => return transport(&e),
     };
+    let answered = body.is_some();
     let (code, message) = match body {
         Some(b) => (b.code, b.message),
         None => (String::from("unknown"), status.to_string()),
     };
-    match (status, code.as_str()) {
-        (StatusCode::UNAUTHORIZED, codes::DEVICE_REVOKED) => ClientError::Revoked(message),
+    let known = code.parse::<ErrorCode>().ok();
+    match (status, known) {
+        (StatusCode::UNAUTHORIZED, Some(ErrorCode::DeviceRevoked)) => ClientError::Revoked(message),
         (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthorized(message),
         (StatusCode::TOO_MANY_REQUESTS, _) => {
             ClientError::RateLimited(Duration::from_secs(retry_after.unwrap_or(1).clamp(1, 300)))
         }
-        (StatusCode::CONFLICT, codes::OFFSET_MISMATCH) => ClientError::Refused {
+        (StatusCode::CONFLICT, Some(ErrorCode::OffsetMismatch)) => ClientError::Refused {
             status: status.as_u16(),
             code,
             // The right offset travels in the header; keep it where the uploader finds it.
@@ -388,7 +398,7 @@ async fn error_from(resp: reqwest::Response) -> ClientError {
         (
             StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
             _,
-        ) if code == "unknown" => ClientError::Offline(message),
+        ) if !answered => ClientError::Offline(message),
         _ => ClientError::Refused { status: status.as_u16(), code, message },
     }
 }

@@ -20,8 +20,8 @@ use tokio::sync::{Notify, watch};
 use crate::apply::apply_page;
 use crate::client::{ClientError, HeadOffice, TlsOptions, parse_base_url};
 use crate::wire::{
-    ConflictKind, ConflictRecord, DeviceSignIn, MAX_PUSH_ENTRIES, Outcome, PushRequest,
-    RejectedMutation, codes,
+    ConflictKind, ConflictRecord, DeviceSignIn, ErrorCode, MAX_PUSH_ENTRIES, Outcome, PushRequest,
+    RejectedMutation,
 };
 
 /// Entries per push (well under the protocol's limit, so one push stays a small request).
@@ -52,17 +52,17 @@ impl From<serde_json::Error> for SyncError {
 
 impl SyncError {
     /// Stable code for the UI and `--json` output.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             SyncError::Client(e) => e.code(),
             SyncError::Store(e) => e.code(),
-            SyncError::NotSignedIn => "not_signed_in",
+            SyncError::NotSignedIn => ErrorCode::NotSignedIn,
         }
     }
 
     /// The error as the status keeps it: its code and its message.
     pub fn info(&self) -> ErrorInfo {
-        ErrorInfo { code: self.code().to_owned(), message: self.to_string() }
+        ErrorInfo { code: self.code().into(), message: self.to_string() }
     }
 
     /// Whether the same round may succeed later without anyone doing anything.
@@ -437,7 +437,7 @@ impl Engine {
             match self.upload_one(sha, &bytes).await {
                 Ok(sent) => report.uploaded_bytes += sent,
                 Err(SyncError::Client(e @ ClientError::Refused { .. }))
-                    if e.is_refused_as(codes::HASH_MISMATCH) =>
+                    if e.is_refused_as(ErrorCode::HashMismatch) =>
                 {
                     tracing::warn!(sha256 = %sha, "head office refused a damaged upload again; kept queued");
                     refused = Some(e);
@@ -478,7 +478,7 @@ impl Engine {
                     offset = status.offset;
                 }
                 Err(ClientError::Refused { code, message, .. })
-                    if code == codes::OFFSET_MISMATCH =>
+                    if code == ErrorCode::OffsetMismatch =>
                 {
                     offset = match message.parse() {
                         Ok(o) => o,
@@ -486,7 +486,7 @@ impl Engine {
                     };
                 }
                 Err(ClientError::Refused { code, .. })
-                    if code == codes::HASH_MISMATCH && restarts < 2 =>
+                    if code == ErrorCode::HashMismatch && restarts < 2 =>
                 {
                     restarts += 1;
                     offset = 0;
@@ -571,11 +571,15 @@ impl Engine {
                     if let SyncError::Client(ClientError::RateLimited(asked)) = &e {
                         wait = wait.max(*asked);
                     }
-                    tracing::info!(code = e.code(), retry_in_s = wait.as_secs_f64(), "sync failed");
+                    tracing::info!(
+                        code = e.code().as_str(),
+                        retry_in_s = wait.as_secs_f64(),
+                        "sync failed"
+                    );
                     (wait, true)
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, code = e.code(), "sync stopped");
+                    tracing::warn!(error = %e, code = e.code().as_str(), "sync stopped");
                     if matches!(e, SyncError::Client(ClientError::Revoked(_))) {
                         return self;
                     }

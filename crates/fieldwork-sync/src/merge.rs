@@ -9,18 +9,20 @@ use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, Fact, MoveRequest, Role, ScheduleFacts};
 
 use crate::mutation::IncomingMutation;
-use crate::wire::codes;
+use crate::wire::ErrorCode;
 
 /// A refusal with a stable code and a sentence, recorded at head office and sent to the device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
+    /// An [`ErrorCode`]'s wire string.
     pub code: &'static str,
     pub reason: String,
 }
 
 impl Rejection {
-    pub fn new(code: &'static str, reason: impl Into<String>) -> Rejection {
-        Rejection { code, reason: reason.into() }
+    /// `code` is an [`ErrorCode`] (or its `&'static str`, `wire::codes`).
+    pub fn new(code: impl Into<&'static str>, reason: impl Into<String>) -> Rejection {
+        Rejection { code: code.into(), reason: reason.into() }
     }
 }
 
@@ -42,12 +44,12 @@ pub struct BatchPlan {
 pub fn plan_batch(last_applied_seq: i64, seqs: &[i64]) -> Result<BatchPlan, Rejection> {
     if let Some(w) = seqs.windows(2).find(|w| w[1] <= w[0]) {
         return Err(Rejection::new(
-            codes::INVALID,
+            ErrorCode::Invalid,
             format!("entries must be in increasing seq order ({} then {})", w[0], w[1]),
         ));
     }
     if let Some(s) = seqs.iter().find(|s| **s <= 0) {
-        return Err(Rejection::new(codes::INVALID, format!("seq must be positive, not {s}")));
+        return Err(Rejection::new(ErrorCode::Invalid, format!("seq must be positive, not {s}")));
     }
     let (already_applied, fresh) = (0..seqs.len()).partition(|&i| seqs[i] <= last_applied_seq);
     Ok(BatchPlan { already_applied, fresh })
@@ -96,7 +98,7 @@ pub fn owner_of(m: &IncomingMutation) -> Owner {
 pub fn check_technician_may_change(m: &IncomingMutation) -> Result<(), Rejection> {
     if owner_of(m) == Owner::Dispatcher {
         return Err(Rejection::new(
-            codes::DISPATCHER_OWNED,
+            ErrorCode::DispatcherOwned,
             format!(
                 "{} changes dispatcher-owned data (job creation, assignee, schedule, priority, \
                  customer details); only a dispatcher can change it",
@@ -130,7 +132,7 @@ pub fn fact_of(m: &IncomingMutation) -> Option<Fact> {
 /// Whether a fact may be recorded on a job in `status` (the core's rule, as a [`Rejection`]).
 pub fn check_recordable(status: JobStatus, fact: Fact) -> Result<(), Rejection> {
     lifecycle::check_recording(status, fact)
-        .map_err(|e| Rejection::new(codes::NOT_RECORDABLE, e.to_string()))
+        .map_err(|e| Rejection::new(ErrorCode::NotRecordable, e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,10 +281,10 @@ pub fn decide_technician_move(
         Ok(_) => StatusDecision::Apply,
         Err(e) => {
             let code = match e.code() {
-                "transition_not_allowed" => codes::TRANSITION_NOT_ALLOWED,
-                "reason_required" => codes::REASON_REQUIRED,
-                "completion_blocked" => codes::COMPLETION_BLOCKED,
-                _ => codes::INVALID,
+                c @ (ErrorCode::TransitionNotAllowed
+                | ErrorCode::ReasonRequired
+                | ErrorCode::CompletionBlocked) => c,
+                _ => ErrorCode::Invalid,
             };
             let reason = if current == JobStatus::Cancelled {
                 format!("the job was cancelled at head office: {e}")

@@ -6,7 +6,7 @@
 //! [`IncomingMutation`] is the core's `fieldwork_core::store::outbox::Mutation` itself; what this
 //! module adds is decoding one entry at a time with the protocol's error codes.
 
-use crate::wire::codes;
+use crate::wire::ErrorCode;
 
 /// A pushed mutation, decoded: the device's own outbox type, so the two can never drift apart.
 pub use fieldwork_core::store::outbox::Mutation as IncomingMutation;
@@ -39,11 +39,16 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    pub fn code(&self) -> &'static str {
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            DecodeError::Unsupported(_) => codes::UNSUPPORTED_MUTATION,
-            DecodeError::Malformed(_) => codes::INVALID,
+            DecodeError::Unsupported(_) => ErrorCode::UnsupportedMutation,
+            DecodeError::Malformed(_) => ErrorCode::Invalid,
         }
+    }
+
+    /// [`Self::error_code`] as the wire string (what a [`crate::merge::Rejection`] holds).
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
     }
 }
 

@@ -6,6 +6,7 @@
 //! device's [`OutboxEntry`] unchanged.
 
 use chrono::{DateTime, Utc};
+pub use fieldwork_core::ErrorCode;
 use fieldwork_core::domain::{
     ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
@@ -32,55 +33,39 @@ pub const DEFAULT_PULL_LIMIT: usize = 500;
 /// Most records a device may ask for in one page.
 pub const MAX_PULL_LIMIT: usize = 5_000;
 
-/// Stable error codes sent in [`ErrorBody::code`] and [`Outcome::Rejected`]'s `code`.
+/// The codes as `&str`, for code that still builds on strings (head office's SQLite store).
+/// New code names [`ErrorCode`] itself; these are aliases of it, not a second list.
 pub mod codes {
-    /// No credentials, or credentials the server does not know.
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    /// The device token was revoked: push nothing more, wipe local data, sign in again.
-    pub const DEVICE_REVOKED: &str = "device_revoked";
-    /// The session expired or was signed out.
-    pub const SESSION_EXPIRED: &str = "session_expired";
-    /// Missing or wrong `X-CSRF-Token` on a mutating dispatcher request.
-    pub const CSRF_FAILED: &str = "csrf_failed";
-    /// Nothing there, or nothing the caller may see (the two are indistinguishable on purpose).
-    pub const NOT_FOUND: &str = "not_found";
-    /// The request is malformed or a value breaks a rule.
-    pub const INVALID: &str = "invalid";
-    /// A field is longer than its limit (`fieldwork_core::limits`, the same on the device).
-    pub const TOO_LONG: &str = "too_long";
-    /// The field belongs to dispatchers (assignee, schedule, priority, customer data).
-    pub const DISPATCHER_OWNED: &str = "dispatcher_owned";
-    /// The lifecycle does not allow this move from the job's current status.
-    pub const TRANSITION_NOT_ALLOWED: &str = "transition_not_allowed";
-    /// The move needs a reason.
-    pub const REASON_REQUIRED: &str = "reason_required";
-    /// Completion (or scheduling) lacks something; the message lists what.
-    pub const COMPLETION_BLOCKED: &str = "completion_blocked";
-    /// The fact cannot be recorded in the job's current status.
-    pub const NOT_RECORDABLE: &str = "not_recordable";
-    /// The mutation's `type` is not one this server knows.
-    pub const UNSUPPORTED_MUTATION: &str = "unsupported_mutation";
-    /// A blob upload's offset does not match what the server holds.
-    pub const OFFSET_MISMATCH: &str = "offset_mismatch";
-    /// The uploaded bytes do not hash to the name they were uploaded under.
-    pub const HASH_MISMATCH: &str = "hash_mismatch";
-    /// Same id, different content: an insert-only fact was sent twice with different data.
-    pub const DUPLICATE_ID: &str = "duplicate_id";
-    /// The name is taken (user, device).
-    pub const ALREADY_EXISTS: &str = "already_exists";
-    /// The request body is larger than the server accepts.
-    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
-    /// Too many requests; retry after the `Retry-After` seconds.
-    pub const RATE_LIMITED: &str = "rate_limited";
-    /// Something failed on the server; retrying the same request is safe.
-    pub const INTERNAL: &str = "internal";
+    use super::ErrorCode;
+
+    pub const UNAUTHORIZED: &str = ErrorCode::Unauthorized.as_str();
+    pub const DEVICE_REVOKED: &str = ErrorCode::DeviceRevoked.as_str();
+    pub const SESSION_EXPIRED: &str = ErrorCode::SessionExpired.as_str();
+    pub const CSRF_FAILED: &str = ErrorCode::CsrfFailed.as_str();
+    pub const NOT_FOUND: &str = ErrorCode::NotFound.as_str();
+    pub const INVALID: &str = ErrorCode::Invalid.as_str();
+    pub const TOO_LONG: &str = ErrorCode::TooLong.as_str();
+    pub const DISPATCHER_OWNED: &str = ErrorCode::DispatcherOwned.as_str();
+    pub const TRANSITION_NOT_ALLOWED: &str = ErrorCode::TransitionNotAllowed.as_str();
+    pub const REASON_REQUIRED: &str = ErrorCode::ReasonRequired.as_str();
+    pub const COMPLETION_BLOCKED: &str = ErrorCode::CompletionBlocked.as_str();
+    pub const NOT_RECORDABLE: &str = ErrorCode::NotRecordable.as_str();
+    pub const UNSUPPORTED_MUTATION: &str = ErrorCode::UnsupportedMutation.as_str();
+    pub const OFFSET_MISMATCH: &str = ErrorCode::OffsetMismatch.as_str();
+    pub const HASH_MISMATCH: &str = ErrorCode::HashMismatch.as_str();
+    pub const DUPLICATE_ID: &str = ErrorCode::DuplicateId.as_str();
+    pub const ALREADY_EXISTS: &str = ErrorCode::AlreadyExists.as_str();
+    pub const PAYLOAD_TOO_LARGE: &str = ErrorCode::PayloadTooLarge.as_str();
+    pub const RATE_LIMITED: &str = ErrorCode::RateLimited.as_str();
+    pub const INTERNAL: &str = ErrorCode::Internal.as_str();
 }
 
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ErrorBody {
-    /// Stable machine-readable code (see [`codes`]).
-    pub code: String,
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
     /// A sentence for a person.
     pub message: String,
 }
@@ -115,14 +100,16 @@ pub struct DeviceSignedIn {
 }
 
 /// `POST /api/v1/auth/session`: a dispatcher or admin signs in from a browser.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct SessionSignIn {
     pub user: String,
     pub password: String,
 }
 
 /// The signed-in dispatcher session (also `GET /api/v1/auth/session`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct SessionInfo {
     pub user_id: String,
     pub user_name: String,
@@ -232,7 +219,6 @@ pub struct PushResponse {
 #[serde(tag = "entity", rename_all = "snake_case")]
 pub enum Record {
     Job {
-        #[schema(value_type = Object)]
         work_order: WorkOrder,
     },
     /// The job left this device's scope (reassigned or deleted): drop it and its facts, once
@@ -241,52 +227,40 @@ pub enum Record {
         job_id: String,
     },
     Customer {
-        #[schema(value_type = Object)]
         customer: Customer,
     },
     Site {
-        #[schema(value_type = Object)]
         site: Site,
     },
     Equipment {
-        #[schema(value_type = Object)]
         equipment: Equipment,
     },
     JobType {
-        #[schema(value_type = Object)]
         job_type: JobType,
     },
     Part {
-        #[schema(value_type = Object)]
         part: Part,
     },
     Technician {
-        #[schema(value_type = Object)]
         technician: Technician,
     },
     Note {
-        #[schema(value_type = Object)]
         note: Note,
     },
     PartUsed {
-        #[schema(value_type = Object)]
         part_used: PartUsed,
     },
     /// A part line withdrawn (or corrected) before completion: it no longer counts.
     PartWithdrawn {
-        #[schema(value_type = Object)]
         withdrawal: PartWithdrawal,
     },
     TimeEntry {
-        #[schema(value_type = Object)]
         entry: TimeEntry,
     },
     Feedback {
-        #[schema(value_type = Object)]
         feedback: Feedback,
     },
     Photo {
-        #[schema(value_type = Object)]
         photo: PhotoRef,
     },
     /// A photo withdrawn before completion: hide it (keep the file until it is swept).
@@ -296,16 +270,13 @@ pub enum Record {
         at: DateTime<Utc>,
     },
     Signature {
-        #[schema(value_type = Object)]
         signature: SignatureRef,
     },
     StatusChange {
-        #[schema(value_type = Object)]
         change: StatusChange,
     },
     ChecklistAnswer {
         job_id: String,
-        #[schema(value_type = Object)]
         answer: ChecklistAnswer,
     },
     Conflict {
@@ -381,7 +352,8 @@ pub struct PullQuery {
 // ---------------------------------------------------------------------------------------------
 
 /// What kind of clash a conflict record describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictKind {
     /// Two writers set the same field; the later HLC won, the other value is kept here.
@@ -392,7 +364,8 @@ pub enum ConflictKind {
 }
 
 /// One entry of the conflict log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ConflictRecord {
     pub id: String,
     pub job_id: String,
@@ -413,7 +386,8 @@ pub struct ConflictRecord {
 }
 
 /// A pushed mutation head office refused, kept with its reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct RejectedMutation {
     pub device_id: String,
     pub seq: i64,

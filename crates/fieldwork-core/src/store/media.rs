@@ -41,7 +41,7 @@ pub struct ErrorInfo {
 
 impl From<&CoreError> for ErrorInfo {
     fn from(e: &CoreError) -> Self {
-        ErrorInfo { code: e.code().to_owned(), message: e.to_string() }
+        ErrorInfo { code: e.code().into(), message: e.to_string() }
     }
 }
 

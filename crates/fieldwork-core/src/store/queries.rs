@@ -5,10 +5,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Store;
 use super::sqltime::{Ms, at, at_opt};
+use crate::completion::{self, JobRecords, PartRecord, PhotoRecord};
 use crate::domain::{
     ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
-    JobStatus, JobSummary, JobType, Note, PartUsed, PhotoKind, Site, StatusChange, Technician,
-    TimeEntry, WorkOrder,
+    JobStatus, JobSummary, JobType, Note, PartUsed, Site, StatusChange, Technician, TimeEntry,
+    WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -229,51 +230,82 @@ fn answers(conn: &Connection, seq: i64, jt: &JobType) -> Result<Vec<ChecklistAns
         .collect())
 }
 
-/// What the completion guard needs, read from the job's rows.
-pub(crate) fn completion_facts(conn: &Connection, stored: &StoredJob) -> Result<CompletionFacts> {
+/// Every record of the job that completion and the signed facts are computed from, withdrawn
+/// ones flagged: the input of the shared rules in [`crate::completion`].
+pub(crate) fn job_records(conn: &Connection, stored: &StoredJob) -> Result<JobRecords> {
+    let seq = stored.seq;
     let job = &stored.order;
-    let jt = job_type(conn, &job.job_type_id)?;
-    let answers = answers(conn, stored.seq, &jt)?;
-    let unanswered_required_items = jt
-        .checklist
-        .iter()
-        .zip(&answers)
-        .filter(|(item, a)| {
-            item.required && !a.value.as_ref().is_some_and(|v| item.is_satisfied_by(v))
-        })
-        .map(|(item, _)| (item.key.clone(), item.label.clone()))
-        .collect();
-    let mut present_photo_kinds: Vec<PhotoKind> =
-        super::media::live_photos(conn, stored.seq, &job.id)?.into_iter().map(|p| p.kind).collect();
-    present_photo_kinds.sort();
-    present_photo_kinds.dedup();
-    // The latest signature is the one in force; it counts only if the facts it covers are
-    // still the job's facts.
-    let latest: Option<String> = conn
+    let checklist_answers = conn
+        .prepare_cached("SELECT item_key, value FROM checklist_answers WHERE job_seq = ?1")?
+        .query_map([seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let photos = conn
         .prepare_cached(
-            "SELECT summary_sha256 FROM signatures WHERE job_seq = ?1 ORDER BY hlc DESC, id DESC
-             LIMIT 1",
+            "SELECT p.kind, EXISTS (SELECT 1 FROM photo_deletions d
+                                    WHERE d.job_seq = p.job_seq AND d.photo_id = p.id)
+             FROM photos p WHERE p.job_seq = ?1 ORDER BY p.hlc, p.id",
         )?
-        .query_row([stored.seq], |r| r.get(0))
+        .query_map([seq], |r| Ok(PhotoRecord { kind: r.get(0)?, withdrawn: r.get(1)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let parts = conn
+        .prepare_cached(&format!(
+            "SELECT {PART_COLUMNS}, EXISTS (SELECT 1 FROM part_withdrawals w
+                                            WHERE w.job_seq = pu.job_seq AND w.part_used_id = pu.id)
+             FROM parts_used pu WHERE job_seq = ?1 ORDER BY hlc, id"
+        ))?
+        .query_map([seq], |r| Ok(PartRecord { part: part_row(r, &job.id)?, withdrawn: r.get(8)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let time_entries = conn
+        .prepare_cached(
+            "SELECT id, kind, started_at, ended_at, source, supersedes, created_at
+             FROM time_entries WHERE job_seq = ?1 ORDER BY started_at, hlc",
+        )?
+        .query_map([seq], |r| time_entry_row(r, &job.id))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let in_progress_since = conn
+        .prepare_cached(
+            "SELECT at FROM status_changes WHERE job_seq = ?1 AND to_status = 'in_progress'
+             ORDER BY hlc DESC LIMIT 1",
+        )?
+        .query_row([seq], |r| at(r, 0))
         .optional()?;
-    let (has_signature, signature_stale) = match latest {
-        None => (false, false),
-        Some(signed) => {
-            let current = signed == super::signed::summary_sha256(conn, stored)?;
-            (current, !current)
-        }
-    };
-    Ok(CompletionFacts {
-        has_resolution: job.resolution.as_deref().is_some_and(|r| !r.trim().is_empty()),
-        unanswered_required_items,
-        required_photo_kinds: jt.required_photo_kinds.clone(),
-        present_photo_kinds,
-        has_signature,
-        signature_stale,
-        has_signature_absence_reason: job
-            .signature_absence_reason
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty()),
+    let signature_summaries = conn
+        .prepare_cached(
+            "SELECT summary_sha256 FROM signatures WHERE job_seq = ?1 ORDER BY hlc, id",
+        )?
+        .query_map([seq], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(JobRecords {
+        job: job.clone(),
+        job_type: job_type(conn, &job.job_type_id)?,
+        checklist_answers,
+        photos,
+        parts,
+        time_entries,
+        in_progress_since,
+        signature_summaries,
+    })
+}
+
+/// What the completion guard needs: the job's records judged by the shared rule.
+pub(crate) fn completion_facts(conn: &Connection, stored: &StoredJob) -> Result<CompletionFacts> {
+    completion::completion_facts(&job_records(conn, stored)?)
+}
+
+/// A time entry row: `id, kind, started_at, ended_at, source, supersedes, created_at`.
+pub(crate) fn time_entry_row(r: &Row<'_>, job_id: &str) -> rusqlite::Result<TimeEntry> {
+    let started_at = at(r, 2)?;
+    let ended_at = at(r, 3)?;
+    Ok(TimeEntry {
+        id: r.get(0)?,
+        job_id: job_id.to_owned(),
+        kind: r.get(1)?,
+        started_at,
+        ended_at,
+        minutes: (ended_at - started_at).num_minutes(),
+        source: r.get(4)?,
+        supersedes: r.get(5)?,
+        created_at: at(r, 6)?,
     })
 }
 
@@ -295,30 +327,35 @@ pub enum JobFilter {
 pub(crate) const PART_LIVE: &str = "NOT EXISTS (SELECT 1 FROM part_withdrawals w \
     WHERE w.job_seq = pu.job_seq AND w.part_used_id = pu.id)";
 
+const PART_COLUMNS: &str = "id, part_no, description, quantity, unit_price_cents, chargeable, \
+    from_catalogue, created_at";
+
+/// A part line row ([`PART_COLUMNS`] first).
+fn part_row(r: &Row<'_>, job_id: &str) -> rusqlite::Result<PartUsed> {
+    let quantity: f64 = r.get(3)?;
+    let unit_price_cents: i64 = r.get(4)?;
+    Ok(PartUsed {
+        id: r.get(0)?,
+        job_id: job_id.to_owned(),
+        part_no: r.get(1)?,
+        description: r.get(2)?,
+        quantity,
+        unit_price_cents,
+        chargeable: r.get(5)?,
+        from_catalogue: r.get(6)?,
+        line_total_cents: crate::money::line_total(quantity, unit_price_cents),
+        created_at: at(r, 7)?,
+    })
+}
+
 /// The part lines of a job that count (withdrawn ones left out), in the order recorded.
 pub(crate) fn live_parts(conn: &Connection, job: &StoredJob) -> Result<Vec<PartUsed>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT id, part_no, description, quantity, unit_price_cents, chargeable,
-             from_catalogue, created_at FROM parts_used pu WHERE job_seq = ?1 AND {PART_LIVE}
+            "SELECT {PART_COLUMNS} FROM parts_used pu WHERE job_seq = ?1 AND {PART_LIVE}
              ORDER BY hlc, id"
         ))?
-        .query_map([job.seq], |r| {
-            let quantity: f64 = r.get(3)?;
-            let unit_price_cents: i64 = r.get(4)?;
-            Ok(PartUsed {
-                id: r.get(0)?,
-                job_id: job.order.id.clone(),
-                part_no: r.get(1)?,
-                description: r.get(2)?,
-                quantity,
-                unit_price_cents,
-                chargeable: r.get(5)?,
-                from_catalogue: r.get(6)?,
-                line_total_cents: crate::money::line_total(quantity, unit_price_cents),
-                created_at: at(r, 7)?,
-            })
-        })?
+        .query_map([job.seq], |r| part_row(r, &job.order.id))?
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -506,21 +543,7 @@ impl Store {
                                  WHERE n.job_seq = te.job_seq AND n.supersedes = te.id)
                  ORDER BY started_at, hlc",
             )?
-            .query_map([seq], |r| {
-                let started_at = at(r, 2)?;
-                let ended_at = at(r, 3)?;
-                Ok(TimeEntry {
-                    id: r.get(0)?,
-                    job_id: order.id.clone(),
-                    kind: r.get(1)?,
-                    started_at,
-                    ended_at,
-                    minutes: (ended_at - started_at).num_minutes(),
-                    source: r.get(4)?,
-                    supersedes: r.get(5)?,
-                    created_at: at(r, 6)?,
-                })
-            })?
+            .query_map([seq], |r| time_entry_row(r, &order.id))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let feedback = conn
             .prepare_cached(
