@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
 import { createApi } from './api';
-import { ApiError, describeError, type KnownErrorCode, toApiError } from './errors';
+import en from '../i18n/en';
+import zh from '../i18n/zh';
+import {
+  ApiError,
+  describeError,
+  isKnownErrorCode,
+  KNOWN_ERROR_CODES,
+  type KnownErrorCode,
+  toApiError,
+} from './errors';
 import type { Transport } from './transport';
 
 /** A transport that records calls and answers from a script. */
@@ -168,6 +177,19 @@ describe('error mapping', () => {
   it('hides technical detail such as database errors', () => {
     const e = new ApiError('database', 'database error: SQLITE_BUSY at src/store.rs:42');
     expect(describeError(e, sentence)).toEqual({ title: 'sentence for database', detail: null });
+  });
+
+  it('knows every code, the ones added to the generated ErrorCode included, in both languages', () => {
+    for (const code of ['device_revoked', 'not_recordable', 'hash_mismatch', 'network']) {
+      expect(isKnownErrorCode(code), code).toBe(true);
+    }
+    expect(isKnownErrorCode('toString')).toBe(false);
+    for (const code of KNOWN_ERROR_CODES) {
+      const key = `error.${code}` as const;
+      expect(en[key], `en ${key}`).toBeTruthy();
+      expect(zh[key], `zh ${key}`).toBeTruthy();
+      expect(zh[key]).not.toBe(en[key]);
+    }
   });
 
   it('falls back to the backend sentence for a code it does not know', () => {

@@ -4,45 +4,78 @@
  * type.
  */
 
-/**
- * Codes the core and the shell send today (see crates/fieldwork-cli/README.md), and those head
- * office's dispatcher API adds (crates/fieldwork-sync `wire::codes`).
- */
-export const KNOWN_ERROR_CODES = [
-  'not_found',
-  'transition_not_allowed',
-  'reason_required',
-  'completion_blocked',
-  'invalid',
-  'too_long',
-  'forbidden',
-  'database_too_new',
-  'not_a_database',
-  'data_dir_unusable',
-  'not_initialised',
-  'unsupported_format',
-  'not_an_image',
-  'image_too_large',
-  'disk_full',
-  'database',
-  'io',
-  'unauthorized',
-  'session_expired',
-  'csrf_failed',
-  'already_exists',
-  'rate_limited',
-  'payload_too_large',
-  'internal',
-  'user_disabled',
-  'own_account',
-  'job_type_inactive',
-] as const;
+import type { ErrorCode } from '../types/ErrorCode';
 
 /** Codes the UI itself produces (`network`: head office could not be reached). */
 export const CLIENT_ERROR_CODES = ['no_backend', 'network', 'unexpected'] as const;
 
-export type KnownErrorCode =
-  (typeof KNOWN_ERROR_CODES)[number] | (typeof CLIENT_ERROR_CODES)[number];
+/** Every code the UI has a sentence for: the backends' (`ErrorCode`, generated) and its own. */
+export type KnownErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
+
+/**
+ * For every code, whether the backend's message is worth showing under the code's sentence:
+ * `true` where it names the specific problem (which field, what limit, what is missing) and is
+ * written for people; `false` where it is technical detail nobody can act on. A `Record` over
+ * the generated `ErrorCode`, so a code added in Rust without a decision here (and a sentence
+ * `error.<code>` in the catalogues) does not compile.
+ */
+const SHOW_DETAIL: Record<KnownErrorCode, boolean> = {
+  not_found: true,
+  transition_not_allowed: true,
+  reason_required: true,
+  completion_blocked: true,
+  invalid: true,
+  too_long: true,
+  forbidden: true,
+  database_too_new: true,
+  not_a_database: false,
+  data_dir_unusable: true,
+  not_initialised: true,
+  // Which file and why (the format it is, its size): the user needs to know which one failed.
+  unsupported_format: true,
+  not_an_image: true,
+  image_too_large: true,
+  disk_full: false,
+  database: false,
+  io: false,
+  report_font: false,
+  report_pdf: false,
+  output_unusable: true,
+  offline: false,
+  timeout: false,
+  server_error: false,
+  refused: true,
+  bad_address: true,
+  protocol: false,
+  certificate: true,
+  not_signed_in: false,
+  unauthorized: false,
+  device_revoked: false,
+  session_expired: false,
+  csrf_failed: false,
+  user_disabled: false,
+  dispatcher_owned: true,
+  not_recordable: true,
+  unsupported_mutation: true,
+  offset_mismatch: false,
+  hash_mismatch: false,
+  duplicate_id: true,
+  already_exists: true,
+  payload_too_large: false,
+  rate_limited: false,
+  internal: false,
+  schedule_overlap: true,
+  job_type_inactive: true,
+  own_account: false,
+  role_change: true,
+  open_complaint: true,
+  no_backend: false,
+  network: false,
+  unexpected: false,
+};
+
+/** Every code the backends send (the generated `ErrorCode`) and the UI's own. */
+export const KNOWN_ERROR_CODES = Object.keys(SHOW_DETAIL) as readonly KnownErrorCode[];
 
 export class ApiError extends Error {
   readonly code: string;
@@ -60,10 +93,7 @@ export class ApiError extends Error {
 }
 
 export function isKnownErrorCode(code: string): code is KnownErrorCode {
-  return (
-    (KNOWN_ERROR_CODES as readonly string[]).includes(code) ||
-    (CLIENT_ERROR_CODES as readonly string[]).includes(code)
-  );
+  return Object.prototype.hasOwnProperty.call(SHOW_DETAIL, code);
 }
 
 function isCodeMessage(value: unknown): value is { code: string; message: string } {
@@ -93,30 +123,6 @@ export function toApiError(reason: unknown): ApiError {
   return new ApiError('unexpected', 'unknown error');
 }
 
-/**
- * Codes whose backend message names the specific problem (which field, what limit, what is
- * missing) and is written for people; for the others the message is technical detail that a
- * technician cannot act on, so only the sentence for the code is shown.
- */
-const DETAIL_WORTH_SHOWING: ReadonlySet<string> = new Set([
-  'not_found',
-  'transition_not_allowed',
-  'reason_required',
-  'completion_blocked',
-  'invalid',
-  'too_long',
-  'forbidden',
-  'database_too_new',
-  'data_dir_unusable',
-  'not_initialised',
-  // Which file and why (the format it is, its size): the user needs to know which one failed.
-  'unsupported_format',
-  'not_an_image',
-  'image_too_large',
-  'already_exists',
-  'job_type_inactive',
-]);
-
 export interface ErrorSentence {
   /** A sentence in the user's language, by code. */
   title: string;
@@ -136,7 +142,7 @@ export function describeError(
   const detail = capitalise(error.message.trim());
   if (isKnownErrorCode(error.code)) {
     const title = sentenceFor(error.code);
-    const showDetail = detail !== '' && DETAIL_WORTH_SHOWING.has(error.code) && detail !== title;
+    const showDetail = detail !== '' && SHOW_DETAIL[error.code] && detail !== title;
     return { title, detail: showDetail ? detail : null };
   }
   return detail !== ''

@@ -1,481 +1,124 @@
 /**
  * The dispatcher API of head office, as the console uses it (see
  * crates/fieldwork-sync/PROTOCOL.md "Dispatcher API" and `/api/v1/openapi.json`). Domain
- * records (work orders, customers, notes, …) are the generated types of the core; the shapes
- * below are head office's own list and review types, written to match
- * `crates/fieldwork-headoffice/src/store/types.rs` and `fieldwork-sync`'s wire types.
+ * records (work orders, customers, notes, …) are the generated types of the core; head office's
+ * own request and response types are generated too (ts-rs, `ui/src/lib/types/headoffice/`,
+ * from `crates/fieldwork-headoffice` and `fieldwork-sync`'s wire types): this file holds only
+ * the client.
  */
-import type { ChecklistAnswer } from '../types/ChecklistAnswer';
 import type { Customer } from '../types/Customer';
 import type { Equipment } from '../types/Equipment';
-import type { EquipmentCategory } from '../types/EquipmentCategory';
-import type { Feedback } from '../types/Feedback';
 import type { JobStatus } from '../types/JobStatus';
 import type { JobType } from '../types/JobType';
-import type { MissedDeadline } from '../types/MissedDeadline';
 import type { Part } from '../types/Part';
-import type { Note } from '../types/Note';
-import type { PartUsed } from '../types/PartUsed';
-import type { PartWithdrawal } from '../types/PartWithdrawal';
-import type { PhotoRef } from '../types/PhotoRef';
-import type { Priority } from '../types/Priority';
-import type { SignatureRef } from '../types/SignatureRef';
 import type { Site } from '../types/Site';
-import type { StatusChange } from '../types/StatusChange';
 import type { Technician } from '../types/Technician';
-import type { TimeEntry } from '../types/TimeEntry';
-import type { WarrantyStatus } from '../types/WarrantyStatus';
 import type { WorkOrder } from '../types/WorkOrder';
+import type { Appointment } from '../types/headoffice/Appointment';
+import type { ClockWarning } from '../types/headoffice/ClockWarning';
+import type { Complaint } from '../types/headoffice/Complaint';
+import type { ComplaintCategory } from '../types/headoffice/ComplaintCategory';
+import type { ComplaintGrade } from '../types/headoffice/ComplaintGrade';
+import type { ComplaintResolution } from '../types/headoffice/ComplaintResolution';
+import type { ComplaintTime } from '../types/headoffice/ComplaintTime';
+import type { CompletionTime } from '../types/headoffice/CompletionTime';
+import type { ConflictRecord } from '../types/headoffice/ConflictRecord';
+import type { CustomerInput } from '../types/headoffice/CustomerInput';
+import type { DeadlinesPreview } from '../types/headoffice/DeadlinesPreview';
+import type { DeadlinesQuery } from '../types/headoffice/DeadlinesQuery';
+import type { Device } from '../types/headoffice/Device';
+import type { EquipmentInput } from '../types/headoffice/EquipmentInput';
+import type { FollowUp } from '../types/headoffice/FollowUp';
+import type { FollowUpInput } from '../types/headoffice/FollowUpInput';
+import type { JobInput } from '../types/headoffice/JobInput';
+import type { JobListFilter as JobListQuery } from '../types/headoffice/JobListFilter';
+import type { JobListItem } from '../types/headoffice/JobListItem';
+import type { JobPatch } from '../types/headoffice/JobPatch';
+import type { JobRecord } from '../types/headoffice/JobRecord';
+import type { JobTypeAdmin } from '../types/headoffice/JobTypeAdmin';
+import type { JobTypeDefaults } from '../types/headoffice/JobTypeDefaults';
+import type { JobTypeInput } from '../types/headoffice/JobTypeInput';
+import type { KpiJobsQuery } from '../types/headoffice/KpiJobsQuery';
+import type { KpiQuery } from '../types/headoffice/KpiQuery';
+import type { KpiReport } from '../types/headoffice/KpiReport';
+import type { KpiValue } from '../types/headoffice/KpiValue';
+import type { MajorComplaint } from '../types/headoffice/MajorComplaint';
+import type { Measure } from '../types/headoffice/Measure';
+import type { NewUserInput } from '../types/headoffice/NewUserInput';
+import type { PartAdmin } from '../types/headoffice/PartAdmin';
+import type { PartPatch } from '../types/headoffice/PartPatch';
+import type { PartQuery } from '../types/headoffice/PartQuery';
+import type { RatioPart } from '../types/headoffice/RatioPart';
+import type { RejectedMutation } from '../types/headoffice/RejectedMutation';
+import type { ScheduleAdvice } from '../types/headoffice/ScheduleAdvice';
+import type { ScheduleAdviceQuery } from '../types/headoffice/ScheduleAdviceQuery';
+import type { ScheduleInput } from '../types/headoffice/ScheduleInput';
+import type { SessionInfo } from '../types/headoffice/SessionInfo';
+import type { SiteInput } from '../types/headoffice/SiteInput';
+import type { SlaSettings } from '../types/headoffice/SlaSettings';
+import type { TechnicianKpis } from '../types/headoffice/TechnicianKpis';
+import type { User } from '../types/headoffice/User';
+import type { UserRole } from '../types/headoffice/UserRole';
+import type { UserUpdateInput } from '../types/headoffice/UserUpdateInput';
+import type { WithdrawnPart } from '../types/headoffice/WithdrawnPart';
+import type { SlaPolicy } from '../types/SlaPolicy';
 import { HttpClient, query } from './http';
 
-export interface SessionInfo {
-  user_id: string;
-  user_name: string;
-  /** `dispatcher` or `admin`. */
-  role: string;
-  csrf_token: string;
-  expires_at: string;
-}
-
-/** One line of the job list (`GET /api/v1/jobs`). */
-export interface JobListItem {
-  id: string;
-  number: string;
-  status: JobStatus;
-  priority: Priority;
-  /** The job type's code. */
-  job_type: string;
-  customer_name: string;
-  site_address: string;
-  assignee_id: string | null;
-  assignee_name: string | null;
-  appointment_start: string | null;
-  appointment_end: string | null;
-  due_at: string;
-  /** Acknowledge the request by then. */
-  ack_due_at: string;
-  /** Finish by then (in-warranty repairs). */
-  complete_due_at: string | null;
-  /** Still new: no dispatcher has acted on it yet (watched against `ack_due_at`). */
-  awaiting_acknowledgement: boolean;
-  /** The deadlines its appointment cannot meet; empty when booked in time or not booked. */
-  booking_misses: MissedDeadline[];
-  reported_problem: string;
-  open_conflicts: number;
-  rejected_mutations: number;
-}
-
-export interface ConflictRecord {
-  id: string;
-  job_id: string;
-  kind: string;
-  field: string | null;
-  winning_value: string | null;
-  losing_value: string | null;
-  winning_hlc: string | null;
-  losing_hlc: string | null;
-  losing_node: string | null;
-  detail: string;
-  created_at: string;
-  resolved: boolean;
-}
-
-export interface RejectedMutation {
-  device_id: string;
-  seq: number;
-  mutation_id: string;
-  kind: string;
-  job_id: string | null;
-  code: string;
-  reason: string;
-  received_at: string;
-}
-
-/** A job with everything synced (`GET /api/v1/jobs/{id}`). */
-export interface JobRecord {
-  work_order: WorkOrder;
-  job_type: JobType;
-  customer: Customer;
-  site: Site;
-  equipment: Equipment | null;
-  assignee: Technician | null;
-  checklist: ChecklistAnswer[];
-  notes: Note[];
-  parts: PartUsed[];
-  /** Part lines withdrawn or corrected on a laptop before completion (absent from an older head office). */
-  withdrawn_parts?: WithdrawnPart[];
-  time_entries: TimeEntry[];
-  feedback: Feedback[];
-  photos: PhotoRef[];
-  signatures: SignatureRef[];
-  status_history: StatusChange[];
-  conflicts: ConflictRecord[];
-  rejected_mutations: RejectedMutation[];
-  /** Follow-up calls, oldest first (absent from an older head office). */
-  follow_ups?: FollowUp[];
-  /** Status changes whose laptop clock looked wrong (absent from an older head office). */
-  clock_warnings?: ClockWarning[];
-}
-
-/** A part line taken back on a laptop before completion; it is not on the job or its report. */
-export interface WithdrawnPart {
-  part: PartUsed;
-  withdrawal: PartWithdrawal;
-  /** Who withdrew it. */
-  actor: string;
-}
-
 /**
- * A status change a laptop reported at an implausible time: the laptop's claim stays in the
- * history; SLA and KPIs use `trusted_at` (crates/fieldwork-headoffice/src/device_time.rs).
+ * `GET /api/v1/jobs`'s filter as the console builds it: the statuses as a list (the query
+ * string carries them comma-separated, `JobListQuery.status`).
  */
-export interface ClockWarning {
-  change_id: string;
-  to_status: JobStatus;
-  claimed_at: string;
-  received_at: string;
-  trusted_at: string;
-}
+export type JobListFilter = Omit<JobListQuery, 'status'> & { status?: JobStatus[] };
 
-/** The KPIs of DOMAIN.md (see crates/fieldwork-headoffice/src/store/kpis.rs for definitions). */
-export type Measure =
-  | 'response'
-  | 'resolution'
-  | 'first_time_fix'
-  | 'satisfaction'
-  | 'complaints'
-  | 'repeat_visits'
-  | 'follow_up'
-  | 'complaint_handling'
-  | 'major_complaints';
-export type RatioPart = 'numerator' | 'denominator';
-
-export interface KpiValue {
-  measure: Measure;
-  numerator: number;
-  denominator: number;
-  /** The handbook's target as a share, when it has one. */
-  target: number | null;
-  higher_is_better: boolean;
-}
-
-export interface CompletionTime {
-  /** A priority, or `all`. */
-  priority: string;
-  completed: number;
-  mean_minutes: number | null;
-}
-
-/** How quickly the complaints of one grade (or `all`) were closed. */
-export interface ComplaintTime {
-  grade: string;
-  complaints: number;
-  resolved: number;
-  open: number;
-  mean_minutes: number | null;
-}
-
-export interface TechnicianKpis {
-  technician_id: string;
-  name: string;
-  jobs: number;
-  measures: KpiValue[];
-  mean_minutes: number | null;
-}
-
-export interface KpiReport {
-  from: string;
-  to: string;
-  technician: string | null;
-  jobs: number;
-  cancelled: number;
-  measures: KpiValue[];
-  completion_times: CompletionTime[];
-  /** Complaint closing times per grade, then `all` (absent from an older head office). */
-  complaint_times?: ComplaintTime[];
-  technicians: TechnicianKpis[];
-}
-
-export interface KpiQuery {
-  from: string;
-  to: string;
-  technician?: string | null;
-}
-
-export interface KpiJobsQuery extends KpiQuery {
-  measure: Measure;
-  part: RatioPart;
-  priority?: string | null;
-  limit?: number;
-  offset?: number;
-}
-
-export type ComplaintCategory = 'product_quality' | 'service_attitude' | 'delay' | 'damage';
-export type ComplaintGrade = 'general' | 'major';
-
-export interface Complaint {
-  category: ComplaintCategory;
-  grade: ComplaintGrade;
-  /** How it was closed; absent or null while open. */
-  resolution?: ComplaintResolution | null;
-}
-
-/** The documented outcome that closes a complaint. */
-export interface ComplaintResolution {
-  outcome: string;
-  /** The dispatcher who closed it. */
-  by: string;
-  at: string;
-}
-
-export interface FollowUpInput {
-  reached: boolean;
-  satisfaction: number | null;
-  comment: string | null;
-  complaint: Complaint | null;
-}
-
-export interface FollowUp extends FollowUpInput {
-  id: string;
-  job_id: string;
-  /** The dispatcher who called. */
-  by: string;
-  at: string;
-}
-
-export interface MajorComplaint {
-  follow_up: FollowUp;
-  job_number: string;
-  customer_name: string;
-  job_status: JobStatus;
-}
-
-export interface JobListFilter {
-  /** Statuses, joined with commas. */
-  status?: JobStatus[];
-  /** A technician id, or `none` for unassigned jobs. */
-  assignee?: string;
-  from?: string;
-  to?: string;
-  q?: string;
-  limit?: number;
-  offset?: number;
-}
-
-export interface CustomerInput {
-  name: string;
-  phone: string;
-  alt_phone?: string | null;
-  email?: string | null;
-}
-
-export interface SiteInput {
-  customer_id: string;
-  address: string;
-  city: string;
-  postal_code?: string | null;
-  access_notes?: string | null;
-  contact_name?: string | null;
-  contact_phone?: string | null;
-}
-
-export interface EquipmentInput {
-  site_id: string;
-  category: EquipmentCategory;
-  brand: string;
-  model: string;
-  serial: string;
-  purchased_on?: string | null;
-  installed_on?: string | null;
-  warranty_end?: string | null;
-}
-
-export interface JobInput {
-  job_type: string;
-  priority: Priority;
-  customer_id: string;
-  site_id: string;
-  equipment_id?: string | null;
-  reported_problem: string;
-  reported_at?: string | null;
-  return_of?: string | null;
-  goodwill?: boolean;
-}
-
-export interface JobPatch {
-  priority?: Priority;
-  reported_problem?: string;
-  equipment_id?: string;
-}
-
-export interface ScheduleInput {
-  assignee_id: string;
-  appointment_start: string;
-  appointment_end: string;
-  /**
-   * Book even when the window clashes with the technician's other appointments (the
-   * dispatcher confirmed); without it head office refuses a clash with `schedule_overlap`.
-   */
-  allow_overlap?: boolean;
-}
-
-/** One of a technician's appointments that holds their time. */
-export interface Appointment {
-  job_id: string;
-  number: string;
-  appointment_start: string;
-  appointment_end: string;
-}
-
-/** `GET /jobs/{id}/schedule/advice`: booking help for one technician. */
-export interface ScheduleAdviceQuery {
-  assignee_id: string;
-  /** Look for a free slot from then on (now when absent or past). */
-  after?: string;
-  /** A window being considered: its clashes and missed deadlines are listed. */
-  start?: string;
-  end?: string;
-  /** The planner's offset from UTC in minutes, east positive. */
-  tz: number;
-}
-
-export interface ScheduleAdvice {
-  /** The job type's appointment length. */
-  length_minutes: number;
-  /** The technician's first free slot of that length within working hours. */
-  next_free: { start: string; end: string } | null;
-  /** The technician's appointments the window considered clashes with. */
-  clashes: Appointment[];
-  /** The deadlines the window considered cannot meet. */
-  misses: MissedDeadline[];
-}
-
-export interface DeadlinesQuery {
-  priority: Priority;
-  job_type: string;
-  site_id?: string | null;
-  equipment_id?: string | null;
-  /** For equipment not recorded yet: its dates give the default warranty. */
-  installed_on?: string | null;
-  purchased_on?: string | null;
-  goodwill?: boolean;
-  reported_at?: string | null;
-}
-
-/** `GET /api/v1/sla/deadlines`: what a job created with these facts would get. */
-export interface DeadlinesPreview {
-  reported_at: string;
-  ack_due_at: string;
-  due_at: string;
-  complete_due_at: string | null;
-  warranty_status: WarrantyStatus;
-  warranty_end: string | null;
-}
-
-/** A user of head office (`GET /api/v1/admin/users`). */
-export interface User {
-  id: string;
-  name: string;
-  role: 'technician' | 'dispatcher' | 'admin';
-  technician_id: string | null;
-  created_at: string;
-  /** Set while an admin has disabled the user (no sign-in; sessions and laptops refused). */
-  disabled_at: string | null;
-  /** A technician's name on the board; none for office users (absent from an older head office). */
-  display_name?: string | null;
-}
-
-/** What an admin changes about a user; absent fields stay as they are. */
-export interface UserUpdateInput {
-  /** Technicians only. */
-  display_name?: string;
-  /** Office users only: `dispatcher` or `admin`. */
-  role?: User['role'];
-}
-
-/** A job type on the admin page (`crates/fieldwork-headoffice/src/store/admin.rs`). */
-export interface JobTypeAdmin {
-  /** The record technicians' laptops receive. */
-  job_type: JobType;
-  /** A deactivated type takes no new jobs; jobs that use it keep it. */
-  active: boolean;
-  /** The appointment length booked for a job of this type, in minutes. */
-  default_duration_minutes: number | null;
-}
-
-/** A new job type, or the new state of one (`code` is only read when creating). */
-export interface JobTypeInput {
-  code?: string | null;
-  name: string;
-  name_zh: string;
-  required_photo_kinds: JobType['required_photo_kinds'];
-  checklist: JobType['checklist'];
-  default_duration_minutes: number | null;
-}
-
-/** What the board needs of a job type (`GET /api/v1/job-types/defaults`). */
-export interface JobTypeDefaults {
-  code: string;
-  active: boolean;
-  /** Minutes to book; the board's own two hours when `null`. */
-  default_duration_minutes: number | null;
-}
-
-/** A catalogue part on the admin page. */
-export interface PartAdmin {
-  part: Part;
-  active: boolean;
-}
-
-export interface PartPatch {
-  description?: string;
-  description_zh?: string;
-  unit_price_cents?: number;
-}
-
-export interface PartQuery {
-  q?: string;
-  include_inactive?: boolean;
-  limit?: number;
-  offset?: number;
-}
-
-/** The limits of head office's SLA policy, in minutes (`fieldwork_core::sla::SlaPolicy`). */
-export interface SlaPolicy {
-  acknowledge_minutes: number;
-  arrive_urgent_minutes: number;
-  arrive_high_minutes: number;
-  arrive_normal_minutes: number;
-  arrive_low_minutes: number;
-  complete_in_warranty_repair_minutes: number;
-}
-
-export interface SlaSettings {
-  policy: SlaPolicy;
-  /** `null` while the handbook's defaults are in force. */
-  updated_at: string | null;
-  updated_by: string | null;
-}
-
-export interface NewUserInput {
-  name: string;
-  role: User['role'];
-  password: string;
-  /** For technicians: the name on the board. */
-  display_name?: string | null;
-}
-
-/** A signed-in laptop (`GET /api/v1/admin/devices`). */
-export interface Device {
-  id: string;
-  name: string;
-  user_id: string;
-  user_name: string;
-  created_at: string;
-  last_seen_at: string | null;
-  revoked_at: string | null;
-  last_applied_seq: number;
-}
+export type {
+  Appointment,
+  ClockWarning,
+  Complaint,
+  ComplaintCategory,
+  ComplaintGrade,
+  ComplaintResolution,
+  ComplaintTime,
+  CompletionTime,
+  ConflictRecord,
+  CustomerInput,
+  DeadlinesPreview,
+  DeadlinesQuery,
+  Device,
+  EquipmentInput,
+  FollowUp,
+  FollowUpInput,
+  JobInput,
+  JobListItem,
+  JobPatch,
+  JobRecord,
+  JobTypeAdmin,
+  JobTypeDefaults,
+  JobTypeInput,
+  KpiJobsQuery,
+  KpiQuery,
+  KpiReport,
+  KpiValue,
+  MajorComplaint,
+  Measure,
+  NewUserInput,
+  PartAdmin,
+  PartPatch,
+  PartQuery,
+  RatioPart,
+  RejectedMutation,
+  ScheduleAdvice,
+  ScheduleAdviceQuery,
+  ScheduleInput,
+  SessionInfo,
+  SiteInput,
+  SlaPolicy,
+  SlaSettings,
+  TechnicianKpis,
+  User,
+  UserRole,
+  UserUpdateInput,
+  WithdrawnPart,
+};
 
 export interface DispatchApi {
   /** The session of this browser, or `null` when signed out. */
