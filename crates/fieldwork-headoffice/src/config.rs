@@ -53,9 +53,99 @@ impl SignInThrottle {
     };
 }
 
+/// Which database holds head office's records (`--database`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    /// `headoffice.db` (SQLite) in the data folder: the embedded default.
+    #[default]
+    DataDir,
+    /// A PostgreSQL database, `postgres://user[:password]@host[:port]/dbname[?options]`.
+    Postgres { url: String },
+}
+
+impl std::str::FromStr for DatabaseLocation {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<DatabaseLocation, String> {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(DatabaseLocation::Postgres { url: s.to_owned() })
+        } else {
+            Err("expected postgres://user@host:port/dbname (the embedded SQLite database is the \
+                 default: leave --database out)"
+                .into())
+        }
+    }
+}
+
+/// Never prints a password: the URL's user information is left out.
+impl std::fmt::Debug for DatabaseLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseLocation::DataDir => f.write_str("the data folder's SQLite database"),
+            DatabaseLocation::Postgres { url } => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+                let host = host.split('?').next().unwrap_or(host);
+                write!(f, "postgres://{host}")
+            }
+        }
+    }
+}
+
+/// Where photos and signatures are kept, with the uploads in progress (`--blobs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BlobLocation {
+    /// `blobs/` and `uploads/` in the data folder: the embedded default.
+    #[default]
+    DataDir,
+    /// An S3-compatible bucket, under `prefix` when given (`s3://bucket/prefix`). Endpoint,
+    /// region and credentials come from the usual `AWS_*` variables.
+    S3 { bucket: String, prefix: Option<String> },
+}
+
+impl std::str::FromStr for BlobLocation {
+    type Err = String;
+
+    /// `s3://bucket` or `s3://bucket/prefix`.
+    fn from_str(s: &str) -> std::result::Result<BlobLocation, String> {
+        let Some(rest) = s.strip_prefix("s3://") else {
+            return Err(format!("{s:?}: a bucket is named s3://bucket or s3://bucket/prefix"));
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        if !bucket_ok {
+            return Err(format!("{bucket:?} is not an S3 bucket name"));
+        }
+        let prefix = prefix.trim_matches('/');
+        Ok(BlobLocation::S3 {
+            bucket: bucket.to_owned(),
+            prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for BlobLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlobLocation::DataDir => f.write_str("the data folder"),
+            BlobLocation::S3 { bucket, prefix: None } => write!(f, "s3://{bucket}"),
+            BlobLocation::S3 { bucket, prefix: Some(p) } => write!(f, "s3://{bucket}/{p}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// Where blobs and uploads in progress are kept; the data folder by default.
+    pub blobs: BlobLocation,
+    /// The database (`--database`); the data folder's SQLite file by default.
+    pub database: DatabaseLocation,
+    /// Connections a PostgreSQL database is used through, at most.
+    pub database_pool: usize,
     pub password_cost: PasswordCost,
     /// Largest request body (JSON or one blob chunk).
     pub body_limit_bytes: usize,
@@ -77,6 +167,9 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Config {
         Config {
             data_dir: data_dir.into(),
+            blobs: BlobLocation::DataDir,
+            database: DatabaseLocation::DataDir,
+            database_pool: 16,
             password_cost: PasswordCost::DEFAULT,
             body_limit_bytes: 16 * 1024 * 1024,
             rate_limit: RateLimit { burst: 200, per_second: 100.0 },
@@ -92,11 +185,13 @@ impl Config {
         self.data_dir.join("headoffice.db")
     }
 
+    /// The blobs' folder when they are kept in the data folder ([`BlobLocation::DataDir`]).
     pub fn blob_dir(&self) -> PathBuf {
         self.data_dir.join("blobs")
     }
 
-    /// Partial uploads live here until verified; never visible to readers.
+    /// Partial uploads live here until verified, when blobs are kept in the data folder; never
+    /// visible to readers.
     pub fn upload_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
     }

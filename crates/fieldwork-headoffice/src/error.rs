@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use fieldwork_sync::wire::{ErrorBody, codes};
+use fieldwork_sync::wire::{ErrorBody, ErrorCode};
 
 /// Anything that can go wrong in head office.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +27,8 @@ pub enum Error {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// A rule refused the request (409). `code` is an [`ErrorCode`]'s string (build it with
+    /// [`Error::rule`]); a string that is not one answers `internal`.
     #[error("{message}")]
     Rule { code: &'static str, message: String },
     /// The booking clashes with the technician's other appointments (listed in the body as
@@ -55,13 +57,6 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The user's account is disabled (sign-in, sessions and device tokens all answer it).
-pub const USER_DISABLED: &str = "user_disabled";
-/// A signed-in caller without the role the route needs (admin routes).
-pub const FORBIDDEN: &str = "forbidden";
-/// A booking that clashes with the technician's other appointments, not confirmed.
-pub const SCHEDULE_OVERLAP: &str = "schedule_overlap";
-
 /// `WO-2026-000001 (2026-12-07 08:00–10:00 UTC), …`
 fn overlap_list(clashes: &[crate::store::Appointment]) -> String {
     clashes
@@ -83,7 +78,7 @@ fn overlap_list(clashes: &[crate::store::Appointment]) -> String {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScheduleOverlapBody {
     /// `schedule_overlap`.
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// The technician's appointments the booking clashes with (only with `schedule_overlap`).
     #[serde(default)]
@@ -92,27 +87,35 @@ pub struct ScheduleOverlapBody {
 
 impl Error {
     /// The stable code sent to callers.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Unauthorized => codes::UNAUTHORIZED,
-            Error::DeviceRevoked => codes::DEVICE_REVOKED,
-            Error::SessionExpired => codes::SESSION_EXPIRED,
-            Error::CsrfFailed => codes::CSRF_FAILED,
-            Error::UserDisabled => USER_DISABLED,
-            Error::Forbidden => FORBIDDEN,
-            Error::NotFound => codes::NOT_FOUND,
-            Error::Invalid(_) => codes::INVALID,
-            Error::Rule { code, .. } => code,
-            Error::ScheduleOverlap { .. } => SCHEDULE_OVERLAP,
-            Error::AlreadyExists(_) => codes::ALREADY_EXISTS,
-            Error::OffsetMismatch { .. } => codes::OFFSET_MISMATCH,
-            Error::HashMismatch(_) => codes::HASH_MISMATCH,
-            Error::PayloadTooLarge => codes::PAYLOAD_TOO_LARGE,
-            Error::RateLimited { .. } => codes::RATE_LIMITED,
+            Error::Unauthorized => ErrorCode::Unauthorized,
+            Error::DeviceRevoked => ErrorCode::DeviceRevoked,
+            Error::SessionExpired => ErrorCode::SessionExpired,
+            Error::CsrfFailed => ErrorCode::CsrfFailed,
+            Error::UserDisabled => ErrorCode::UserDisabled,
+            Error::Forbidden => ErrorCode::Forbidden,
+            Error::NotFound => ErrorCode::NotFound,
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::Rule { code, .. } => code.parse().unwrap_or_else(|_| {
+                tracing::error!(code, "a rule refused with a string that is not an error code");
+                ErrorCode::Internal
+            }),
+            Error::ScheduleOverlap { .. } => ErrorCode::ScheduleOverlap,
+            Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            Error::OffsetMismatch { .. } => ErrorCode::OffsetMismatch,
+            Error::HashMismatch(_) => ErrorCode::HashMismatch,
+            Error::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Database(_) | Error::Blob(_) | Error::Io(_) | Error::Internal(_) => {
-                codes::INTERNAL
+                ErrorCode::Internal
             }
         }
+    }
+
+    /// A rule refused the request: `409` with `code`.
+    pub fn rule(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error::Rule { code: code.as_str(), message: message.into() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -144,18 +147,12 @@ impl Error {
     /// A core rule refused the change (lifecycle, limits): keep the core's code.
     pub fn from_core(e: fieldwork_core::CoreError) -> Error {
         match e.code() {
-            "not_found" => Error::NotFound,
-            "invalid" | "too_long" => Error::Invalid(e.to_string()),
-            "transition_not_allowed" => {
-                Error::Rule { code: codes::TRANSITION_NOT_ALLOWED, message: e.to_string() }
-            }
-            "reason_required" => {
-                Error::Rule { code: codes::REASON_REQUIRED, message: e.to_string() }
-            }
-            "completion_blocked" => {
-                Error::Rule { code: codes::COMPLETION_BLOCKED, message: e.to_string() }
-            }
-            "forbidden" => Error::Rule { code: codes::NOT_RECORDABLE, message: e.to_string() },
+            ErrorCode::NotFound => Error::NotFound,
+            ErrorCode::Invalid | ErrorCode::TooLong => Error::Invalid(e.to_string()),
+            code @ (ErrorCode::TransitionNotAllowed
+            | ErrorCode::ReasonRequired
+            | ErrorCode::CompletionBlocked) => Error::rule(code, e.to_string()),
+            ErrorCode::Forbidden => Error::rule(ErrorCode::NotRecordable, e.to_string()),
             _ => Error::Internal(e.to_string()),
         }
     }
@@ -193,15 +190,12 @@ impl IntoResponse for Error {
         };
         let mut resp = match &self {
             Error::ScheduleOverlap { clashes, .. } => {
-                let body = ScheduleOverlapBody {
-                    code: self.code().to_owned(),
-                    message,
-                    clashes: clashes.clone(),
-                };
+                let body =
+                    ScheduleOverlapBody { code: self.code(), message, clashes: clashes.clone() };
                 (status, axum::Json(body)).into_response()
             }
             _ => {
-                let body = ErrorBody { code: self.code().to_owned(), message };
+                let body = ErrorBody { code: self.code(), message };
                 (status, axum::Json(body)).into_response()
             }
         };

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod blobs;
 pub mod config;
 pub mod console;
+pub mod db;
 pub mod device_time;
 pub mod error;
 pub mod events;
@@ -27,6 +28,7 @@ pub mod ratelimit;
 pub mod report;
 pub mod secrets;
 pub mod seed;
+pub mod service;
 pub mod store;
 
 use std::future::Future;
@@ -39,13 +41,11 @@ pub use error::{Error, Result};
 
 /// Opens the data folder (database, blobs) and builds what the handlers share.
 pub async fn open(config: Config) -> Result<AppState> {
-    let db_path = config.db_path();
-    let store =
-        tokio::task::spawn_blocking(move || store::sqlite::SqliteStore::open(&db_path)).await??;
-    let blobs = blobs::Blobs::open_local(config.blob_dir(), config.upload_dir())?;
+    let store = open_store(&config).await?;
+    let blobs = blobs::Blobs::open(&config).await?;
     let cost = config.password_cost;
     let decoy = tokio::task::spawn_blocking(move || secrets::decoy_hash(cost)).await??;
-    let (store, blobs) = (Arc::new(store), Arc::new(blobs));
+    let blobs = Arc::new(blobs);
     expire_partial_uploads(store.clone(), blobs.clone(), config.partial_upload_ttl);
     Ok(AppState {
         store,
@@ -59,10 +59,27 @@ pub async fn open(config: Config) -> Result<AppState> {
     })
 }
 
+/// The rules over the configured database, its schema brought up to date.
+async fn open_store(config: &Config) -> Result<Arc<dyn store::HeadOfficeStore>> {
+    Ok(match config.database.clone() {
+        config::DatabaseLocation::DataDir => {
+            let path = config.db_path();
+            Arc::new(tokio::task::spawn_blocking(move || service::SqliteStore::open(&path)).await??)
+        }
+        config::DatabaseLocation::Postgres { url } => {
+            let pool = config.database_pool;
+            let backend =
+                tokio::task::spawn_blocking(move || db::postgres::PgBackend::open(&url, pool))
+                    .await??;
+            Arc::new(service::Service::new(backend))
+        }
+    })
+}
+
 /// Deletes unfinished uploads nobody references once they are `ttl` old: now, then hourly, for
 /// as long as the runtime runs.
 fn expire_partial_uploads(
-    store: Arc<store::sqlite::SqliteStore>,
+    store: Arc<dyn store::HeadOfficeStore>,
     blobs: Arc<blobs::Blobs>,
     ttl: std::time::Duration,
 ) {

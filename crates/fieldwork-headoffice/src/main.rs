@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fieldwork_headoffice::config::Config;
+use fieldwork_headoffice::config::{BlobLocation, Config, DatabaseLocation};
 use fieldwork_headoffice::console::Console;
 use fieldwork_headoffice::error::{Error, Result};
 use fieldwork_headoffice::secrets::hash_password;
@@ -23,6 +23,16 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// Where photos and signatures are kept: s3://bucket[/prefix] for an S3-compatible bucket
+    /// (endpoint, region and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY; AWS_ALLOW_HTTP=true for a plain-HTTP endpoint). Default: the data
+    /// folder.
+    #[arg(long, env = "FIELDWORK_HEADOFFICE_BLOBS", global = true, value_name = "S3_URL")]
+    blobs: Option<BlobLocation>,
+    /// The database: postgres://user[:password]@host[:port]/dbname for PostgreSQL (several
+    /// instances may share it). Default: headoffice.db (SQLite) in the data folder.
+    #[arg(long, env = "FIELDWORK_HEADOFFICE_DATABASE", global = true, value_name = "URL")]
+    database: Option<DatabaseLocation>,
     #[command(subcommand)]
     command: Command,
 }
@@ -109,6 +119,8 @@ fn init_logs(json: bool) {
 #[allow(clippy::print_stdout)]
 async fn run(cli: Cli) -> Result<()> {
     let mut config = Config::new(&cli.data_dir);
+    config.blobs = cli.blobs.unwrap_or_default();
+    config.database = cli.database.unwrap_or_default();
     match cli.command {
         Command::Serve { listen, tls_cert, tls_key, behind_tls_proxy, json_logs, ui_dir } => {
             init_logs(json_logs);

@@ -52,7 +52,8 @@ impl FromRequestParts<AppState> for AdminCaller {
 }
 
 /// A user an admin adds.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct NewUserInput {
     pub name: String,
     /// `technician`, `dispatcher` or `admin`.
@@ -162,7 +163,8 @@ pub async fn enable_user(
 }
 
 /// What an admin changes about a user; absent fields stay as they are.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct UserUpdateInput {
     /// Technicians only: the name on the board, the laptops and the service report.
     pub display_name: Option<String>,
@@ -195,7 +197,8 @@ pub async fn update_user(
 }
 
 /// A new password an admin sets for a user.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct PasswordInput {
     /// At least 8 characters.
     pub password: String,
@@ -295,7 +298,8 @@ pub async fn activate_job_type(
 }
 
 /// What the board needs of a job type: whether new jobs may use it and how long to book it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct JobTypeDefaults {
     pub code: String,
     pub active: bool,

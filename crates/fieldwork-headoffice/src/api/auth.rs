@@ -100,8 +100,7 @@ pub async fn device_sign_in(
         user_name: user.name,
         technician_id,
         technician_name,
-        server_hlc: Hlc::zero(crate::store::sqlite::HEAD_OFFICE_NODE)
-            .tick(Utc::now().timestamp_millis()),
+        server_hlc: Hlc::zero(crate::service::HEAD_OFFICE_NODE).tick(Utc::now().timestamp_millis()),
     }))
 }
 

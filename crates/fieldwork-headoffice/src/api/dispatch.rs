@@ -10,7 +10,7 @@ use fieldwork_core::domain::{
     Customer, Equipment, JobStatus, JobType, Part, Priority, Site, Technician, WarrantyStatus,
     WorkOrder,
 };
-use fieldwork_sync::wire::ErrorBody;
+use fieldwork_sync::wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 use crate::store::*;
 
 /// Paging and text search of a list.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub q: Option<String>,
@@ -30,7 +31,8 @@ pub struct ListQuery {
 }
 
 /// The reason given for cancelling, closing or reopening.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct ReasonInput {
     pub reason: Option<String>,
 }
@@ -182,7 +184,8 @@ pub async fn list_jobs(
 
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "dispatch", request_body = JobInput,
     responses((status = 201, body = WorkOrder, description = "the work order, with its WO-YYYY-NNNNNN number"),
-              (status = 400, body = ErrorBody)))]
+              (status = 400, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "`job_type_inactive`: the job type was deactivated by an admin")))]
 #[instrument(skip_all, fields(user = %c.0.user_name))]
 pub async fn create_job(
     State(s): State<AppState>,
@@ -255,17 +258,16 @@ pub async fn cancel_job(
 }
 
 /// Closing a job: a reason, and the dispatcher's confirmation when a complaint is still open.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct CloseInput {
     pub reason: Option<String>,
     /// Close although a complaint recorded on a follow-up call is still open (the dispatcher
     /// confirmed it); without it such a job is refused with `open_complaint`.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub confirm_open_complaint: bool,
 }
-
-/// Code of the refusal to close a job whose complaint is still open, unconfirmed.
-pub const OPEN_COMPLAINT: &str = "open_complaint";
 
 /// Closes a completed job. A job with a complaint still open is closed only with
 /// `confirm_open_complaint` (the console asks first): closing it would otherwise hide a
@@ -290,13 +292,13 @@ pub async fn close_job(
         .count();
     if open > 0 {
         if !input.confirm_open_complaint {
-            return Err(Error::Rule {
-                code: OPEN_COMPLAINT,
-                message: format!(
+            return Err(Error::rule(
+                ErrorCode::OpenComplaint,
+                format!(
                     "{open} complaint(s) on this job are still open; close them with their \
                      outcome first, or confirm closing the job anyway"
                 ),
-            });
+            ));
         }
         tracing::info!(open, "job closed with an open complaint, confirmed");
     }
@@ -316,11 +318,13 @@ pub async fn reopen_job(
 }
 
 /// Which rendition of a photo to download.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// The thumbnail (about 320 px) instead of the full picture.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub thumb: bool,
 }
 
@@ -382,7 +386,8 @@ pub async fn job_signature(
 }
 
 /// The language and time zone of a service report.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// `en` (default) or `zh`.
@@ -424,7 +429,8 @@ pub async fn service_report(
 }
 
 /// What the deadlines of a job would be, asked while a work order is being written.
-#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct DeadlinesQuery {
     /// `urgent`, `high`, `normal` or `low`.
@@ -444,13 +450,15 @@ pub struct DeadlinesQuery {
     pub installed_on: Option<NaiveDate>,
     /// Out-of-warranty work paid as a courtesy.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub goodwill: bool,
     /// When the customer reported it; now when absent.
     pub reported_at: Option<DateTime<Utc>>,
 }
 
 /// The deadlines and warranty a job created with these facts gets, computed by the same policy.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct DeadlinesPreview {
     pub reported_at: DateTime<Utc>,
     pub ack_due_at: DateTime<Utc>,

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
-use fieldwork_sync::wire::{ErrorBody, codes};
+use fieldwork_sync::wire::{ErrorBody, ErrorCode};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -254,12 +254,12 @@ async fn json_errors(req: Request, next: Next) -> Response {
         s => s,
     };
     let code = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => codes::PAYLOAD_TOO_LARGE,
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => codes::NOT_FOUND,
-        StatusCode::UNAUTHORIZED => codes::UNAUTHORIZED,
-        StatusCode::TOO_MANY_REQUESTS => codes::RATE_LIMITED,
-        s if s.is_server_error() => codes::INTERNAL,
-        _ => codes::INVALID,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorCode::NotFound,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::Invalid,
     };
     // Unknown methods look like unknown routes.
     let status =
@@ -270,8 +270,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
         "" => status.canonical_reason().unwrap_or("error").to_owned(),
         t => t.chars().take(300).collect(),
     };
-    let mut out =
-        (status, axum::Json(ErrorBody { code: code.to_owned(), message })).into_response();
+    let mut out = (status, axum::Json(ErrorBody { code, message })).into_response();
     for name in [header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(v) = parts.headers.get(&name) {
             out.headers_mut().insert(name, v.clone());

@@ -21,7 +21,8 @@ use crate::store::Appointment;
 const HORIZON_DAYS: i64 = 60;
 
 /// The technician and window a dispatcher is considering for a job.
-#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct ScheduleAdviceQuery {
     /// The technician to book.
@@ -40,14 +41,16 @@ pub struct ScheduleAdviceQuery {
 }
 
 /// An appointment window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct Slot {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
 
 /// What booking the technician for the job would mean.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ScheduleAdvice {
     /// The job type's appointment length (its default when an admin set none).
     pub length_minutes: i64,
@@ -58,7 +61,6 @@ pub struct ScheduleAdvice {
     pub clashes: Vec<Appointment>,
     /// The deadlines the window considered cannot meet, as `{deadline: "arrival" | "resolution",
     /// due_at}` (empty without one).
-    #[schema(value_type = Vec<Object>)]
     pub misses: Vec<MissedDeadline>,
 }
 

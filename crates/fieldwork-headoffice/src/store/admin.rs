@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// A job type as the admin page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct JobTypeAdmin {
     /// The record laptops receive.
     pub job_type: JobType,
@@ -23,7 +24,8 @@ pub struct JobTypeAdmin {
 
 /// A new job type, or the new state of one (the code never changes once created: rules such
 /// as the in-warranty repair deadline look at it).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct JobTypeInput {
     /// Lower-case letters, digits and `_`, 2 to 40 characters; only read when creating.
     pub code: Option<String>,
@@ -39,7 +41,8 @@ pub struct JobTypeInput {
 }
 
 /// A catalogue part as the admin page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct PartAdmin {
     /// The record laptops receive.
     pub part: Part,
@@ -48,7 +51,8 @@ pub struct PartAdmin {
 }
 
 /// A part to add to the catalogue.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct PartInput {
     /// Letters, digits, `-`, `_` and `.`, at most 64; stored upper-case (laptops look part
     /// numbers up without regard to case).
@@ -59,7 +63,8 @@ pub struct PartInput {
 }
 
 /// Fields of a part to change; absent fields stay.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct PartPatch {
     pub description: Option<String>,
     pub description_zh: Option<String>,
@@ -67,7 +72,8 @@ pub struct PartPatch {
 }
 
 /// `GET /api/v1/admin/parts`: a page of the catalogue.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct PartQuery {
     /// Matches part number or either description, case-insensitively.
@@ -81,7 +87,8 @@ pub struct PartQuery {
 /// The SLA policy in force: the limits of `fieldwork_core::sla::SlaPolicy`, in minutes, and
 /// who last changed them. Deadlines are computed from it when a job is created or its priority
 /// changes; deadlines already computed stay as they were.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct SlaSettings {
     pub policy: SlaPolicy,
     /// `None` while the handbook's defaults are in force.
@@ -91,7 +98,8 @@ pub struct SlaSettings {
 
 /// `PUT /api/v1/admin/sla-policy`: every limit of the policy, in minutes (see
 /// `fieldwork_core::sla::SlaPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct SlaLimits {
     /// Acknowledge any request within this many minutes.
     pub acknowledge_minutes: i64,

@@ -38,7 +38,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{Error, Result};
 
 /// Which period, and whose jobs. The team is everyone (no technician).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     /// Jobs reported at or after (default: 30 days before `to`).
@@ -62,7 +63,8 @@ impl KpiQuery {
 }
 
 /// The KPIs, one ratio each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Response,
@@ -105,7 +107,8 @@ pub fn customer_satisfied(latest_rating: Option<u8>, complaint: bool) -> (bool, 
 }
 
 /// Which side of a ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum RatioPart {
     Numerator,
@@ -113,7 +116,8 @@ pub enum RatioPart {
 }
 
 /// One KPI: `numerator / denominator` (no value when nothing is counted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct KpiValue {
     pub measure: Measure,
     pub numerator: i64,
@@ -124,7 +128,8 @@ pub struct KpiValue {
 }
 
 /// Mean time from report to completion of the completed jobs of one priority.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct CompletionTime {
     /// `urgent`, `high`, `normal`, `low`, or `all`.
     pub priority: String,
@@ -133,7 +138,8 @@ pub struct CompletionTime {
 }
 
 /// How quickly the complaints of one grade were closed with a documented outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ComplaintTime {
     /// `general`, `major`, or `all`.
     pub grade: String,
@@ -147,7 +153,8 @@ pub struct ComplaintTime {
 }
 
 /// One technician's figures in the period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct TechnicianKpis {
     pub technician_id: String,
     pub name: String,
@@ -157,7 +164,8 @@ pub struct TechnicianKpis {
 }
 
 /// The KPI page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct KpiReport {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -175,7 +183,8 @@ pub struct KpiReport {
 }
 
 /// The jobs behind one number of the KPI page.
-#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, IntoParams, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct KpiJobsQuery {
     pub from: Option<DateTime<Utc>>,
@@ -196,7 +205,8 @@ impl KpiJobsQuery {
 }
 
 /// What a complaint is about (DOMAIN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintCategory {
     ProductQuality,
@@ -206,7 +216,8 @@ pub enum ComplaintCategory {
 }
 
 /// How serious a complaint is; major ones go to a supervisor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintGrade {
     General,
@@ -222,7 +233,8 @@ impl ComplaintGrade {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct Complaint {
     pub category: ComplaintCategory,
     pub grade: ComplaintGrade,
@@ -233,7 +245,8 @@ pub struct Complaint {
 }
 
 /// The documented outcome that closes a complaint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ComplaintResolution {
     /// What was done or agreed with the customer.
     pub outcome: String,
@@ -243,13 +256,15 @@ pub struct ComplaintResolution {
 }
 
 /// Closing a complaint: its documented outcome.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct ComplaintResolutionInput {
     pub outcome: String,
 }
 
 /// A follow-up call as the dispatcher records it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct FollowUpInput {
     /// Whether the customer answered.
     pub reached: bool,
@@ -260,7 +275,8 @@ pub struct FollowUpInput {
 }
 
 /// A recorded follow-up call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct FollowUp {
     pub id: String,
     pub job_id: String,
@@ -274,7 +290,8 @@ pub struct FollowUp {
 }
 
 /// A major complaint, for the supervisors' attention list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct MajorComplaint {
     pub follow_up: FollowUp,
     pub job_number: String,

@@ -5,7 +5,6 @@
 
 pub mod admin;
 pub mod kpis;
-pub mod sqlite;
 pub mod types;
 
 use async_trait::async_trait;

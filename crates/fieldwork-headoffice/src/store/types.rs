@@ -14,7 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{Error, Result};
 
 /// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 #[serde(rename_all = "snake_case")]
 pub enum UserRole {
     /// Works jobs on a device; signs in per device.
@@ -60,7 +61,8 @@ pub struct NewUser {
     pub technician: Option<Technician>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct User {
     pub id: String,
     pub name: String,
@@ -77,7 +79,8 @@ pub struct User {
 }
 
 /// What an admin changes about a user; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct UserUpdate {
     /// Technicians only.
     pub display_name: Option<String>,
@@ -90,7 +93,8 @@ pub struct UserWithPassword {
     pub password_hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct Device {
     pub id: String,
     pub name: String,
@@ -144,7 +148,8 @@ pub struct Dispatcher {
 }
 
 /// Paging of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct Page {
     pub limit: usize,
     pub offset: usize,
@@ -156,7 +161,8 @@ impl Page {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct CustomerInput {
     pub name: String,
     pub phone: String,
@@ -166,7 +172,8 @@ pub struct CustomerInput {
 
 /// Fields to change; absent fields stay. `Some(None)` is not expressible: send `""` to clear an
 /// optional text field.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct CustomerPatch {
     pub name: Option<String>,
     pub phone: Option<String>,
@@ -174,7 +181,8 @@ pub struct CustomerPatch {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct SiteInput {
     pub customer_id: String,
     pub address: String,
@@ -185,7 +193,8 @@ pub struct SiteInput {
     pub contact_phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct SitePatch {
     pub address: Option<String>,
     pub city: Option<String>,
@@ -195,7 +204,8 @@ pub struct SitePatch {
     pub contact_phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct EquipmentInput {
     pub site_id: String,
     #[schema(value_type = String)]
@@ -209,7 +219,8 @@ pub struct EquipmentInput {
     pub warranty_end: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct EquipmentPatch {
     pub brand: Option<String>,
     pub model: Option<String>,
@@ -219,7 +230,8 @@ pub struct EquipmentPatch {
     pub warranty_end: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct JobInput {
     /// Job type code (`repair`, `installation`, …) or id.
     pub job_type: String,
@@ -234,12 +246,14 @@ pub struct JobInput {
     pub return_of: Option<String>,
     /// Pay for out-of-warranty work as a courtesy.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub goodwill: bool,
 }
 
 /// Dispatcher edits of a job. Diagnosis, resolution and the signature absence reason are
 /// shared with the technician and merge last-writer-wins with head office's clock.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct JobPatch {
     #[schema(value_type = Option<String>)]
     pub priority: Option<Priority>,
@@ -250,7 +264,8 @@ pub struct JobPatch {
     pub signature_absence_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 pub struct ScheduleInput {
     pub assignee_id: String,
     pub appointment_start: DateTime<Utc>,
@@ -259,12 +274,14 @@ pub struct ScheduleInput {
     /// dispatcher confirmed the double booking); without it a clash is refused with
     /// `schedule_overlap`.
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub allow_overlap: bool,
 }
 
 /// One of a technician's appointments that holds their time (a job not completed, closed or
 /// cancelled): what a new booking is checked against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct Appointment {
     pub job_id: String,
     pub number: String,
@@ -273,7 +290,8 @@ pub struct Appointment {
 }
 
 /// Filters of the job list; all optional, combined with AND.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/", optional_fields = nullable)]
 #[into_params(parameter_in = Query)]
 pub struct JobListFilter {
     /// Comma-separated statuses.
@@ -291,7 +309,8 @@ pub struct JobListFilter {
 }
 
 /// One line of the dispatcher's job list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct JobListItem {
     pub id: String,
     pub number: String,
@@ -315,7 +334,6 @@ pub struct JobListItem {
     pub awaiting_acknowledgement: bool,
     /// The deadlines its appointment cannot meet (`fieldwork_core::sla::booking_misses`);
     /// empty when it is booked in time or not booked.
-    #[schema(value_type = Vec<Object>)]
     pub booking_misses: Vec<fieldwork_core::sla::MissedDeadline>,
     pub reported_problem: String,
     pub open_conflicts: i64,
@@ -323,7 +341,8 @@ pub struct JobListItem {
 }
 
 /// A part line withdrawn (or corrected) on a device before completion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct WithdrawnPart {
     pub part: PartUsed,
     pub withdrawal: fieldwork_core::domain::PartWithdrawal,
@@ -332,7 +351,8 @@ pub struct WithdrawnPart {
 }
 
 /// A job with everything synced, as a dispatcher reviews it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct JobRecord {
     pub work_order: WorkOrder,
     pub job_type: JobType,
@@ -367,7 +387,8 @@ pub struct JobRecord {
 /// A status change a device reported at an implausible time (before the job was reported, or
 /// after head office received it): the device's claim is kept in the history, SLA and KPIs use
 /// `trusted_at` (see `crate::device_time`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
 pub struct ClockWarning {
     pub change_id: String,
     /// The status the change moved to.

@@ -8,7 +8,8 @@ use fieldwork_headoffice::store::UserRole;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_technician_gets_a_device_token_that_is_stored_only_as_a_hash() {
-    let w = World::new().await;
+    // Reads SQLite's file (and its WAL) for the token.
+    let w = World::with(TestServer::start_sqlite().await).await;
     assert_eq!(w.a.technician_id, "tech-a");
     assert!(w.a.token.len() >= 43, "at least 256 bits, base64url");
     let (status, _) = w.a.pull_page(0, 10).await;

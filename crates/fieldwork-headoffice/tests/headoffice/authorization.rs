@@ -665,23 +665,18 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
     let (photo, sha) = device.add_photo(&job, seed).await;
     let png = fake_png(seed);
     let signature = fieldwork_core::ids::new_id();
-    let mut steps = vec![Mutation::SignatureAdded {
-        job_id: job.clone(),
-        signature_id: signature.clone(),
-        signer_name: "Chen Jing".into(),
-        statement: None,
-        signed_at: Utc::now(),
-        summary_sha256: sha256_hex(b"summary"),
-        png_sha256: sha256_hex(&png),
-        strokes: None,
-    }];
+    // The customer signs the job's facts as they are when signing (head office checks them).
+    let mut signed =
+        fieldwork_core::signed::SignedFacts { job_id: job.clone(), ..Default::default() };
+    let mut steps = Vec::new();
     if stage != Stage::Working {
+        let started = Utc::now();
         for (from, to) in [
             (JobStatus::Scheduled, JobStatus::EnRoute),
             (JobStatus::EnRoute, JobStatus::OnSite),
             (JobStatus::OnSite, JobStatus::InProgress),
         ] {
-            steps.push(device.status(&job, from, to, None));
+            steps.push(status_at(&job, from, to, started));
         }
         steps.push(Mutation::FieldSet {
             job_id: job.clone(),
@@ -689,6 +684,20 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
             value: Some("Cleared the drain".into()),
             replaces: None,
         });
+        signed.resolution = Some("Cleared the drain".into());
+        signed.open_labour_since_ms = Some(started.timestamp_millis());
+    }
+    steps.push(Mutation::SignatureAdded {
+        job_id: job.clone(),
+        signature_id: signature.clone(),
+        signer_name: "Chen Jing".into(),
+        statement: None,
+        signed_at: Utc::now(),
+        summary_sha256: signed.sha256().unwrap(),
+        png_sha256: sha256_hex(&png),
+        strokes: None,
+    });
+    if stage != Stage::Working {
         steps.push(device.status(&job, JobStatus::InProgress, JobStatus::Completed, None));
     }
     let entries: Vec<_> = steps.into_iter().map(|m| device.entry(m)).collect();
@@ -725,7 +734,8 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
 
 impl Matrix {
     async fn new(stage: Stage) -> Matrix {
-        let server = TestServer::start().await;
+        // The fingerprint of "nothing changed" reads SQLite's file.
+        let server = TestServer::start_sqlite().await;
         server.state.store.put_job_type(quick_job_type()).await.unwrap();
         server.add_user("disp", UserRole::Dispatcher, None).await;
         server.add_user("alice", UserRole::Technician, Some("tech-a")).await;

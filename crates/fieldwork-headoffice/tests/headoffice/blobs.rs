@@ -134,3 +134,67 @@ async fn a_corrupted_upload_is_refused_and_never_becomes_visible() {
     let (s, _) = w.a.upload_chunk(&sha256_hex(&other), 0, 500, other).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+/// Nothing of an upload in progress is kept in one instance's memory: two head offices on one
+/// data folder (the embedded default's object store) share it, and a chunk sent through both at
+/// once is taken by one and refused by the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_started_on_one_instance_continues_on_another_sharing_the_data_folder() {
+    let shared = tempfile::tempdir().unwrap();
+    let folder = shared.path().to_owned();
+    let one = TestServer::start_with(|c| c.data_dir = folder.clone()).await;
+    // The second instance shares the first's database too (on PostgreSQL, its database).
+    let database = one.state.config.database.clone();
+    let two = TestServer::start_with(|c| {
+        c.data_dir = folder.clone();
+        c.database = database;
+    })
+    .await;
+    let w = World::with(one).await;
+    let jpeg = fake_jpeg(71, 300_000);
+    let (sha, total) = (sha256_hex(&jpeg), jpeg.len() as u64);
+    let patch = |base: String, offset: usize, end: usize| {
+        let (http, token, body) = (w.a.http.clone(), w.a.token.clone(), jpeg[offset..end].to_vec());
+        let sha = sha.clone();
+        async move {
+            let resp = http
+                .patch(format!("{base}/api/v1/blobs/{sha}"))
+                .bearer_auth(token)
+                .header("upload-offset", offset.to_string())
+                .header("upload-length", total.to_string())
+                .header("content-type", "application/offset+octet-stream")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status();
+            (status, resp.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let (a, b) = (w.server.base.clone(), two.base.clone());
+    let (s, v) = patch(a.clone(), 0, 100_000).await;
+    assert_eq!((s, v["offset"].as_u64()), (StatusCode::OK, Some(100_000)), "{v}");
+    let (s, v) = patch(b.clone(), 50_000, 150_000).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "offset_mismatch".to_owned()), "{v}");
+    let (first, second) =
+        tokio::join!(patch(a.clone(), 100_000, 200_000), patch(b.clone(), 100_000, 200_000));
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{first:?} {second:?}");
+    let (s, v) = patch(b.clone(), 200_000, jpeg.len()).await;
+    assert_eq!((s, v["complete"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+    for base in [&a, &b] {
+        let resp =
+            w.a.http
+                .get(format!("{base}/api/v1/blobs/{sha}"))
+                .bearer_auth(&w.a.token)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(sha256_hex(&resp.bytes().await.unwrap()), sha);
+    }
+    assert!(folder.join("blobs").join(&sha[..2]).join(&sha).is_file());
+    assert!(!folder.join("uploads").exists(), "the finished upload's parts are gone");
+    two.stop().await;
+}

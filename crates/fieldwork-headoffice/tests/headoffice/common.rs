@@ -1,5 +1,10 @@
 //! A real head office on 127.0.0.1:0 in a temporary data folder, and the clients the tests use:
 //! a dispatcher with a cookie session and CSRF token, and devices with bearer tokens.
+//!
+//! The suite is head office's conformance suite: it runs once per storage backend. By default
+//! on the embedded SQLite database; with `FIELDWORK_TEST_BACKEND=postgres` every server gets a
+//! fresh database of its own in the PostgreSQL cluster `FIELDWORK_TEST_POSTGRES` names (started
+//! by `scripts/with-postgres`; `make unit` runs both).
 
 use std::time::Duration;
 
@@ -8,7 +13,7 @@ use fieldwork_core::domain::{JobStatus, Note, Priority, Technician};
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::store::outbox::{Mutation, OutboxEntry};
 use fieldwork_headoffice::AppState;
-use fieldwork_headoffice::config::{Config, PasswordCost, RateLimit};
+use fieldwork_headoffice::config::{Config, DatabaseLocation, PasswordCost, RateLimit};
 use fieldwork_headoffice::secrets::hash_password;
 use fieldwork_headoffice::store::{NewUser, UserRole};
 use fieldwork_sync::wire::{
@@ -30,6 +35,12 @@ impl TestServer {
         TestServer::start_with(|_| {}).await
     }
 
+    /// On the embedded SQLite database whatever backend the suite runs on: for the tests that
+    /// read or rewrite SQLite's own file (its schema upgrades, what lies in the file).
+    pub async fn start_sqlite() -> TestServer {
+        TestServer::start_with(|c| c.database = DatabaseLocation::DataDir).await
+    }
+
     /// Starts with cheap password hashing and a generous rate limit, after `tune`.
     pub async fn start_with(tune: impl FnOnce(&mut Config)) -> TestServer {
         install_crypto_provider();
@@ -37,6 +48,7 @@ impl TestServer {
         let mut config = Config::new(dir.path());
         config.password_cost = PasswordCost::CHEAP;
         config.rate_limit = RateLimit { burst: 100_000, per_second: 100_000.0 };
+        config.database = test_database().await;
         tune(&mut config);
         let state = fieldwork_headoffice::open(config).await.unwrap();
         fieldwork_headoffice::seed::catalogues(state.store.as_ref()).await.unwrap();
@@ -98,6 +110,36 @@ impl TestServer {
 
 /// reqwest is built with `rustls-no-provider` (fieldwork-sync's client picks ring), so a client
 /// cannot be made before a provider is installed; installing it twice is harmless.
+/// The database a new test server uses: the data folder's SQLite file, or a new database in
+/// the test PostgreSQL cluster when the suite runs against PostgreSQL.
+pub async fn test_database() -> DatabaseLocation {
+    match std::env::var("FIELDWORK_TEST_BACKEND").as_deref() {
+        Err(_) | Ok("sqlite") => DatabaseLocation::DataDir,
+        Ok("postgres") => {
+            let server = std::env::var("FIELDWORK_TEST_POSTGRES").expect(
+                "FIELDWORK_TEST_BACKEND=postgres needs FIELDWORK_TEST_POSTGRES: run the suite \
+                 through scripts/with-postgres",
+            );
+            let url = tokio::task::spawn_blocking(move || fresh_postgres_database(&server))
+                .await
+                .unwrap();
+            DatabaseLocation::Postgres { url }
+        }
+        Ok(other) => panic!("FIELDWORK_TEST_BACKEND={other}: expected sqlite or postgres"),
+    }
+}
+
+/// Creates an empty database in the cluster `server` (a URL naming its `postgres` database).
+fn fresh_postgres_database(server: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("ho_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let mut admin = postgres::Client::connect(server, postgres::NoTls).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (cluster, _) = server.rsplit_once('/').unwrap();
+    format!("{cluster}/{name}")
+}
+
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
@@ -379,7 +421,7 @@ pub fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -
 
 pub fn code(v: &Value) -> String {
     serde_json::from_value::<ErrorBody>(v.clone())
-        .map(|e| e.code)
+        .map(|e| e.code.to_string())
         .unwrap_or_else(|_| format!("not an error body: {v}"))
 }
 

@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::*;
+use fieldwork_headoffice::config::DatabaseLocation;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -169,7 +170,8 @@ fn backdate(server: &TestServer, follow_up: &str, to: DateTime<Utc>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_up_and_complaint_kpis_match_a_reference_computed_from_the_job_records() {
-    let mut w = World::new().await;
+    // Rewrites rows in SQLite's file directly.
+    let mut w = World::with(TestServer::start_sqlite().await).await;
     w.server
         .state
         .store
@@ -435,7 +437,8 @@ async fn a_complaint_is_closed_once_with_an_outcome_by_a_dispatcher() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_schema_3_database_gets_its_follow_up_facts_on_upgrade() {
-    let mut w = World::new().await;
+    // Rewrites rows in SQLite's file directly.
+    let mut w = World::with(TestServer::start_sqlite().await).await;
     w.server
         .state
         .store
@@ -498,7 +501,11 @@ async fn a_schema_3_database_gets_its_follow_up_facts_on_upgrade() {
         .unwrap();
     }
     let path = dir.path().to_owned();
-    let server = TestServer::start_with(move |c| c.data_dir = path).await;
+    let server = TestServer::start_with(move |c| {
+        c.data_dir = path;
+        c.database = DatabaseLocation::DataDir;
+    })
+    .await;
     server.add_user("disp2", fieldwork_headoffice::store::UserRole::Dispatcher, None).await;
     let d = DispatcherClient::sign_in(&server, "disp2").await;
     let mut after = d.get("/api/v1/kpis").await;

@@ -11,6 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::*;
+use fieldwork_headoffice::config::DatabaseLocation;
 
 const MEASURES: [&str; 6] =
     ["response", "resolution", "first_time_fix", "satisfaction", "complaints", "repeat_visits"];
@@ -417,7 +418,8 @@ async fn follow_up_calls_are_checked_and_major_complaints_reach_supervisors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
-    let mut w = World::new().await;
+    // SQLite's schema upgrade, from a rewritten file.
+    let mut w = World::with(TestServer::start_sqlite().await).await;
     let job = w.job_a.clone();
     let steps = [
         w.a.status(&job, JobStatus::Scheduled, JobStatus::EnRoute, None),
@@ -472,7 +474,11 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
         conn.execute_batch("PRAGMA user_version = 1;").unwrap();
     }
     let path = dir.path().to_owned();
-    let server = TestServer::start_with(move |c| c.data_dir = path).await;
+    let server = TestServer::start_with(move |c| {
+        c.data_dir = path;
+        c.database = DatabaseLocation::DataDir;
+    })
+    .await;
     server.add_user("disp2", fieldwork_headoffice::store::UserRole::Dispatcher, None).await;
     let d = DispatcherClient::sign_in(&server, "disp2").await;
     let mut after = d.get("/api/v1/kpis").await;

@@ -12,6 +12,7 @@ mod blob_privacy;
 mod blobs;
 mod common;
 mod complaints;
+mod completion_guard;
 mod console;
 mod customer_word;
 mod device_clocks;

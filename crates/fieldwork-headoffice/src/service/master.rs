@@ -11,9 +11,9 @@ use fieldwork_core::domain::Technician;
 use fieldwork_core::domain::records::PART_DESCRIPTION_MAX_CHARS;
 use fieldwork_core::domain::{ChecklistItemKind, Customer, Equipment, JobType, Part, Site};
 use fieldwork_core::sla::SlaPolicy;
-use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Writer, bodies, body, from_ms, meta_get, meta_set, ms};
+use super::{Writer, from_ms, meta_get, meta_set, ms};
+use crate::db::{Db, Row};
 use crate::error::{Error, Result};
 use crate::store::admin::*;
 use crate::store::types::*;
@@ -48,12 +48,12 @@ fn patch(field: &str, current: Option<String>, new: Option<String>) -> Result<Op
 }
 
 pub(super) fn save_customer(w: &mut Writer<'_>, c: &Customer) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO customers (id, name, phone, body) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone,
          body = excluded.body",
-    )?
-    .execute(params![c.id, c.name, c.phone, serde_json::to_string(c)?])?;
+        &[&c.id, &c.name, &c.phone, &serde_json::to_string(c)?],
+    )?;
     w.feed("customer", &c.id, None, None)
 }
 
@@ -70,12 +70,12 @@ pub(super) fn create_customer(w: &mut Writer<'_>, input: CustomerInput) -> Resul
     Ok(c)
 }
 
-pub(super) fn customer(tx: &Transaction<'_>, id: &str) -> Result<Customer> {
-    body(tx, "SELECT body FROM customers WHERE id = ?1", [id])?.ok_or(Error::NotFound)
+pub(super) fn customer(db: &dyn Db, id: &str) -> Result<Customer> {
+    db.body("SELECT body FROM customers WHERE id = ?1", &[&id])?.ok_or(Error::NotFound)
 }
 
 pub(super) fn update_customer(w: &mut Writer<'_>, id: &str, p: CustomerPatch) -> Result<Customer> {
-    let mut c = customer(w.tx, id)?;
+    let mut c = customer(w.db, id)?;
     if let Some(n) = p.name {
         c.name = required("name", &n)?;
     }
@@ -88,35 +88,30 @@ pub(super) fn update_customer(w: &mut Writer<'_>, id: &str, p: CustomerPatch) ->
     Ok(c)
 }
 
-pub(super) fn list_customers(
-    tx: &Transaction<'_>,
-    q: Option<&str>,
-    page: Page,
-) -> Result<Vec<Customer>> {
+pub(super) fn list_customers(db: &dyn Db, q: Option<&str>, page: Page) -> Result<Vec<Customer>> {
     let pattern = format!("%{}%", q.unwrap_or("").trim().to_lowercase());
-    bodies(
-        tx,
-        "SELECT body FROM customers WHERE lower(name) LIKE ?1 OR phone LIKE ?1
+    db.bodies(
+        "SELECT body FROM customers WHERE lower(name) LIKE lower(?1) OR lower(phone) LIKE lower(?1)
          ORDER BY name, id LIMIT ?2 OFFSET ?3",
-        params![pattern, page.limit as i64, page.offset as i64],
+        &[&pattern, &(page.limit as i64), &(page.offset as i64)],
     )
 }
 
 pub(super) fn save_site(w: &mut Writer<'_>, s: &Site) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO sites (id, customer_id, address, body) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET address = excluded.address, body = excluded.body",
-    )?
-    .execute(params![s.id, s.customer_id, s.address, serde_json::to_string(s)?])?;
+        &[&s.id, &s.customer_id, &s.address, &serde_json::to_string(s)?],
+    )?;
     w.feed("site", &s.id, None, None)
 }
 
-pub(super) fn site(tx: &Transaction<'_>, id: &str) -> Result<Site> {
-    body(tx, "SELECT body FROM sites WHERE id = ?1", [id])?.ok_or(Error::NotFound)
+pub(super) fn site(db: &dyn Db, id: &str) -> Result<Site> {
+    db.body("SELECT body FROM sites WHERE id = ?1", &[&id])?.ok_or(Error::NotFound)
 }
 
 pub(super) fn create_site(w: &mut Writer<'_>, input: SiteInput) -> Result<Site> {
-    customer(w.tx, &input.customer_id)?;
+    customer(w.db, &input.customer_id)?;
     let s = Site {
         id: fieldwork_core::ids::new_id(),
         customer_id: input.customer_id,
@@ -132,7 +127,7 @@ pub(super) fn create_site(w: &mut Writer<'_>, input: SiteInput) -> Result<Site> 
 }
 
 pub(super) fn update_site(w: &mut Writer<'_>, id: &str, p: SitePatch) -> Result<Site> {
-    let mut s = site(w.tx, id)?;
+    let mut s = site(w.db, id)?;
     if let Some(v) = p.address {
         s.address = required("address", &v)?;
     }
@@ -148,20 +143,20 @@ pub(super) fn update_site(w: &mut Writer<'_>, id: &str, p: SitePatch) -> Result<
 }
 
 pub(super) fn save_equipment(w: &mut Writer<'_>, e: &Equipment) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO equipment (id, site_id, serial, body) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, body = excluded.body",
-    )?
-    .execute(params![e.id, e.site_id, e.serial, serde_json::to_string(e)?])?;
+        &[&e.id, &e.site_id, &e.serial, &serde_json::to_string(e)?],
+    )?;
     w.feed("equipment", &e.id, None, None)
 }
 
-pub(super) fn equipment(tx: &Transaction<'_>, id: &str) -> Result<Equipment> {
-    body(tx, "SELECT body FROM equipment WHERE id = ?1", [id])?.ok_or(Error::NotFound)
+pub(super) fn equipment(db: &dyn Db, id: &str) -> Result<Equipment> {
+    db.body("SELECT body FROM equipment WHERE id = ?1", &[&id])?.ok_or(Error::NotFound)
 }
 
 pub(super) fn create_equipment(w: &mut Writer<'_>, input: EquipmentInput) -> Result<Equipment> {
-    site(w.tx, &input.site_id)?;
+    site(w.db, &input.site_id)?;
     let e = Equipment {
         id: fieldwork_core::ids::new_id(),
         site_id: input.site_id,
@@ -184,7 +179,7 @@ pub(super) fn update_equipment(
     id: &str,
     p: EquipmentPatch,
 ) -> Result<Equipment> {
-    let mut e = equipment(w.tx, id)?;
+    let mut e = equipment(w.db, id)?;
     if let Some(v) = p.brand {
         e.brand = required("brand", &v)?;
     }
@@ -202,29 +197,29 @@ pub(super) fn update_equipment(
 }
 
 pub(super) fn put_technician(w: &mut Writer<'_>, t: &Technician) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO technicians (id, name, body) VALUES (?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body",
-    )?
-    .execute(params![t.id, t.name, serde_json::to_string(t)?])?;
+        &[&t.id, &t.name, &serde_json::to_string(t)?],
+    )?;
     w.feed("technician", &t.id, None, None)
 }
 
 pub(super) fn put_job_type(w: &mut Writer<'_>, t: &JobType) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO job_types (id, code, body) VALUES (?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET code = excluded.code, body = excluded.body",
-    )?
-    .execute(params![t.id, t.code, serde_json::to_string(t)?])?;
+        &[&t.id, &t.code, &serde_json::to_string(t)?],
+    )?;
     w.feed("job_type", &t.id, None, None)
 }
 
 pub(super) fn put_part(w: &mut Writer<'_>, p: &Part) -> Result<()> {
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO parts (part_no, body) VALUES (?1, ?2)
          ON CONFLICT (part_no) DO UPDATE SET body = excluded.body",
-    )?
-    .execute(params![p.part_no, serde_json::to_string(p)?])?;
+        &[&p.part_no, &serde_json::to_string(p)?],
+    )?;
     w.feed("part", &p.part_no, None, None)
 }
 
@@ -347,7 +342,7 @@ fn checked_duration(minutes: Option<i64>) -> Result<Option<i64>> {
     }
 }
 
-fn job_type_admin(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, bool, Option<i64>)> {
+fn job_type_admin(r: &Row) -> Result<(String, bool, Option<i64>)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 
@@ -359,21 +354,22 @@ fn to_job_type_admin((body, active, minutes): (String, bool, Option<i64>)) -> Re
     })
 }
 
-pub(super) fn admin_job_types(tx: &Transaction<'_>) -> Result<Vec<JobTypeAdmin>> {
-    let mut stmt = tx.prepare_cached(
+pub(super) fn admin_job_types(db: &dyn Db) -> Result<Vec<JobTypeAdmin>> {
+    let rows = db.query_map(
         "SELECT body, active, default_duration_minutes FROM job_types ORDER BY active DESC, code",
+        &[],
+        job_type_admin,
     )?;
-    let rows = stmt.query_map([], job_type_admin)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(to_job_type_admin).collect()
 }
 
-pub(super) fn admin_job_type(tx: &Transaction<'_>, id: &str) -> Result<JobTypeAdmin> {
-    let row = tx
-        .prepare_cached(
+pub(super) fn admin_job_type(db: &dyn Db, id: &str) -> Result<JobTypeAdmin> {
+    let row = db
+        .query_opt(
             "SELECT body, active, default_duration_minutes FROM job_types WHERE id = ?1",
+            &[&id],
+            job_type_admin,
         )?
-        .query_row([id], job_type_admin)
-        .optional()?
         .ok_or(Error::NotFound)?;
     to_job_type_admin(row)
 }
@@ -388,7 +384,7 @@ pub(super) fn create_job_type(w: &mut Writer<'_>, input: JobTypeInput) -> Result
         )));
     }
     let taken: bool =
-        w.tx.query_row("SELECT EXISTS (SELECT 1 FROM job_types WHERE code = ?1)", [&code], |r| {
+        w.db.query_row("SELECT EXISTS (SELECT 1 FROM job_types WHERE code = ?1)", &[&code], |r| {
             r.get(0)
         })?;
     if taken {
@@ -397,11 +393,11 @@ pub(super) fn create_job_type(w: &mut Writer<'_>, input: JobTypeInput) -> Result
     let minutes = checked_duration(input.default_duration_minutes)?;
     let jt = checked_job_type(fieldwork_core::ids::new_id(), code, input)?;
     put_job_type(w, &jt)?;
-    w.tx.execute(
+    w.db.execute(
         "UPDATE job_types SET default_duration_minutes = ?2 WHERE id = ?1",
-        params![jt.id, minutes],
+        &[&jt.id, &minutes],
     )?;
-    admin_job_type(w.tx, &jt.id)
+    admin_job_type(w.db, &jt.id)
 }
 
 /// Replaces a job type's names, photo kinds and checklist (the code stays); the change reaches
@@ -411,7 +407,7 @@ pub(super) fn update_job_type(
     id: &str,
     input: JobTypeInput,
 ) -> Result<JobTypeAdmin> {
-    let current = admin_job_type(w.tx, id)?;
+    let current = admin_job_type(w.db, id)?;
     if let Some(code) = input.code.as_deref().map(str::trim)
         && code != current.job_type.code
     {
@@ -425,11 +421,11 @@ pub(super) fn update_job_type(
     if jt != current.job_type {
         put_job_type(w, &jt)?;
     }
-    w.tx.execute(
+    w.db.execute(
         "UPDATE job_types SET default_duration_minutes = ?2 WHERE id = ?1",
-        params![jt.id, minutes],
+        &[&jt.id, &minutes],
     )?;
-    admin_job_type(w.tx, &jt.id)
+    admin_job_type(w.db, &jt.id)
 }
 
 /// Deactivates (or reactivates) a job type. It is never deleted: jobs and laptops refer to it.
@@ -438,18 +434,14 @@ pub(super) fn set_job_type_active(
     id: &str,
     active: bool,
 ) -> Result<JobTypeAdmin> {
-    admin_job_type(w.tx, id)?;
-    w.tx.execute("UPDATE job_types SET active = ?2 WHERE id = ?1", params![id, active])?;
-    admin_job_type(w.tx, id)
+    admin_job_type(w.db, id)?;
+    w.db.execute("UPDATE job_types SET active = ?2 WHERE id = ?1", &[&id, &active])?;
+    admin_job_type(w.db, id)
 }
 
 /// Whether new jobs may use the job type with this id.
-pub(crate) fn job_type_active(tx: &Transaction<'_>, id: &str) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT active FROM job_types WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .unwrap_or(false))
+pub(crate) fn job_type_active(db: &dyn Db, id: &str) -> Result<bool> {
+    Ok(db.value("SELECT active FROM job_types WHERE id = ?1", &[&id])?.unwrap_or(false))
 }
 
 // --- admin: parts catalogue ---------------------------------------------------------------
@@ -479,45 +471,39 @@ fn description(field: &str, value: &str) -> Result<String> {
     Ok(v.to_owned())
 }
 
-fn part_admin(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, bool)> {
+fn part_admin(r: &Row) -> Result<(String, bool)> {
     Ok((r.get(0)?, r.get(1)?))
 }
 
-pub(super) fn admin_part(tx: &Transaction<'_>, part_no: &str) -> Result<PartAdmin> {
-    let (body, active) = tx
-        .prepare_cached("SELECT body, active FROM parts WHERE part_no = ?1")?
-        .query_row([part_no], part_admin)
-        .optional()?
+pub(super) fn admin_part(db: &dyn Db, part_no: &str) -> Result<PartAdmin> {
+    let (body, active) = db
+        .query_opt("SELECT body, active FROM parts WHERE part_no = ?1", &[&part_no], part_admin)?
         .ok_or(Error::NotFound)?;
     Ok(PartAdmin { part: serde_json::from_str(&body)?, active })
 }
 
-pub(super) fn admin_parts(tx: &Transaction<'_>, q: &PartQuery) -> Result<Vec<PartAdmin>> {
+pub(super) fn admin_parts(db: &dyn Db, q: &PartQuery) -> Result<Vec<PartAdmin>> {
     let page = Page::new(q.limit, q.offset);
     let text = q.q.as_deref().unwrap_or("").trim().to_lowercase();
     // LIKE's wildcards in what was typed match themselves.
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     let pattern = format!("%{escaped}%");
-    let mut stmt = tx.prepare_cached(
+    let rows = db.query_map(
         "SELECT body, active FROM parts
-         WHERE (?1 = '' OR lower(part_no) LIKE ?2 ESCAPE '\\'
-                OR lower(json_extract(body, '$.description')) LIKE ?2 ESCAPE '\\'
-                OR json_extract(body, '$.description_zh') LIKE ?2 ESCAPE '\\')
-           AND (?3 OR active)
+         WHERE (CAST(?1 AS TEXT) = '' OR lower(part_no) LIKE lower(?2) ESCAPE '\\'
+                OR lower(json_extract(body, '$.description')) LIKE lower(?2) ESCAPE '\\'
+                OR lower(json_extract(body, '$.description_zh')) LIKE lower(?2) ESCAPE '\\')
+           AND (CAST(?3 AS BOOLEAN) OR active)
          ORDER BY part_no LIMIT ?4 OFFSET ?5",
+        &[
+            &text,
+            &pattern,
+            &q.include_inactive.unwrap_or(true),
+            &(page.limit as i64),
+            &(page.offset as i64),
+        ],
+        part_admin,
     )?;
-    let rows = stmt
-        .query_map(
-            params![
-                text,
-                pattern,
-                q.include_inactive.unwrap_or(true),
-                page.limit as i64,
-                page.offset as i64
-            ],
-            part_admin,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(body, active)| Ok(PartAdmin { part: serde_json::from_str(&body)?, active }))
         .collect()
@@ -534,9 +520,9 @@ pub(super) fn add_part(w: &mut Writer<'_>, input: PartInput) -> Result<PartAdmin
             input.part_no.chars().take(70).collect::<String>()
         )));
     }
-    let taken: bool = w.tx.query_row(
+    let taken: bool = w.db.query_row(
         "SELECT EXISTS (SELECT 1 FROM parts WHERE upper(part_no) = ?1)",
-        [&part_no],
+        &[&part_no],
         |r| r.get(0),
     )?;
     if taken {
@@ -549,13 +535,13 @@ pub(super) fn add_part(w: &mut Writer<'_>, input: PartInput) -> Result<PartAdmin
         unit_price_cents: price(input.unit_price_cents)?,
     };
     put_part(w, &part)?;
-    admin_part(w.tx, &part.part_no)
+    admin_part(w.db, &part.part_no)
 }
 
 /// Changes a part's descriptions or price; the change reaches laptops at their next pull. Lines
 /// already recorded on jobs keep the price they were recorded with.
 pub(super) fn update_part(w: &mut Writer<'_>, part_no: &str, p: PartPatch) -> Result<PartAdmin> {
-    let current = admin_part(w.tx, part_no)?;
+    let current = admin_part(w.db, part_no)?;
     let mut part = current.part.clone();
     if let Some(d) = p.description {
         part.description = description("the English description", &d)?;
@@ -569,7 +555,7 @@ pub(super) fn update_part(w: &mut Writer<'_>, part_no: &str, p: PartPatch) -> Re
     if part != current.part {
         put_part(w, &part)?;
     }
-    admin_part(w.tx, &part.part_no)
+    admin_part(w.db, &part.part_no)
 }
 
 /// Deactivates (or reactivates) a part. It stays in the catalogue: recorded lines refer to it.
@@ -578,9 +564,9 @@ pub(super) fn set_part_active(
     part_no: &str,
     active: bool,
 ) -> Result<PartAdmin> {
-    admin_part(w.tx, part_no)?;
-    w.tx.execute("UPDATE parts SET active = ?2 WHERE part_no = ?1", params![part_no, active])?;
-    admin_part(w.tx, part_no)
+    admin_part(w.db, part_no)?;
+    w.db.execute("UPDATE parts SET active = ?2 WHERE part_no = ?1", &[&part_no, &active])?;
+    admin_part(w.db, part_no)
 }
 
 // --- admin: SLA policy --------------------------------------------------------------------
@@ -595,8 +581,8 @@ struct StoredSla {
 }
 
 /// The policy in force, with who set it; the handbook's defaults until an admin changes it.
-pub(crate) fn sla_settings(tx: &Transaction<'_>) -> Result<SlaSettings> {
-    Ok(match meta_get(tx, SLA_KEY)? {
+pub(crate) fn sla_settings(db: &dyn Db) -> Result<SlaSettings> {
+    Ok(match meta_get(db, SLA_KEY)? {
         Some(text) => {
             let s: StoredSla = serde_json::from_str(&text)?;
             SlaSettings {
@@ -610,8 +596,8 @@ pub(crate) fn sla_settings(tx: &Transaction<'_>) -> Result<SlaSettings> {
 }
 
 /// The policy new deadlines are computed with.
-pub(crate) fn sla_policy(tx: &Transaction<'_>) -> Result<SlaPolicy> {
-    Ok(sla_settings(tx)?.policy)
+pub(crate) fn sla_policy(db: &dyn Db) -> Result<SlaPolicy> {
+    Ok(sla_settings(db)?.policy)
 }
 
 /// Puts a new policy in force (checked by the core's rules). Jobs keep the deadlines they have.
@@ -622,6 +608,6 @@ pub(super) fn set_sla_policy(
 ) -> Result<SlaSettings> {
     policy.validate().map_err(Error::from_core)?;
     let stored = StoredSla { policy, updated_at_ms: ms(w.now), updated_by: by.name.clone() };
-    meta_set(w.tx, SLA_KEY, &serde_json::to_string(&stored)?)?;
-    sla_settings(w.tx)
+    meta_set(w.db, SLA_KEY, &serde_json::to_string(&stored)?)?;
+    sla_settings(w.db)
 }

@@ -3,14 +3,13 @@
 //! and re-enabling ends their old browser sessions but lets their laptops sync again, so work
 //! still waiting on a laptop is not lost.
 
-use fieldwork_core::domain::Technician;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-
 use super::{Writer, from_ms, master, ms};
+use crate::db::{Db, Row};
 use crate::error::{Error, Result};
 use crate::store::types::*;
+use fieldwork_core::domain::Technician;
 
-fn user_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
+fn user_row(r: &Row) -> Result<(User, String)> {
     let role: String = r.get(2)?;
     Ok((
         User {
@@ -19,25 +18,28 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
             role: UserRole::parse(&role).unwrap_or(UserRole::Technician),
             technician_id: r.get(3)?,
             created_at: from_ms(r.get(4)?),
-            disabled_at: r.get::<_, Option<i64>>(6)?.map(from_ms),
+            disabled_at: r.get::<Option<i64>>(6)?.map(from_ms),
             display_name: r.get(7)?,
         },
         r.get(5)?,
     ))
 }
 
+/// The users' columns `user_row` reads. The technician's name gets its own column name: on
+/// PostgreSQL an unnamed sub-select is called `name` too, and `ORDER BY name` would be ambiguous.
 const USER_COLUMNS: &str = "id, name, role, technician_id, created_at, password_hash, disabled_at,
-    (SELECT t.name FROM technicians t WHERE t.id = users.technician_id)";
+    (SELECT t.name FROM technicians t WHERE t.id = users.technician_id) AS display_name";
 
 pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("a user name has 1 to 100 characters"));
     }
-    let taken: bool =
-        w.tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [&name], |r| {
-            r.get(0)
-        })?;
+    let taken: bool = w.db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE lower(name) = lower(?1))",
+        &[&name],
+        |r| r.get(0),
+    )?;
     if taken {
         return Err(Error::AlreadyExists(format!("user {name:?}")));
     }
@@ -65,56 +67,55 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
         disabled_at: None,
         display_name: None,
     };
-    w.tx.execute(
+    w.db.execute(
         "INSERT INTO users (id, name, role, password_hash, technician_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            user.id,
-            user.name,
-            user.role.as_str(),
-            new.password_hash,
-            user.technician_id,
-            ms(user.created_at)
+        &[
+            &user.id,
+            &user.name,
+            &user.role.as_str(),
+            &new.password_hash,
+            &user.technician_id,
+            &ms(user.created_at),
         ],
     )?;
-    user_by_id(w.tx, &user.id)
+    user_by_id(w.db, &user.id)
 }
 
-pub(super) fn user_by_name(tx: &Transaction<'_>, name: &str) -> Result<Option<UserWithPassword>> {
-    Ok(tx
-        .query_row(
-            &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
-            [name.trim()],
+pub(super) fn user_by_name(db: &dyn Db, name: &str) -> Result<Option<UserWithPassword>> {
+    Ok(db
+        .query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE lower(name) = lower(?1)"),
+            &[&name.trim()],
             user_row,
-        )
-        .optional()?
+        )?
         .map(|(user, password_hash)| UserWithPassword { user, password_hash }))
 }
 
-pub(super) fn list_users(tx: &Transaction<'_>) -> Result<Vec<User>> {
-    let mut stmt = tx.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
-    let rows = stmt.query_map([], user_row)?;
-    Ok(rows.map(|r| r.map(|(u, _)| u)).collect::<rusqlite::Result<_>>()?)
+pub(super) fn list_users(db: &dyn Db) -> Result<Vec<User>> {
+    db.query_map(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"), &[], |r| {
+        Ok(user_row(r)?.0)
+    })
 }
 
 const DEVICE_SELECT: &str = "SELECT d.id, d.name, d.user_id, u.name, d.created_at,
     d.last_seen_at, d.revoked_at, d.last_applied_seq FROM devices d JOIN users u ON u.id = d.user_id";
 
-fn device_row(r: &Row<'_>) -> rusqlite::Result<Device> {
+fn device_row(r: &Row) -> Result<Device> {
     Ok(Device {
         id: r.get(0)?,
         name: r.get(1)?,
         user_id: r.get(2)?,
         user_name: r.get(3)?,
         created_at: from_ms(r.get(4)?),
-        last_seen_at: r.get::<_, Option<i64>>(5)?.map(from_ms),
-        revoked_at: r.get::<_, Option<i64>>(6)?.map(from_ms),
+        last_seen_at: r.get::<Option<i64>>(5)?.map(from_ms),
+        revoked_at: r.get::<Option<i64>>(6)?.map(from_ms),
         last_applied_seq: r.get(7)?,
     })
 }
 
 pub(super) fn add_device(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     user_id: &str,
     name: &str,
     token_hash: &str,
@@ -124,23 +125,22 @@ pub(super) fn add_device(
         return Err(Error::invalid("a device name has 1 to 100 characters"));
     }
     let id = fieldwork_core::ids::new_id();
-    tx.execute(
+    db.execute(
         "INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, user_id, name, token_hash, ms(chrono::Utc::now())],
+        &[&id, &user_id, &name, &token_hash, &ms(chrono::Utc::now())],
     )?;
-    Ok(tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], device_row)?)
+    db.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), &[&id], device_row)
 }
 
-pub(super) fn device_by_token(conn: &Connection, token_hash: &str) -> Result<Option<DeviceCaller>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT d.id, u.id, u.name, u.technician_id, t.name, d.revoked_at IS NOT NULL,
+pub(super) fn device_by_token(db: &dyn Db, token_hash: &str) -> Result<Option<DeviceCaller>> {
+    db.query_opt(
+        "SELECT d.id, u.id, u.name, u.technician_id, t.name, d.revoked_at IS NOT NULL,
                     u.disabled_at IS NOT NULL
              FROM devices d JOIN users u ON u.id = d.user_id
              JOIN technicians t ON t.id = u.technician_id
              WHERE d.token_hash = ?1 AND u.role = 'technician'",
-        )?
-        .query_row([token_hash], |r| {
+        &[&token_hash],
+        |r| {
             Ok(DeviceCaller {
                 device_id: r.get(0)?,
                 user_id: r.get(1)?,
@@ -150,21 +150,19 @@ pub(super) fn device_by_token(conn: &Connection, token_hash: &str) -> Result<Opt
                 revoked: r.get(5)?,
                 user_disabled: r.get(6)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
-pub(super) fn list_devices(tx: &Transaction<'_>) -> Result<Vec<Device>> {
-    let mut stmt = tx.prepare(&format!("{DEVICE_SELECT} ORDER BY d.created_at"))?;
-    let rows = stmt.query_map([], device_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub(super) fn list_devices(db: &dyn Db) -> Result<Vec<Device>> {
+    db.query_map(&format!("{DEVICE_SELECT} ORDER BY d.created_at"), &[], device_row)
 }
 
-pub(super) fn revoke_device(tx: &Transaction<'_>, id_or_name: &str) -> Result<Device> {
-    let ids: Vec<String> = tx
-        .prepare("SELECT id FROM devices WHERE id = ?1 OR name = ?1")?
-        .query_map([id_or_name], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub(super) fn revoke_device(db: &dyn Db, id_or_name: &str) -> Result<Device> {
+    let ids: Vec<String> =
+        db.query_map("SELECT id FROM devices WHERE id = ?1 OR name = ?1", &[&id_or_name], |r| {
+            r.get(0)
+        })?;
     let id = match ids.as_slice() {
         [one] => one.clone(),
         [] => return Err(Error::NotFound),
@@ -175,42 +173,40 @@ pub(super) fn revoke_device(tx: &Transaction<'_>, id_or_name: &str) -> Result<De
             )));
         }
     };
-    tx.execute(
+    db.execute(
         "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-        params![id, ms(chrono::Utc::now())],
+        &[&id, &ms(chrono::Utc::now())],
     )?;
-    Ok(tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], device_row)?)
+    db.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), &[&id], device_row)
 }
 
-pub(super) fn add_session(tx: &Transaction<'_>, s: &NewSession) -> Result<()> {
+pub(super) fn add_session(db: &dyn Db, s: &NewSession) -> Result<()> {
     let now = chrono::Utc::now();
-    tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [ms(now)])?;
-    tx.execute(
+    db.execute("DELETE FROM sessions WHERE expires_at < ?1", &[&ms(now)])?;
+    db.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![s.token_hash, s.user_id, s.csrf_token, ms(now), ms(s.expires_at)],
+        &[&s.token_hash, &s.user_id, &s.csrf_token, &ms(now), &ms(s.expires_at)],
     )?;
     Ok(())
 }
 
-pub(super) fn session(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<SessionCaller>> {
-    let row = tx
-        .query_row(
-            "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, u.disabled_at IS NOT NULL
+pub(super) fn session(db: &dyn Db, token_hash: &str) -> Result<Option<SessionCaller>> {
+    let row = db.query_opt(
+        "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, u.disabled_at IS NOT NULL
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
-            [token_hash],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            },
-        )
-        .optional()?;
+        &[&token_hash],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<i64>(4)?,
+                r.get::<bool>(5)?,
+            ))
+        },
+    )?;
     row.map(|(user_id, user_name, role, csrf_token, expires, user_disabled)| {
         Ok(SessionCaller {
             user_id,
@@ -224,9 +220,8 @@ pub(super) fn session(tx: &Transaction<'_>, token_hash: &str) -> Result<Option<S
     .transpose()
 }
 
-fn user_by_id(tx: &Transaction<'_>, id: &str) -> Result<User> {
-    tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), [id], user_row)
-        .optional()?
+fn user_by_id(db: &dyn Db, id: &str) -> Result<User> {
+    db.query_opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), &[&id], user_row)?
         .map(|(u, _)| u)
         .ok_or(Error::NotFound)
 }
@@ -240,7 +235,7 @@ pub(super) fn set_user_disabled(
     id: &str,
     disabled: bool,
 ) -> Result<User> {
-    let user = user_by_id(w.tx, id)?;
+    let user = user_by_id(w.db, id)?;
     if disabled && user.id == by_user_id {
         return Err(Error::Rule {
             code: OWN_ACCOUNT,
@@ -248,15 +243,15 @@ pub(super) fn set_user_disabled(
         });
     }
     if disabled {
-        w.tx.execute(
+        w.db.execute(
             "UPDATE users SET disabled_at = coalesce(disabled_at, ?2) WHERE id = ?1",
-            params![id, ms(w.now)],
+            &[&id, &ms(w.now)],
         )?;
     } else if user.disabled_at.is_some() {
-        w.tx.execute("UPDATE users SET disabled_at = NULL WHERE id = ?1", [id])?;
-        w.tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        w.db.execute("UPDATE users SET disabled_at = NULL WHERE id = ?1", &[&id])?;
+        w.db.execute("DELETE FROM sessions WHERE user_id = ?1", &[&id])?;
     }
-    user_by_id(w.tx, id)
+    user_by_id(w.db, id)
 }
 
 /// Code of the refusal to disable one's own account or change one's own role.
@@ -276,7 +271,7 @@ pub(super) fn update_user(
     id: &str,
     update: UserUpdate,
 ) -> Result<User> {
-    let user = user_by_id(w.tx, id)?;
+    let user = user_by_id(w.db, id)?;
     if let Some(role) = update.role
         && role != user.role
     {
@@ -294,7 +289,7 @@ pub(super) fn update_user(
                     .to_owned(),
             });
         }
-        w.tx.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id, role.as_str()])?;
+        w.db.execute("UPDATE users SET role = ?2 WHERE id = ?1", &[&id, &role.as_str()])?;
     }
     if let Some(name) = update.display_name {
         let name = name.trim();
@@ -307,31 +302,31 @@ pub(super) fn update_user(
             ));
         };
         let mut tech: Technician =
-            super::body(w.tx, "SELECT body FROM technicians WHERE id = ?1", [technician_id])?
+            w.db.body("SELECT body FROM technicians WHERE id = ?1", &[technician_id])?
                 .ok_or(Error::NotFound)?;
         if tech.name != name {
             tech.name = name.to_owned();
             master::put_technician(w, &tech)?;
         }
     }
-    user_by_id(w.tx, id)
+    user_by_id(w.db, id)
 }
 
 /// Sets user `id`'s password (already hashed) and ends their browser sessions, so whoever held
 /// the old password is signed out. Their laptops' tokens stay valid: a laptop is revoked on its
 /// own (Devices), so a technician who forgot their password keeps the work on their laptop.
 pub(super) fn set_password(w: &mut Writer<'_>, id: &str, password_hash: &str) -> Result<User> {
-    let user = user_by_id(w.tx, id)?;
-    w.tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
-    w.tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    let user = user_by_id(w.db, id)?;
+    w.db.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", &[&id, &password_hash])?;
+    w.db.execute("DELETE FROM sessions WHERE user_id = ?1", &[&id])?;
     Ok(user)
 }
 
 /// Whether the user a technician record belongs to is disabled.
-pub(super) fn technician_disabled(tx: &Transaction<'_>, technician_id: &str) -> Result<bool> {
-    Ok(tx.query_row(
+pub(super) fn technician_disabled(db: &dyn Db, technician_id: &str) -> Result<bool> {
+    db.query_row(
         "SELECT EXISTS (SELECT 1 FROM users WHERE technician_id = ?1 AND disabled_at IS NOT NULL)",
-        [technician_id],
+        &[&technician_id],
         |r| r.get(0),
-    )?)
+    )
 }

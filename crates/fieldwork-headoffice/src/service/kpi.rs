@@ -6,11 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use fieldwork_core::domain::{Feedback, JobStatus, StatusChange, WorkOrder};
-use rusqlite::types::Value;
-use rusqlite::{Transaction, params};
 
 use super::jobs::{JOB_LIST_SELECT, job_list_rows, load_job};
-use super::{Writer, bodies, ms};
+use super::{Writer, ms};
+use crate::db::{Db, Row, ToValue, Value};
 use crate::error::{Error, Result};
 use crate::store::kpis::*;
 use crate::store::types::{Dispatcher, JobListItem, Page};
@@ -27,27 +26,38 @@ const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 /// Longest follow-up comment.
 const COMMENT_MAX: usize = 2_000;
 
-/// The SQL condition over `job_facts` (`?1` is now in ms) counting one side of a measure.
+/// The SQL condition over `job_facts` (`?1` is now in ms) counting one side of a measure. The
+/// flags are booleans (0/1 integers on SQLite), so a flag is a condition on its own.
 fn condition(m: Measure, part: RatioPart) -> &'static str {
     match (m, part) {
-        (Measure::Response, RatioPart::Numerator) => "resp_ok = 1",
+        (Measure::Response, RatioPart::Numerator) => "resp_ok",
         (Measure::Response, RatioPart::Denominator) => "resp_due < ?1",
-        (Measure::Resolution, RatioPart::Numerator) => "completed = 1",
+        (Measure::Resolution, RatioPart::Numerator) => "completed",
         (Measure::Resolution, RatioPart::Denominator) => "res_due < ?1",
-        (Measure::FirstTimeFix, RatioPart::Numerator) => "ftf = 1",
-        (Measure::RepeatVisits, RatioPart::Numerator) => "repeat = 1",
-        (Measure::Satisfaction, RatioPart::Numerator) => "satisfied = 1",
-        (Measure::Satisfaction, RatioPart::Denominator) => "rated = 1",
+        (Measure::FirstTimeFix, RatioPart::Numerator) => "ftf",
+        (Measure::RepeatVisits, RatioPart::Numerator) => "repeat",
+        (Measure::Satisfaction, RatioPart::Numerator) => "satisfied",
+        (Measure::Satisfaction, RatioPart::Denominator) => "rated",
         (Measure::Complaints, RatioPart::Numerator) => "complaints > 0",
         (
             Measure::FirstTimeFix | Measure::RepeatVisits | Measure::Complaints,
             RatioPart::Denominator,
-        ) => "completed = 1",
-        (Measure::FollowUp, RatioPart::Numerator) => "fu_ok = 1",
+        ) => "completed",
+        (Measure::FollowUp, RatioPart::Numerator) => "fu_ok",
         (Measure::FollowUp, RatioPart::Denominator) => "fu_due < ?1",
         // Counted over the complaints themselves: see `complaint_condition`.
-        (Measure::ComplaintHandling | Measure::MajorComplaints, _) => "0",
+        (Measure::ComplaintHandling | Measure::MajorComplaints, _) => "FALSE",
     }
+}
+
+/// How many rows of the group meet `cond` (a 64-bit integer on every backend).
+fn count_if(cond: &str) -> String {
+    format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+}
+
+/// The sum of an integer column over the group, 0 when it has no rows.
+fn sum_int(expr: &str) -> String {
+    format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)")
 }
 
 /// The SQL condition over one complaint (`follow_ups` as `c`, `?1` now in ms) counting one side
@@ -63,7 +73,7 @@ fn complaint_condition(m: Measure, part: RatioPart) -> Option<String> {
         (Measure::MajorComplaints, RatioPart::Numerator) => {
             Some("c.complaint_grade = 'major'".into())
         }
-        (Measure::MajorComplaints, RatioPart::Denominator) => Some("1 = 1".into()),
+        (Measure::MajorComplaints, RatioPart::Denominator) => Some("TRUE".into()),
         _ => None,
     }
 }
@@ -71,15 +81,10 @@ fn complaint_condition(m: Measure, part: RatioPart) -> Option<String> {
 /// The sum of one side of a measure (complaints count complaints, not jobs).
 fn sum_of(m: Measure, part: RatioPart) -> String {
     match (m, part) {
-        (Measure::Complaints, RatioPart::Numerator) => "total(complaints)".into(),
+        (Measure::Complaints, RatioPart::Numerator) => sum_int("complaints"),
         // Summed by the complaints query and added to the groups.
         (Measure::ComplaintHandling | Measure::MajorComplaints, _) => "0".into(),
-        (Measure::Response, RatioPart::Denominator)
-        | (Measure::Resolution, RatioPart::Denominator)
-        | (Measure::FollowUp, RatioPart::Denominator) => {
-            format!("total({})", condition(m, part))
-        }
-        _ => format!("total({})", condition(m, part).trim_end_matches(" = 1")),
+        _ => count_if(condition(m, part)),
     }
 }
 
@@ -102,9 +107,9 @@ fn target(m: Measure) -> (Option<f64>, bool) {
 fn sums() -> String {
     let mut out = vec![
         "count(*)".to_owned(),
-        "total(live)".into(),
-        "total(completed)".into(),
-        "total(complete_minutes)".into(),
+        count_if("live"),
+        count_if("completed"),
+        "CAST(COALESCE(SUM(complete_minutes), 0) AS DOUBLE PRECISION)".into(),
     ];
     for m in Measure::ALL {
         out.push(sum_of(m, RatioPart::Numerator));
@@ -120,9 +125,9 @@ fn scope_args(
     to: DateTime<Utc>,
     t: Option<&str>,
 ) -> Vec<Value> {
-    let mut args: Vec<Value> = vec![ms(now).into(), ms(from).into(), ms(to).into()];
+    let mut args = vec![Value::Int(ms(now)), Value::Int(ms(from)), Value::Int(ms(to))];
     if let Some(t) = t {
-        args.push(t.to_owned().into());
+        args.push(Value::Text(t.to_owned()));
     }
     args
 }
@@ -135,21 +140,25 @@ struct GroupSums {
     ratios: Vec<(i64, i64)>,
 }
 
-fn read_group(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<GroupSums> {
-    // total() is a float; the sums are counts well inside f64's exact integers.
-    let int = |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, f64>(at + i)? as i64) };
+fn read_group(r: &Row, at: usize) -> Result<GroupSums> {
+    let int = |i: usize| -> Result<i64> { r.get::<i64>(at + i) };
     let mut ratios = Vec::new();
     for k in 0..Measure::ALL.len() {
         ratios.push((int(4 + 2 * k)?, int(5 + 2 * k)?));
     }
-    let jobs = r.get::<_, i64>(at)?;
+    let jobs = int(0)?;
     Ok(GroupSums {
         jobs,
         cancelled: jobs - int(1)?,
         completed: int(2)?,
-        minutes: r.get::<_, f64>(at + 3)?,
+        minutes: r.get::<f64>(at + 3)?,
         ratios,
     })
+}
+
+/// `args` as a statement's parameters.
+fn params(args: &[Value]) -> Vec<&dyn ToValue> {
+    args.iter().map(|v| v as &dyn ToValue).collect()
 }
 
 fn values(g: &GroupSums) -> Vec<KpiValue> {
@@ -171,13 +180,13 @@ fn mean(minutes: f64, n: i64) -> Option<f64> {
 /// where each pair's period is one range (technicians spelled out, unassigned as ''), so
 /// nothing is sorted; the team's totals, the priorities and the technicians' rows are added
 /// up from those groups.
-pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Result<KpiReport> {
+pub(super) fn kpis(db: &dyn Db, q: &KpiQuery, now: DateTime<Utc>) -> Result<KpiReport> {
     let (from, to) = q.period(now)?;
     let tech = q.technician.as_deref().filter(|t| !t.is_empty());
-    let mut names: Vec<(String, String)> = tx
-        .prepare_cached("SELECT id, name FROM technicians ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut names: Vec<(String, String)> =
+        db.query_map("SELECT id, name FROM technicians ORDER BY id", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     match tech {
         Some(t) => names.retain(|(id, _)| id == t),
         None => names.push((String::new(), String::new())),
@@ -185,7 +194,7 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
     let mut args = scope_args(now, from, to, None);
     let mut marks = Vec::new();
     for (id, _) in &names {
-        args.push(id.clone().into());
+        args.push(Value::Text(id.clone()));
         marks.push(format!("?{}", args.len()));
     }
     if marks.is_empty() {
@@ -193,17 +202,16 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
         marks.push("NULL".into());
     }
     let sql = format!(
-        "SELECT assignee_id, priority, {} FROM job_facts INDEXED BY job_facts_technician
+        "SELECT assignee_id, priority, {} FROM job_facts
          WHERE assignee_id IN ({}) AND priority IN ('urgent', 'high', 'normal', 'low')
            AND reported_at >= ?2 AND reported_at < ?3
          GROUP BY assignee_id, priority",
         sums(),
         marks.join(", ")
     );
-    let complaints = complaint_groups(tx, &args, &marks)?;
-    let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, read_group(r, 2)?))
+    let complaints = complaint_groups(db, &args, &marks)?;
+    let rows = db.query_map(&sql, &params(&args), |r| {
+        Ok((r.get::<String>(0)?, r.get::<String>(1)?, read_group(r, 2)?))
     })?;
     let empty = || GroupSums {
         jobs: 0,
@@ -215,8 +223,7 @@ pub(super) fn kpis(tx: &Transaction<'_>, q: &KpiQuery, now: DateTime<Utc>) -> Re
     let mut total = empty();
     let mut by_priority: Vec<GroupSums> = PRIORITIES.iter().map(|_| empty()).collect();
     let mut by_technician: Vec<(String, GroupSums)> = Vec::new();
-    for row in rows {
-        let (technician, priority, mut g) = row?;
+    for (technician, priority, mut g) in rows {
         // The complaints of a group's jobs are among its rows' jobs.
         for c in complaints.iter().filter(|c| c.technician == technician && c.priority == priority)
         {
@@ -324,38 +331,35 @@ impl ComplaintGroup {
 /// grade). `args` and `marks` are the main query's: `?1` now, `?2`/`?3` the period, then the
 /// technicians. Complaints are few (about 1 % of jobs), so this reads them through their own
 /// partial index and looks up each one's job.
-fn complaint_groups(
-    tx: &Transaction<'_>,
-    args: &[Value],
-    marks: &[String],
-) -> Result<Vec<ComplaintGroup>> {
+fn complaint_groups(db: &dyn Db, args: &[Value], marks: &[String]) -> Result<Vec<ComplaintGroup>> {
     let handled = complaint_condition(Measure::ComplaintHandling, RatioPart::Numerator)
-        .unwrap_or_else(|| "0".into());
+        .unwrap_or_else(|| "FALSE".into());
     let due = complaint_condition(Measure::ComplaintHandling, RatioPart::Denominator)
-        .unwrap_or_else(|| "0".into());
+        .unwrap_or_else(|| "FALSE".into());
     let sql = format!(
-        "SELECT f.assignee_id, f.priority, c.complaint_grade, count(*), total({handled}),
-                total({due}), count(c.resolved_at), total(c.resolved_at - c.at)
+        "SELECT f.assignee_id, f.priority, c.complaint_grade, count(*), {}, {},
+                count(c.resolved_at), {}
          FROM follow_ups c JOIN job_facts f ON f.job_id = c.job_id
-         WHERE c.complaint_grade IS NOT NULL AND f.live = 1
+         WHERE c.complaint_grade IS NOT NULL AND f.live
            AND f.assignee_id IN ({}) AND f.reported_at >= ?2 AND f.reported_at < ?3
          GROUP BY f.assignee_id, f.priority, c.complaint_grade",
+        count_if(&handled),
+        count_if(&due),
+        sum_int("c.resolved_at - c.at"),
         marks.join(", ")
     );
-    let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+    db.query_map(&sql, &params(args), |r| {
         Ok(ComplaintGroup {
             technician: r.get(0)?,
             priority: r.get(1)?,
             grade: r.get(2)?,
             complaints: r.get(3)?,
-            handled_in_time: r.get::<_, f64>(4)? as i64,
-            handling_due: r.get::<_, f64>(5)? as i64,
+            handled_in_time: r.get(4)?,
+            handling_due: r.get(5)?,
             resolved: r.get(6)?,
-            resolve_minutes: r.get::<_, f64>(7)? / 60_000.0,
+            resolve_minutes: r.get::<i64>(7)? as f64 / 60_000.0,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// Mean closing time per grade, then over all complaints.
@@ -380,31 +384,40 @@ fn complaint_times(groups: &[ComplaintGroup]) -> Vec<ComplaintTime> {
 
 /// The jobs behind one number of [`kpis`], newest report first.
 pub(super) fn kpi_jobs(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     q: &KpiJobsQuery,
     now: DateTime<Utc>,
 ) -> Result<Vec<JobListItem>> {
     let (from, to) = q.kpi_query().period(now)?;
     let tech = q.technician.as_deref().filter(|t| !t.is_empty());
-    let mut args = scope_args(now, from, to, tech);
-    let measure_cond = match complaint_condition(q.measure, q.part) {
+    let mut measure_cond = match complaint_condition(q.measure, q.part) {
         // Jobs with at least one such complaint, found from the complaints (few) rather than
         // by probing every job of the period.
         Some(c) => format!(
-            "live = 1 AND job_id IN (SELECT c.job_id FROM follow_ups c
-                                     WHERE c.complaint_grade IS NOT NULL AND {c})"
+            "live AND job_id IN (SELECT c.job_id FROM follow_ups c
+                                 WHERE c.complaint_grade IS NOT NULL AND {c})"
         ),
         None => condition(q.measure, q.part).to_owned(),
     };
-    let mut cond = format!(
-        "reported_at >= ?2 AND reported_at < ?3{} AND {measure_cond}",
-        if tech.is_some() { " AND assignee_id = ?4" } else { "" },
-    );
+    // Every parameter is one the statement uses (PostgreSQL cannot type an unused one): the
+    // period, then the technician, now (only when the measure's condition needs it) and the
+    // priority.
+    let mut args = vec![Value::Int(ms(from)), Value::Int(ms(to))];
+    let mut cond = String::from("reported_at >= ?1 AND reported_at < ?2");
+    if let Some(t) = tech {
+        args.push(Value::Text(t.to_owned()));
+        cond.push_str(&format!(" AND assignee_id = ?{}", args.len()));
+    }
+    if measure_cond.contains("?1") {
+        args.push(Value::Int(ms(now)));
+        measure_cond = measure_cond.replace("?1", &format!("?{}", args.len()));
+    }
+    cond.push_str(&format!(" AND {measure_cond}"));
     if let Some(p) = q.priority.as_deref().filter(|p| !p.is_empty()) {
         if !PRIORITIES.contains(&p) {
             return Err(Error::invalid(format!("unknown priority {p:?}")));
         }
-        args.push(p.to_owned().into());
+        args.push(Value::Text(p.to_owned()));
         cond.push_str(&format!(" AND priority = ?{}", args.len()));
     }
     let page = Page::new(q.limit, q.offset);
@@ -414,44 +427,40 @@ pub(super) fn kpi_jobs(
          LIMIT {} OFFSET {}",
         page.limit, page.offset
     );
-    let mut stmt = tx.prepare(&sql)?;
-    let ids: Vec<String> = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<String> = db.query_map(&sql, &params(&args), |r| r.get(0))?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
     let sql = format!("{JOB_LIST_SELECT} AND w.id IN ({})", marks.join(", "));
-    let mut items = job_list_rows(tx, &sql, ids.iter().map(|i| Value::from(i.clone())).collect())?;
+    let mut items = job_list_rows(db, &sql, ids.iter().map(|i| Value::Text(i.clone())).collect())?;
     items.sort_by_key(|i| ids.iter().position(|x| x == &i.id));
     Ok(items)
 }
 
 /// Rewrites the facts of `job`, and of the job it is a return visit of (whose repeat and
 /// first-time-fix flags depend on it).
-pub(super) fn refresh_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
-    write_facts(tx, job)?;
+pub(super) fn refresh_facts(db: &dyn Db, job: &WorkOrder) -> Result<()> {
+    write_facts(db, job)?;
     if let Some(earlier) = &job.return_of
         && earlier != &job.id
     {
-        write_facts(tx, &load_job(tx, earlier)?)?;
+        write_facts(db, &load_job(db, earlier)?)?;
     }
     Ok(())
 }
 
-fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
+fn write_facts(db: &dyn Db, job: &WorkOrder) -> Result<()> {
     // Each change with the time head office trusts (a device's claim judged on receipt).
     let history: Vec<(StatusChange, i64)> = {
-        let mut stmt = tx.prepare_cached(
+        let rows = db.query_map(
             "SELECT s.body, t.trusted_at FROM status_changes s
              LEFT JOIN status_times t ON t.change_id = s.id WHERE s.job_id = ?1",
+            &[&job.id],
+            |r| Ok((r.get::<String>(0)?, r.get::<Option<i64>>(1)?)),
         )?;
-        let rows = stmt
-            .query_map([&job.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (body, trusted) = row?;
+        for (body, trusted) in rows {
             let change: StatusChange = serde_json::from_str(&body)?;
             let at = trusted.unwrap_or(ms(change.at));
             out.push((change, at));
@@ -475,13 +484,12 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         })
         .flatten();
     let held = history.iter().any(|(c, _)| c.to_status == JobStatus::OnHold);
-    let feedback: Vec<Feedback> = bodies(
-        tx,
+    let feedback: Vec<Feedback> = db.bodies(
         "SELECT body FROM feedback WHERE job_id = ?1
          ORDER BY json_extract(body, '$.created_at'), id",
-        [&job.id],
+        &[&job.id],
     )?;
-    let calls: Vec<FollowUp> = follow_ups_of(tx, &job.id)?;
+    let calls: Vec<FollowUp> = follow_ups_of(db, &job.id)?;
     let complaints = calls.iter().filter(|c| c.complaint.is_some()).count() as i64;
     // The customer's latest word: the latest call that reached them, else the on-site rating.
     let rating = calls
@@ -493,17 +501,18 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
     let (rated, satisfied) = customer_satisfied(rating, complaints > 0);
     // The first follow-up call since the (last) completion.
     let called_at: Option<i64> = match completed_at {
-        Some(done) => tx
-            .prepare_cached("SELECT min(at) FROM follow_ups WHERE job_id = ?1 AND at >= ?2")?
-            .query_row(params![job.id, done], |r| r.get(0))?,
+        Some(done) => db.query_row(
+            "SELECT min(at) FROM follow_ups WHERE job_id = ?1 AND at >= ?2",
+            &[&job.id, &done],
+            |r| r.get(0),
+        )?,
         None => None,
     };
     // Return visits are written with their report time in `work_orders`' bodies.
-    let returns: Vec<WorkOrder> = bodies(
-        tx,
+    let returns: Vec<WorkOrder> = db.bodies(
         "SELECT w.body FROM job_facts f JOIN work_orders w ON w.id = f.job_id
                     WHERE f.return_of = ?1",
-        [&job.id],
+        &[&job.id],
     )?;
     let repeat = completed_at.is_some_and(|done| {
         returns.iter().any(|r| r.id != job.id && ms(r.reported_at) <= done + RETURN_WINDOW_MS)
@@ -526,46 +535,46 @@ fn write_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<()> {
         .filter(|_| live)
         .map(|done| (done - ms(job.reported_at)) as f64 / 60_000.0)
         .unwrap_or(0.0);
-    tx.prepare_cached("DELETE FROM job_facts WHERE job_id = ?1")?.execute([&job.id])?;
-    tx.prepare_cached(
+    db.execute("DELETE FROM job_facts WHERE job_id = ?1", &[&job.id])?;
+    db.execute(
         "INSERT INTO job_facts (priority, reported_at, job_id, assignee_id, status, live,
              completed, complete_minutes, resp_ok, resp_due, res_due, ftf, repeat, rated,
              satisfied, complaints, return_of, fu_ok, fu_due)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                  ?18, ?19)",
-    )?
-    .execute(params![
-        job.priority.as_str(),
-        ms(job.reported_at),
-        job.id,
-        job.assignee_id.as_deref().unwrap_or_default(),
-        job.status.as_str(),
-        live,
-        completed,
-        minutes,
-        resp_ok,
-        resp_due,
-        res_due,
-        completed && !held && !repeat,
-        completed && repeat,
-        live && rated,
-        live && satisfied,
-        // Complaints over completed orders: a reopened job's complaint counts again once it
-        // is completed again.
-        if completed { complaints } else { 0 },
-        job.return_of,
-        fu_ok,
-        fu_due
-    ])?;
+        &[
+            &job.priority.as_str(),
+            &ms(job.reported_at),
+            &job.id,
+            &job.assignee_id.as_deref().unwrap_or_default(),
+            &job.status.as_str(),
+            &live,
+            &completed,
+            &minutes,
+            &resp_ok,
+            &resp_due,
+            &res_due,
+            &(completed && !held && !repeat),
+            &(completed && repeat),
+            &(live && rated),
+            &(live && satisfied),
+            // Complaints over completed orders: a reopened job's complaint counts again once
+            // it is completed again.
+            &(if completed { complaints } else { 0 }),
+            &job.return_of,
+            &fu_ok,
+            &fu_due,
+        ],
+    )?;
     Ok(())
 }
 
 /// Fills `job_facts` for every job (the migration to schema 2).
-pub(super) fn backfill(tx: &Transaction<'_>) -> Result<()> {
-    let jobs: Vec<WorkOrder> = bodies(tx, "SELECT body FROM work_orders", [])?;
+pub(super) fn backfill(db: &dyn Db) -> Result<()> {
+    let jobs: Vec<WorkOrder> = db.bodies("SELECT body FROM work_orders", &[])?;
     // Every job, then the return visits again so the jobs they follow see them.
     for job in jobs.iter().chain(jobs.iter().filter(|j| j.return_of.is_some())) {
-        refresh_facts(tx, job)?;
+        refresh_facts(db, job)?;
     }
     Ok(())
 }
@@ -596,7 +605,7 @@ pub(super) fn record_follow_up(
     job_id: &str,
     input: FollowUpInput,
 ) -> Result<FollowUp> {
-    let job = load_job(w.tx, job_id)?;
+    let job = load_job(w.db, job_id)?;
     if !matches!(job.status, JobStatus::Completed | JobStatus::Closed) {
         return Err(Error::Rule {
             code: fieldwork_sync::wire::codes::TRANSITION_NOT_ALLOWED,
@@ -619,17 +628,17 @@ pub(super) fn record_follow_up(
         by: by.name.clone(),
         at: w.now,
     };
-    w.tx.execute(
+    w.db.execute(
         "INSERT INTO follow_ups (id, job_id, at, complaint_grade, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            f.id,
-            f.job_id,
-            ms(f.at),
-            f.complaint.as_ref().map(|c| c.grade.as_str()),
-            serde_json::to_string(&f)?
+        &[
+            &f.id,
+            &f.job_id,
+            &ms(f.at),
+            &f.complaint.as_ref().map(|c| c.grade.as_str()),
+            &serde_json::to_string(&f)?,
         ],
     )?;
-    refresh_facts(w.tx, &job)?;
+    refresh_facts(w.db, &job)?;
     Ok(f)
 }
 
@@ -643,13 +652,13 @@ pub(super) fn resolve_complaint(
     follow_up_id: &str,
     input: ComplaintResolutionInput,
 ) -> Result<FollowUp> {
-    let job = load_job(w.tx, job_id)?;
-    let mut f: FollowUp = super::body(
-        w.tx,
-        "SELECT body FROM follow_ups WHERE id = ?1 AND job_id = ?2",
-        [follow_up_id, job.id.as_str()],
-    )?
-    .ok_or(Error::NotFound)?;
+    let job = load_job(w.db, job_id)?;
+    let mut f: FollowUp =
+        w.db.body(
+            "SELECT body FROM follow_ups WHERE id = ?1 AND job_id = ?2",
+            &[&follow_up_id, &job.id],
+        )?
+        .ok_or(Error::NotFound)?;
     let outcome = input.outcome.trim();
     if outcome.is_empty() {
         return Err(Error::invalid("write down how the complaint was closed"));
@@ -668,40 +677,32 @@ pub(super) fn resolve_complaint(
     }
     complaint.resolution =
         Some(ComplaintResolution { outcome: outcome.to_owned(), by: by.name.clone(), at: w.now });
-    w.tx.execute(
+    w.db.execute(
         "UPDATE follow_ups SET resolved_at = ?2, body = ?3 WHERE id = ?1",
-        params![f.id, ms(w.now), serde_json::to_string(&f)?],
+        &[&f.id, &ms(w.now), &serde_json::to_string(&f)?],
     )?;
-    refresh_facts(w.tx, &job)?;
+    refresh_facts(w.db, &job)?;
     Ok(f)
 }
 
-pub(super) fn follow_ups_of(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<FollowUp>> {
-    bodies(tx, "SELECT body FROM follow_ups WHERE job_id = ?1 ORDER BY at, id", [job_id])
+pub(super) fn follow_ups_of(db: &dyn Db, job_id: &str) -> Result<Vec<FollowUp>> {
+    db.bodies("SELECT body FROM follow_ups WHERE job_id = ?1 ORDER BY at, id", &[&job_id])
 }
 
 /// Major complaints on jobs not yet closed, or recorded in the last 7 days; newest first.
-pub(super) fn major_complaints(
-    tx: &Transaction<'_>,
-    now: DateTime<Utc>,
-) -> Result<Vec<MajorComplaint>> {
-    let mut stmt = tx.prepare(
+pub(super) fn major_complaints(db: &dyn Db, now: DateTime<Utc>) -> Result<Vec<MajorComplaint>> {
+    let rows = db.query_map(
         "SELECT f.body, w.number, c.name, w.status FROM follow_ups f
          JOIN work_orders w ON w.id = f.job_id JOIN customers c ON c.id = w.customer_id
          WHERE f.complaint_grade = 'major' AND (w.status <> 'closed' OR f.at >= ?1)
          ORDER BY f.at DESC LIMIT 200",
+        &[&(ms(now) - 7 * 24 * 3_600_000)],
+        |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?, r.get::<String>(3)?))
+        },
     )?;
-    let rows = stmt.query_map([ms(now) - 7 * 24 * 3_600_000], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (body, job_number, customer_name, status) = row?;
+    for (body, job_number, customer_name, status) in rows {
         out.push(MajorComplaint {
             follow_up: serde_json::from_str(&body)?,
             job_number,
@@ -712,4 +713,83 @@ pub(super) fn major_complaints(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::db::Dialect;
+
+    /// A backend that records each statement and how many parameters it was given, and finds
+    /// no rows.
+    #[derive(Default)]
+    struct Recorder(RefCell<Vec<(String, usize)>>);
+
+    impl Db for Recorder {
+        fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<usize> {
+            self.0.borrow_mut().push((sql.to_owned(), params.len()));
+            Ok(0)
+        }
+        fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Vec<Row>> {
+            self.0.borrow_mut().push((sql.to_owned(), params.len()));
+            Ok(Vec::new())
+        }
+        fn batch(&self, _sql: &str) -> Result<()> {
+            Ok(())
+        }
+        fn dialect(&self) -> Dialect {
+            Dialect::Postgres
+        }
+    }
+
+    fn placeholders(sql: &str) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        let mut rest = sql;
+        while let Some(i) = rest.find('?') {
+            rest = &rest[i + 1..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(n) = digits.parse() {
+                out.insert(n);
+            }
+        }
+        out
+    }
+
+    /// PostgreSQL refuses a statement with a parameter it cannot type, and one the statement
+    /// never mentions is such a parameter: every statement of the KPI page and its drill-down
+    /// uses exactly the parameters ?1..?n it is given.
+    #[test]
+    fn kpi_statements_use_every_parameter_they_bind() {
+        let now = Utc::now();
+        let db = Recorder::default();
+        for technician in [None, Some("tech-1".to_owned())] {
+            kpis(&db, &KpiQuery { from: None, to: None, technician: technician.clone() }, now)
+                .expect("kpis");
+            for measure in Measure::ALL {
+                for part in [RatioPart::Numerator, RatioPart::Denominator] {
+                    for priority in [None, Some("high".to_owned())] {
+                        let q = KpiJobsQuery {
+                            from: None,
+                            to: None,
+                            technician: technician.clone(),
+                            measure,
+                            part,
+                            priority,
+                            limit: None,
+                            offset: None,
+                        };
+                        kpi_jobs(&db, &q, now).expect("kpi_jobs");
+                    }
+                }
+            }
+        }
+        let statements = db.0.into_inner();
+        assert!(statements.len() > 70, "{}", statements.len());
+        for (sql, n) in statements {
+            assert_eq!(placeholders(&sql), (1..=n).collect(), "{sql}");
+        }
+    }
 }

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use fieldwork_core::domain::{
-    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PartUsed, PhotoKind,
-    StatusChange, Technician, TimeEntry, WarrantyStatus, WorkOrder,
+    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PartUsed, StatusChange,
+    Technician, TimeEntry, WarrantyStatus, WorkOrder,
 };
 use fieldwork_core::hlc::Hlc;
 use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
@@ -13,65 +13,65 @@ use fieldwork_core::schedule::{self, Window};
 use fieldwork_core::store::signed::SignedFacts;
 use fieldwork_sync::merge::{LwwDecision, Stamped, conflict_detail, lww_seen};
 use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::master::{self, optional};
-use super::{Writer, bodies, body, from_ms, meta_get, meta_set, ms};
+use super::{Writer, from_ms, meta_get, meta_set, ms};
+use crate::db::{Db, Row, ToValue, Value};
 use crate::error::{Error, Result};
 use crate::store::types::*;
 
 /// Longest reported problem, diagnosis or resolution: the device store's limit.
 pub(super) const TEXT_MAX: usize = fieldwork_core::limits::JOB_TEXT_MAX_CHARS;
 
-pub(super) fn load_job(tx: &Transaction<'_>, id: &str) -> Result<WorkOrder> {
-    body(tx, "SELECT body FROM work_orders WHERE id = ?1", [id])?.ok_or(Error::NotFound)
+pub(super) fn load_job(db: &dyn Db, id: &str) -> Result<WorkOrder> {
+    db.body("SELECT body FROM work_orders WHERE id = ?1", &[&id])?.ok_or(Error::NotFound)
 }
 
 /// Stores a job and appends its change-feed row.
 pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
-    let customer = master::customer(w.tx, &job.customer_id)?;
-    let site = master::site(w.tx, &job.site_id)?;
+    let customer = master::customer(w.db, &job.customer_id)?;
+    let site = master::site(w.db, &job.site_id)?;
     let search = format!(
         "{} {} {} {} {}",
         job.number, job.reported_problem, customer.name, customer.phone, site.address
     )
     .to_lowercase();
     let plan_at = job.appointment_start.unwrap_or(job.due_at);
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO work_orders (id, number, status, priority, assignee_id, customer_id, site_id,
              equipment_id, plan_at, search_text, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, priority = excluded.priority,
              assignee_id = excluded.assignee_id, equipment_id = excluded.equipment_id,
              plan_at = excluded.plan_at, search_text = excluded.search_text, body = excluded.body",
-    )?
-    .execute(params![
-        job.id,
-        job.number,
-        job.status.as_str(),
-        job.priority.as_str(),
-        job.assignee_id,
-        job.customer_id,
-        job.site_id,
-        job.equipment_id,
-        ms(plan_at),
-        search,
-        serde_json::to_string(job)?
-    ])?;
-    super::kpi::refresh_facts(w.tx, job)?;
+        &[
+            &job.id,
+            &job.number,
+            &job.status.as_str(),
+            &job.priority.as_str(),
+            &job.assignee_id,
+            &job.customer_id,
+            &job.site_id,
+            &job.equipment_id,
+            &ms(plan_at),
+            &search,
+            &serde_json::to_string(job)?,
+        ],
+    )?;
+    super::kpi::refresh_facts(w.db, job)?;
     w.feed("job", &job.id, Some(&job.id), None)
 }
 
 /// Code of the refusal to create a job of a deactivated job type.
 pub const JOB_TYPE_INACTIVE: &str = "job_type_inactive";
 
-fn job_type(tx: &Transaction<'_>, code_or_id: &str) -> Result<JobType> {
-    body(tx, "SELECT body FROM job_types WHERE code = ?1 OR id = ?1", [code_or_id])?
+fn job_type(db: &dyn Db, code_or_id: &str) -> Result<JobType> {
+    db.body("SELECT body FROM job_types WHERE code = ?1 OR id = ?1", &[&code_or_id])?
         .ok_or_else(|| Error::invalid(format!("no job type {code_or_id:?}")))
 }
 
-fn technician(tx: &Transaction<'_>, id: &str) -> Result<Technician> {
-    body(tx, "SELECT body FROM technicians WHERE id = ?1", [id])?
+fn technician(db: &dyn Db, id: &str) -> Result<Technician> {
+    db.body("SELECT body FROM technicians WHERE id = ?1", &[&id])?
         .ok_or_else(|| Error::invalid(format!("no technician {id:?}")))
 }
 
@@ -91,21 +91,21 @@ pub(super) fn create_job(
     by: &Dispatcher,
     input: JobInput,
 ) -> Result<WorkOrder> {
-    let jt = job_type(w.tx, &input.job_type)?;
-    if !master::job_type_active(w.tx, &jt.id)? {
+    let jt = job_type(w.db, &input.job_type)?;
+    if !master::job_type_active(w.db, &jt.id)? {
         return Err(Error::Rule {
             code: JOB_TYPE_INACTIVE,
             message: format!("the job type {} is deactivated; pick another", jt.name),
         });
     }
-    let site = master::site(w.tx, &input.site_id)
+    let site = master::site(w.db, &input.site_id)
         .map_err(|_| Error::invalid(format!("no site {:?}", input.site_id)))?;
     if site.customer_id != input.customer_id {
         return Err(Error::invalid("the site belongs to another customer"));
     }
     let warranty_end = match &input.equipment_id {
         Some(eq) => {
-            let e = master::equipment(w.tx, eq)
+            let e = master::equipment(w.db, eq)
                 .map_err(|_| Error::invalid(format!("no equipment {eq:?}")))?;
             if e.site_id != site.id {
                 return Err(Error::invalid("the equipment is at another site"));
@@ -115,7 +115,7 @@ pub(super) fn create_job(
         None => None,
     };
     if let Some(earlier) = &input.return_of {
-        load_job(w.tx, earlier).map_err(|_| Error::invalid(format!("no job {earlier:?}")))?;
+        load_job(w.db, earlier).map_err(|_| Error::invalid(format!("no job {earlier:?}")))?;
     }
     let reported_at = input.reported_at.unwrap_or(w.now);
     let warranty =
@@ -124,14 +124,14 @@ pub(super) fn create_job(
             other => other,
         };
     // The policy in force now; later policy changes leave these deadlines as they are.
-    let deadlines = master::sla_policy(w.tx)?.deadlines(
+    let deadlines = master::sla_policy(w.db)?.deadlines(
         input.priority,
         reported_at,
         jt.code == "repair" && warranty == WarrantyStatus::InWarranty,
     );
     let job = WorkOrder {
         id: fieldwork_core::ids::new_id(),
-        number: next_job_number(w.tx, w.now)?,
+        number: next_job_number(w.db, w.now)?,
         job_type_id: jt.id,
         priority: input.priority,
         status: JobStatus::New,
@@ -161,10 +161,10 @@ pub(super) fn create_job(
 }
 
 /// `WO-2026-000123`: a counter per year, kept in the same transaction as the job.
-fn next_job_number(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<String> {
+fn next_job_number(db: &dyn Db, now: DateTime<Utc>) -> Result<String> {
     let key = format!("job_serial:{}", now.year());
-    let serial: u64 = meta_get(tx, &key)?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
-    meta_set(tx, &key, &serial.to_string())?;
+    let serial: u64 = meta_get(db, &key)?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
+    meta_set(db, &key, &serial.to_string())?;
     Ok(fieldwork_core::ids::job_number(now.year(), serial))
 }
 
@@ -202,25 +202,20 @@ impl SharedField {
     }
 }
 
-pub(super) fn field_clock(tx: &Transaction<'_>, job_id: &str, field: &str) -> Result<Option<Hlc>> {
-    let text: Option<String> = tx
-        .prepare_cached("SELECT hlc FROM field_clocks WHERE job_id = ?1 AND field = ?2")?
-        .query_row([job_id, field], |r| r.get(0))
-        .optional()?;
+pub(super) fn field_clock(db: &dyn Db, job_id: &str, field: &str) -> Result<Option<Hlc>> {
+    let text: Option<String> = db.value(
+        "SELECT hlc FROM field_clocks WHERE job_id = ?1 AND field = ?2",
+        &[&job_id, &field],
+    )?;
     Ok(text.and_then(|t| t.parse().ok()))
 }
 
-pub(super) fn set_field_clock(
-    tx: &Transaction<'_>,
-    job_id: &str,
-    field: &str,
-    hlc: &Hlc,
-) -> Result<()> {
-    tx.prepare_cached(
+pub(super) fn set_field_clock(db: &dyn Db, job_id: &str, field: &str, hlc: &Hlc) -> Result<()> {
+    db.execute(
         "INSERT INTO field_clocks (job_id, field, hlc) VALUES (?1, ?2, ?3)
          ON CONFLICT (job_id, field) DO UPDATE SET hlc = excluded.hlc",
-    )?
-    .execute(params![job_id, field, hlc.to_string()])?;
+        &[&job_id, &field, &hlc.to_string()],
+    )?;
     Ok(())
 }
 
@@ -245,14 +240,14 @@ pub(super) fn write_shared_field(
     hlc: &Hlc,
     seen: Option<&Option<String>>,
 ) -> Result<FieldWrite> {
-    let current = field_clock(w.tx, &job.id, field.name())?
+    let current = field_clock(w.db, &job.id, field.name())?
         .map(|c| Stamped { value: field.get(job), hlc: c });
     let incoming = Stamped { value: value.clone(), hlc: hlc.clone() };
     match lww_seen(current.as_ref(), &incoming, seen) {
         LwwDecision::Same => Ok(FieldWrite::Unchanged),
         LwwDecision::Take { overwritten } => {
             field.set(job, value);
-            set_field_clock(w.tx, &job.id, field.name(), hlc)?;
+            set_field_clock(w.db, &job.id, field.name(), hlc)?;
             match overwritten {
                 Some(loser) => Ok(FieldWrite::Conflict(
                     log_field_conflict(w, &job.id, field.name(), &incoming, &loser, false)?,
@@ -273,16 +268,15 @@ pub(super) fn write_shared_field(
 
 /// Who wrote with clock node `node`, for people: head office, or a user's laptop by its name
 /// (the bare node id if head office does not know it).
-fn writer_name(tx: &Transaction<'_>, node: &str) -> Result<String> {
+fn writer_name(db: &dyn Db, node: &str) -> Result<String> {
     if node == super::HEAD_OFFICE_NODE {
         return Ok(String::from("head office"));
     }
-    let known: Option<(String, String)> = tx
-        .prepare_cached(
-            "SELECT u.name, d.name FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
-        )?
-        .query_row([node], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let known: Option<(String, String)> = db.query_opt(
+        "SELECT u.name, d.name FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
+        &[&node],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(match known {
         Some((user, device)) => format!("{user} on “{device}”"),
         None => node.to_owned(),
@@ -313,8 +307,8 @@ pub(super) fn log_field_conflict(
         losing_node: Some(loser.hlc.node.clone()),
         detail: conflict_detail(
             field,
-            &writer_name(w.tx, &winner.hlc.node)?,
-            &writer_name(w.tx, &loser.hlc.node)?,
+            &writer_name(w.db, &winner.hlc.node)?,
+            &writer_name(w.db, &loser.hlc.node)?,
             winner_arrived_first,
         ),
         created_at: w.now,
@@ -325,10 +319,10 @@ pub(super) fn log_field_conflict(
 }
 
 pub(super) fn insert_conflict(w: &mut Writer<'_>, c: &ConflictRecord) -> Result<()> {
-    let added = w
-        .tx
-        .prepare_cached("INSERT OR IGNORE INTO conflicts (id, job_id, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![c.id, c.job_id, serde_json::to_string(c)?])?;
+    let added = w.db.execute(
+        "INSERT INTO conflicts (id, job_id, body) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        &[&c.id, &c.job_id, &serde_json::to_string(c)?],
+    )?;
     if added > 0 {
         w.feed("conflict", &c.id, Some(&c.job_id), None)?;
     }
@@ -346,14 +340,14 @@ pub(super) fn update_job(
     id: &str,
     p: JobPatch,
 ) -> Result<WorkOrder> {
-    let mut job = load_job(w.tx, id)?;
+    let mut job = load_job(w.db, id)?;
     if let Some(pr) = p.priority
         && pr != job.priority
     {
         // A new priority means a new arrival limit, from the policy in force now.
         job.priority = pr;
         job.due_at = job.reported_at
-            + chrono::Duration::minutes(master::sla_policy(w.tx)?.arrive_minutes(pr));
+            + chrono::Duration::minutes(master::sla_policy(w.db)?.arrive_minutes(pr));
     }
     if let Some(t) = p.reported_problem {
         job.reported_problem = text("reported_problem", &t)?;
@@ -361,7 +355,7 @@ pub(super) fn update_job(
     if let Some(eq) = p.equipment_id {
         match optional("equipment_id", Some(eq))? {
             Some(eq) => {
-                let e = master::equipment(w.tx, &eq)
+                let e = master::equipment(w.db, &eq)
                     .map_err(|_| Error::invalid(format!("no equipment {eq:?}")))?;
                 if e.site_id != job.site_id {
                     return Err(Error::invalid("the equipment is at another site"));
@@ -401,12 +395,12 @@ pub(super) fn schedule_job(
     id: &str,
     input: ScheduleInput,
 ) -> Result<WorkOrder> {
-    let mut job = load_job(w.tx, id)?;
-    let tech = technician(w.tx, &input.assignee_id)?;
+    let mut job = load_job(w.db, id)?;
+    let tech = technician(w.db, &input.assignee_id)?;
     if !tech.active {
         return Err(Error::invalid(format!("{} is not active", tech.name)));
     }
-    if super::people::technician_disabled(w.tx, &tech.id)? {
+    if super::people::technician_disabled(w.db, &tech.id)? {
         return Err(Error::invalid(format!(
             "{}'s account is disabled; assign someone else",
             tech.name
@@ -417,7 +411,7 @@ pub(super) fn schedule_job(
     }
     if !input.allow_overlap {
         let booking = Window::new(input.appointment_start, input.appointment_end);
-        let others = appointments_of(w.tx, &tech.id, &job.id)?;
+        let others = appointments_of(w.db, &tech.id, &job.id)?;
         let clashing: Vec<Appointment> = schedule::clashes(&booking, &others, |a| {
             Some(Window::new(a.appointment_start, a.appointment_end))
         })
@@ -461,7 +455,7 @@ pub(super) fn schedule_job(
 /// The appointments of `technician_id` that hold their time (see
 /// [`fieldwork_core::schedule::holds_slot`]), but for `except_job`'s, in time order.
 pub(super) fn appointments_of(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     technician_id: &str,
     except_job: &str,
 ) -> Result<Vec<Appointment>> {
@@ -470,14 +464,13 @@ pub(super) fn appointments_of(
         .filter(|s| schedule::holds_slot(**s))
         .map(|s| format!("'{}'", s.as_str()))
         .collect();
-    let jobs: Vec<WorkOrder> = bodies(
-        tx,
+    let jobs: Vec<WorkOrder> = db.bodies(
         &format!(
             "SELECT body FROM work_orders WHERE assignee_id = ?1 AND id != ?2
              AND status IN ({}) ORDER BY plan_at",
             holding.join(", ")
         ),
-        [technician_id, except_job],
+        &[&technician_id, &except_job],
     )?;
     Ok(jobs
         .into_iter()
@@ -534,21 +527,21 @@ pub(super) fn record_status(
         actor: actor.to_owned(),
         at,
     };
-    let added =
-        w.tx.prepare_cached(
-            "INSERT OR IGNORE INTO status_changes (id, job_id, hlc, body) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![id, job.id, hlc.to_string(), serde_json::to_string(&change)?])?;
+    let added = w.db.execute(
+        "INSERT INTO status_changes (id, job_id, hlc, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+        &[&id, &job.id, &hlc.to_string(), &serde_json::to_string(&change)?],
+    )?;
     if added > 0 {
         if from_device.is_some() {
             // The device's claim stays in the change; SLA and KPIs use a time head office
             // can trust.
             let judged = crate::device_time::judge(at, job.reported_at, w.now);
-            w.tx.prepare_cached(
-                "INSERT OR IGNORE INTO status_times (change_id, received_at, trusted_at, plausible)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![id, ms(w.now), ms(judged.trusted), judged.plausible])?;
+            w.db.execute(
+                "INSERT INTO status_times (change_id, received_at, trusted_at, plausible)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                &[&id, &ms(w.now), &ms(judged.trusted), &judged.plausible],
+            )?;
         }
         w.feed("status_change", &id, Some(&job.id), None)?;
     }
@@ -563,7 +556,7 @@ pub(super) fn dispatcher_move(
     to: JobStatus,
     reason: Option<&str>,
 ) -> Result<WorkOrder> {
-    let mut job = load_job(w.tx, id)?;
+    let mut job = load_job(w.db, id)?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     check_dispatcher_move(&job, to, reason)?;
     record_status(w, &mut job, to, reason, &by.name, None)?;
@@ -574,7 +567,7 @@ pub(super) fn dispatcher_move(
 
 /// The job list's select, to which a caller appends conditions (`AND …`) and an order.
 pub(super) const JOB_LIST_SELECT: &str = "SELECT w.body, c.name, s.address, t.name, jt.code,
-            (SELECT count(*) FROM conflicts k WHERE k.job_id = w.id AND k.resolved = 0),
+            (SELECT count(*) FROM conflicts k WHERE k.job_id = w.id AND NOT k.resolved),
             (SELECT count(*) FROM device_mutations m WHERE m.job_id = w.id AND m.outcome = 'rejected')
          FROM work_orders w
          JOIN customers c ON c.id = w.customer_id
@@ -583,15 +576,15 @@ pub(super) const JOB_LIST_SELECT: &str = "SELECT w.body, c.name, s.address, t.na
          LEFT JOIN job_types jt ON jt.id = json_extract(w.body, '$.job_type_id')
          WHERE 1 = 1";
 
-pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<JobListItem>> {
+pub(super) fn list_jobs(db: &dyn Db, f: &JobListFilter) -> Result<Vec<JobListItem>> {
     let mut sql = String::from(JOB_LIST_SELECT);
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
     if let Some(status) = f.status.as_deref().filter(|s| !s.trim().is_empty()) {
         let mut marks = Vec::new();
         for s in status.split(',') {
             let st: JobStatus =
                 s.parse().map_err(|e: fieldwork_core::CoreError| Error::invalid(e.to_string()))?;
-            args.push(st.as_str().to_owned().into());
+            args.push(Value::Text(st.as_str().to_owned()));
             marks.push(format!("?{}", args.len()));
         }
         sql.push_str(&format!(" AND w.status IN ({})", marks.join(", ")));
@@ -599,23 +592,23 @@ pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<J
     match f.assignee.as_deref() {
         Some("none") => sql.push_str(" AND w.assignee_id IS NULL"),
         Some(a) => {
-            args.push(a.to_owned().into());
+            args.push(Value::Text(a.to_owned()));
             sql.push_str(&format!(" AND w.assignee_id = ?{}", args.len()));
         }
         None => {}
     }
     if let Some(from) = f.from {
-        args.push(ms(from).into());
+        args.push(Value::Int(ms(from)));
         sql.push_str(&format!(" AND w.plan_at >= ?{}", args.len()));
     }
     if let Some(to) = f.to {
-        args.push(ms(to).into());
+        args.push(Value::Int(ms(to)));
         sql.push_str(&format!(" AND w.plan_at < ?{}", args.len()));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let escaped =
             q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        args.push(format!("%{escaped}%").into());
+        args.push(Value::Text(format!("%{escaped}%")));
         sql.push_str(&format!(" AND w.search_text LIKE ?{} ESCAPE '\\'", args.len()));
     }
     let page = Page::new(f.limit, f.offset);
@@ -623,30 +616,26 @@ pub(super) fn list_jobs(tx: &Transaction<'_>, f: &JobListFilter) -> Result<Vec<J
         " ORDER BY w.plan_at, w.number LIMIT {} OFFSET {}",
         page.limit, page.offset
     ));
-    job_list_rows(tx, &sql, args)
+    job_list_rows(db, &sql, args)
 }
 
 /// Runs a query that starts with [`JOB_LIST_SELECT`] and maps its rows to job list lines.
-pub(super) fn job_list_rows(
-    tx: &Transaction<'_>,
-    sql: &str,
-    args: Vec<rusqlite::types::Value>,
-) -> Result<Vec<JobListItem>> {
-    let mut stmt = tx.prepare(sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+pub(super) fn job_list_rows(db: &dyn Db, sql: &str, args: Vec<Value>) -> Result<Vec<JobListItem>> {
+    let params: Vec<&dyn ToValue> = args.iter().map(|v| v as &dyn ToValue).collect();
+    let rows = db.query_map(sql, &params, |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, i64>(6)?,
+            r.get::<String>(0)?,
+            r.get::<String>(1)?,
+            r.get::<String>(2)?,
+            r.get::<Option<String>>(3)?,
+            r.get::<Option<String>>(4)?,
+            r.get::<i64>(5)?,
+            r.get::<i64>(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (body, customer_name, site_address, assignee_name, code, conflicts, rejected) = row?;
+        let (body, customer_name, site_address, assignee_name, code, conflicts, rejected) = row;
         let job: WorkOrder = serde_json::from_str(&body)?;
         let booking_misses = match (job.appointment_start, job.appointment_end) {
             (Some(start), Some(end)) if job.status.is_open() => {
@@ -681,18 +670,17 @@ pub(super) fn job_list_rows(
 
 /// The checklist of a job: its type's items with the answers given.
 pub(super) fn checklist(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     job: &WorkOrder,
     jt: &JobType,
 ) -> Result<Vec<ChecklistAnswer>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT value, answered_at FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2",
-    )?;
     let mut out = Vec::new();
     for item in &jt.checklist {
-        let answer = stmt
-            .query_row([&job.id, &item.key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .optional()?;
+        let answer = db.query_opt(
+            "SELECT value, answered_at FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2",
+            &[&job.id, &item.key],
+            |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)),
+        )?;
         let (value, answered_at) = match answer {
             Some((v, at)) => (Some(serde_json::from_str::<ChecklistValue>(&v)?), Some(from_ms(at))),
             None => (None, None),
@@ -711,83 +699,112 @@ pub(super) fn checklist(
     Ok(out)
 }
 
-pub(super) fn job_type_of(tx: &Transaction<'_>, job: &WorkOrder) -> Result<JobType> {
-    body(tx, "SELECT body FROM job_types WHERE id = ?1", [&job.job_type_id])?
+pub(super) fn job_type_of(db: &dyn Db, job: &WorkOrder) -> Result<JobType> {
+    db.body("SELECT body FROM job_types WHERE id = ?1", &[&job.job_type_id])?
         .ok_or_else(|| Error::Internal(format!("job type {} is missing", job.job_type_id)))
 }
 
-/// What the completion guard needs, as head office knows the job.
-pub(super) fn completion_facts(tx: &Transaction<'_>, job: &WorkOrder) -> Result<CompletionFacts> {
-    let jt = job_type_of(tx, job)?;
-    let answers = checklist(tx, job, &jt)?;
-    let unanswered_required_items = jt
-        .checklist
-        .iter()
-        .zip(&answers)
-        .filter(|(item, a)| {
-            item.required && !a.value.as_ref().is_some_and(|v| item.is_satisfied_by(v))
-        })
-        .map(|(item, _)| (item.key.clone(), item.label.clone()))
-        .collect();
-    let present_photo_kinds: Vec<PhotoKind> = tx
-        .prepare_cached(
-            "SELECT DISTINCT json_extract(body, '$.kind') FROM photos WHERE job_id = ?1",
-        )?
-        .query_map([&job.id], |r| r.get::<_, String>(0))?
-        .filter_map(|k| k.ok().and_then(|k| k.parse().ok()))
-        .collect();
-    let has_signature: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM signatures WHERE job_id = ?1)",
-        [&job.id],
-        |r| r.get(0),
+/// What the completion guard needs, as head office knows the job: the job's records, loaded
+/// here, judged by the core's one rule ([`fieldwork_core::completion::completion_facts`]), the
+/// same the device judges its own copy by.
+pub(super) fn completion_facts(db: &dyn Db, job: &WorkOrder) -> Result<CompletionFacts> {
+    fieldwork_core::completion::completion_facts(&job_records(db, job)?).map_err(Error::from_core)
+}
+
+/// Every record of a job that completion and the signed facts are computed from, withdrawn
+/// photos and part lines flagged, corrected time entries included.
+pub(super) fn job_records(
+    db: &dyn Db,
+    job: &WorkOrder,
+) -> Result<fieldwork_core::completion::JobRecords> {
+    use fieldwork_core::completion::{JobRecords, PartRecord, PhotoRecord};
+    use fieldwork_core::domain::{PhotoRef, SignatureRef};
+    let job_type: JobType = db
+        .body("SELECT body FROM job_types WHERE id = ?1", &[&job.job_type_id])?
+        .ok_or_else(|| Error::Internal(format!("job type {} is missing", job.job_type_id)))?;
+    let checklist_answers = db.query_map(
+        "SELECT item_key, value FROM checklist_answers WHERE job_id = ?1",
+        &[&job.id],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
     )?;
-    Ok(CompletionFacts {
-        has_resolution: job.resolution.as_deref().is_some_and(|r| !r.trim().is_empty()),
-        unanswered_required_items,
-        required_photo_kinds: jt.required_photo_kinds.clone(),
-        present_photo_kinds,
-        has_signature,
-        has_signature_absence_reason: job
-            .signature_absence_reason
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty()),
-        // Facts the core adds later count as "nothing missing" until head office checks them.
-        ..CompletionFacts::default()
+    let photos = db.query_map(
+        "SELECT p.body, EXISTS (SELECT 1 FROM photo_deletions d WHERE d.photo_id = p.id)
+         FROM photos p WHERE p.job_id = ?1 ORDER BY p.id",
+        &[&job.id],
+        |r| {
+            let photo: PhotoRef = serde_json::from_str(&r.get::<String>(0)?)?;
+            Ok(PhotoRecord { kind: photo.kind, withdrawn: r.get(1)? })
+        },
+    )?;
+    let parts = db.query_map(
+        "SELECT p.body, EXISTS (SELECT 1 FROM part_withdrawals w WHERE w.part_used_id = p.id)
+         FROM parts_used p WHERE p.job_id = ?1 ORDER BY p.id",
+        &[&job.id],
+        |r| {
+            let part: PartUsed = serde_json::from_str(&r.get::<String>(0)?)?;
+            Ok(PartRecord { part, withdrawn: r.get(1)? })
+        },
+    )?;
+    let time_entries: Vec<TimeEntry> =
+        db.bodies("SELECT body FROM time_entries WHERE job_id = ?1 ORDER BY id", &[&job.id])?;
+    // The latest move to in progress in clock order, as the device reads it.
+    let in_progress_since = db
+        .body::<StatusChange>(
+            "SELECT body FROM status_changes
+             WHERE job_id = ?1 AND json_extract(body, '$.to_status') = 'in_progress'
+             ORDER BY hlc DESC, id DESC LIMIT 1",
+            &[&job.id],
+        )?
+        .map(|c| c.at);
+    // Oldest first, as the job record lists them: the last is the signature in force.
+    let signatures: Vec<SignatureRef> = db.bodies(
+        "SELECT body FROM signatures WHERE job_id = ?1
+         ORDER BY json_extract(body, '$.signed_at'), id",
+        &[&job.id],
+    )?;
+    Ok(JobRecords {
+        job: job.clone(),
+        job_type,
+        checklist_answers,
+        photos,
+        parts,
+        time_entries,
+        in_progress_since,
+        signature_summaries: signatures.into_iter().map(|s| s.summary_sha256).collect(),
     })
 }
 
-pub(super) fn rejected_of_job(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<RejectedMutation>> {
-    let mut stmt = tx.prepare_cached(
+pub(super) fn rejected_of_job(db: &dyn Db, job_id: &str) -> Result<Vec<RejectedMutation>> {
+    db.query_map(
         "SELECT device_id, seq, mutation_id, kind, job_id, code, reason, received_at
          FROM device_mutations WHERE job_id = ?1 AND outcome = 'rejected' ORDER BY received_at, seq",
-    )?;
-    let rows = stmt.query_map([job_id], rejection_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&job_id],
+        rejection_row,
+    )
 }
 
-pub(super) fn rejection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RejectedMutation> {
+pub(super) fn rejection_row(r: &Row) -> Result<RejectedMutation> {
     Ok(RejectedMutation {
         device_id: r.get(0)?,
         seq: r.get(1)?,
         mutation_id: r.get(2)?,
         kind: r.get(3)?,
         job_id: r.get(4)?,
-        code: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-        reason: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        code: r.get::<Option<String>>(5)?.unwrap_or_default(),
+        reason: r.get::<Option<String>>(6)?.unwrap_or_default(),
         received_at: from_ms(r.get(7)?),
     })
 }
 
 /// A job's signatures, oldest first; all but the last are superseded.
 pub(super) fn signatures_of(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     job_id: &str,
 ) -> Result<Vec<fieldwork_core::domain::SignatureRef>> {
-    let mut all: Vec<fieldwork_core::domain::SignatureRef> = bodies(
-        tx,
+    let mut all: Vec<fieldwork_core::domain::SignatureRef> = db.bodies(
         "SELECT body FROM signatures WHERE job_id = ?1
          ORDER BY json_extract(body, '$.signed_at'), id",
-        [job_id],
+        &[&job_id],
     )?;
     let n = all.len();
     for (i, s) in all.iter_mut().enumerate() {
@@ -800,16 +817,17 @@ pub(super) fn signatures_of(
 /// summary ([`SignedFacts`]): the device recorded the same hash when the customer signed, so a
 /// difference means a signed fact changed after signing, on a device or at head office.
 pub(super) fn signed_facts_sha256(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     job: &WorkOrder,
     parts: &[PartUsed],
     time_entries: &[TimeEntry],
     status_history: &[StatusChange],
 ) -> Result<String> {
-    let checklist = tx
-        .prepare_cached("SELECT item_key, value FROM checklist_answers WHERE job_id = ?1")?
-        .query_map([&job.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let checklist = db.query_map(
+        "SELECT item_key, value FROM checklist_answers WHERE job_id = ?1",
+        &[&job.id],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+    )?;
     // The history is in clock order: the last move to in progress started the open span.
     let started =
         status_history.iter().rev().find(|c| c.to_status == JobStatus::InProgress).map(|c| c.at);
@@ -819,17 +837,14 @@ pub(super) fn signed_facts_sha256(
 }
 
 /// A job's withdrawn (or corrected) part lines with their withdrawals, in the order withdrawn.
-fn withdrawn_parts_of(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<WithdrawnPart>> {
-    let rows = tx
-        .prepare_cached(
-            "SELECT p.body, w.body, w.actor FROM part_withdrawals w
-             JOIN parts_used p ON p.id = w.part_used_id
-             WHERE w.job_id = ?1 ORDER BY json_extract(w.body, '$.at'), w.part_used_id",
-        )?
-        .query_map([job_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+fn withdrawn_parts_of(db: &dyn Db, job_id: &str) -> Result<Vec<WithdrawnPart>> {
+    let rows = db.query_map(
+        "SELECT p.body, w.body, w.actor FROM part_withdrawals w
+         JOIN parts_used p ON p.id = w.part_used_id
+         WHERE w.job_id = ?1 ORDER BY json_extract(w.body, '$.at'), w.part_used_id",
+        &[&job_id],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)),
+    )?;
     rows.into_iter()
         .map(|(part, withdrawal, actor)| {
             Ok(WithdrawnPart {
@@ -841,11 +856,11 @@ fn withdrawn_parts_of(tx: &Transaction<'_>, job_id: &str) -> Result<Vec<Withdraw
         .collect()
 }
 
-pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
-    let mut record = job_record_as_stored(tx, id)?;
+pub(super) fn job_record(db: &dyn Db, id: &str) -> Result<JobRecord> {
+    let mut record = job_record_as_stored(db, id)?;
     if !record.signatures.is_empty() {
         let now = signed_facts_sha256(
-            tx,
+            db,
             &record.work_order,
             &record.parts,
             &record.time_entries,
@@ -859,18 +874,16 @@ pub(super) fn job_record(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
 }
 
 /// The status changes of job `id` whose device time was implausible, in history order.
-fn clock_warnings_of(tx: &Transaction<'_>, id: &str) -> Result<Vec<ClockWarning>> {
-    let mut stmt = tx.prepare_cached(
+fn clock_warnings_of(db: &dyn Db, id: &str) -> Result<Vec<ClockWarning>> {
+    let rows = db.query_map(
         "SELECT s.id, s.body, t.received_at, t.trusted_at FROM status_changes s
          JOIN status_times t ON t.change_id = s.id
-         WHERE s.job_id = ?1 AND t.plausible = 0 ORDER BY s.hlc, s.id",
+         WHERE s.job_id = ?1 AND NOT t.plausible ORDER BY s.hlc, s.id",
+        &[&id],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?, r.get::<i64>(3)?)),
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (change_id, body, received, trusted): (String, String, i64, i64) = row?;
+    for (change_id, body, received, trusted) in rows {
         let change: StatusChange = serde_json::from_str(&body)?;
         out.push(ClockWarning {
             change_id,
@@ -883,56 +896,49 @@ fn clock_warnings_of(tx: &Transaction<'_>, id: &str) -> Result<Vec<ClockWarning>
     Ok(out)
 }
 
-fn job_record_as_stored(tx: &Transaction<'_>, id: &str) -> Result<JobRecord> {
-    let work_order = load_job(tx, id)?;
-    let jt = job_type_of(tx, &work_order)?;
-    let customer: Customer = master::customer(tx, &work_order.customer_id)?;
-    let site = master::site(tx, &work_order.site_id)?;
+fn job_record_as_stored(db: &dyn Db, id: &str) -> Result<JobRecord> {
+    let work_order = load_job(db, id)?;
+    let jt = job_type_of(db, &work_order)?;
+    let customer: Customer = master::customer(db, &work_order.customer_id)?;
+    let site = master::site(db, &work_order.site_id)?;
     let equipment =
-        work_order.equipment_id.as_deref().map(|e| master::equipment(tx, e)).transpose()?;
+        work_order.equipment_id.as_deref().map(|e| master::equipment(db, e)).transpose()?;
     let assignee = work_order
         .assignee_id
         .as_deref()
-        .map(|t| body(tx, "SELECT body FROM technicians WHERE id = ?1", [t]))
+        .map(|t| db.body("SELECT body FROM technicians WHERE id = ?1", &[&t]))
         .transpose()?
         .flatten();
     let by_job = |table: &str, order: &str| {
         format!("SELECT body FROM {table} WHERE job_id = ?1 ORDER BY {order}")
     };
     Ok(JobRecord {
-        follow_ups: super::kpi::follow_ups_of(tx, id)?,
-        clock_warnings: clock_warnings_of(tx, id)?,
-        checklist: checklist(tx, &work_order, &jt)?,
-        notes: bodies(tx, &by_job("notes", "json_extract(body, '$.created_at'), id"), [id])?,
-        parts: bodies(
-            tx,
+        follow_ups: super::kpi::follow_ups_of(db, id)?,
+        clock_warnings: clock_warnings_of(db, id)?,
+        checklist: checklist(db, &work_order, &jt)?,
+        notes: db.bodies(&by_job("notes", "json_extract(body, '$.created_at'), id"), &[&id])?,
+        parts: db.bodies(
             "SELECT body FROM parts_used WHERE job_id = ?1
                AND id NOT IN (SELECT part_used_id FROM part_withdrawals)
              ORDER BY json_extract(body, '$.created_at'), id",
-            [id],
+            &[&id],
         )?,
-        withdrawn_parts: withdrawn_parts_of(tx, id)?,
-        time_entries: bodies(
-            tx,
-            &by_job("time_entries", "json_extract(body, '$.started_at'), id"),
-            [id],
-        )?,
-        feedback: bodies(tx, &by_job("feedback", "json_extract(body, '$.created_at'), id"), [id])?,
-        photos: bodies(
-            tx,
+        withdrawn_parts: withdrawn_parts_of(db, id)?,
+        time_entries: db
+            .bodies(&by_job("time_entries", "json_extract(body, '$.started_at'), id"), &[&id])?,
+        feedback: db
+            .bodies(&by_job("feedback", "json_extract(body, '$.created_at'), id"), &[&id])?,
+        photos: db.bodies(
             "SELECT body FROM photos WHERE job_id = ?1
                AND id NOT IN (SELECT photo_id FROM photo_deletions)
              ORDER BY json_extract(body, '$.created_at'), id",
-            [id],
+            &[&id],
         )?,
-        signatures: signatures_of(tx, id)?,
-        status_history: bodies(tx, &by_job("status_changes", "hlc, id"), [id])?,
-        conflicts: bodies(
-            tx,
-            &by_job("conflicts", "json_extract(body, '$.created_at'), id"),
-            [id],
-        )?,
-        rejected_mutations: rejected_of_job(tx, id)?,
+        signatures: signatures_of(db, id)?,
+        status_history: db.bodies(&by_job("status_changes", "hlc, id"), &[&id])?,
+        conflicts: db
+            .bodies(&by_job("conflicts", "json_extract(body, '$.created_at'), id"), &[&id])?,
+        rejected_mutations: rejected_of_job(db, id)?,
         work_order,
         job_type: jt,
         customer,

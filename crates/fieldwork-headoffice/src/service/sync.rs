@@ -15,14 +15,14 @@ use fieldwork_sync::wire::{
     self, Change, ConflictKind, ConflictRecord, MutationResult, Outcome, PullResponse, PushEntry,
     PushRequest, PushResponse, Record, codes,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::jobs::{
     self, FieldWrite, SharedField, field_clock, load_job, record_status, save_job, set_field_clock,
     write_shared_field,
 };
-use super::{Writer, bodies, body, master, ms};
+use super::{Writer, master, meta_get, ms};
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::types::DeviceCaller;
 
@@ -51,30 +51,30 @@ pub(super) fn push(
     if let Some(e) = req.entries.iter().find(|e| e.device_id != device.device_id) {
         return Err(Error::invalid(format!("entry {} names another device", e.seq)));
     }
-    let last: i64 = w.tx.query_row(
+    let last: i64 = w.db.query_row(
         "SELECT last_applied_seq FROM devices WHERE id = ?1",
-        [&device.device_id],
+        &[&device.device_id],
         |r| r.get(0),
     )?;
     let seqs: Vec<i64> = req.entries.iter().map(|e| e.seq).collect();
     let plan = plan_batch(last, &seqs).map_err(|r| Error::invalid(r.reason))?;
     let mut results: Vec<Option<MutationResult>> = vec![None; req.entries.len()];
     for i in plan.already_applied {
-        results[i] = Some(stored_result(w.tx, device, &req.entries[i])?);
+        results[i] = Some(stored_result(w.db, device, &req.entries[i])?);
     }
     let mut last_applied = last;
     for i in plan.fresh {
         let e = &bounded_clock(&req.entries[i], w.now);
         w.receive(&e.hlc);
-        w.tx.execute_batch("SAVEPOINT entry")?;
+        w.db.batch("SAVEPOINT entry")?;
         let outcome = match apply_entry(w, device, e) {
             Ok(Ok(outcome)) => {
-                w.tx.execute_batch("RELEASE entry")?;
+                w.db.batch("RELEASE SAVEPOINT entry")?;
                 outcome
             }
             Ok(Err(rejection)) => {
                 // Undo whatever the entry wrote before it was refused.
-                w.tx.execute_batch("ROLLBACK TO entry; RELEASE entry")?;
+                w.db.batch("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")?;
                 Outcome::Rejected { code: rejection.code.to_owned(), reason: rejection.reason }
             }
             Err(e) => return Err(e),
@@ -84,9 +84,9 @@ pub(super) fn push(
         results[i] =
             Some(MutationResult { seq: e.seq, mutation_id: e.mutation_id.clone(), outcome });
     }
-    w.tx.execute(
+    w.db.execute(
         "UPDATE devices SET last_applied_seq = ?2, last_seen_at = ?3 WHERE id = ?1",
-        params![device.device_id, last_applied, ms(w.now)],
+        &[&device.device_id, &last_applied, &ms(w.now)],
     )?;
     Ok(PushResponse {
         last_applied_seq: last_applied,
@@ -114,7 +114,7 @@ fn bounded_clock(e: &PushEntry, now: chrono::DateTime<chrono::Utc>) -> PushEntry
 
 /// The answer to a push with no entries: where the device stands.
 pub(super) fn empty_push(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     device: &DeviceCaller,
     req: &PushRequest,
 ) -> Result<PushResponse> {
@@ -124,38 +124,33 @@ pub(super) fn empty_push(
     if req.device_id != device.device_id {
         return Err(Error::invalid("device_id is not the device this token belongs to"));
     }
-    let last_applied_seq: i64 = tx.query_row(
+    let last_applied_seq: i64 = db.query_row(
         "SELECT last_applied_seq FROM devices WHERE id = ?1",
-        [&device.device_id],
+        &[&device.device_id],
         |r| r.get(0),
     )?;
-    let server_hlc = super::meta_get(tx, "hlc")?
+    let server_hlc = meta_get(db, "hlc")?
         .and_then(|h| h.parse::<Hlc>().ok())
         .unwrap_or_else(|| Hlc::zero(super::HEAD_OFFICE_NODE));
     Ok(PushResponse { last_applied_seq, results: Vec::new(), server_hlc })
 }
 
 /// The outcome stored when an entry was first applied.
-fn stored_result(
-    tx: &Transaction<'_>,
-    device: &DeviceCaller,
-    e: &PushEntry,
-) -> Result<MutationResult> {
-    let row = tx
-        .prepare_cached(
-            "SELECT mutation_id, outcome, code, reason, conflict_id FROM device_mutations
-             WHERE device_id = ?1 AND seq = ?2",
-        )?
-        .query_row(params![device.device_id, e.seq], |r| {
+fn stored_result(db: &dyn Db, device: &DeviceCaller, e: &PushEntry) -> Result<MutationResult> {
+    let row = db.query_opt(
+        "SELECT mutation_id, outcome, code, reason, conflict_id FROM device_mutations
+         WHERE device_id = ?1 AND seq = ?2",
+        &[&device.device_id, &e.seq],
+        |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<Option<String>>(2)?,
+                r.get::<Option<String>>(3)?,
+                r.get::<Option<String>>(4)?,
             ))
-        })
-        .optional()?;
+        },
+    )?;
     let outcome = match row {
         Some((mid, _, _, _, _)) if mid != e.mutation_id => Outcome::Rejected {
             code: codes::INVALID.to_owned(),
@@ -195,24 +190,24 @@ fn record_outcome(
             ("conflict", None, Some(reason), Some(conflict_id))
         }
     };
-    w.tx.prepare_cached(
+    w.db.execute(
         "INSERT INTO device_mutations (device_id, seq, mutation_id, kind, job_id, outcome, code,
              reason, conflict_id, payload, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        device.device_id,
-        e.seq,
-        e.mutation_id,
-        kind.chars().take(60).collect::<String>(),
-        job_id,
-        name,
-        code,
-        reason,
-        conflict,
-        e.mutation.to_string(),
-        ms(w.now)
-    ])?;
+        &[
+            &device.device_id,
+            &e.seq,
+            &e.mutation_id,
+            &kind.chars().take(60).collect::<String>(),
+            &job_id,
+            &name,
+            &code,
+            &reason,
+            &conflict,
+            &e.mutation.to_string(),
+            &ms(w.now),
+        ],
+    )?;
     if name == "rejected" {
         w.feed(
             "rejection",
@@ -245,7 +240,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
     if let Err(r) = check_technician_may_change(&m) {
         return Ok(Err(r));
     }
-    let mut job = match load_job(w.tx, m.job_id()) {
+    let mut job = match load_job(w.db, m.job_id()) {
         Ok(job) if job.assignee_id.as_deref() == Some(device.technician_id.as_str()) => job,
         Ok(_) | Err(Error::NotFound) => {
             return reject(
@@ -266,7 +261,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             reject(codes::DISPATCHER_OWNED, "only a dispatcher can create or schedule jobs")
         }
         IncomingMutation::StatusChanged { change_id, to, reason, at, .. } => {
-            let facts = jobs::completion_facts(w.tx, &job)?;
+            let facts = jobs::completion_facts(w.db, &job)?;
             match decide_technician_move(job.status, to, reason.as_deref(), &facts) {
                 StatusDecision::Apply => {
                     record_status(
@@ -362,7 +357,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             }
             let outcome =
                 insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)?;
-            super::kpi::refresh_facts(w.tx, &job)?;
+            super::kpi::refresh_facts(w.db, &job)?;
             Ok(outcome)
         }
         IncomingMutation::PhotoAdded { photo } => {
@@ -373,11 +368,10 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             let mut photo = photo;
             // The same import again after its caption was edited: compared with the edited
             // caption, so it is the same fact, not a `duplicate_id`.
-            if field_clock(w.tx, &job.id, &caption_field(&photo.id))?.is_some()
-                && let Some(stored) = body::<fieldwork_core::domain::PhotoRef>(
-                    w.tx,
+            if field_clock(w.db, &job.id, &caption_field(&photo.id))?.is_some()
+                && let Some(stored) = w.db.body::<fieldwork_core::domain::PhotoRef>(
                     "SELECT body FROM photos WHERE id = ?1",
-                    [&photo.id],
+                    &[&photo.id],
                 )?
             {
                 photo.caption = stored.caption;
@@ -385,10 +379,9 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             insert_fact(w, "photos", "photo", &photo.id, &job.id, &photo, Some(&sha))
         }
         IncomingMutation::PhotoDeleted { photo_id, at, .. } => {
-            let on_job: bool = w.tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND job_id = ?2)",
-                [&photo_id, &job.id],
-                |r| r.get(0),
+            let on_job = w.db.exists(
+                "SELECT 1 FROM photos WHERE id = ?1 AND job_id = ?2",
+                &[&photo_id, &job.id],
             )?;
             if !on_job {
                 return reject(
@@ -396,9 +389,10 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                     format!("job {} has no photo {photo_id}", job.number),
                 );
             }
-            let added = w.tx.execute(
-                "INSERT OR IGNORE INTO photo_deletions (photo_id, job_id, at) VALUES (?1, ?2, ?3)",
-                params![photo_id, job.id, ms(at)],
+            let added = w.db.execute(
+                "INSERT INTO photo_deletions (photo_id, job_id, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+                &[&photo_id, &job.id, &ms(at)],
             )?;
             if added > 0 {
                 w.feed("photo_deleted", &photo_id, Some(&job.id), None)?;
@@ -442,9 +436,10 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                 None,
             )?;
             if outcome.is_ok() {
-                w.tx.execute(
-                    "UPDATE signatures SET png_sha256 = ?2, strokes = coalesce(strokes, ?3) WHERE id = ?1",
-                    params![signature_id, png_sha256, strokes],
+                w.db.execute(
+                    "UPDATE signatures SET png_sha256 = ?2, strokes = COALESCE(strokes, ?3)
+                     WHERE id = ?1",
+                    &[&signature_id, &png_sha256, &strokes],
                 )?;
             }
             Ok(outcome)
@@ -469,9 +464,7 @@ fn set_photo_caption(
     hlc: &Hlc,
 ) -> Result<Applied> {
     let stored: Option<String> =
-        w.tx.prepare_cached("SELECT body FROM photos WHERE id = ?1 AND job_id = ?2")?
-            .query_row([photo_id, &job.id], |r| r.get(0))
-            .optional()?;
+        w.db.value("SELECT body FROM photos WHERE id = ?1 AND job_id = ?2", &[&photo_id, &job.id])?;
     let Some(stored) = stored else {
         return reject(codes::NOT_FOUND, format!("job {} has no photo {photo_id}", job.number));
     };
@@ -482,7 +475,7 @@ fn set_photo_caption(
     let seen = replaces.map(|r| tidy(r.value));
     let field = caption_field(photo_id);
     // The caption set at import has no clock: it counts as the oldest write.
-    let current = field_clock(w.tx, &job.id, &field)?
+    let current = field_clock(w.db, &job.id, &field)?
         .map(|c| Stamped { value: photo.caption.clone(), hlc: c });
     let incoming = Stamped { value: caption.clone(), hlc: hlc.clone() };
     let conflict = |id: String, kept: bool| Outcome::Conflict {
@@ -493,9 +486,11 @@ fn set_photo_caption(
         LwwDecision::Same => Ok(Ok(Outcome::Applied)),
         LwwDecision::Take { overwritten } => {
             photo.caption = caption;
-            w.tx.prepare_cached("UPDATE photos SET body = ?2 WHERE id = ?1")?
-                .execute(params![photo_id, serde_json::to_string(&photo)?])?;
-            set_field_clock(w.tx, &job.id, &field, hlc)?;
+            w.db.execute(
+                "UPDATE photos SET body = ?2 WHERE id = ?1",
+                &[&photo_id, &serde_json::to_string(&photo)?],
+            )?;
+            set_field_clock(w.db, &job.id, &field, hlc)?;
             w.feed("photo", photo_id, Some(&job.id), None)?;
             match overwritten {
                 Some(loser) => Ok(Ok(conflict(
@@ -526,25 +521,22 @@ fn withdraw_part(
 ) -> Result<Applied> {
     // The reason's length is checked with every other field (fieldwork_core::limits).
     let on_job = |id: &str| -> Result<bool> {
-        Ok(w.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM parts_used WHERE id = ?1 AND job_id = ?2)",
-            [id, &job.id],
-            |r| r.get(0),
-        )?)
+        w.db.exists("SELECT 1 FROM parts_used WHERE id = ?1 AND job_id = ?2", &[&id, &job.id])
     };
     for id in std::iter::once(&withdrawal.part_used_id).chain(&withdrawal.replaced_by) {
         if !on_job(id)? {
             return reject(codes::NOT_FOUND, format!("job {} has no part line {id}", job.number));
         }
     }
-    let added = w.tx.execute(
-        "INSERT OR IGNORE INTO part_withdrawals (part_used_id, job_id, actor, body)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![
-            withdrawal.part_used_id,
-            job.id,
-            device.technician_name,
-            serde_json::to_string(withdrawal)?
+    let added = w.db.execute(
+        "INSERT INTO part_withdrawals (part_used_id, job_id, actor, body)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
+        &[
+            &withdrawal.part_used_id,
+            &job.id,
+            &device.technician_name,
+            &serde_json::to_string(withdrawal)?,
         ],
     )?;
     if added > 0 {
@@ -566,9 +558,9 @@ fn insert_fact<T: Serialize>(
 ) -> Result<Applied> {
     let json = serde_json::to_value(fact)?;
     let existing: Option<(String, String)> =
-        w.tx.prepare_cached(&format!("SELECT job_id, body FROM {table} WHERE id = ?1"))?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        w.db.query_opt(&format!("SELECT job_id, body FROM {table} WHERE id = ?1"), &[&id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     if let Some((existing_job, existing_body)) = existing {
         let same = existing_job == job_id
             && serde_json::from_str::<serde_json::Value>(&existing_body).ok().as_ref()
@@ -580,16 +572,14 @@ fn insert_fact<T: Serialize>(
         };
     }
     match sha256 {
-        Some(sha) => {
-            w.tx.prepare_cached(&format!(
-                "INSERT INTO {table} (id, job_id, sha256, body) VALUES (?1, ?2, ?3, ?4)"
-            ))?
-            .execute(params![id, job_id, sha, json.to_string()])?
-        }
-        None => w
-            .tx
-            .prepare_cached(&format!("INSERT INTO {table} (id, job_id, body) VALUES (?1, ?2, ?3)"))?
-            .execute(params![id, job_id, json.to_string()])?,
+        Some(sha) => w.db.execute(
+            &format!("INSERT INTO {table} (id, job_id, sha256, body) VALUES (?1, ?2, ?3, ?4)"),
+            &[&id, &job_id, &sha, &json.to_string()],
+        )?,
+        None => w.db.execute(
+            &format!("INSERT INTO {table} (id, job_id, body) VALUES (?1, ?2, ?3)"),
+            &[&id, &job_id, &json.to_string()],
+        )?,
     };
     w.feed(entity, id, Some(job_id), None)?;
     Ok(Ok(Outcome::Applied))
@@ -604,7 +594,7 @@ fn answer_checklist(
     hlc: &Hlc,
     seen: Option<&Option<String>>,
 ) -> Result<Applied> {
-    let jt = jobs::job_type_of(w.tx, job)?;
+    let jt = jobs::job_type_of(w.db, job)?;
     let Some(item) = jt.checklist.iter().find(|i| i.key == item_key) else {
         return reject(codes::INVALID, format!("the job's checklist has no item {item_key:?}"));
     };
@@ -619,23 +609,22 @@ fn answer_checklist(
         return reject(codes::INVALID, format!("{item_key} is a {} item", item.kind));
     }
     let field = format!("checklist:{item_key}");
-    let stored: Option<String> = w
-        .tx
-        .prepare_cached("SELECT value FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2")?
-        .query_row([&job.id, item_key], |r| r.get(0))
-        .optional()?;
-    let current = field_clock(w.tx, &job.id, &field)?.map(|c| Stamped { value: stored, hlc: c });
+    let stored: Option<String> = w.db.value(
+        "SELECT value FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2",
+        &[&job.id, &item_key],
+    )?;
+    let current = field_clock(w.db, &job.id, &field)?.map(|c| Stamped { value: stored, hlc: c });
     let new_value = serde_json::to_string(value)?;
     let incoming = Stamped { value: Some(new_value.clone()), hlc: hlc.clone() };
     let take = |w: &mut Writer<'_>| -> Result<()> {
-        w.tx.prepare_cached(
+        w.db.execute(
             "INSERT INTO checklist_answers (job_id, item_key, value, answered_at)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (job_id, item_key) DO UPDATE SET value = excluded.value,
                  answered_at = excluded.answered_at",
-        )?
-        .execute(params![job.id, item_key, new_value, ms(at)])?;
-        set_field_clock(w.tx, &job.id, &field, hlc)?;
+            &[&job.id, &item_key, &new_value, &ms(at)],
+        )?;
+        set_field_clock(w.db, &job.id, &field, hlc)?;
         w.feed("checklist_answer", &format!("{}/{item_key}", job.id), Some(&job.id), None)
     };
     let conflict = |id: String| Outcome::Conflict {
@@ -674,7 +663,7 @@ struct FeedRow {
 
 /// Who can see what, with the lookups cached for one page.
 struct Scope<'t> {
-    tx: &'t Transaction<'t>,
+    db: &'t dyn Db,
     technician_id: String,
     jobs: HashMap<String, bool>,
     parties: HashMap<(&'static str, String), bool>,
@@ -685,12 +674,10 @@ impl Scope<'_> {
         if let Some(v) = self.jobs.get(job_id) {
             return Ok(*v);
         }
-        let mine: bool = self
-            .tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM work_orders WHERE id = ?1 AND assignee_id = ?2)",
-            )?
-            .query_row([job_id, &self.technician_id], |r| r.get(0))?;
+        let mine = self.db.exists(
+            "SELECT 1 FROM work_orders WHERE id = ?1 AND assignee_id = ?2",
+            &[&job_id, &self.technician_id],
+        )?;
         self.jobs.insert(job_id.to_owned(), mine);
         Ok(mine)
     }
@@ -700,12 +687,13 @@ impl Scope<'_> {
         if let Some(v) = self.parties.get(&key) {
             return Ok(*v);
         }
-        let seen: bool = self
-            .tx
-            .prepare_cached(&format!(
+        let seen: bool = self.db.query_row(
+            &format!(
                 "SELECT EXISTS (SELECT 1 FROM work_orders WHERE {column} = ?1 AND assignee_id = ?2)"
-            ))?
-            .query_row([id, &self.technician_id], |r| r.get(0))?;
+            ),
+            &[&id, &self.technician_id],
+            |r| r.get(0),
+        )?;
         self.parties.insert(key, seen);
         Ok(seen)
     }
@@ -734,22 +722,27 @@ impl Scope<'_> {
     }
 }
 
+/// Feed rows read per query while a pull scans the change feed.
+const FEED_PAGE_ROWS: usize = 1_000;
+
+/// One page of a device's scope of the change feed after `cursor`, read in the caller's read
+/// transaction (one snapshot), and whether the device's last contact is due to be recorded
+/// (by [`touch_device`], in a write transaction of its own: a read writes nothing).
 pub(super) fn pull(
-    conn: &mut Connection,
+    db: &dyn Db,
     device: &DeviceCaller,
     cursor: i64,
     limit: usize,
-) -> Result<PullResponse> {
+) -> Result<(PullResponse, bool)> {
     if device.revoked {
         return Err(Error::DeviceRevoked);
     }
     let limit = limit.clamp(1, wire::MAX_PULL_LIMIT);
-    let tx = conn.transaction()?;
-    let server_hlc = super::meta_get(&tx, "hlc")?
+    let server_hlc = meta_get(db, "hlc")?
         .and_then(|h| h.parse::<Hlc>().ok())
         .unwrap_or_else(|| Hlc::zero(super::HEAD_OFFICE_NODE));
     let mut scope = Scope {
-        tx: &tx,
+        db,
         technician_id: device.technician_id.clone(),
         jobs: HashMap::new(),
         parties: HashMap::new(),
@@ -757,27 +750,31 @@ pub(super) fn pull(
     let mut visible_rows = Vec::new();
     let mut new_cursor = cursor.max(0);
     let mut has_more = false;
-    {
-        let mut stmt = tx.prepare_cached(
+    // The feed is read in bounded queries, each after the last version read, until the page
+    // is full at a transaction boundary (or the scan budget is spent) or the feed ends.
+    let mut after = cursor.max(0);
+    let mut current_tx: Option<i64> = None;
+    let mut scanned = 0usize;
+    'scan: loop {
+        let rows = db.query(
             "SELECT version, tx, entity, entity_id, job_id, scope FROM change_feed
-             WHERE version > ?1 ORDER BY version",
+             WHERE version > ?1 ORDER BY version LIMIT ?2",
+            &[&after, &FEED_PAGE_ROWS],
         )?;
-        let mut rows = stmt.query([cursor.max(0)])?;
-        let mut current_tx: Option<i64> = None;
-        let mut scanned = 0usize;
-        while let Some(r) = rows.next()? {
+        for r in &rows {
             let version: i64 = r.get(0)?;
             let row_tx: i64 = r.get(1)?;
             if current_tx != Some(row_tx) {
                 // A transaction boundary: the only place a page may end.
                 if visible_rows.len() >= limit || scanned >= MAX_SCAN_ROWS {
                     has_more = true;
-                    break;
+                    break 'scan;
                 }
                 current_tx = Some(row_tx);
             }
             scanned += 1;
             new_cursor = version;
+            after = version;
             let entity: String = r.get(2)?;
             let entity_id: String = r.get(3)?;
             let job_id: Option<String> = r.get(4)?;
@@ -786,10 +783,13 @@ pub(super) fn pull(
                 visible_rows.push(FeedRow { version, entity, entity_id });
             }
         }
+        if rows.len() < FEED_PAGE_ROWS {
+            break;
+        }
     }
     let mut records: Vec<(i64, (String, String), Record)> = Vec::new();
     for row in &visible_rows {
-        materialise(&tx, row, &mut records)?;
+        materialise(db, row, &mut records)?;
     }
     // A record changed several times in the page is sent once, at its last version.
     let mut seen = HashSet::new();
@@ -800,25 +800,26 @@ pub(super) fn pull(
         .map(|(version, _, record)| Change { version, record })
         .collect();
     changes.reverse();
-    drop(scope);
-    touch_device(&tx, &device.device_id)?;
-    tx.commit()?;
-    Ok(PullResponse { cursor: new_cursor, has_more, changes, server_hlc })
+    let contact_due = contact_due(db, &device.device_id, ms(chrono::Utc::now()))?;
+    Ok((PullResponse { cursor: new_cursor, has_more, changes, server_hlc }, contact_due))
 }
 
 /// Most sync rounds push nothing, so a pull counts as the device's last contact too (`device
 /// list` and the admin page show it). Written at most once a minute per device, so a busy
 /// head office's pulls stay reads.
-fn touch_device(tx: &Transaction<'_>, device_id: &str) -> Result<()> {
-    let now = ms(chrono::Utc::now());
-    let seen: Option<i64> = tx
-        .prepare_cached("SELECT last_seen_at FROM devices WHERE id = ?1")?
-        .query_row([device_id], |r| r.get(0))
-        .optional()?
+fn contact_due(db: &dyn Db, device_id: &str, now: i64) -> Result<bool> {
+    let seen: Option<i64> = db
+        .value::<Option<i64>>("SELECT last_seen_at FROM devices WHERE id = ?1", &[&device_id])?
         .flatten();
-    if seen.is_none_or(|at| now - at >= 60_000) {
-        tx.prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?
-            .execute(params![device_id, now])?;
+    Ok(seen.is_none_or(|at| now - at >= 60_000))
+}
+
+/// Records a pull as the device's last contact (see [`contact_due`]; checked again here, so
+/// pulls racing each other write it once).
+pub(super) fn touch_device(w: &mut Writer<'_>, device_id: &str) -> Result<()> {
+    let now = ms(w.now);
+    if contact_due(w.db, device_id, now)? {
+        w.db.execute("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1", &[&device_id, &now])?;
     }
     Ok(())
 }
@@ -829,42 +830,42 @@ fn key(entity: &str, id: &str) -> (String, String) {
 
 /// Turns a feed row into the records it stands for, read as they are now.
 fn materialise(
-    tx: &Transaction<'_>,
+    db: &dyn Db,
     row: &FeedRow,
     out: &mut Vec<(i64, (String, String), Record)>,
 ) -> Result<()> {
     let v = row.version;
     let id = row.entity_id.as_str();
-    let one = |sql: &str| -> Result<Option<serde_json::Value>> { body(tx, sql, [id]) };
+    let one = |sql: &str| -> Result<Option<serde_json::Value>> { db.body(sql, &[&id]) };
     let mut push = |entity: &str, rid: &str, record: Record| {
         out.push((v, key(entity, rid), record));
     };
     match row.entity.as_str() {
         "job" => {
-            if let Ok(job) = load_job(tx, id) {
+            if let Ok(job) = load_job(db, id) {
                 push("job", id, Record::Job { work_order: job });
             }
         }
         "job_full" => {
-            if let Ok(job) = load_job(tx, id) {
-                for (entity, id, record) in whole_job(tx, job)? {
+            if let Ok(job) = load_job(db, id) {
+                for (entity, id, record) in whole_job(db, job)? {
                     push(entity, &id, record);
                 }
             }
         }
         "job_removed" => push("job_removed", id, Record::JobRemoved { job_id: id.to_owned() }),
         "customer" => {
-            if let Ok(customer) = master::customer(tx, id) {
+            if let Ok(customer) = master::customer(db, id) {
                 push("customer", id, Record::Customer { customer });
             }
         }
         "site" => {
-            if let Ok(site) = master::site(tx, id) {
+            if let Ok(site) = master::site(db, id) {
                 push("site", id, Record::Site { site });
             }
         }
         "equipment" => {
-            if let Ok(equipment) = master::equipment(tx, id) {
+            if let Ok(equipment) = master::equipment(db, id) {
                 push("equipment", id, Record::Equipment { equipment });
             }
         }
@@ -922,10 +923,11 @@ fn materialise(
             }
         }
         "photo_deleted" => {
-            let row = tx
-                .prepare_cached("SELECT job_id, at FROM photo_deletions WHERE photo_id = ?1")?
-                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-                .optional()?;
+            let row = db.query_opt(
+                "SELECT job_id, at FROM photo_deletions WHERE photo_id = ?1",
+                &[&id],
+                |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)),
+            )?;
             if let Some((job_id, at)) = row {
                 push(
                     "photo_deleted",
@@ -959,11 +961,11 @@ fn materialise(
         }
         "checklist_answer" => {
             if let Some((job_id, item_key)) = id.split_once('/')
-                && let Ok(job) = load_job(tx, job_id)
+                && let Ok(job) = load_job(db, job_id)
             {
-                let jt = jobs::job_type_of(tx, &job)?;
+                let jt = jobs::job_type_of(db, &job)?;
                 if let Some(answer) =
-                    jobs::checklist(tx, &job, &jt)?.into_iter().find(|a| a.item_key == item_key)
+                    jobs::checklist(db, &job, &jt)?.into_iter().find(|a| a.item_key == item_key)
                 {
                     push(
                         "checklist_answer",
@@ -975,13 +977,12 @@ fn materialise(
         }
         "rejection" => {
             if let Some((device_id, seq)) = id.split_once('/') {
-                let rejection = tx
-                    .prepare_cached(
-                        "SELECT device_id, seq, mutation_id, kind, job_id, code, reason, received_at
-                         FROM device_mutations WHERE device_id = ?1 AND seq = ?2",
-                    )?
-                    .query_row(params![device_id, seq.parse::<i64>().unwrap_or(-1)], jobs::rejection_row)
-                    .optional()?;
+                let rejection = db.query_opt(
+                    "SELECT device_id, seq, mutation_id, kind, job_id, code, reason, received_at
+                     FROM device_mutations WHERE device_id = ?1 AND seq = ?2",
+                    &[&device_id, &seq.parse::<i64>().unwrap_or(-1)],
+                    jobs::rejection_row,
+                )?;
                 if let Some(rejection) = rejection {
                     push("rejection", id, Record::Rejection { rejection });
                 }
@@ -994,59 +995,53 @@ fn materialise(
 }
 
 /// A job with its parties and every fact, for a device that just got the job.
-fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, String, Record)>> {
+fn whole_job(db: &dyn Db, job: WorkOrder) -> Result<Vec<(&'static str, String, Record)>> {
     let mut out = Vec::new();
-    let customer = master::customer(tx, &job.customer_id)?;
+    let customer = master::customer(db, &job.customer_id)?;
     out.push(("customer", customer.id.clone(), Record::Customer { customer }));
-    let site = master::site(tx, &job.site_id)?;
+    let site = master::site(db, &job.site_id)?;
     out.push(("site", site.id.clone(), Record::Site { site }));
     if let Some(eq) = &job.equipment_id {
-        let equipment = master::equipment(tx, eq)?;
+        let equipment = master::equipment(db, eq)?;
         out.push(("equipment", equipment.id.clone(), Record::Equipment { equipment }));
     }
     let id = job.id.clone();
-    let jt = jobs::job_type_of(tx, &job)?;
-    let answers = jobs::checklist(tx, &job, &jt)?;
+    let jt = jobs::job_type_of(db, &job)?;
+    let answers = jobs::checklist(db, &job, &jt)?;
     out.push(("job", id.clone(), Record::Job { work_order: job }));
-    for n in bodies::<fieldwork_core::domain::Note>(
-        tx,
+    for n in db.bodies::<fieldwork_core::domain::Note>(
         "SELECT body FROM notes WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("note", n.id.clone(), Record::Note { note: n }));
     }
-    for p in bodies::<fieldwork_core::domain::PartUsed>(
-        tx,
+    for p in db.bodies::<fieldwork_core::domain::PartUsed>(
         "SELECT body FROM parts_used WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("part_used", p.id.clone(), Record::PartUsed { part_used: p }));
     }
-    for t in bodies::<fieldwork_core::domain::TimeEntry>(
-        tx,
+    for t in db.bodies::<fieldwork_core::domain::TimeEntry>(
         "SELECT body FROM time_entries WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("time_entry", t.id.clone(), Record::TimeEntry { entry: t }));
     }
-    for f in bodies::<fieldwork_core::domain::Feedback>(
-        tx,
+    for f in db.bodies::<fieldwork_core::domain::Feedback>(
         "SELECT body FROM feedback WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("feedback", f.id.clone(), Record::Feedback { feedback: f }));
     }
-    for p in bodies::<fieldwork_core::domain::PhotoRef>(
-        tx,
+    for p in db.bodies::<fieldwork_core::domain::PhotoRef>(
         "SELECT body FROM photos WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
     }
-    for w in bodies::<fieldwork_core::domain::PartWithdrawal>(
-        tx,
+    for w in db.bodies::<fieldwork_core::domain::PartWithdrawal>(
         "SELECT body FROM part_withdrawals WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push((
             "part_withdrawn",
@@ -1054,28 +1049,26 @@ fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, 
             Record::PartWithdrawn { withdrawal: w },
         ));
     }
-    let mut deleted =
-        tx.prepare_cached("SELECT photo_id, at FROM photo_deletions WHERE job_id = ?1")?;
-    let rows = deleted.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    for row in rows {
-        let (photo_id, at) = row?;
+    let deleted =
+        db.query_map("SELECT photo_id, at FROM photo_deletions WHERE job_id = ?1", &[&id], |r| {
+            Ok((r.get::<String>(0)?, r.get::<i64>(1)?))
+        })?;
+    for (photo_id, at) in deleted {
         out.push((
             "photo_deleted",
             photo_id.clone(),
             Record::PhotoDeleted { job_id: id.clone(), photo_id, at: super::from_ms(at) },
         ));
     }
-    for s in bodies::<fieldwork_core::domain::SignatureRef>(
-        tx,
+    for s in db.bodies::<fieldwork_core::domain::SignatureRef>(
         "SELECT body FROM signatures WHERE job_id = ?1",
-        [&id],
+        &[&id],
     )? {
         out.push(("signature", s.id.clone(), Record::Signature { signature: s }));
     }
-    for s in bodies::<fieldwork_core::domain::StatusChange>(
-        tx,
+    for s in db.bodies::<fieldwork_core::domain::StatusChange>(
         "SELECT body FROM status_changes WHERE job_id = ?1 ORDER BY hlc",
-        [&id],
+        &[&id],
     )? {
         out.push(("status_change", s.id.clone(), Record::StatusChange { change: s }));
     }
@@ -1087,8 +1080,89 @@ fn whole_job(tx: &Transaction<'_>, job: WorkOrder) -> Result<Vec<(&'static str, 
             Record::ChecklistAnswer { job_id: id.clone(), answer: a },
         ));
     }
-    for c in bodies::<ConflictRecord>(tx, "SELECT body FROM conflicts WHERE job_id = ?1", [&id])? {
+    for c in db.bodies::<ConflictRecord>("SELECT body FROM conflicts WHERE job_id = ?1", &[&id])? {
         out.push(("conflict", c.id.clone(), Record::Conflict { conflict: c }));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::SqliteStore;
+
+    fn device() -> DeviceCaller {
+        DeviceCaller {
+            device_id: "d1".into(),
+            user_id: "u1".into(),
+            user_name: "alice".into(),
+            technician_id: "t1".into(),
+            technician_name: "Alice".into(),
+            revoked: false,
+            user_disabled: false,
+        }
+    }
+
+    /// A new store whose change feed holds `txs` transactions of `per_tx` rows each (versions
+    /// from 1). Technician rows are in every scope (and name no record, so a page carries no
+    /// changes); note rows without a job are in none.
+    async fn feed(txs: i64, per_tx: i64, entity: &'static str) -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("ho.db")).unwrap();
+        store
+            .write(move |w| {
+                for t in 0..txs {
+                    let first = t * per_tx + 1;
+                    for v in first..first + per_tx {
+                        w.db.execute(
+                            "INSERT INTO change_feed (version, tx, entity, entity_id)
+                             VALUES (?1, ?2, ?3, ?4)",
+                            &[&v, &first, &entity, &format!("x{v}")],
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    async fn page(store: &SqliteStore, cursor: i64, limit: usize) -> PullResponse {
+        store.read(move |db| pull(db, &device(), cursor, limit)).await.unwrap().0
+    }
+
+    #[tokio::test]
+    async fn a_page_ends_on_a_transaction_boundary_across_feed_queries() {
+        // 400 transactions of 7 rows: 2,800 rows, read 1,000 at a time.
+        let (_dir, store) = feed(400, 7, "technician").await;
+        // Full after 1,000 visible rows, at the end of the transaction holding row 1,000
+        // (rows 995..=1001), which the second feed query finishes.
+        let p = page(&store, 0, 1_000).await;
+        assert_eq!((p.cursor, p.has_more), (1_001, true));
+        let p = page(&store, 1_001, 5_000).await;
+        assert_eq!((p.cursor, p.has_more), (2_800, false));
+        let p = page(&store, 2_800, 5_000).await;
+        assert_eq!((p.cursor, p.has_more, p.changes.len()), (2_800, false, 0));
+        // A cursor inside a transaction (not one a page gives) reads on from there.
+        let p = page(&store, 3, 2).await;
+        assert_eq!((p.cursor, p.has_more), (7, true));
+    }
+
+    #[tokio::test]
+    async fn a_scan_of_rows_out_of_scope_stops_at_the_budget_on_a_boundary() {
+        // 60,000 one-row transactions nobody sees: the scan stops after MAX_SCAN_ROWS.
+        let (_dir, store) = feed(60_000, 1, "note").await;
+        let p = page(&store, 0, 500).await;
+        assert_eq!((p.cursor, p.has_more, p.changes.len()), (MAX_SCAN_ROWS as i64, true, 0));
+        let p = page(&store, p.cursor, 500).await;
+        assert_eq!((p.cursor, p.has_more), (60_000, false));
+    }
+
+    #[tokio::test]
+    async fn one_transaction_larger_than_the_budget_is_read_whole() {
+        let (_dir, store) = feed(1, 52_500, "note").await;
+        let p = page(&store, 0, 500).await;
+        assert_eq!((p.cursor, p.has_more), (52_500, false));
+    }
 }
