@@ -21,7 +21,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
+.PHONY: run test test-s3 build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit test-postgres-db conformance-postgres bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -68,7 +68,9 @@ ui-check: ui-deps
 	cd ui && npm run i18n:check
 	cd ui && npm run test
 
-# The TypeScript types are generated from the Rust types by `cargo test` (ts-rs); the committed
+# The TypeScript types are generated from the Rust types by `cargo test` (ts-rs): the core's in
+# ui/src/lib/types, head office's API types (and the wire types the console uses) in
+# ui/src/lib/types/headoffice, the error codes in ui/src/lib/types/ErrorCode.ts. The committed
 # files must be what the code generates.
 types-check: unit
 	@git diff --exit-code --stat -- ui/src/lib/types || { echo "ui/src/lib/types is stale: run cargo test and commit it" >&2; exit 1; }
@@ -92,9 +94,24 @@ clippy: deps ui-build
 	$(CARGO) clippy --workspace --all-targets --locked $(CARGO_FEATURES) -- -D warnings
 
 # Includes the sync scenarios of tests/sync, which run the real CLI and head-office binaries
-# (built by `build`).
+# (built by `build`), and the S3 blob tests, against the S3 server scripts/with-s3 starts, and
+# head office's PostgreSQL tests, against the throwaway cluster scripts/with-postgres starts.
 unit: build
-	$(CARGO) test --workspace --locked $(CARGO_FEATURES)
+	scripts/with-postgres scripts/with-s3 $(CARGO) test --workspace --locked $(CARGO_FEATURES)
+	$(MAKE) conformance-postgres
+
+# Head office's HTTP suite (tests/headoffice: authorization, merge rules, limits, console,
+# KPIs...) is its conformance suite: `unit` runs it on the embedded SQLite database, this runs
+# the same tests on PostgreSQL (a fresh database per test server in a throwaway cluster).
+conformance-postgres: check-toolchain
+# (Built with the workspace's one feature set, so nothing is compiled again for it.)
+	FIELDWORK_TEST_BACKEND=postgres scripts/with-postgres $(CARGO) test --workspace --exclude fieldwork-cli --locked $(CARGO_FEATURES) --test headoffice
+
+# Only the PostgreSQL adapter's tests (db::postgres: conversions, migrations, serialised writes,
+# snapshots, killed connections, a server restart) on a throwaway cluster from Debian's
+# PostgreSQL (installed when missing), started and deleted by scripts/with-postgres.
+test-postgres-db: check-toolchain
+	scripts/with-postgres $(CARGO) test --locked -p fieldwork-headoffice --test postgres_db
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the desktop end-to-end test.
 TAURI_DRIVER := $(shell command -v tauri-driver 2>/dev/null || echo $(HOME)/.cargo/bin/tauri-driver)
@@ -125,6 +142,13 @@ contract-deps: deps
 
 contract: build contract-deps
 	SCHEMATHESIS=$(CONTRACT_VENV)/bin/schemathesis $(CONTRACT_VENV)/bin/python tests/contract/run.py
+
+# Blobs in an S3-compatible bucket (tests/s3_blobs.rs) alone: scripts/with-s3 installs moto's S3
+# server from PyPI (pinned in scripts/with-s3.requirements.txt) into target/s3-venv, starts it on
+# a free loopback port with a bucket, exports FIELDWORK_TEST_S3 and the AWS_* variables, and
+# stops it afterwards. `unit` runs the same tests under it.
+test-s3: deps
+	scripts/with-s3 $(CARGO) test -p fieldwork-headoffice --locked --test s3_blobs
 
 test: fmt-check clippy unit types-check ui-check e2e e2e-dispatch contract
 
