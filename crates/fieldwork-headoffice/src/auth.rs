@@ -3,16 +3,92 @@
 //! header on every mutating request). A caller of the wrong kind gets `404 not_found`, as if the
 //! route were not there; a revoked device gets `401 device_revoked` everywhere, and a disabled
 //! user's sessions and devices `401 user_disabled`.
+//!
+//! Also where a request comes from: [`client_address`], the one answer the rate limit, the
+//! sign-in throttle and the logs use.
 
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use fieldwork_sync::wire::{CSRF_HEADER, SESSION_COOKIE};
 
 use crate::api::AppState;
+use crate::config::Config;
 use crate::error::Error;
 use crate::secrets::{constant_time_eq, token_hash};
 use crate::store::{DeviceCaller, SessionCaller};
+
+/// The header a proxy names the client in: `X-Forwarded-For: client, proxy1, proxy2`, each
+/// proxy appending the address it received the request from.
+pub const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// The address a request comes from, as the rate limit, the sign-in throttle and the logs count
+/// it: the peer's address, or, when the peer is a trusted proxy (`--trusted-proxy`), the client
+/// the proxies forwarded for (see [`forwarded_client`]).
+pub fn client_address(config: &Config, parts: &Parts) -> IpAddr {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+    forwarded_client(&config.trusted_proxies, peer, &parts.headers)
+}
+
+/// Who sent a request that `peer` delivered with `headers`, believing `X-Forwarded-For` only
+/// as far as `trusted` proxies wrote it:
+///
+/// - a peer that is not a trusted proxy is the client, whatever the header says (anyone can
+///   send one; it is never believed by default);
+/// - from a trusted peer, the header's addresses (every `X-Forwarded-For` line in order, each
+///   a comma-separated list) are read from the right, as each proxy appends the address it
+///   received the request from: the first that is not itself a trusted proxy is the client.
+///   What lies to its left was written by the client and is not looked at;
+/// - an entry that is not an address (garbage, `unknown`, an empty entry) ends the reading:
+///   the client is then the nearest trusted proxy known (the entry to its right, or the peer),
+///   as is the first hop when every address in the header is trusted.
+///
+/// IPv4 addresses written in IPv6 form count as IPv4; an entry may carry a port
+/// (`192.0.2.1:5000`, `[2001:db8::1]:5000`). Without a peer address (no connection info) the
+/// answer is `::`.
+pub fn forwarded_client(
+    trusted: &[ipnet::IpNet],
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+) -> IpAddr {
+    let Some(peer) = peer.map(|p| p.to_canonical()) else {
+        return IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+    };
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let lines: Vec<Option<&str>> =
+        headers.get_all(FORWARDED_FOR).iter().map(|v| v.to_str().ok()).collect();
+    let mut nearest = peer;
+    for line in lines.into_iter().rev() {
+        let Some(line) = line else { return nearest };
+        for entry in line.rsplit(',') {
+            match forwarded_address(entry) {
+                Some(ip) if is_trusted(&ip) => nearest = ip,
+                Some(ip) => return ip,
+                None => return nearest,
+            }
+        }
+    }
+    nearest
+}
+
+/// One `X-Forwarded-For` entry's address: `192.0.2.1`, `2001:db8::1`, `[2001:db8::1]`, with
+/// or without a port.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            entry.strip_prefix('[')?.strip_suffix(']')?.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+        })?;
+    Some(ip.to_canonical())
+}
 
 /// The bearer token of a request, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
@@ -129,5 +205,90 @@ impl FromRequestParts<AppState> for DispatcherCaller {
             };
         }
         Err(Error::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_trusted_proxy;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn headers(lines: &[&[u8]]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append(FORWARDED_FOR, axum::http::HeaderValue::from_bytes(l).unwrap());
+        }
+        h
+    }
+
+    /// The client of a request from `peer` with `lines` of X-Forwarded-For, trusting `trusted`.
+    fn client(trusted: &[&str], peer: &str, lines: &[&[u8]]) -> IpAddr {
+        let trusted: Vec<_> = trusted.iter().map(|t| parse_trusted_proxy(t).unwrap()).collect();
+        forwarded_client(&trusted, Some(ip(peer)), &headers(lines))
+    }
+
+    #[test]
+    fn the_header_of_an_untrusted_peer_is_ignored() {
+        // Never trusted by default: a caller cannot pick the address it is counted as.
+        assert_eq!(client(&[], "203.0.113.9", &[b"198.51.100.1"]), ip("203.0.113.9"));
+        assert_eq!(client(&[], "10.0.0.2", &[b"198.51.100.1"]), ip("10.0.0.2"));
+        // Trusting another proxy does not make this peer one.
+        assert_eq!(client(&["10.0.0.1"], "10.0.0.2", &[b"198.51.100.1"]), ip("10.0.0.2"));
+        assert_eq!(client(&[], "::ffff:203.0.113.9", &[]), ip("203.0.113.9"), "as IPv4");
+        assert_eq!(forwarded_client(&[], None, &headers(&[b"1.2.3.4"])), ip("::"));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_rightmost_untrusted_address_is_the_client() {
+        let lb = ["10.0.0.0/8"];
+        assert_eq!(client(&lb, "10.0.0.1", &[b"198.51.100.7"]), ip("198.51.100.7"));
+        // A client that sends its own header: the proxy appends the real address, rightmost.
+        assert_eq!(
+            client(&lb, "10.0.0.1", &[b"1.1.1.1, 2.2.2.2, 198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        // The same as two header lines (the proxy added a line of its own).
+        assert_eq!(client(&lb, "10.0.0.1", &[b"1.1.1.1", b"198.51.100.7"]), ip("198.51.100.7"));
+        // A chain of trusted proxies is skipped, by address or network, IPv4 or IPv6.
+        assert_eq!(
+            client(
+                &["10.0.0.0/8", "fd00::/8"],
+                "10.0.0.1",
+                &[b"1.1.1.1, 198.51.100.7, fd00::5, 10.9.9.9"]
+            ),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client(&["::1"], "::1", &[b"2001:db8::7"]),
+            ip("2001:db8::7"),
+            "an IPv6 peer and client"
+        );
+        // Ports and brackets, as some proxies write them; IPv4 in IPv6 form.
+        assert_eq!(client(&lb, "10.0.0.1", &[b"198.51.100.7:5000"]), ip("198.51.100.7"));
+        assert_eq!(client(&lb, "10.0.0.1", &[b"[2001:db8::7]:5000"]), ip("2001:db8::7"));
+        assert_eq!(client(&lb, "10.0.0.1", &[b"[2001:db8::7]"]), ip("2001:db8::7"));
+        assert_eq!(client(&lb, "10.0.0.1", &[b"::ffff:198.51.100.7"]), ip("198.51.100.7"));
+        assert_eq!(client(&lb, "::ffff:10.0.0.1", &[b"198.51.100.7"]), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn a_malformed_or_missing_header_stops_at_the_nearest_trusted_hop() {
+        let lb = ["10.0.0.0/8"];
+        // No header: the proxy itself (health checks, a proxy that forwards nothing).
+        assert_eq!(client(&lb, "10.0.0.1", &[]), ip("10.0.0.1"));
+        // Garbage where the client's address should be: nothing to its left is believed.
+        for bad in [&b"unknown"[..], b"", b" , ", b"not-an-ip", b"1.2.3.4.5", b"999.1.1.1"] {
+            assert_eq!(client(&lb, "10.0.0.1", &[bad]), ip("10.0.0.1"), "{bad:?}");
+        }
+        assert_eq!(client(&lb, "10.0.0.1", &[b"198.51.100.7, garbage, 10.0.0.9"]), ip("10.0.0.9"));
+        assert_eq!(client(&lb, "10.0.0.1", &[b"198.51.100.7,"]), ip("10.0.0.1"), "empty entry");
+        // A value that is not text at all.
+        assert_eq!(client(&lb, "10.0.0.1", &[b"198.51.100.7", b"\xff\xfe"]), ip("10.0.0.1"));
+        // Every address trusted: the first hop.
+        assert_eq!(client(&lb, "10.0.0.1", &[b"10.1.1.1, 10.2.2.2"]), ip("10.1.1.1"));
     }
 }

@@ -53,6 +53,27 @@ impl SignInThrottle {
     };
 }
 
+/// A proxy (or a network of proxies) whose `X-Forwarded-For` head office believes
+/// (`--trusted-proxy`): an address (`10.0.0.7`, `::1`) or a network in CIDR form
+/// (`10.0.0.0/8`, `fd00::/8`). An IPv4 address written in IPv6 form (`::ffff:10.0.0.7`) means
+/// the IPv4 address.
+pub fn parse_trusted_proxy(s: &str) -> std::result::Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    let net = match s.parse::<ipnet::IpNet>() {
+        Ok(net) => net,
+        Err(_) => match s.parse::<std::net::IpAddr>() {
+            Ok(ip) => ipnet::IpNet::from(ip.to_canonical()),
+            Err(_) => {
+                return Err(format!(
+                    "{s:?} is neither an IP address nor a network (10.0.0.0/8, fd00::/8)"
+                ));
+            }
+        },
+    };
+    // Host bits set (10.0.0.7/8) would read as a mistake either way: the network is meant.
+    Ok(net.trunc())
+}
+
 /// Which database holds head office's records (`--database`).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub enum DatabaseLocation {
@@ -161,6 +182,9 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set when head office terminates TLS itself, or when a
     /// TLS proxy sits in front).
     pub secure_cookies: bool,
+    /// Proxies (load balancers) whose `X-Forwarded-For` names the client
+    /// ([`crate::auth::client_address`]); none by default, and then the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -178,6 +202,7 @@ impl Config {
             session_ttl: Duration::from_secs(12 * 3600),
             partial_upload_ttl: Duration::from_secs(24 * 3600),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -194,5 +219,24 @@ impl Config {
     /// visible to readers.
     pub fn upload_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let net = |s: &str| parse_trusted_proxy(s).map(|n| n.to_string());
+        assert_eq!(net("10.0.0.7").as_deref(), Ok("10.0.0.7/32"));
+        assert_eq!(net(" 10.0.0.0/8 ").as_deref(), Ok("10.0.0.0/8"));
+        assert_eq!(net("10.1.2.3/8").as_deref(), Ok("10.0.0.0/8"), "host bits dropped");
+        assert_eq!(net("::1").as_deref(), Ok("::1/128"));
+        assert_eq!(net("fd00::/8").as_deref(), Ok("fd00::/8"));
+        assert_eq!(net("::ffff:192.0.2.1").as_deref(), Ok("192.0.2.1/32"));
+        for bad in ["", "proxy.example", "10.0.0.0/33", "10.0.0", "10.0.0.1:80", "*"] {
+            assert!(parse_trusted_proxy(bad).is_err(), "{bad:?}");
+        }
     }
 }

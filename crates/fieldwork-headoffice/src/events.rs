@@ -8,15 +8,22 @@
 //! access — its user was disabled, it signed out, its user's sessions were ended
 //! ([`Events::access_changed`]) — every stream checks its session again and the ones no longer
 //! valid end at once, with a last `changed` so the console asks again and learns why. Streams
-//! also check every [`RECHECK`] (a change made by another head-office instance behind the same
-//! database reaches them that way) and end when their session expires.
+//! also check every [`RECHECK`] and end when their session expires.
+//!
+//! Several instances behind one database: what another instance commits reaches this one's
+//! streams through the storage's change watch ([`crate::db::Watch`]; PostgreSQL's
+//! `LISTEN`/`NOTIFY`, see `db::postgres::PgBackend::watch`), which the hub follows
+//! ([`Events::follow`]): another instance's write is a `changed` here, and its "access may have
+//! changed" (a sign-out, a user disabled) makes every stream here check its session, as this
+//! instance's own do. The hub knows nothing of the backend: it hears [`Notice`]s. The embedded
+//! SQLite database has one instance and no watch.
 //!
 //! Streams end when the server shuts down ([`Events::close`]), so graceful shutdown does not
 //! wait for browsers that keep a stream open.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -31,6 +38,7 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::api::AppState;
 use crate::auth::DispatcherCaller;
+use crate::db::{Notice, Watch};
 use crate::error::Error;
 use crate::secrets::token_hash;
 use crate::store::HeadOfficeStore;
@@ -51,6 +59,8 @@ struct Inner {
     /// "Some session may have lost its access": every stream checks its own.
     access: broadcast::Sender<()>,
     closed: watch::Sender<bool>,
+    /// The watch of other instances' changes this hub follows, until it closes.
+    follows: Mutex<Option<Watch>>,
 }
 
 impl Default for Events {
@@ -100,7 +110,49 @@ impl Events {
         let (changes, _) = broadcast::channel(64);
         let (access, _) = broadcast::channel(16);
         let (closed, _) = watch::channel(false);
-        Events { inner: Arc::new(Inner { changes, counter: AtomicU64::new(0), access, closed }) }
+        Events {
+            inner: Arc::new(Inner {
+                changes,
+                counter: AtomicU64::new(0),
+                access,
+                closed,
+                follows: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// What a change watch calls with each [`Notice`] it hears from other instances: the
+    /// hub's [`Events::changed`] or [`Events::access_changed`]. It holds the hub weakly (a
+    /// watch kept by the hub does not keep the hub alive).
+    pub fn hearer(&self) -> impl Fn(Notice) + Send + Sync + 'static {
+        let hub: Weak<Inner> = Arc::downgrade(&self.inner);
+        move |notice| {
+            if let Some(inner) = hub.upgrade() {
+                let events = Events { inner };
+                match notice {
+                    Notice::Changed => events.changed(),
+                    Notice::AccessChanged => events.access_changed(),
+                }
+            }
+        }
+    }
+
+    /// Keeps `watch` (started with [`Events::hearer`]) running until the hub closes.
+    pub fn follow(&self, watch: Watch) {
+        let previous = self.lock_follows().replace(watch);
+        drop(previous);
+        if *self.inner.closed.borrow() {
+            self.lock_follows().take();
+        }
+    }
+
+    /// Whether the hub follows a watch that is still running.
+    pub fn following(&self) -> bool {
+        self.lock_follows().as_ref().is_some_and(|w| !w.is_finished())
+    }
+
+    fn lock_follows(&self) -> std::sync::MutexGuard<'_, Option<Watch>> {
+        self.inner.follows.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Something changed: every listener hears it.
@@ -116,9 +168,12 @@ impl Events {
         let _ = self.inner.access.send(());
     }
 
-    /// Ends every stream (server shutdown); new streams end at once.
+    /// Ends every stream (server shutdown); new streams end at once. The watch of other
+    /// instances' changes stops.
     pub fn close(&self) {
         self.inner.closed.send_replace(true);
+        // Dropping it tells its thread to stop (it does within a fraction of a second).
+        drop(self.lock_follows().take());
     }
 
     /// The stream of one listener: `ready`, then `changed` events until the hub closes or the

@@ -41,26 +41,35 @@ pub use error::{Error, Result};
 
 /// Opens the data folder (database, blobs) and builds what the handlers share.
 pub async fn open(config: Config) -> Result<AppState> {
-    let store = open_store(&config).await?;
+    let events = events::Events::new();
+    let store = open_store(&config, &events).await?;
     let blobs = blobs::Blobs::open(&config).await?;
     let cost = config.password_cost;
     let decoy = tokio::task::spawn_blocking(move || secrets::decoy_hash(cost)).await??;
     let blobs = Arc::new(blobs);
     expire_partial_uploads(store.clone(), blobs.clone(), config.partial_upload_ttl);
     Ok(AppState {
-        store,
         blobs,
         limiter: Arc::new(ratelimit::RateLimiter::new(config.rate_limit)),
         passwords: Arc::new(secrets::PasswordChecker::new(config.password_workers)),
-        sign_in_failures: Arc::new(ratelimit::SignInFailures::new(config.sign_in_throttle)),
+        sign_in_failures: Arc::new(ratelimit::SignInFailures::new(
+            config.sign_in_throttle,
+            store.clone(),
+        )),
+        store,
         config: Arc::new(config),
         decoy_hash: Arc::new(decoy),
-        events: events::Events::new(),
+        events,
     })
 }
 
-/// The rules over the configured database, its schema brought up to date.
-async fn open_store(config: &Config) -> Result<Arc<dyn store::HeadOfficeStore>> {
+/// The rules over the configured database, its schema brought up to date. On PostgreSQL,
+/// which several instances may share, `events` follows what the others commit
+/// (`db::postgres::PgBackend::watch`).
+async fn open_store(
+    config: &Config,
+    events: &events::Events,
+) -> Result<Arc<dyn store::HeadOfficeStore>> {
     Ok(match config.database.clone() {
         config::DatabaseLocation::DataDir => {
             let path = config.db_path();
@@ -68,9 +77,14 @@ async fn open_store(config: &Config) -> Result<Arc<dyn store::HeadOfficeStore>> 
         }
         config::DatabaseLocation::Postgres { url } => {
             let pool = config.database_pool;
-            let backend =
-                tokio::task::spawn_blocking(move || db::postgres::PgBackend::open(&url, pool))
-                    .await??;
+            let hearer = events.hearer();
+            let (backend, watch) = tokio::task::spawn_blocking(move || {
+                let backend = db::postgres::PgBackend::open(&url, pool)?;
+                let watch = backend.watch(hearer)?;
+                Ok::<_, Error>((backend, watch))
+            })
+            .await??;
+            events.follow(watch);
             Arc::new(service::Service::new(backend))
         }
     })

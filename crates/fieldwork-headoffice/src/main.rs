@@ -52,6 +52,14 @@ enum Command {
         /// Mark session cookies Secure although head office serves plain HTTP (a TLS proxy is in front).
         #[arg(long)]
         behind_tls_proxy: bool,
+        /// A load balancer or proxy (an IP address or a CIDR network; repeat, or separate with
+        /// commas) whose X-Forwarded-For names the client: rate limits and sign-in throttling
+        /// then count the client's address, not the proxy's. From any other peer the header is
+        /// ignored; none is trusted by default.
+        #[arg(long = "trusted-proxy", env = "FIELDWORK_HEADOFFICE_TRUSTED_PROXIES",
+              value_delimiter = ',', value_name = "IP_OR_CIDR",
+              value_parser = fieldwork_headoffice::config::parse_trusted_proxy)]
+        trusted_proxies: Vec<ipnet::IpNet>,
         /// Log as JSON lines.
         #[arg(long)]
         json_logs: bool,
@@ -122,9 +130,18 @@ async fn run(cli: Cli) -> Result<()> {
     config.blobs = cli.blobs.unwrap_or_default();
     config.database = cli.database.unwrap_or_default();
     match cli.command {
-        Command::Serve { listen, tls_cert, tls_key, behind_tls_proxy, json_logs, ui_dir } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            behind_tls_proxy,
+            trusted_proxies,
+            json_logs,
+            ui_dir,
+        } => {
             init_logs(json_logs);
             config.secure_cookies = behind_tls_proxy || tls_cert.is_some();
+            config.trusted_proxies = trusted_proxies;
             let state = fieldwork_headoffice::open(config).await?;
             fieldwork_headoffice::seed::catalogues(state.store.as_ref()).await?;
             let console = match Console::open(&ui_dir) {

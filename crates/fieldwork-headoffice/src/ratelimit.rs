@@ -1,21 +1,32 @@
-//! Request-rate limit: a token bucket per caller — the device or user its credentials verify
-//! as, or the peer's IP address for a request without verified credentials (a made-up bearer
-//! token or session cookie counts against the address, like no credentials at all). A caller
-//! over its rate gets `429 rate_limited` with `Retry-After`. Kept in memory: limits are per
-//! head-office instance.
+//! Request-rate limit and sign-in throttling.
+//!
+//! [`RateLimiter`]: a token bucket per caller — the device or user its credentials verify as,
+//! or the client's IP address for a request without verified credentials (a made-up bearer
+//! token or session cookie counts against the address, like no credentials at all; behind a
+//! trusted proxy the address is the one it forwards, see [`crate::auth::client_address`]). A
+//! caller over its rate gets `429 rate_limited` with `Retry-After`. The buckets are kept in
+//! each instance's memory, on purpose (a database round trip per request would cost more than
+//! the limit saves): with N instances behind a load balancer a caller may get up to N times
+//! the configured rate, so set the per-instance rate to the whole rate divided by N.
+//!
+//! [`SignInFailures`]: failed sign-ins per user name and per address, which lock either out
+//! for a while ([`SignInThrottle`]). These are kept in the database (`sign_in_failures`), so
+//! they are shared: failures through one instance lock the name out on every other.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 
 use crate::api::AppState;
 use crate::config::{RateLimit, SignInThrottle};
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::store::HeadOfficeStore;
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -36,7 +47,7 @@ impl RateLimiter {
     }
 
     /// Takes one token for `key`; on refusal, how many seconds until one is back.
-    pub fn take(&self, key: &str) -> Result<(), u64> {
+    pub fn take(&self, key: &str) -> std::result::Result<(), u64> {
         let now = Instant::now();
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
         if buckets.len() > 100_000 {
@@ -64,10 +75,7 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     let key = match crate::auth::verified_key(&state, &parts).await {
         Some(verified) => verified,
-        None => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => format!("ip:{}", addr.ip()),
-            None => String::from("ip:unknown"),
-        },
+        None => format!("ip:{}", crate::auth::client_address(&state.config, &parts)),
     };
     match state.limiter.take(&key) {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,
@@ -75,115 +83,58 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
-/// Failures of one user name or one address.
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    last: Instant,
-    locked_until: Instant,
+/// After `count` failures of which `free` are free, how long the next lockout lasts: none
+/// within the free ones, then `first`, doubling with each further failure, at most `max`.
+pub fn lockout_after(count: u32, free: u32, first: Duration, max: Duration) -> Option<Duration> {
+    (count > free).then(|| {
+        let doublings = (count - free - 1).min(30);
+        first.saturating_mul(1u32 << doublings).min(max)
+    })
 }
-
-/// Failed sign-ins per user name and per address (see [`SignInThrottle`] for the policy).
-#[derive(Debug)]
-pub struct SignInFailures {
-    policy: Option<SignInThrottle>,
-    users: Mutex<HashMap<String, Failures>>,
-    addresses: Mutex<HashMap<IpAddr, Failures>>,
-}
-
-/// Most failure records kept of each kind; beyond, the ones past `forget_after` are dropped.
-const MAX_FAILURE_RECORDS: usize = 100_000;
 
 /// User names are counted case-insensitively and by their first 200 characters.
-fn user_key(user: &str) -> String {
+pub fn user_key(user: &str) -> String {
     user.trim().chars().take(200).collect::<String>().to_lowercase()
 }
 
-fn seconds_until(t: Instant, now: Instant) -> u64 {
-    t.saturating_duration_since(now).as_secs_f64().ceil().max(1.0) as u64
-}
-
-fn locked<K: std::hash::Hash + Eq>(
-    map: &Mutex<HashMap<K, Failures>>,
-    key: &K,
-    now: Instant,
-) -> Option<u64> {
-    let map = map.lock().ok()?;
-    map.get(key).filter(|f| f.locked_until > now).map(|f| seconds_until(f.locked_until, now))
-}
-
-fn fail<K: std::hash::Hash + Eq>(
-    map: &Mutex<HashMap<K, Failures>>,
-    key: K,
-    now: Instant,
-    (free, first, max, forget): (u32, Duration, Duration, Duration),
-) {
-    let Ok(mut map) = map.lock() else { return };
-    if map.len() > MAX_FAILURE_RECORDS {
-        map.retain(|_, f| now.duration_since(f.last) < forget || f.locked_until > now);
-    }
-    let f = map.entry(key).or_insert(Failures { count: 0, last: now, locked_until: now });
-    if now.duration_since(f.last) >= forget {
-        f.count = 0;
-    }
-    f.count = f.count.saturating_add(1);
-    f.last = now;
-    if f.count > free {
-        let doublings = (f.count - free - 1).min(30);
-        let lockout = first.saturating_mul(1u32 << doublings).min(max);
-        f.locked_until = now + lockout;
-    }
+/// Failed sign-ins per user name and per client address (see [`SignInThrottle`] for the
+/// policy), kept in the database through the store, so every instance sharing it counts the
+/// same failures and locks out the same names and addresses.
+#[derive(Debug)]
+pub struct SignInFailures {
+    policy: Option<SignInThrottle>,
+    store: Arc<dyn HeadOfficeStore>,
 }
 
 impl SignInFailures {
-    pub fn new(policy: Option<SignInThrottle>) -> SignInFailures {
-        SignInFailures {
-            policy,
-            users: Mutex::new(HashMap::new()),
-            addresses: Mutex::new(HashMap::new()),
-        }
+    pub fn new(policy: Option<SignInThrottle>, store: Arc<dyn HeadOfficeStore>) -> SignInFailures {
+        SignInFailures { policy, store }
     }
 
-    /// Before a password is checked: `Err(seconds)` while the user name or the address is
+    /// Before a password is checked: `Some(seconds)` while the user name or the address is
     /// locked out.
-    pub fn check(&self, user: &str, address: IpAddr) -> Result<(), u64> {
+    pub async fn check(&self, user: &str, address: IpAddr) -> Result<Option<u64>> {
         if self.policy.is_none() {
-            return Ok(());
+            return Ok(None);
         }
-        let now = Instant::now();
-        let wait =
-            [locked(&self.users, &user_key(user), now), locked(&self.addresses, &address, now)]
-                .into_iter()
-                .flatten()
-                .max();
-        wait.map_or(Ok(()), Err)
+        let left =
+            self.store.sign_in_lockout(&user_key(user), &address.to_string(), Utc::now()).await?;
+        Ok(left.map(|d| d.as_secs_f64().ceil().max(1.0) as u64))
     }
 
     /// A wrong user name or password.
-    pub fn failed(&self, user: &str, address: IpAddr) {
-        let Some(p) = self.policy else { return };
-        let now = Instant::now();
-        let forget = p.forget_after;
-        fail(
-            &self.users,
-            user_key(user),
-            now,
-            (p.free_failures, p.first_lockout, p.max_user_lockout, forget),
-        );
-        fail(
-            &self.addresses,
-            address,
-            now,
-            (p.free_failures_per_address, p.first_lockout, p.max_address_lockout, forget),
-        );
+    pub async fn failed(&self, user: &str, address: IpAddr) -> Result<()> {
+        let Some(policy) = self.policy else { return Ok(()) };
+        self.store.sign_in_failed(&user_key(user), &address.to_string(), policy, Utc::now()).await
     }
 
     /// A correct password: the user's failures are forgiven. The address's are not, or one
     /// account's own sign-ins would reset its owner's guessing at other names.
-    pub fn succeeded(&self, user: &str) {
-        if let Ok(mut users) = self.users.lock() {
-            users.remove(&user_key(user));
+    pub async fn succeeded(&self, user: &str) -> Result<()> {
+        if self.policy.is_none() {
+            return Ok(());
         }
+        self.store.sign_in_succeeded(&user_key(user)).await
     }
 }
 
@@ -192,7 +143,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_lock_a_user_out_for_doubling_times_up_to_the_cap_and_success_clears_them() {
+    fn lockouts_double_after_the_free_failures_up_to_the_cap() {
+        let (first, max) = (Duration::from_secs(1), Duration::from_secs(5));
+        assert_eq!(lockout_after(2, 2, first, max), None, "two failures are free");
+        assert_eq!(lockout_after(3, 2, first, max), Some(Duration::from_secs(1)));
+        assert_eq!(lockout_after(4, 2, first, max), Some(Duration::from_secs(2)));
+        assert_eq!(lockout_after(5, 2, first, max), Some(Duration::from_secs(4)));
+        assert_eq!(lockout_after(6, 2, first, max), Some(max), "never longer than the cap");
+        assert_eq!(lockout_after(u32::MAX, 0, first, max), Some(max));
+        assert_eq!(user_key("  Alice "), "alice");
+        assert_eq!(user_key(&"x".repeat(300)).len(), 200);
+    }
+
+    #[tokio::test]
+    async fn failures_lock_a_user_out_for_doubling_times_up_to_the_cap_and_success_clears_them()
+    -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let store: Arc<dyn HeadOfficeStore> =
+            Arc::new(crate::service::SqliteStore::open(&dir.path().join("t.db"))?);
         let policy = SignInThrottle {
             free_failures: 2,
             free_failures_per_address: 100,
@@ -201,21 +169,22 @@ mod tests {
             max_address_lockout: Duration::from_secs(900),
             forget_after: Duration::from_secs(3600),
         };
-        let t = SignInFailures::new(Some(policy));
+        let t = SignInFailures::new(Some(policy), store.clone());
         let (a, b): (IpAddr, IpAddr) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
-        t.failed("Alice", a);
-        t.failed("alice", b);
-        assert_eq!(t.check("ALICE", a), Ok(()), "two failures are free");
-        t.failed("alice", b);
-        assert_eq!(t.check("alice", a), Err(1), "the name is locked from every address");
-        assert_eq!(t.check("bob", a), Ok(()), "other names are not");
+        t.failed("Alice", a).await?;
+        t.failed("alice", b).await?;
+        assert_eq!(t.check("ALICE", a).await?, None, "two failures are free");
+        t.failed("alice", b).await?;
+        assert_eq!(t.check("alice", a).await?, Some(1), "the name is locked from every address");
+        assert_eq!(t.check("bob", a).await?, None, "other names are not");
         for _ in 0..10 {
-            t.failed("alice", b);
+            t.failed("alice", b).await?;
         }
-        assert_eq!(t.check("alice", a), Err(5), "never longer than the user's cap");
-        t.succeeded("alice");
-        assert_eq!(t.check("alice", a), Ok(()));
-        assert_eq!(SignInFailures::new(None).check("alice", a), Ok(()));
+        assert_eq!(t.check("alice", a).await?, Some(5), "never longer than the user's cap");
+        t.succeeded("alice").await?;
+        assert_eq!(t.check("alice", a).await?, None);
+        assert_eq!(SignInFailures::new(None, store).check("alice", a).await?, None);
+        Ok(())
     }
 
     #[test]

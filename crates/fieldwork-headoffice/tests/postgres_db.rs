@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use fieldwork_headoffice::db::postgres::{PgBackend, SCHEMA_VERSION};
-use fieldwork_headoffice::db::{Backend, Db, Value};
+use fieldwork_headoffice::db::postgres::{LISTENER_NAME, PgBackend, SCHEMA_VERSION};
+use fieldwork_headoffice::db::{Backend, Db, Notice, Value};
 use fieldwork_headoffice::{Error, Result};
 use postgres::{Client, NoTls};
 
@@ -228,7 +228,7 @@ fn parameters_and_columns_convert_between_values_and_postgres_types() -> Result<
 /// (table, column) pairs, and index names.
 type Schema = (Vec<(String, String)>, Vec<String>);
 
-/// The tables, columns and explicit indexes of a SQLite store at version 7, to compare with.
+/// The tables, columns and explicit indexes of a SQLite store at the current version, to compare with.
 fn sqlite_schema() -> Result<Schema> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("headoffice.db");
@@ -256,14 +256,14 @@ fn sqlite_schema() -> Result<Schema> {
 }
 
 #[test]
-fn migrations_create_the_schema_at_version_7_once() -> Result<()> {
+fn migrations_create_the_schema_at_the_current_version_once() -> Result<()> {
     let _c = shared();
     let url = fresh_database("migrate");
     let b = open(&url, 2);
-    assert_eq!(SCHEMA_VERSION, 7);
-    assert_eq!(b.schema_version()?, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(b.schema_version()?, 8);
 
-    // The same tables, columns and indexes as SQLite's schema at version 7 (SQLite's
+    // The same tables, columns and indexes as SQLite's schema at version 8 (SQLite's
     // case-insensitive unique `users.name` is the index `users_name` on lower(name)).
     let (sqlite_columns, mut sqlite_indexes) = sqlite_schema()?;
     sqlite_indexes.push("users_name".into());
@@ -336,15 +336,15 @@ fn migrations_create_the_schema_at_version_7_once() -> Result<()> {
         .expect_err("a second alice");
     assert!(err.to_string().contains("users_name"), "{err}");
 
-    // A second open finds version 7 and changes nothing.
+    // A second open finds version 8 and changes nothing.
     drop(b);
     let b = open(&url, 1);
-    assert_eq!(b.schema_version()?, 7);
+    assert_eq!(b.schema_version()?, 8);
     let rows: i64 = pg
         .query_one("SELECT COUNT(*) FROM schema_version", &[])
         .map_err(|e| Error::Internal(e.to_string()))?
         .get(0);
-    assert_eq!(rows, 1);
+    assert_eq!(rows, 2, "versions 7 and 8, each once");
     assert_eq!(
         b.read(|db| db.value::<String>("SELECT value FROM meta WHERE key = 'kept'", &[]))?,
         Some("yes".into())
@@ -369,7 +369,7 @@ fn two_instances_opening_at_once_migrate_once() {
         .collect();
     for t in opened {
         let version = t.join().expect("no panic").expect("opened").expect("version read");
-        assert_eq!(version, 7);
+        assert_eq!(version, SCHEMA_VERSION);
     }
     let rows: Vec<i64> = raw(&url)
         .query("SELECT version FROM schema_version", &[])
@@ -377,7 +377,7 @@ fn two_instances_opening_at_once_migrate_once() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(rows, vec![7], "one migration, recorded once");
+    assert_eq!(rows, vec![7, 8], "each migration, recorded once");
 }
 
 #[test]
@@ -388,10 +388,10 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
     pg.batch_execute(
         "CREATE TABLE schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL,
              program TEXT NOT NULL);
-         INSERT INTO schema_version VALUES (7, 0, 'old'), (8, 1, 'a newer fieldwork');
+         INSERT INTO schema_version VALUES (7, 0, 'old'), (8, 0, 'old'), (9, 1, 'a newer fieldwork');
          CREATE TABLE from_the_future (x BIGINT)",
     )
-    .expect("a database at version 8");
+    .expect("a database at version 9");
     let catalog = |pg: &mut Client| -> Vec<String> {
         pg.query(
             "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -407,7 +407,7 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
 
     let err = PgBackend::open(&url, 1).expect_err("a newer schema is refused");
     let message = err.to_string();
-    assert!(message.contains("schema version 8") && message.contains("newer"), "{message}");
+    assert!(message.contains("schema version 9") && message.contains("newer"), "{message}");
 
     assert_eq!(catalog(&mut pg), before, "nothing created or dropped");
     let versions: Vec<i64> = pg
@@ -416,7 +416,7 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, vec![7, 8]);
+    assert_eq!(versions, vec![7, 8, 9]);
 }
 
 #[test]
@@ -700,7 +700,7 @@ fn a_backend_survives_a_server_restart() -> Result<()> {
 
     works(&b, "after")?;
     assert_eq!(b.read(|db| db.value::<i64>("SELECT COUNT(*) FROM meta", &[]))?, Some(2));
-    assert_eq!(b.schema_version()?, 7);
+    assert_eq!(b.schema_version()?, SCHEMA_VERSION);
     Ok(())
 }
 
@@ -779,5 +779,147 @@ fn the_dialect_is_postgres() -> Result<()> {
     let d = b.read(|db: &dyn Db| Ok(db.dialect()))?;
     assert_eq!(d, fieldwork_headoffice::db::Dialect::Postgres);
     assert_eq!(b.pool_size(), 1);
+    Ok(())
+}
+
+// --- the change watch: instances hear each other's commits (LISTEN/NOTIFY) ------------------
+
+/// Long enough for a notification on an idle machine to arrive many times over; never reached
+/// when things work (a notice missing is the failure).
+const NOTICE_WAIT: Duration = Duration::from_secs(15);
+
+/// A watch of `b` whose notices arrive on the returned channel.
+fn watching(b: &PgBackend) -> (fieldwork_headoffice::db::Watch, std::sync::mpsc::Receiver<Notice>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watch = b
+        .watch(move |n| {
+            let _ = tx.send(n);
+        })
+        .expect("the watch listens");
+    (watch, rx)
+}
+
+fn next(rx: &std::sync::mpsc::Receiver<Notice>, what: &str) -> Notice {
+    rx.recv_timeout(NOTICE_WAIT).unwrap_or_else(|e| panic!("no notice ({what}): {e}"))
+}
+
+fn announce(b: &PgBackend, notice: Notice) -> Result<()> {
+    b.write(|db| {
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('n', '1')
+                    ON CONFLICT (key) DO UPDATE SET value = meta.value || '1'",
+            &[],
+        )?;
+        db.announce(notice)
+    })
+}
+
+/// The server pids of the watch's listening connection(s).
+fn listeners(b: &PgBackend) -> Vec<i32> {
+    admin()
+        .query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+            &[&format!("{LISTENER_NAME} {}", b.instance())],
+        )
+        .expect("pg_stat_activity")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// Waits (up to NOTICE_WAIT) until `f` holds.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + NOTICE_WAIT;
+    while !f() {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_watch_hears_what_other_instances_commit_and_nothing_else() -> Result<()> {
+    let _c = shared();
+    let url = fresh_database("watch");
+    let (a, b) = (open(&url, 2), open(&url, 2));
+    assert_ne!(a.instance(), b.instance());
+    let (watch, rx) = watching(&a);
+    assert_eq!(listeners(&a).len(), 1, "one listening connection, there when watch returns");
+
+    let sent = std::time::Instant::now();
+    announce(&b, Notice::Changed)?;
+    assert_eq!(next(&rx, "b's change"), Notice::Changed);
+    eprintln!("a commit through another instance was heard after {:?}", sent.elapsed());
+    announce(&b, Notice::AccessChanged)?;
+    assert_eq!(next(&rx, "b's access change"), Notice::AccessChanged);
+
+    // A rolled-back write announces nothing; the instance's own writes are not handed back.
+    let failed = b.write(|db| {
+        db.announce(Notice::Changed)?;
+        Err::<(), _>(Error::NotFound)
+    });
+    assert!(failed.is_err());
+    announce(&a, Notice::Changed)?;
+    // A write that announces nothing is not heard either.
+    b.write(|db| db.execute("INSERT INTO meta (key, value) VALUES ('quiet', '1')", &[]))?;
+    // What comes next is this access change, and only it: nothing was heard before it.
+    announce(&b, Notice::AccessChanged)?;
+    assert_eq!(next(&rx, "the marker"), Notice::AccessChanged);
+    announce(&b, Notice::Changed)?;
+    assert_eq!(next(&rx, "the second marker"), Notice::Changed);
+    assert!(rx.try_recv().is_err(), "nothing else");
+
+    // Stopping ends the thread and closes the listening connection.
+    watch.stop();
+    eventually("the listening connection closed", || listeners(&a).is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_watch_listens_again_after_its_connection_is_terminated() -> Result<()> {
+    let _c = shared();
+    let url = fresh_database("watchkill");
+    let (a, b) = (open(&url, 2), open(&url, 2));
+    let (watch, rx) = watching(&a);
+    let before = listeners(&a);
+    assert_eq!(before.len(), 1);
+    let ended: bool = admin()
+        .query_one("SELECT pg_terminate_backend($1)", &[&before[0]])
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .get(0);
+    assert!(ended);
+
+    // Once it listens again it says that anything may have changed meanwhile…
+    assert_eq!(next(&rx, "catching up"), Notice::Changed);
+    assert_eq!(next(&rx, "catching up"), Notice::AccessChanged);
+    let after = listeners(&a);
+    assert_eq!(after.len(), 1, "one listening connection again");
+    assert_ne!(after, before, "a new connection");
+    // …and hears what is committed from then on.
+    announce(&b, Notice::Changed)?;
+    assert_eq!(next(&rx, "a change after the reconnection"), Notice::Changed);
+    assert!(!watch.is_finished());
+    drop(watch);
+    eventually("the listening connection closed on drop", || listeners(&a).is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_watch_listens_again_after_a_server_restart() -> Result<()> {
+    // The whole cluster restarts: the other tests wait.
+    let _c = exclusive();
+    let restart = std::env::var("FIELDWORK_TEST_POSTGRES_RESTART").unwrap_or_else(|_| {
+        panic!("FIELDWORK_TEST_POSTGRES_RESTART is not set: run through scripts/with-postgres")
+    });
+    let url = fresh_database("watchrestart");
+    let (a, b) = (open(&url, 2), open(&url, 2));
+    let (watch, rx) = watching(&a);
+    let status = std::process::Command::new(&restart).status()?;
+    assert!(status.success(), "{restart} failed");
+
+    assert_eq!(next(&rx, "catching up after the restart"), Notice::Changed);
+    assert_eq!(next(&rx, "catching up after the restart"), Notice::AccessChanged);
+    announce(&b, Notice::Changed)?;
+    assert_eq!(next(&rx, "a change after the restart"), Notice::Changed);
+    watch.stop();
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Sign-in routes: device tokens for technicians, session cookies for dispatchers.
 
 use axum::Json;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::Extensions;
@@ -20,11 +20,11 @@ use crate::error::{Error, Result};
 use crate::secrets::{new_token, token_hash};
 use crate::store::{NewSession, User, UserRole};
 
-/// The peer's address (what the rate limit and sign-in throttling count by).
-fn peer(extensions: &Extensions) -> IpAddr {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |ConnectInfo(a)| a.ip())
+/// The client's address (what the rate limit and sign-in throttling count by): the peer's, or
+/// the one a trusted proxy forwarded for ([`crate::auth::client_address`]).
+fn client(state: &AppState, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+    crate::auth::forwarded_client(&state.config.trusted_proxies, peer, headers)
 }
 
 /// Checks a user name and password. Refused at once while the name or the address is locked
@@ -43,7 +43,9 @@ async fn check_password(
         tracing::warn!(user = ?logged, %address, retry_after_secs, "sign-in refused: too many failures");
         Error::RateLimited { retry_after_secs }
     };
-    state.sign_in_failures.check(user, address).map_err(throttled)?;
+    if let Some(wait) = state.sign_in_failures.check(user, address).await? {
+        return Err(throttled(wait));
+    }
     let found = state.store.user_by_name(user).await?;
     let (phc, user_row) = match found {
         Some(u) => (u.password_hash, Some(u.user)),
@@ -51,16 +53,18 @@ async fn check_password(
     };
     let turn = state.passwords.turn().await?;
     // Failures registered while this request waited for a worker count too.
-    state.sign_in_failures.check(user, address).map_err(throttled)?;
+    if let Some(wait) = state.sign_in_failures.check(user, address).await? {
+        return Err(throttled(wait));
+    }
     let ok = state.passwords.verify(turn, password.to_owned(), phc).await?;
     match (ok, user_row) {
         (true, Some(u)) => {
-            state.sign_in_failures.succeeded(user);
+            state.sign_in_failures.succeeded(user).await?;
             // Said only to someone who knows the password.
             if u.disabled_at.is_some() { Err(Error::UserDisabled) } else { Ok(u) }
         }
         _ => {
-            state.sign_in_failures.failed(user, address);
+            state.sign_in_failures.failed(user, address).await?;
             tracing::warn!(user = ?logged, %address, "sign-in failed: wrong user name or password");
             Err(Error::Unauthorized)
         }
@@ -75,9 +79,11 @@ async fn check_password(
 pub async fn device_sign_in(
     State(state): State<AppState>,
     extensions: Extensions,
+    headers: HeaderMap,
     Json(req): Json<DeviceSignIn>,
 ) -> Result<Json<DeviceSignedIn>> {
-    let user = check_password(&state, peer(&extensions), &req.user, &req.password).await?;
+    let address = client(&state, &extensions, &headers);
+    let user = check_password(&state, address, &req.user, &req.password).await?;
     let Some(technician_id) =
         user.technician_id.clone().filter(|_| user.role == UserRole::Technician)
     else {
@@ -120,9 +126,11 @@ fn session_cookie_header(state: &AppState, value: &str, max_age_secs: u64) -> Re
 pub async fn session_sign_in(
     State(state): State<AppState>,
     extensions: Extensions,
+    headers: HeaderMap,
     Json(req): Json<SessionSignIn>,
 ) -> Result<Response> {
-    let user = check_password(&state, peer(&extensions), &req.user, &req.password).await?;
+    let address = client(&state, &extensions, &headers);
+    let user = check_password(&state, address, &req.user, &req.password).await?;
     if !user.role.dispatches() {
         return Err(Error::Unauthorized);
     }

@@ -117,6 +117,66 @@ pub trait Db {
     /// Runs statements without parameters, separated by `;` (savepoints, schema).
     fn batch(&self, sql: &str) -> Result<()>;
     fn dialect(&self) -> Dialect;
+    /// Tells the other instances sharing this database, when (and only if) this transaction
+    /// commits: PostgreSQL's `NOTIFY`, heard by their [`Watch`]. Nothing on a backend only one
+    /// instance uses (SQLite).
+    fn announce(&self, _notice: Notice) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What one head-office instance tells the others sharing its database (so their open
+/// consoles hear of it as fast as its own do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Notice {
+    /// Something a console shows changed (`crate::events::Events::changed`).
+    Changed,
+    /// Some session may have lost its access: signed out, user disabled or changed, sessions
+    /// ended (`crate::events::Events::access_changed`).
+    AccessChanged,
+}
+
+/// A running watch of what other instances commit: a thread of the backend's (see
+/// `postgres::PgBackend::watch`) that calls its listener for every [`Notice`] it hears. It
+/// stops when the `Watch` is dropped (within a fraction of a second; [`Watch::stop`] also
+/// waits for the thread to end).
+#[derive(Debug)]
+pub struct Watch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watch {
+    /// Runs `body` on a thread named `name`; `body` returns once the flag it is given is set.
+    pub fn spawn(
+        name: &str,
+        body: impl FnOnce(&std::sync::atomic::AtomicBool) + Send + 'static,
+    ) -> Result<Watch> {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread =
+            std::thread::Builder::new().name(name.to_owned()).spawn(move || body(&flag))?;
+        Ok(Watch { stop, thread: Some(thread) })
+    }
+
+    /// Stops the watch and waits for its thread (blocking: not on an async worker).
+    pub fn stop(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Whether the watch's thread has ended.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(std::thread::JoinHandle::is_finished)
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A storage backend: opens transactions and runs the rules' closures in them, on the calling

@@ -11,19 +11,23 @@
 //! - Writes are serialised across every instance sharing the database, reads are snapshots:
 //!   see [`PgBackend`].
 //! - The schema is migrated when the backend opens: see [`PgBackend::open`].
+//! - Instances sharing the database tell each other of their writes with `NOTIFY`, and each
+//!   listens on a connection of its own: see [`PgBackend::watch`].
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, BytesMut};
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, NoTls, Statement};
 
-use super::{Backend, Db, Dialect, Row, ToValue, Value, dollar_placeholders};
+use super::{Backend, Db, Dialect, Notice, Row, ToValue, Value, Watch, dollar_placeholders};
 use crate::error::{Error, Result};
 
 /// The schema version this program's PostgreSQL schema is at: the same number as SQLite's, as
@@ -38,7 +42,11 @@ struct Migration {
 
 /// Every migration, in order. PostgreSQL databases start at version 7 (the first version with
 /// a PostgreSQL backend); a later version adds `pg_schema/vN.sql` here beside SQLite's.
-const MIGRATIONS: &[Migration] = &[Migration { version: 7, sql: include_str!("pg_schema/v7.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 7, sql: include_str!("pg_schema/v7.sql") },
+    // Failed sign-ins, counted by every instance alike.
+    Migration { version: 8, sql: include_str!("pg_schema/v8.sql") },
+];
 
 // A schema version added to SQLite without its PostgreSQL migration does not compile.
 const _: () = assert!(MIGRATIONS[MIGRATIONS.len() - 1].version == SCHEMA_VERSION);
@@ -53,6 +61,21 @@ const MIGRATE_LOCK: i64 = 0x6677_0002;
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The channel a committed write is announced on ([`Notice::Changed`]); the payload is the
+/// announcing instance's id, so an instance can leave out its own.
+pub const CHANGES_CHANNEL: &str = "fieldwork_changes";
+/// The channel "access may have changed" is announced on ([`Notice::AccessChanged`]).
+pub const ACCESS_CHANNEL: &str = "fieldwork_access";
+/// The `application_name` of every instance's listening connection (followed by the
+/// instance's id), by which an operator (or a test) finds it in `pg_stat_activity`.
+pub const LISTENER_NAME: &str = "fieldwork-headoffice listen";
+/// How long the listener waits for a notification before it looks at its stop flag again.
+const LISTEN_POLL: Duration = Duration::from_millis(200);
+/// How often an idle listening connection is checked (a dead peer that never said so).
+const LISTEN_PING: Duration = Duration::from_secs(10);
+/// The listener's first and longest wait between attempts to connect again.
+const RECONNECT_FIRST: Duration = Duration::from_millis(100);
+const RECONNECT_MAX: Duration = Duration::from_secs(5);
 /// Prepared statements kept per connection; the rules have a few hundred distinct statements,
 /// so this only bounds a runaway (statements built with a varying number of placeholders).
 const STATEMENT_CACHE: usize = 2_000;
@@ -82,12 +105,15 @@ const STATEMENT_CACHE: usize = 2_000;
 #[derive(Clone)]
 pub struct PgBackend {
     pool: Arc<Pool>,
+    /// This instance's id, the payload of its notifications (see [`PgBackend::watch`]).
+    instance: Arc<str>,
 }
 
 impl std::fmt::Debug for PgBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = self.pool.lock();
         f.debug_struct("PgBackend")
+            .field("instance", &self.instance)
             .field("pool_size", &self.pool.size)
             .field("open", &state.open)
             .field("idle", &state.idle.len())
@@ -120,7 +146,44 @@ impl PgBackend {
             let mut conn = pool.get()?;
             migrate(&mut conn)?;
         }
-        Ok(PgBackend { pool })
+        Ok(PgBackend { pool, instance: uuid::Uuid::now_v7().to_string().into() })
+    }
+
+    /// This instance's id: what its notifications carry.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Hears what the other instances sharing the database commit, and calls `on` for each
+    /// [`Notice`] (from a thread of its own; a burst of notifications is one call per kind).
+    ///
+    /// How the instances tell each other: every write transaction that changes something a
+    /// console shows runs `SELECT pg_notify('fieldwork_changes', <instance id>)` inside the
+    /// transaction ([`Db::announce`]), and one that may take a session's access away does the
+    /// same on `fieldwork_access`. PostgreSQL delivers a notification when its transaction
+    /// commits, never for one rolled back. Each instance keeps one connection of its own
+    /// (`application_name` [`LISTENER_NAME`] and its id) `LISTEN`ing on both channels; its own
+    /// notifications it leaves out (its consoles heard of its writes already).
+    ///
+    /// The connection is made and `LISTEN`s before this returns (an error if it cannot). When
+    /// it breaks (PostgreSQL restarted, the backend was terminated, the network dropped it:
+    /// an idle connection is checked every few seconds), the watch connects again, waiting
+    /// 0.1 s, then twice as long after each failure, at most 5 s; once it listens again it
+    /// calls `on` with both notices, as whatever was announced meanwhile went unheard. It
+    /// stops when the [`Watch`] is dropped or stopped.
+    ///
+    /// Blocking: call it off the async workers (as [`PgBackend::open`]).
+    pub fn watch(&self, on: impl Fn(Notice) + Send + 'static) -> Result<Watch> {
+        let mut config = self.pool.config.clone();
+        config.application_name(&format!("{LISTENER_NAME} {}", self.instance));
+        config.keepalives(true);
+        let first = listen(&config).map_err(|e| {
+            Error::Internal(format!("listening for other instances' changes: {}", describe(&e)))
+        })?;
+        let instance = self.instance.clone();
+        Watch::spawn("pg-listen", move |stop| {
+            follow(first, &config, &instance, &on, stop);
+        })
     }
 
     /// The schema version recorded in the database.
@@ -137,7 +200,7 @@ impl PgBackend {
     /// Runs `f` in a transaction started by `begin`, committed when `f` returns `Ok`.
     fn transaction<T>(&self, begin: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         let mut conn = self.pool.begin(begin)?;
-        let out = f(&PgDb::new(&mut conn));
+        let out = f(&PgDb::new(&mut conn, &self.instance));
         match out {
             Ok(value) => {
                 // `SELECT 1` first: after an error that `f` did not pass on (and did not undo
@@ -246,6 +309,109 @@ fn run_migrations(client: &mut Client) -> Result<()> {
             .map_err(pg)?;
     }
     Ok(())
+}
+
+// --- hearing other instances -----------------------------------------------------------------
+
+/// A new connection listening on both channels.
+fn listen(config: &Config) -> std::result::Result<Client, postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}; LISTEN {ACCESS_CHANNEL}"))?;
+    Ok(client)
+}
+
+/// Sleeps `d` in short steps; false if `stop` was set meanwhile.
+fn sleep_unless(stop: &AtomicBool, d: Duration) -> bool {
+    let until = Instant::now() + d;
+    while !stop.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now >= until {
+            return true;
+        }
+        std::thread::sleep((until - now).min(Duration::from_millis(50)));
+    }
+    false
+}
+
+/// The watch's thread: hands what other instances announce to `on`, connecting again (with
+/// backoff) whenever the connection is lost, until `stop` is set.
+fn follow(first: Client, config: &Config, instance: &str, on: &dyn Fn(Notice), stop: &AtomicBool) {
+    let mut client = Some(first);
+    let mut backoff = RECONNECT_FIRST;
+    let mut checked = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        let Some(conn) = client.as_mut() else {
+            match listen(config) {
+                Ok(c) => {
+                    tracing::info!("listening again for other instances' changes");
+                    client = Some(c);
+                    backoff = RECONNECT_FIRST;
+                    checked = Instant::now();
+                    // Whatever was announced while nobody listened.
+                    on(Notice::Changed);
+                    on(Notice::AccessChanged);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %describe(&e), retry_in_ms = backoff.as_millis() as u64,
+                        "cannot listen for other instances' changes");
+                    if !sleep_unless(stop, backoff) {
+                        break;
+                    }
+                    backoff = (backoff * 2).min(RECONNECT_MAX);
+                }
+            }
+            continue;
+        };
+        let (mut changed, mut access) = (false, false);
+        let mut heard = |n: postgres::Notification| {
+            if n.payload() == instance {
+                return;
+            }
+            match n.channel() {
+                CHANGES_CHANNEL => changed = true,
+                ACCESS_CHANNEL => access = true,
+                _ => {}
+            }
+        };
+        // One notification (waiting a little for it), then every one already there.
+        let first = conn.notifications().timeout_iter(LISTEN_POLL).next();
+        let got = match first {
+            Ok(Some(n)) => {
+                heard(n);
+                let mut notifications = conn.notifications();
+                let mut rest = notifications.iter();
+                loop {
+                    match rest.next() {
+                        Ok(Some(n)) => heard(n),
+                        Ok(None) => break Ok(()),
+                        Err(e) => break Err(e),
+                    }
+                }
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if access {
+            on(Notice::AccessChanged);
+        }
+        if changed {
+            on(Notice::Changed);
+        }
+        let mut lost = got.err().map(|e| describe(&e));
+        if lost.is_none() && conn.is_closed() {
+            lost = Some("the connection closed".into());
+        }
+        if lost.is_none() && checked.elapsed() >= LISTEN_PING {
+            checked = Instant::now();
+            if let Err(e) = conn.is_valid(LISTEN_PING) {
+                lost = Some(describe(&e));
+            }
+        }
+        if let Some(why) = lost {
+            tracing::warn!(error = %why, "lost the connection listening for other instances' changes");
+            client = None;
+        }
+    }
 }
 
 // --- the pool ----------------------------------------------------------------------------------
@@ -475,11 +641,13 @@ impl Conn {
 /// A pooled connection with a transaction open on it.
 struct PgDb<'a> {
     conn: RefCell<&'a mut Conn>,
+    /// The instance's id, which its notifications carry.
+    instance: &'a str,
 }
 
 impl<'a> PgDb<'a> {
-    fn new(conn: &'a mut Conn) -> PgDb<'a> {
-        PgDb { conn: RefCell::new(conn) }
+    fn new(conn: &'a mut Conn, instance: &'a str) -> PgDb<'a> {
+        PgDb { conn: RefCell::new(conn), instance }
     }
 }
 
@@ -713,6 +881,16 @@ impl Db for PgDb<'_> {
 
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    /// `pg_notify` inside the transaction: delivered to every listening instance at commit.
+    fn announce(&self, notice: Notice) -> Result<()> {
+        let channel = match notice {
+            Notice::Changed => CHANGES_CHANNEL,
+            Notice::AccessChanged => ACCESS_CHANNEL,
+        };
+        self.execute("SELECT pg_notify(?1, ?2)", &[&channel, &self.instance])?;
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ mod kpi;
 mod master;
 mod people;
 mod sync;
+mod throttle;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::db::sqlite::{SqliteBackend, SqliteDb};
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Db, Notice};
 use crate::error::{Error, Result};
 use crate::store::HeadOfficeStore;
 use crate::store::admin::*;
@@ -31,7 +32,7 @@ use crate::store::kpis::*;
 use crate::store::types::*;
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -64,8 +65,29 @@ impl<B: Backend> Service<B> {
         Service { backend: Arc::new(backend) }
     }
 
-    /// Runs `f` in one write transaction with a change-feed writer and head office's clock.
+    /// Runs `f` in one write transaction with a change-feed writer and head office's clock;
+    /// the other instances sharing the database hear that something changed
+    /// ([`Notice::Changed`]) when it commits.
     async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Writer<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write_telling(&[Notice::Changed], f).await
+    }
+
+    /// A write no console shows (sessions, devices signing in, failed sign-ins, a device's
+    /// last contact): the other instances are not told.
+    async fn write_quietly<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Writer<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write_telling(&[], f).await
+    }
+
+    /// A write that announces `notices` to the other instances when it commits.
+    async fn write_telling<T, F>(&self, notices: &'static [Notice], f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Writer<'_>) -> Result<T> + Send + 'static,
@@ -76,6 +98,9 @@ impl<B: Backend> Service<B> {
                 let mut w = Writer::begin(db)?;
                 let out = f(&mut w)?;
                 w.finish()?;
+                for n in notices {
+                    db.announce(*n)?;
+                }
                 Ok(out)
             })
         })
@@ -136,6 +161,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if version < 7 {
         // Who holds which blob (answers about blobs only to those who may hold them).
         tx.execute_batch(include_str!("schema_v7.sql"))?;
+    }
+    if version < 8 {
+        // Failed sign-ins, shared by every instance (they were kept in each process's memory).
+        tx.execute_batch(include_str!("schema_v8.sql"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -267,7 +296,7 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     }
     async fn add_device(&self, user_id: &str, name: &str, token_hash: &str) -> Result<Device> {
         let (u, n, t) = (user_id.to_owned(), name.to_owned(), token_hash.to_owned());
-        self.write(move |w| people::add_device(w.db, &u, &n, &t)).await
+        self.write_quietly(move |w| people::add_device(w.db, &u, &n, &t)).await
     }
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<DeviceCaller>> {
         let t = token_hash.to_owned();
@@ -281,7 +310,7 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
         self.write(move |w| people::revoke_device(w.db, &d)).await
     }
     async fn add_session(&self, session: NewSession) -> Result<()> {
-        self.write(move |w| people::add_session(w.db, &session)).await
+        self.write_quietly(move |w| people::add_session(w.db, &session)).await
     }
     async fn session(&self, token_hash: &str) -> Result<Option<SessionCaller>> {
         let t = token_hash.to_owned();
@@ -289,7 +318,8 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     }
     async fn end_session(&self, token_hash: &str) -> Result<()> {
         let t = token_hash.to_owned();
-        self.write(move |w| {
+        // Another instance's streams of this session end too.
+        self.write_telling(&[Notice::AccessChanged], move |w| {
             w.db.execute("DELETE FROM sessions WHERE token_hash = ?1", &[&t])?;
             Ok(())
         })
@@ -371,15 +401,18 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
 
     async fn set_user_disabled(&self, by: &Dispatcher, id: &str, disabled: bool) -> Result<User> {
         let (by, id) = (by.user_id.clone(), id.to_owned());
-        self.write(move |w| people::set_user_disabled(w, &by, &id, disabled)).await
+        let both = &[Notice::Changed, Notice::AccessChanged];
+        self.write_telling(both, move |w| people::set_user_disabled(w, &by, &id, disabled)).await
     }
     async fn update_user(&self, by: &Dispatcher, id: &str, update: UserUpdate) -> Result<User> {
         let (by, id) = (by.user_id.clone(), id.to_owned());
-        self.write(move |w| people::update_user(w, &by, &id, update)).await
+        let both = &[Notice::Changed, Notice::AccessChanged];
+        self.write_telling(both, move |w| people::update_user(w, &by, &id, update)).await
     }
     async fn set_user_password(&self, id: &str, password_hash: String) -> Result<User> {
         let id = id.to_owned();
-        self.write(move |w| people::set_password(w, &id, &password_hash)).await
+        let both = &[Notice::Changed, Notice::AccessChanged];
+        self.write_telling(both, move |w| people::set_password(w, &id, &password_hash)).await
     }
     async fn admin_job_types(&self) -> Result<Vec<JobTypeAdmin>> {
         self.read(master::admin_job_types).await
@@ -525,9 +558,38 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
         let (page, contact_due) =
             self.read(move |db| sync::pull(db, &device, cursor, limit)).await?;
         if contact_due {
-            self.write(move |w| sync::touch_device(w, &id)).await?;
+            self.write_quietly(move |w| sync::touch_device(w, &id)).await?;
         }
         Ok(page)
+    }
+
+    async fn sign_in_lockout(
+        &self,
+        user_key: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<std::time::Duration>> {
+        let (u, a) = (user_key.to_owned(), address.to_owned());
+        self.read(move |db| throttle::lockout(db, &u, &a, now)).await
+    }
+    async fn sign_in_failed(
+        &self,
+        user_key: &str,
+        address: &str,
+        policy: crate::config::SignInThrottle,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, a) = (user_key.to_owned(), address.to_owned());
+        self.write_quietly(move |w| throttle::failed(w.db, &u, &a, &policy, now)).await
+    }
+    async fn sign_in_succeeded(&self, user_key: &str) -> Result<()> {
+        let u = user_key.to_owned();
+        // Nearly always there is nothing to forgive: no write (and no write lock) then.
+        let (check, forgive) = (u.clone(), u);
+        if self.read(move |db| throttle::has_failures(db, &check)).await? {
+            self.write_quietly(move |w| throttle::forgive(w.db, &forgive)).await?;
+        }
+        Ok(())
     }
 
     async fn blobs_present(&self, hashes: Vec<String>) -> Result<Vec<String>> {

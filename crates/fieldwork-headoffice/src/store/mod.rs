@@ -153,6 +153,27 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     async fn push(&self, device: &DeviceCaller, request: PushRequest) -> Result<PushResponse>;
     async fn pull(&self, device: &DeviceCaller, cursor: i64, limit: usize) -> Result<PullResponse>;
 
+    // --- failed sign-ins (see [`crate::ratelimit::SignInFailures`]) ----------------------------
+    /// How long the user name (`user_key`, as the throttle normalises it) or the address is
+    /// still locked out at `now`, the longer of the two; `None` when neither is.
+    async fn sign_in_lockout(
+        &self,
+        user_key: &str,
+        address: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<std::time::Duration>>;
+    /// Records a failed sign-in of the user name and the address, locking either out by
+    /// `policy`.
+    async fn sign_in_failed(
+        &self,
+        user_key: &str,
+        address: &str,
+        policy: crate::config::SignInThrottle,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()>;
+    /// Forgets the user name's failures (a correct password); the address's stay.
+    async fn sign_in_succeeded(&self, user_key: &str) -> Result<()>;
+
     // --- blobs ------------------------------------------------------------------------------
     /// Which of `hashes` head office holds.
     async fn blobs_present(&self, hashes: Vec<String>) -> Result<Vec<String>>;

@@ -18,6 +18,7 @@ mod customer_word;
 mod device_clocks;
 mod dispatch;
 mod field_limits;
+mod instances;
 mod kpis;
 mod limits;
 mod openapi;
