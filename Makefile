@@ -21,7 +21,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test test-s3 build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit test-postgres-db conformance-postgres bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync demo-seed demo-reset clean help
+.PHONY: run test test-s3 build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit test-postgres-db conformance-postgres bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync bench-scale demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -207,6 +207,20 @@ bench-auth: deps
 bench-sync: deps
 	$(CARGO) build --release --locked -p fieldwork-cli -p fieldwork-headoffice
 	$(CARGO) bench --locked -p fieldwork-e2e-sync --bench sync
+
+# Head office beyond one machine (issue 13's figures), printed side by side in one run: 1,000
+# simulated devices (one technician each) syncing for 60 s through HAProxy (deploy/haproxy.cfg)
+# to two head-office instances on PostgreSQL, and against one instance on SQLite (latency,
+# requests/s, errors, peak memory of each process); priming a laptop with 2,000 jobs from each;
+# the KPI page over 1,000,000 jobs on each (kpi_bench). Release builds, a throwaway PostgreSQL
+# cluster (scripts/with-postgres), Debian's HAProxy (installed when missing). Not in `bench`:
+# it takes about 15 minutes. SCALE_BENCH_ONLY=fleet|prime|kpi runs one part (tests/sync/benches/scale.rs).
+bench-scale: deps
+	@command -v haproxy >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	$(CARGO) build --release --locked -p fieldwork-headoffice --bin fieldwork-headoffice --example kpi_bench
+	scripts/with-postgres $(CARGO) bench --locked -p fieldwork-e2e-sync --bench scale
 
 # Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
 BENCH_APT_PACKAGES := imagemagick libvips-tools

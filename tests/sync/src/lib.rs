@@ -8,6 +8,7 @@
 //! first.
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_debug_implementations)]
 
+pub mod fleet;
 pub mod proxy;
 
 use std::net::TcpListener;
@@ -340,13 +341,18 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn sign_in(url: &str) -> Dispatcher {
+        Self::sign_in_as(url, "dispatcher", "dispatcher-demo")
+    }
+
+    /// A console session of another office user (an admin, for the admin routes).
+    pub fn sign_in_as(url: &str, user: &str, password: &str) -> Dispatcher {
         let http = blocking_client(true);
         let resp = http
             .post(format!("{url}/api/v1/auth/session"))
-            .json(&json!({"user": "dispatcher", "password": "dispatcher-demo"}))
+            .json(&json!({"user": user, "password": password}))
             .send()
             .unwrap();
-        assert!(resp.status().is_success(), "dispatcher sign-in: {}", resp.status());
+        assert!(resp.status().is_success(), "{user} sign-in: {}", resp.status());
         let info: Value = resp.json().unwrap();
         Dispatcher {
             http,
