@@ -135,7 +135,9 @@ async fn a_change_through_one_instance_reaches_a_console_on_the_other() {
     assert_eq!(terminate_listeners(&w.server).await, 2, "one listener per instance");
     until_n(&mut stream, &mut seen, "event: changed", 3).await;
     // …and hears B's next change.
-    colleague.post(&format!("/api/v1/jobs/{}/reopen", w.job_b), json!({})).await;
+    let note = alice.note(&w.job_a, "Dog in the yard");
+    let e = alice.entry(note);
+    alice.push(&[e]).await;
     until_n(&mut stream, &mut seen, "event: changed", 4).await;
 
     // Shutting an instance down stops its listener.
@@ -184,3 +186,4 @@ async fn signing_out_or_disabling_through_one_instance_ends_streams_on_the_other
     b.stop().await;
     w.server.stop().await;
 }
+

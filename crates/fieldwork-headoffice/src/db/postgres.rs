@@ -68,7 +68,8 @@ pub const CHANGES_CHANNEL: &str = "fieldwork_changes";
 pub const ACCESS_CHANNEL: &str = "fieldwork_access";
 /// The `application_name` of every instance's listening connection (followed by the
 /// instance's id), by which an operator (or a test) finds it in `pg_stat_activity`.
-pub const LISTENER_NAME: &str = "fieldwork-headoffice listen";
+// PostgreSQL keeps 63 bytes of it: this and an id (36) fit.
+pub const LISTENER_NAME: &str = "fieldwork listen";
 /// How long the listener waits for a notification before it looks at its stop flag again.
 const LISTEN_POLL: Duration = Duration::from_millis(200);
 /// How often an idle listening connection is checked (a dead peer that never said so).

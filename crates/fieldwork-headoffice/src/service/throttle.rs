@@ -34,11 +34,14 @@ pub(crate) fn lockout(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Duration>> {
-    let until: Option<i64> = db.value(
-        "SELECT MAX(locked_until) FROM sign_in_failures
-         WHERE (kind = ?1 AND subject = ?2) OR (kind = ?3 AND subject = ?4)",
-        &[&USER, &user_key, &ADDRESS, &address],
-    )?;
+    // MAX over no rows is one row with NULL.
+    let until: Option<i64> = db
+        .value::<Option<i64>>(
+            "SELECT MAX(locked_until) FROM sign_in_failures
+             WHERE (kind = ?1 AND subject = ?2) OR (kind = ?3 AND subject = ?4)",
+            &[&USER, &user_key, &ADDRESS, &address],
+        )?
+        .flatten();
     let left = until.unwrap_or(0).saturating_sub(ms(now));
     Ok((left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0))))
 }
