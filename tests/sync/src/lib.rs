@@ -8,6 +8,7 @@
 //! first.
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_debug_implementations)]
 
+pub mod cluster;
 pub mod fleet;
 pub mod proxy;
 

@@ -16,7 +16,7 @@
 //! duplicate delivered late and out of order.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -94,12 +94,13 @@ struct Shared {
     hold: Mutex<Option<String>>,
     held: AtomicUsize,
     conns: AtomicU64,
+    /// Head office's port for the next connections ([`Proxy::set_upstream`]).
+    upstream: AtomicU16,
 }
 
 /// A running proxy; stops when dropped.
 pub struct Proxy {
     pub port: u16,
-    upstream: u16,
     shared: Arc<Shared>,
     _runtime: tokio::runtime::Runtime,
 }
@@ -121,12 +122,14 @@ impl Proxy {
         let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let port = listener.local_addr().unwrap().port();
         let shared: Arc<Shared> = Arc::default();
+        shared.upstream.store(upstream, Ordering::SeqCst);
         let shared2 = shared.clone();
         runtime.spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else { return };
                 let fault = shared2.plan.lock().unwrap().pop_front().unwrap_or(Fault::None);
                 let conn = shared2.conns.fetch_add(1, Ordering::SeqCst) + 1;
+                let upstream = shared2.upstream.load(Ordering::SeqCst);
                 let shared = shared2.clone();
                 tokio::spawn(async move {
                     if let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)).await {
@@ -135,7 +138,7 @@ impl Proxy {
                 });
             }
         });
-        Proxy { port, upstream, shared, _runtime: runtime }
+        Proxy { port, shared, _runtime: runtime }
     }
 
     pub fn url(&self) -> String {
@@ -144,7 +147,13 @@ impl Proxy {
 
     /// Head office's own address (behind the proxy).
     pub fn upstream_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.upstream)
+        format!("http://127.0.0.1:{}", self.shared.upstream.load(Ordering::SeqCst))
+    }
+
+    /// Sends the connections made from now on to head office at `port` (another instance);
+    /// connections already open stay where they are.
+    pub fn set_upstream(&self, port: u16) {
+        self.shared.upstream.store(port, Ordering::SeqCst);
     }
 
     /// The faults of the next connections, in order.
