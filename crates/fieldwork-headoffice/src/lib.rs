@@ -14,6 +14,7 @@
 //! [`serve_tls_app`] also serve the console.
 //! - [`events`]: server-sent "something changed" for open consoles.
 //! - [`device_time`]: the times laptops claim, judged against head office's own clock.
+//! - [`moveup`]: moving the embedded store to PostgreSQL and a bucket, backup, the store check.
 
 pub mod api;
 pub mod auth;
@@ -24,6 +25,7 @@ pub mod db;
 pub mod device_time;
 pub mod error;
 pub mod events;
+pub mod moveup;
 pub mod ratelimit;
 pub mod report;
 pub mod secrets;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use fieldwork_headoffice::config::{BlobLocation, Config, DatabaseLocation};
 use fieldwork_headoffice::console::Console;
 use fieldwork_headoffice::error::{Error, Result};
+use fieldwork_headoffice::moveup;
 use fieldwork_headoffice::secrets::hash_password;
 use fieldwork_headoffice::store::{NewUser, UserRole};
 
@@ -86,6 +87,27 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         jobs: usize,
     },
+    /// Copy the embedded store (the data folder's SQLite database and blob folder) into an
+    /// empty PostgreSQL database and a bucket, then compare the counts. Stop head office first.
+    Move {
+        /// The empty PostgreSQL database to move into: postgres://user[:password]@host[:port]/dbname.
+        #[arg(long, value_name = "URL")]
+        to_database: String,
+        /// The bucket to copy the blobs into: s3://bucket[/prefix] (AWS_* variables as for
+        /// --blobs). Without it the blobs stay in the data folder.
+        #[arg(long, value_name = "S3_URL")]
+        to_blobs: Option<BlobLocation>,
+    },
+    /// Back up the embedded SQLite database to a new file (SQLite's online backup: safe while
+    /// head office serves). Back up the blob folder after it.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Check the store: rows per table, SQLite's integrity and foreign keys, and that every
+    /// recorded blob is in the blob store. Exits non-zero on a problem.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,6 +261,55 @@ async fn run(cli: Cli) -> Result<()> {
             println!("demo accounts (user / password / role):");
             for (user, password, role) in fieldwork_headoffice::seed::DEMO_ACCOUNTS {
                 println!("  {user} / {password} / {}", role.as_str());
+            }
+        }
+        Command::Move { to_database, to_blobs } => {
+            if config.database != DatabaseLocation::DataDir || config.blobs != BlobLocation::DataDir
+            {
+                return Err(Error::invalid(
+                    "move copies the embedded store of --data-dir: leave --database and --blobs \
+                     out, and name the target with --to-database and --to-blobs",
+                ));
+            }
+            if !matches!(
+                to_database.parse::<DatabaseLocation>(),
+                Ok(DatabaseLocation::Postgres { .. })
+            ) {
+                return Err(Error::invalid(
+                    "--to-database: expected postgres://user@host:port/dbname",
+                ));
+            }
+            let options =
+                moveup::MoveOptions { data_dir: cli.data_dir.clone(), to_database, to_blobs };
+            let progress: moveup::Progress =
+                std::sync::Arc::new(|line: &str| eprintln!("move: {line}"));
+            let report = moveup::move_up(&options, progress).await?;
+            print!("{}", report.render());
+            if !report.matches() {
+                return Err(Error::Internal("the counts differ after the move (see above)".into()));
+            }
+            println!("moved: every count matches");
+        }
+        Command::Backup { to } => {
+            if config.database != DatabaseLocation::DataDir {
+                return Err(Error::invalid(
+                    "backup copies the embedded SQLite database; back up PostgreSQL with pg_dump",
+                ));
+            }
+            let from = config.db_path();
+            let target = to.clone();
+            let counts = tokio::task::spawn_blocking(move || moveup::backup_sqlite(&from, &target))
+                .await??;
+            for (table, n) in &counts {
+                println!("{table}\t{n}");
+            }
+            println!("backed up to {}", to.display());
+        }
+        Command::Check => {
+            let report = moveup::check(&config).await?;
+            print!("{}", report.render());
+            if !report.ok() {
+                return Err(Error::Internal("the store check found problems (see above)".into()));
             }
         }
     }

@@ -731,7 +731,7 @@ async fn copy_blobs(
             counts.bytes += *size;
             target.put(&location, bytes.into()).await?;
         }
-        if done % 200 == 0 {
+        if done.is_multiple_of(200) {
             progress(&format!("blobs: {done} of {total} objects"));
         }
     }

@@ -148,7 +148,7 @@ async fn note_texts(url: &str, job: &str) -> Vec<String> {
     tokio::task::spawn_blocking(move || {
         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
         let mut texts: Vec<String> = c
-            .query("SELECT json_extract(body, '$.text') FROM notes WHERE job_id = $1", &[&job])
+            .query("SELECT json_extract(body, '$.body') FROM notes WHERE job_id = $1", &[&job])
             .unwrap()
             .iter()
             .map(|r| r.get(0))
@@ -165,7 +165,7 @@ fn sqlite_note_texts(db: &Path, job: &str) -> Vec<String> {
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
     let mut stmt =
-        conn.prepare("SELECT json_extract(body, '$.text') FROM notes WHERE job_id = ?1").unwrap();
+        conn.prepare("SELECT json_extract(body, '$.body') FROM notes WHERE job_id = ?1").unwrap();
     let mut texts: Vec<String> =
         stmt.query_map([job], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
     texts.sort();
@@ -533,3 +533,4 @@ async fn a_pg_dump_restores_into_a_new_database() {
     assert!(text.contains("after the restore") && !text.contains("in the dump"), "{text}");
     server.stop().await;
 }
+
