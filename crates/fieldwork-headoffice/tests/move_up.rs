@@ -533,4 +533,3 @@ async fn a_pg_dump_restores_into_a_new_database() {
     assert!(text.contains("after the restore") && !text.contains("in the dump"), "{text}");
     server.stop().await;
 }
-
