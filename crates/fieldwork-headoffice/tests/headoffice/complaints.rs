@@ -495,7 +495,7 @@ async fn a_schema_3_database_gets_its_follow_up_facts_on_upgrade() {
                  live, completed, complete_minutes, resp_ok, resp_due, res_due, ftf, repeat,
                  rated, satisfied, complaints);
              DROP TABLE IF EXISTS status_times; DROP TABLE IF EXISTS part_withdrawals;
-             DROP TABLE IF EXISTS blob_holders;
+             DROP TABLE IF EXISTS blob_holders; DROP TABLE IF EXISTS sign_in_failures;
              PRAGMA user_version = 3;",
         )
         .unwrap();
