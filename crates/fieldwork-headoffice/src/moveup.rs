@@ -109,7 +109,7 @@ impl MoveReport {
 
     /// The counts as a table for people.
     pub fn render(&self) -> String {
-        let width = self.tables.iter().map(|t| t.table.len()).max().unwrap_or(5).max(24);
+        let width = self.tables.iter().map(|t| t.table.len()).max().unwrap_or(5).max(30);
         let mut out = format!("{:<width$} {:>12} {:>12}\n", "table", "SQLite", "PostgreSQL");
         for t in &self.tables {
             let mark = if t.source == t.target { "" } else { "  MISMATCH" };
