@@ -936,6 +936,10 @@ fn job_record_as_stored(db: &dyn Db, id: &str) -> Result<JobRecord> {
         )?,
         signatures: signatures_of(db, id)?,
         status_history: db.bodies(&by_job("status_changes", "hlc, id"), &[&id])?,
+        moves: fieldwork_core::lifecycle::allowed_moves(
+            work_order.status,
+            fieldwork_core::lifecycle::Role::Dispatcher,
+        ),
         conflicts: db
             .bodies(&by_job("conflicts", "json_extract(body, '$.created_at'), id"), &[&id])?,
         rejected_mutations: rejected_of_job(db, id)?,

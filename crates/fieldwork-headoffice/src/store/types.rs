@@ -7,6 +7,7 @@ use fieldwork_core::domain::{
     PartUsed, PhotoRef, Priority, SignatureRef, Site, StatusChange, Technician, TimeEntry,
     WorkOrder,
 };
+use fieldwork_core::lifecycle::Move;
 use fieldwork_sync::wire::{ConflictRecord, RejectedMutation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -374,6 +375,10 @@ pub struct JobRecord {
     pub photos: Vec<PhotoRef>,
     pub signatures: Vec<SignatureRef>,
     pub status_history: Vec<StatusChange>,
+    /// The moves a dispatcher may make from the job's status, in the order to offer them
+    /// (`lifecycle::allowed_moves`): the console shows these and no rule of its own.
+    #[serde(default, skip_deserializing)]
+    pub moves: Vec<Move>,
     pub conflicts: Vec<ConflictRecord>,
     pub rejected_mutations: Vec<RejectedMutation>,
     /// Follow-up calls, oldest first.

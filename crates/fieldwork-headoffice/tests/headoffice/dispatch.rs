@@ -51,6 +51,16 @@ async fn cancel_close_and_reopen_follow_the_lifecycle_with_reasons() {
     let w = World::new().await;
     let d = &w.dispatcher;
     let job = &w.job_b;
+    // The review screen offers the moves head office's lifecycle allows, and only those.
+    let actions = |record: &serde_json::Value| -> Vec<(String, bool)> {
+        record["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["action"].as_str().unwrap().to_owned(), m["reason_required"] == true))
+            .collect()
+    };
+    assert_eq!(actions(&d.job(job).await), [("cancel".to_owned(), true)], "a scheduled job");
     let (s, v) = d.call(Method::POST, &format!("/api/v1/jobs/{job}/cancel"), Some(json!({}))).await;
     assert_eq!((s, code(&v).as_str()), (StatusCode::CONFLICT, "reason_required"));
     let (s, v) = d.call(Method::POST, &format!("/api/v1/jobs/{job}/close"), Some(json!({}))).await;
@@ -66,6 +76,12 @@ async fn cancel_close_and_reopen_follow_the_lifecycle_with_reasons() {
         .call(Method::POST, &format!("/api/v1/jobs/{job}/reopen"), Some(json!({"reason": "x"})))
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "a cancelled job stays cancelled");
+    assert!(actions(&d.job(job).await).is_empty(), "nothing moves a cancelled job");
+    let new = d.new_job().await;
+    assert_eq!(
+        actions(&d.job(new["id"].as_str().unwrap()).await),
+        [("schedule".to_owned(), false), ("cancel".to_owned(), true)]
+    );
     let history = d.job(job).await["status_history"].clone();
     let last = history.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["to_status"], "cancelled");

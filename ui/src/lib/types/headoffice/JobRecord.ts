@@ -4,6 +4,7 @@ import type { Customer } from "../Customer";
 import type { Equipment } from "../Equipment";
 import type { Feedback } from "../Feedback";
 import type { JobType } from "../JobType";
+import type { Move } from "../Move";
 import type { Note } from "../Note";
 import type { PartUsed } from "../PartUsed";
 import type { PhotoRef } from "../PhotoRef";
@@ -35,7 +36,12 @@ withdrawn_parts: Array<WithdrawnPart>, time_entries: Array<TimeEntry>,
 /**
  * Every rating given, oldest first (the last one counts).
  */
-feedback: Array<Feedback>, photos: Array<PhotoRef>, signatures: Array<SignatureRef>, status_history: Array<StatusChange>, conflicts: Array<ConflictRecord>, rejected_mutations: Array<RejectedMutation>, 
+feedback: Array<Feedback>, photos: Array<PhotoRef>, signatures: Array<SignatureRef>, status_history: Array<StatusChange>, 
+/**
+ * The moves a dispatcher may make from the job's status, in the order to offer them
+ * (`lifecycle::allowed_moves`): the console shows these and no rule of its own.
+ */
+moves: Array<Move>, conflicts: Array<ConflictRecord>, rejected_mutations: Array<RejectedMutation>, 
 /**
  * Follow-up calls, oldest first.
  */
