@@ -26,7 +26,9 @@ word_enum! {
 }
 
 /// One allowed move: the status it leads to, what it is called, and whether it needs a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[ts(export)]
 pub struct Move {
     pub to: JobStatus,
