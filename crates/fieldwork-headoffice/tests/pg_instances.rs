@@ -186,4 +186,3 @@ async fn signing_out_or_disabling_through_one_instance_ends_streams_on_the_other
     b.stop().await;
     w.server.stop().await;
 }
-
