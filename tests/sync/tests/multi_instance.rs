@@ -13,6 +13,9 @@
 //! - SIGKILL of an instance mid-push: the laptop's sync completes through the other, every
 //!   mutation applied once. SIGKILL of PostgreSQL mid-push: nothing a laptop had acknowledged
 //!   is missing after the restart, and the laptops converge.
+//! - A console's live updates on one instance hear a change made through the other within
+//!   seconds (PostgreSQL `NOTIFY`, not the stream's 30-s re-check); failed sign-ins through both
+//!   instances lock the name out on both (counted in the database).
 //!
 //! Run through the wrappers that start PostgreSQL and the S3 server (`make test` does):
 //! `scripts/with-postgres scripts/with-s3 cargo test -p fieldwork-e2e-sync --test multi_instance`.
@@ -22,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fieldwork_e2e_sync::cluster::{Cluster, Options, Session, served_by};
+use fieldwork_e2e_sync::cluster::{Cluster, Options, Session, served_by, try_sign_in};
 use fieldwork_e2e_sync::proxy::{Fault, Proxy};
 use fieldwork_e2e_sync::{Device, big_photo, blocking_client, sha256_hex};
 use rand::{Rng, SeedableRng};
@@ -246,10 +249,26 @@ fn a_photo_upload_cut_on_one_instance_is_finished_by_the_other_and_stored_once()
     assert_eq!(to_a.len(), 1, "seed {seed}: {to_a:?}");
     assert_eq!((to_a[0].upload_offset, to_a[0].forwarded as u64), (Some(0), after));
     // What A received is in the bucket, as the upload in progress; no blob yet.
-    let objects = cluster.bucket_objects();
-    let held: u64 = objects.iter().filter(|(p, _)| p.starts_with("uploads/")).map(|(_, n)| n).sum();
-    assert!(held > 0 && held <= after, "seed {seed}: {held} of {after} bytes held: {objects:?}");
-    assert!(!objects.iter().any(|(p, _)| p.starts_with("blobs/")), "{objects:?}");
+    // (A writes what arrived of a cut chunk as it notices the cut: give it a moment.)
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut objects = cluster.bucket_objects();
+    while !objects.iter().any(|(p, _)| p.ends_with("00000000000000000000"))
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        objects = cluster.bucket_objects();
+    }
+    let held: u64 = objects
+        .iter()
+        .filter(|(p, _)| p.starts_with("uploads/") && !p.ends_with("/length"))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(held <= after, "seed {seed}: {held} of {after} bytes held: {objects:?}");
+    println!("upload cut at {after} of {size} bytes; A's bucket copy holds {held}");
+    assert!(
+        !objects.iter().any(|(p, _)| p.starts_with("blobs/") && p.ends_with(&sha)),
+        "{objects:?}"
+    );
 
     // A is gone; the laptop now reaches B, which continues from where A's copy ends.
     cluster.instances[0].kill();
@@ -276,7 +295,8 @@ fn a_photo_upload_cut_on_one_instance_is_finished_by_the_other_and_stored_once()
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(sha256_hex(&resp.bytes().unwrap()), sha);
     let objects = cluster.bucket_objects();
-    let blobs: Vec<_> = objects.iter().filter(|(p, _)| p.starts_with("blobs/")).collect();
+    let blobs: Vec<_> =
+        objects.iter().filter(|(p, _)| p.starts_with("blobs/") && p.ends_with(&sha)).collect();
     assert_eq!(blobs, vec![&(format!("blobs/{}/{sha}", &sha[..2]), size)], "{objects:?}");
     assert!(!objects.iter().any(|(p, _)| p.starts_with("uploads/")), "{objects:?}");
     let status = device.status();
@@ -324,6 +344,10 @@ fn the_change_feed_misses_nothing_with_writers_and_pullers_on_both_instances_at_
         }
     }
 
+    // Every laptop holds its technician's jobs before it writes on them.
+    for d in &devices {
+        d.sync_ok();
+    }
     // Everyone at once: writing laptops add notes (most straight into their store, one per
     // round through the CLI) and sync; pulling laptops sync in a loop; a dispatcher on A and
     // one on B change diagnoses and priorities of the technicians' jobs and book new jobs for
@@ -574,8 +598,13 @@ fn killing_postgresql_mid_push_loses_nothing_a_laptop_had_acknowledged() {
         if before < applied && applied < target {
             mid_push += 1;
         }
-        // The laptop finishes once head office can reach its database again.
-        device.sync_ok();
+        // The laptop finishes once head office can reach its database again (its connections
+        // are made anew after the crash: a few refusals first are expected).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while let Err(e) = device.sync() {
+            assert!(Instant::now() < deadline, "round {round}: no sync after the restart: {e}");
+            std::thread::sleep(Duration::from_millis(500));
+        }
         assert_eq!(cluster.applied_seq(&device.device_id), target, "round {round}");
     }
     println!("PostgreSQL kills: {kills}, mid-push {mid_push}");
@@ -592,4 +621,126 @@ fn killing_postgresql_mid_push_loses_nothing_a_laptop_had_acknowledged() {
         assert_eq!(state(&device.job(job)), there, "job {job}");
         assert_eq!(state(&second.job(job)), there, "second laptop, job {job}");
     }
+}
+
+/// Server-sent events of `GET /api/v1/events` at `base` for `session`, as they arrive: each
+/// event's name and when it came; `end` when the stream closed.
+fn open_events(base: &str, session: &Session) -> std::sync::mpsc::Receiver<(String, Instant)> {
+    use std::io::BufRead;
+    blocking_client(false); // installs the TLS provider reqwest needs
+    let http = reqwest::blocking::Client::builder().timeout(None::<Duration>).build().unwrap();
+    let resp = http
+        .get(format!("{base}/api/v1/events"))
+        .header("cookie", &session.cookie)
+        .header("accept", "text/event-stream")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200, "the event stream at {base}");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in std::io::BufReader::new(resp).lines() {
+            let Ok(line) = line else { break };
+            if let Some(name) = line.strip_prefix("event:") {
+                event = name.trim().to_owned();
+            } else if line.is_empty() && !event.is_empty() {
+                if tx.send((std::mem::take(&mut event), Instant::now())).is_err() {
+                    return;
+                }
+            }
+        }
+        let _ = tx.send((String::from("end"), Instant::now()));
+    });
+    rx
+}
+
+/// The next event named `name` (others are skipped) within `within`, or a failure.
+fn next_event(
+    events: &std::sync::mpsc::Receiver<(String, Instant)>,
+    name: &str,
+    within: Duration,
+) -> Instant {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok((event, at)) if event == name => return at,
+            Ok((event, _)) if event == "end" => panic!("the stream ended before {name}"),
+            Ok(_) => {}
+            Err(_) => panic!("no {name} within {within:?}"),
+        }
+    }
+}
+
+/// Drops what is already queued or arrives within `quiet` (the echo of earlier writes).
+fn drain(events: &std::sync::mpsc::Receiver<(String, Instant)>, quiet: Duration) {
+    while let Ok((event, _)) = events.recv_timeout(quiet) {
+        assert_ne!(event, "end", "the stream ended");
+    }
+}
+
+#[test]
+fn a_console_on_one_instance_hears_a_change_made_through_the_other_at_once() {
+    let cluster = Cluster::start(4);
+    let (a, b) = (cluster.a().url(), cluster.b().url());
+    let console = Session::sign_in(&cluster.url(), "dispatcher");
+    let job = console.create_job(&a, "Heat pump hums");
+    let device = Device::sign_in(&a, "tech1");
+    console.assign(&a, &job, &device.technician_id);
+    device.sync_ok();
+    device.start_work(&job);
+    device.sync_ok();
+
+    let events = open_events(&b, &console);
+    next_event(&events, "ready", Duration::from_secs(10));
+    drain(&events, Duration::from_millis(500));
+    // The stream re-checks on its own every 30 s; a change through A must come long before.
+    let bound = Duration::from_secs(5);
+    let mut heard = Vec::new();
+    for i in 0..3 {
+        let t0 = Instant::now();
+        console.ok(
+            &a,
+            Method::PATCH,
+            &format!("/jobs/{job}"),
+            Some(json!({"diagnosis": format!("Fan bearing, look {i}")})),
+        );
+        heard.push(next_event(&events, "changed", bound) - t0);
+        drain(&events, Duration::from_millis(300));
+    }
+    // A laptop's push through A too.
+    device.ok(&["job", "note", &job, "Bearing ordered"]);
+    let t0 = Instant::now();
+    device.sync_ok();
+    heard.push(next_event(&events, "changed", bound) - t0);
+    println!("changes through A heard on B after {heard:?}");
+
+    // Signing out through A ends the stream on B (not at its next 30-s check).
+    drain(&events, Duration::from_millis(300));
+    let t0 = Instant::now();
+    let (status, _) = console.send(&a, Method::DELETE, "/auth/session", None, true);
+    assert!((200..300).contains(&status));
+    next_event(&events, "end", bound);
+    println!("sign-out through A ended B's stream after {:?}", t0.elapsed());
+}
+
+#[test]
+fn failed_sign_ins_through_both_instances_lock_the_name_out_on_both() {
+    let cluster = Cluster::start(4);
+    let (a, b) = (cluster.a().url(), cluster.b().url());
+    // Five failures are free; the sixth locks the name. Three through each instance: counted
+    // in each instance's memory, neither would have reached six.
+    for i in 0..6 {
+        let base = if i < 3 { &a } else { &b };
+        let (status, v) = try_sign_in(base, "dispatcher", "not-the-password");
+        assert_eq!(status, 401, "failure {i} at {base}: {v}");
+    }
+    for base in [&a, &b] {
+        let (status, v) = try_sign_in(base, "dispatcher", "dispatcher-demo");
+        assert_eq!((status, v["code"].as_str()), (429, Some("rate_limited")), "{base}: {v}");
+    }
+    // The name is locked, not the address: another user signs in (ten failures per address
+    // are free).
+    let (status, v) = try_sign_in(&cluster.url(), "admin", "admin-demo");
+    assert_eq!(status, 200, "{v}");
 }
