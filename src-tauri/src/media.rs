@@ -15,7 +15,7 @@ use std::sync::Arc;
 use fieldwork_core::domain::{PhotoKind, PhotoRef};
 use fieldwork_core::media;
 use fieldwork_core::store::{JobView, NewSignature, PhotoVariant};
-use fieldwork_core::{CoreError, ErrorCode, Store};
+use fieldwork_core::{CoreError, ErrorCode, RuleError, Store};
 use serde::Deserialize;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::ipc::InvokeBody;
@@ -243,7 +243,7 @@ pub fn serve<R: Runtime>(
         };
         let response = match found {
             Ok((bytes, content_type)) => respond(StatusCode::OK, content_type, bytes),
-            Err(CoreError::NotFound { .. }) => {
+            Err(CoreError::Rule(RuleError::NotFound { .. })) => {
                 respond(StatusCode::NOT_FOUND, "text/plain", Vec::new())
             }
             Err(e) => {

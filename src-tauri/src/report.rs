@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, Offset, Utc};
 use fieldwork_core::ErrorCode;
-use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, render_job};
+use fieldwork_core::report::render_job;
+use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;

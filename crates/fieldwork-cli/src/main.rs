@@ -430,7 +430,7 @@ fn set_company(store: &Store, name: &str, address: &str) -> Result<(), CoreError
         }
         let actual = value.chars().count();
         if actual > limit {
-            return Err(CoreError::TooLong { field, actual, limit });
+            return Err(CoreError::too_long(field, actual, limit));
         }
     }
     store.set_company(name, address)

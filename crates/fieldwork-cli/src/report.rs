@@ -9,8 +9,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, Offset, Utc};
+use fieldwork_core::report::render_job;
 use fieldwork_core::{CoreError, Store};
-use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, render_job};
+use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions};
 
 use crate::error::CliError;
 

@@ -1,32 +1,17 @@
-//! The core's error type. Every error has a stable machine code (`code()`) and a human sentence
-//! (`Display`); callers (CLI, desktop shell, head office) show the sentence and branch on the code.
+//! The device's error type: a refused domain rule ([`RuleError`], from `fieldwork-domain`) or
+//! what only the device meets (its database, data folder, photos, disk). Every error has a
+//! stable machine code (`code()`) and a human sentence (`Display`); callers (CLI, desktop shell)
+//! show the sentence and branch on the code.
 
 pub use crate::error_code::{ErrorCode, UnknownErrorCode};
-use crate::lifecycle::{Missing, Move};
+pub use fieldwork_domain::RuleError;
 
 /// Errors raised by the core. None of them is a panic: bad input always ends here.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
-    #[error("{entity} {id} was not found")]
-    NotFound { entity: &'static str, id: String },
-
-    #[error("cannot move the job from {from} to {to}; allowed now: {}", list_or_none(.allowed))]
-    TransitionNotAllowed { from: String, to: String, allowed: Vec<Move> },
-
-    #[error("a reason is required to move a job to {to}")]
-    ReasonRequired { to: String },
-
-    #[error("the job cannot be completed yet: {}", missing_sentence(.missing))]
-    CompletionBlocked { missing: Vec<Missing> },
-
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
-
-    #[error("{field} is too long: {actual} characters, the limit is {limit}")]
-    TooLong { field: &'static str, actual: usize, limit: usize },
-
-    #[error("not allowed: {0}")]
-    Forbidden(String),
+    /// A domain rule refused the input (lifecycle, limits, validation): its own message and code.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
 
     #[error(
         "this database was written by a newer version of Fieldwork (schema {found}, this version \
@@ -60,6 +45,10 @@ pub enum CoreError {
     #[error("database error: {0}")]
     Database(rusqlite::Error),
 
+    /// The service report could not be made (fonts, PDF writer).
+    #[error(transparent)]
+    Report(#[from] fieldwork_report::ReportError),
+
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -68,13 +57,7 @@ impl CoreError {
     /// A stable, lowercase code for programs (`{code, message}` on every boundary).
     pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::NotFound { .. } => ErrorCode::NotFound,
-            CoreError::TransitionNotAllowed { .. } => ErrorCode::TransitionNotAllowed,
-            CoreError::ReasonRequired { .. } => ErrorCode::ReasonRequired,
-            CoreError::CompletionBlocked { .. } => ErrorCode::CompletionBlocked,
-            CoreError::Invalid { .. } => ErrorCode::Invalid,
-            CoreError::TooLong { .. } => ErrorCode::TooLong,
-            CoreError::Forbidden(_) => ErrorCode::Forbidden,
+            CoreError::Rule(e) => e.code(),
             CoreError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
             CoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
             CoreError::DataDir { .. } => ErrorCode::DataDirUnusable,
@@ -84,16 +67,25 @@ impl CoreError {
             CoreError::ImageTooLarge { .. } => ErrorCode::ImageTooLarge,
             CoreError::DiskFull => ErrorCode::DiskFull,
             CoreError::Database(_) => ErrorCode::Database,
+            CoreError::Report(e) => e.code(),
             CoreError::Io(_) => ErrorCode::Io,
         }
     }
 
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        CoreError::Invalid { field, message: message.into() }
+        CoreError::Rule(RuleError::invalid(field, message))
     }
 
     pub fn not_found(entity: &'static str, id: impl Into<String>) -> Self {
-        CoreError::NotFound { entity, id: id.into() }
+        CoreError::Rule(RuleError::not_found(entity, id))
+    }
+
+    pub fn too_long(field: &'static str, actual: usize, limit: usize) -> Self {
+        CoreError::Rule(RuleError::TooLong { field, actual, limit })
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        CoreError::Rule(RuleError::Forbidden(message.into()))
     }
 }
 
@@ -122,14 +114,3 @@ impl From<serde_json::Error> for CoreError {
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
-
-fn list_or_none(moves: &[Move]) -> String {
-    if moves.is_empty() {
-        return String::from("none");
-    }
-    moves.iter().map(|m| m.to.as_str()).collect::<Vec<_>>().join(", ")
-}
-
-fn missing_sentence(missing: &[Missing]) -> String {
-    missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-}

@@ -15,7 +15,7 @@ use fieldwork_core::media::{self, PhotoInput};
 use fieldwork_core::seed::{SeedOptions, seed};
 use fieldwork_core::store::outbox::{JobField, Mutation};
 use fieldwork_core::store::{NewPart, NewSignature, NewWorkOrder, PhotoVariant};
-use fieldwork_core::{Actor, CoreError, JobFilter, Store};
+use fieldwork_core::{Actor, CoreError, JobFilter, RuleError, Store};
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgba, RgbaImage};
 use rand::{Rng, SeedableRng};
 use tempfile::TempDir;
@@ -498,7 +498,7 @@ fn the_job_types_required_photos_are_part_of_the_completion_guard() {
     store.delete_photo(&after.id).unwrap();
     let err = store.change_status(&job, JobStatus::Completed, None).unwrap_err();
     match err {
-        CoreError::CompletionBlocked { missing } => {
+        CoreError::Rule(RuleError::CompletionBlocked { missing }) => {
             assert_eq!(missing, vec![Missing::Photo { kind: PhotoKind::After }]);
         }
         other => panic!("{other}"),

@@ -24,7 +24,7 @@ use fieldwork_core::store::outbox::{JobField, Mutation, OutboxEntry};
 use fieldwork_core::store::{
     DB_FILE, MEDIA_DIR, NewPart, NewTimeEntry, NewWorkOrder, SCHEMA_VERSION,
 };
-use fieldwork_core::{Actor, CoreError, JobFilter, Store};
+use fieldwork_core::{Actor, CoreError, JobFilter, RuleError, Store};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 use rusqlite::Connection;
@@ -925,7 +925,7 @@ fn completion_is_refused_until_the_resolution_required_items_and_a_signature_or_
     let err = refused(&mut store, j, "completion_blocked", |s| {
         s.change_status(j, JobStatus::Completed, None)
     });
-    let CoreError::CompletionBlocked { missing } = &err else { panic!("{err:?}") };
+    let CoreError::Rule(RuleError::CompletionBlocked { missing }) = &err else { panic!("{err:?}") };
     assert_eq!(missing.first(), Some(&Missing::Resolution));
     assert_eq!(missing.last(), Some(&Missing::SignatureOrReason));
     let keys: Vec<&str> = missing
@@ -950,7 +950,7 @@ fn completion_is_refused_until_the_resolution_required_items_and_a_signature_or_
     let err = refused(&mut store, j, "completion_blocked", |s| {
         s.change_status(j, JobStatus::Completed, None)
     });
-    let CoreError::CompletionBlocked { missing } = &err else { panic!("{err:?}") };
+    let CoreError::Rule(RuleError::CompletionBlocked { missing }) = &err else { panic!("{err:?}") };
     assert!(
         matches!(missing.as_slice(), [Missing::ChecklistItem { key, .. }, Missing::SignatureOrReason] if key == "safety_check"),
         "{missing:?}"
@@ -961,7 +961,7 @@ fn completion_is_refused_until_the_resolution_required_items_and_a_signature_or_
         s.change_status(j, JobStatus::Completed, None)
     });
     assert!(
-        matches!(&err, CoreError::CompletionBlocked { missing } if missing == &[Missing::SignatureOrReason])
+        matches!(&err, CoreError::Rule(RuleError::CompletionBlocked { missing }) if missing == &[Missing::SignatureOrReason])
     );
 
     store.set_job_field(j, JobField::SignatureAbsenceReason, Some("Customer left early")).unwrap();
@@ -2277,12 +2277,12 @@ fn apply(
                 None => prop_assert!(false, "{:?} on a {} job was refused: {}", op, from, e),
             }
             match e {
-                CoreError::TransitionNotAllowed { allowed, .. } => {
+                CoreError::Rule(RuleError::TransitionNotAllowed { allowed, .. }) => {
                     let (role, to) = target.expect("a move has a target");
                     prop_assert_eq!(allowed, &lifecycle::allowed_moves(from, role));
                     prop_assert!(!allowed.iter().any(|m| m.to == to));
                 }
-                CoreError::CompletionBlocked { missing } => {
+                CoreError::Rule(RuleError::CompletionBlocked { missing }) => {
                     prop_assert_eq!(missing, &still_missing_for_completion(&before));
                 }
                 _ => {}

@@ -109,7 +109,7 @@ async fn main() {
     let state = fieldwork_headoffice::open(config).await.unwrap();
     for (name, role) in [("disp", UserRole::Dispatcher), ("tech", UserRole::Technician)] {
         let technician =
-            (role == UserRole::Technician).then(|| fieldwork_core::domain::Technician {
+            (role == UserRole::Technician).then(|| fieldwork_domain::domain::Technician {
                 id: "tech-1".into(),
                 name: "Li Wei".into(),
                 phone: None,

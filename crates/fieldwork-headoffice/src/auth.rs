@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use fieldwork_sync::wire::{CSRF_HEADER, SESSION_COOKIE};
+use fieldwork_wire::wire::{CSRF_HEADER, SESSION_COOKIE};
 
 use crate::api::AppState;
 use crate::config::Config;

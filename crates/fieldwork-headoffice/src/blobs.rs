@@ -49,7 +49,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{BlobLocation, Config};
 use crate::error::{Error, Result};
 use crate::store::HeadOfficeStore;
-use fieldwork_sync::wire::{BlobUploadStatus, is_sha256_hex};
+use fieldwork_wire::wire::{BlobUploadStatus, is_sha256_hex};
 
 /// Largest blob accepted (a photo after the device's downscaling is far smaller).
 pub const MAX_BLOB_BYTES: u64 = 64 * 1024 * 1024;

@@ -4,7 +4,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use fieldwork_sync::wire::{ErrorBody, ErrorCode};
+use fieldwork_domain::RuleError;
+use fieldwork_wire::wire::{ErrorBody, ErrorCode};
 
 /// Anything that can go wrong in head office.
 #[derive(Debug, thiserror::Error)]
@@ -27,10 +28,9 @@ pub enum Error {
     NotFound,
     #[error("{0}")]
     Invalid(String),
-    /// A rule refused the request (409). `code` is an [`ErrorCode`]'s string (build it with
-    /// [`Error::rule`]); a string that is not one answers `internal`.
+    /// A rule refused the request (409) with `code`.
     #[error("{message}")]
-    Rule { code: &'static str, message: String },
+    Rule { code: ErrorCode, message: String },
     /// The booking clashes with the technician's other appointments (listed in the body as
     /// `clashes`); sent again with `allow_overlap` it is booked anyway.
     #[error("{technician} already has {}; book anyway to double-book", overlap_list(clashes))]
@@ -97,10 +97,7 @@ impl Error {
             Error::Forbidden => ErrorCode::Forbidden,
             Error::NotFound => ErrorCode::NotFound,
             Error::Invalid(_) => ErrorCode::Invalid,
-            Error::Rule { code, .. } => code.parse().unwrap_or_else(|_| {
-                tracing::error!(code, "a rule refused with a string that is not an error code");
-                ErrorCode::Internal
-            }),
+            Error::Rule { code, .. } => *code,
             Error::ScheduleOverlap { .. } => ErrorCode::ScheduleOverlap,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::OffsetMismatch { .. } => ErrorCode::OffsetMismatch,
@@ -115,7 +112,7 @@ impl Error {
 
     /// A rule refused the request: `409` with `code`.
     pub fn rule(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error::Rule { code: code.as_str(), message: message.into() }
+        Error::Rule { code, message: message.into() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -144,8 +141,8 @@ impl Error {
         Error::Invalid(message.into())
     }
 
-    /// A core rule refused the change (lifecycle, limits): keep the core's code.
-    pub fn from_core(e: fieldwork_core::CoreError) -> Error {
+    /// A domain rule refused the change (lifecycle, limits, policy): keep the rule's code.
+    pub fn from_rule(e: RuleError) -> Error {
         match e.code() {
             ErrorCode::NotFound => Error::NotFound,
             ErrorCode::Invalid | ErrorCode::TooLong => Error::Invalid(e.to_string()),
@@ -207,7 +204,7 @@ impl IntoResponse for Error {
             }
             Error::OffsetMismatch { held, .. } => {
                 if let Ok(v) = HeaderValue::from_str(&held.to_string()) {
-                    resp.headers_mut().insert(fieldwork_sync::wire::UPLOAD_OFFSET, v);
+                    resp.headers_mut().insert(fieldwork_wire::wire::UPLOAD_OFFSET, v);
                 }
             }
             _ => {}

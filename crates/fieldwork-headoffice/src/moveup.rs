@@ -672,7 +672,7 @@ fn blob_name(path: &str) -> Option<&str> {
     else {
         return None;
     };
-    (fieldwork_sync::wire::is_sha256_hex(sha) && sha.starts_with(dir)).then_some(sha)
+    (fieldwork_wire::wire::is_sha256_hex(sha) && sha.starts_with(dir)).then_some(sha)
 }
 
 /// Copies every blob (verified against its name) and every object of an upload in progress

@@ -6,7 +6,7 @@
 //! hand out a report while the laptop is still sending its pictures.
 
 use chrono::{FixedOffset, Utc};
-use fieldwork_core::domain::JobDetail;
+use fieldwork_domain::domain::JobDetail;
 use fieldwork_report::{
     CompanyHeader, JobReportOptions, Lang, RenderOptions, ReportPhoto, ReportSignature, from_job,
 };

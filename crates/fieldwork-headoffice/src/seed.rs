@@ -5,9 +5,9 @@
 //! come from the core's seed generators, so the demo reads like the device's demo data.
 
 use chrono::{Duration, DurationRound, Offset, Utc};
-use fieldwork_core::domain::{JobType, Priority, Technician};
-use fieldwork_core::schedule::{self, Window, WorkingHours};
-use fieldwork_core::seed::content;
+use fieldwork_domain::domain::{JobType, Priority, Technician};
+use fieldwork_domain::schedule::{self, Window, WorkingHours};
+use fieldwork_domain::seed::content;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use fieldwork_core::store::outbox::Mutation;
+use fieldwork_domain::mutation::Mutation;
 use fieldwork_headoffice::config::BlobLocation;
 use futures_util::TryStreamExt;
 use object_store::ObjectStore;

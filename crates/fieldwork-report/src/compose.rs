@@ -3,7 +3,7 @@
 //! (checklist, parts, time, photos), and the sign-off.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use fieldwork_core::money::format_cents;
+use fieldwork_domain::money::format_cents;
 
 use crate::fonts::Weight;
 use crate::input::{ReportInput, SignatureBlock};
@@ -369,14 +369,14 @@ fn time(p: &mut Pages, c: &Context<'_>) {
             ]
         })
         .collect();
-    let kinds = fieldwork_core::domain::TimeEntryKind::ALL
+    let kinds = fieldwork_domain::domain::TimeEntryKind::ALL
         .iter()
         .filter(|k| i.time_entries.iter().any(|t| t.kind == **k && t.minutes != 0))
         .count();
     p.table(&cols, &[l.kind, l.start, l.end, l.minutes], &rows, CELL, totals_height(kinds + 1));
     let total = i.time_entries.iter().map(|t| t.minutes).fold(0, i64::saturating_add);
     let mut lines = Vec::new();
-    for kind in fieldwork_core::domain::TimeEntryKind::ALL {
+    for kind in fieldwork_domain::domain::TimeEntryKind::ALL {
         let m: i64 = i
             .time_entries
             .iter()

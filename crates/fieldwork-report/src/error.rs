@@ -1,8 +1,9 @@
 //! The report's error type. Bad text, photos or signatures never end here: they are drawn as
 //! well as they can be (a placeholder for a picture that cannot be read), because a customer's
-//! report must still come out. Only a failure to write the PDF itself, or to read the job, does.
+//! report must still come out. Only a failure to write the PDF itself does (reading the job is
+//! the caller's: the device store's `fieldwork_core::report::render_job`, or head office).
 
-use fieldwork_core::ErrorCode;
+use fieldwork_domain::ErrorCode;
 
 /// Errors raised while making a service report.
 #[derive(Debug, thiserror::Error)]
@@ -14,10 +15,6 @@ pub enum ReportError {
     /// The PDF writer refused the document.
     #[error("the report could not be written as PDF: {0}")]
     Pdf(String),
-
-    /// Reading the job from the store failed.
-    #[error(transparent)]
-    Store(#[from] fieldwork_core::CoreError),
 }
 
 impl ReportError {
@@ -26,7 +23,6 @@ impl ReportError {
         match self {
             ReportError::Font(_) => ErrorCode::ReportFont,
             ReportError::Pdf(_) => ErrorCode::ReportPdf,
-            ReportError::Store(e) => e.code(),
         }
     }
 }

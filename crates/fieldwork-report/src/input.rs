@@ -3,7 +3,7 @@
 //! [`crate::from_job`], and pass the photo and signature bytes they read themselves.
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
-use fieldwork_core::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
+use fieldwork_domain::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
 
 /// The language of the report's headings and labels. Free text (the problem, notes, captions)
 /// is printed as it was typed, whatever the language.

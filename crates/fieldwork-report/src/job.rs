@@ -4,8 +4,7 @@
 //! crate does not depend on how media is stored.
 
 use chrono::{DateTime, Utc};
-use fieldwork_core::Store;
-use fieldwork_core::domain::{ChecklistValue, JobDetail, JobStatus, Site};
+use fieldwork_domain::domain::{ChecklistValue, JobDetail, JobStatus, SignatureRef, Site};
 
 use crate::input::{
     ChecklistLine, CompanyHeader, EquipmentInfo, Lang, PartLine, Party, Rating, ReportInput,
@@ -160,39 +159,9 @@ pub fn from_job(
     }
 }
 
-/// Renders the report of `job` (id or number) straight from the store: the job, its photos in
-/// the order taken and the signature in force, with the store's currency. Reading the photos
-/// checks them against their hashes ([`Store::job_media`]).
-pub fn render_job(
-    store: &Store,
-    job: &str,
-    company: &CompanyHeader,
-    job_opts: &JobReportOptions,
-    opts: &crate::RenderOptions,
-) -> Result<Vec<u8>, crate::ReportError> {
-    let detail = store.job_detail(job)?;
-    let media = store.job_media(job)?;
-    let photos = media
-        .photos
-        .into_iter()
-        .map(|f| ReportPhoto { jpeg: f.jpeg, kind: f.photo.kind, caption: f.photo.caption })
-        .collect();
-    // The signature in force, with its picture when it has one (some are recorded without).
-    let signature = match media.signature {
-        Some(f) => Some(signature_of(&f.signature, f.png)),
-        None => detail
-            .signatures
-            .iter()
-            .rev()
-            .find(|s| !s.superseded)
-            .map(|s| signature_of(s, Vec::new())),
-    };
-    let job_opts = JobReportOptions { currency: store.currency()?, ..job_opts.clone() };
-    let input = from_job(&detail, company, &job_opts, photos, signature);
-    crate::render(&input, opts)
-}
-
-fn signature_of(s: &fieldwork_core::domain::SignatureRef, png: Vec<u8>) -> ReportSignature {
+/// A recorded signature as the report prints it, with its picture (`png`; empty when the
+/// signature was recorded without one or the picture is not at hand).
+pub fn signature_block(s: &SignatureRef, png: Vec<u8>) -> ReportSignature {
     ReportSignature {
         png,
         signer_name: s.signer_name.clone(),

@@ -1,7 +1,7 @@
 //! The report's words in English and Simplified Chinese. Kept in one table so a translator sees
 //! every label together and both languages always have the same set.
 
-use fieldwork_core::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
+use fieldwork_domain::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
 
 use crate::input::Lang;
 

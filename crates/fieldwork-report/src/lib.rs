@@ -2,12 +2,13 @@
 //!
 //! [`render`] is pure: a [`ReportInput`] (plain data, see [`input`]) in, PDF bytes out; no
 //! store, no files, no network, no installed fonts (they are compiled in). [`from_job`] fills a
-//! `ReportInput` from the core's [`JobDetail`](fieldwork_core::domain::JobDetail); the caller
-//! passes the photo and signature bytes it read. The dependency direction is
-//! cli / desktop shell / head office → fieldwork-report → fieldwork-core.
+//! `ReportInput` from the domain's [`JobDetail`](fieldwork_domain::domain::JobDetail); the
+//! caller passes the photo and signature bytes it read. The dependency direction is
+//! device store (`fieldwork-core`, whose `report::render_job` reads a job from the store) and
+//! head office → fieldwork-report → fieldwork-domain: the report links no store.
 //!
 //! ```no_run
-//! # fn demo(detail: &fieldwork_core::domain::JobDetail) -> Result<(), fieldwork_report::ReportError> {
+//! # fn demo(detail: &fieldwork_domain::domain::JobDetail) -> Result<(), fieldwork_report::ReportError> {
 //! use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, from_job, render};
 //! let company = CompanyHeader { name: "Acme Service".into(), address_line: "1 Main St · 555-0100".into() };
 //! let opts = JobReportOptions { lang: Lang::Zh, currency: "CNY".into(), ..JobReportOptions::default() };
@@ -31,7 +32,7 @@ pub use input::{
     ChecklistLine, CompanyHeader, EquipmentInfo, Lang, PartLine, Party, Rating, RenderOptions,
     ReportInput, ReportPhoto, ReportSignature, SignatureBlock, TimeLine,
 };
-pub use job::{JobReportOptions, from_job, render_job};
+pub use job::{JobReportOptions, from_job, signature_block};
 
 use krilla::image::Image;
 

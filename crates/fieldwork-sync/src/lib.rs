@@ -1,11 +1,11 @@
-//! Fieldwork sync: the protocol between technician devices and head office.
+//! Fieldwork sync on the device: the technician's side of the protocol between devices and head
+//! office. The protocol itself (wire types, reading a pushed mutation, the merge rules) is
+//! `fieldwork-wire`, which head office speaks too; this crate is what only the device has.
 //!
-//! - [`wire`]: every request and response body, shared by the server and the device client.
-//! - [`mutation`]: reading a pushed outbox entry's mutation, one entry at a time.
-//! - [`client`], [`engine`], [`apply`]: the device side: HTTP requests, the sync round and
-//!   its background loop, and writing a pulled page into the device store.
-//! - [`merge`]: the merge rules (exactly-once batches, field ownership, last-writer-wins by
-//!   hybrid logical clock, status decisions) as pure functions.
+//! - [`client`], [`engine`], [`apply`]: HTTP requests, the sync round and its background loop,
+//!   and writing a pulled page into the device store.
+//! - [`wire`], [`mutation`], [`merge`]: `fieldwork-wire`'s modules, re-exported so device code
+//!   names one crate.
 //!
 //! The concrete protocol (endpoints, headers, paging, blobs) is written down in `PROTOCOL.md`
 //! beside this crate's `Cargo.toml`.
@@ -13,12 +13,11 @@
 pub mod apply;
 pub mod client;
 pub mod engine;
-pub mod merge;
-pub mod mutation;
-pub mod wire;
 
-pub use mutation::IncomingMutation;
-pub use wire::{
+pub use fieldwork_wire::{merge, mutation, wire};
+
+pub use fieldwork_wire::IncomingMutation;
+pub use fieldwork_wire::wire::{
     BlobUploadStatus, BlobsMissingRequest, BlobsMissingResponse, Change, ConflictKind,
     ConflictRecord, DeviceSignIn, DeviceSignedIn, ErrorBody, MutationResult, Outcome, PullQuery,
     PullResponse, PushEntry, PushRequest, PushResponse, Record, RejectedMutation, SessionInfo,

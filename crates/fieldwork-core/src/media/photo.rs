@@ -13,7 +13,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use fast_image_resize as fir;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
-use sha2::{Digest, Sha256};
 
 use super::sniff::{Sniffed, sniff};
 use crate::error::{CoreError, Result};
@@ -119,18 +118,9 @@ pub fn process_photo(file_name: &str, bytes: &[u8]) -> Result<ProcessedPhoto> {
     })
 }
 
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xF)]));
-    }
-    s
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Lowercase hex SHA-256 of `bytes` (the one definition is the domain's: signed facts hash
+/// with it too).
+pub use fieldwork_domain::ids::sha256_hex;
 
 fn format_name(format: ImageFormat) -> &'static str {
     match format {

@@ -13,8 +13,7 @@ use crate::error::{CoreError, Result};
 pub const SIGNATURE_PNG_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// Longest side of a signature picture, in pixels.
 pub const SIGNATURE_MAX_SIDE: u32 = 4096;
-/// Largest strokes document, in bytes.
-pub const STROKES_MAX_BYTES: usize = 1024 * 1024;
+pub use fieldwork_domain::limits::STROKES_MAX_BYTES;
 /// Most strokes in one signature.
 pub const STROKES_MAX: usize = 2_000;
 /// Most points over all strokes.

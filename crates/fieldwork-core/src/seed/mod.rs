@@ -5,7 +5,7 @@
 //! The device's technician gets a realistic day: about six appointments today, all still to be
 //! worked, while the rest of the team's history fills the store.
 
-pub mod content;
+pub use fieldwork_domain::seed::content;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use rand::seq::SliceRandom;

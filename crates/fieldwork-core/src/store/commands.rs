@@ -60,8 +60,7 @@ pub struct NewTimeEntry {
     pub supersedes: Option<String>,
 }
 
-/// Longest reported problem, diagnosis or resolution.
-pub const JOB_TEXT_MAX_CHARS: usize = 10_000;
+pub use fieldwork_domain::limits::JOB_TEXT_MAX_CHARS;
 
 /// What a change needs to know about where and when it happens.
 pub(crate) struct Change<'a> {
@@ -85,7 +84,7 @@ pub(crate) fn check_text(field: &'static str, text: &str, limit: usize) -> Resul
     }
     let n = text.chars().count();
     if n > limit {
-        return Err(CoreError::TooLong { field, actual: n, limit });
+        return Err(CoreError::too_long(field, n, limit));
     }
     Ok(text.to_owned())
 }
@@ -161,7 +160,7 @@ fn check_withdrawal_reason(reason: Option<&str>) -> Result<Option<String>> {
 
 pub(super) fn check_assignee(actor: &Actor, job: &WorkOrder) -> Result<()> {
     if actor.role == Role::Technician && job.assignee_id != actor.technician_id {
-        return Err(CoreError::Forbidden(format!(
+        return Err(CoreError::forbidden(format!(
             "job {} is not assigned to {}",
             job.number, actor.name
         )));
@@ -215,7 +214,7 @@ impl Store {
     /// Creates a work order (dispatchers). Deadlines and warranty are computed, not entered.
     pub fn create_work_order(&mut self, new: NewWorkOrder) -> Result<WorkOrder> {
         if self.actor.role != Role::Dispatcher {
-            return Err(CoreError::Forbidden(String::from("only dispatchers create work orders")));
+            return Err(CoreError::forbidden(String::from("only dispatchers create work orders")));
         }
         let policy = self.sla_policy()?;
         let problem = check_text("reported problem", &new.reported_problem, JOB_TEXT_MAX_CHARS)?;
@@ -307,7 +306,7 @@ impl Store {
         end: DateTime<Utc>,
     ) -> Result<WorkOrder> {
         if self.actor.role != Role::Dispatcher {
-            return Err(CoreError::Forbidden(String::from("only dispatchers schedule jobs")));
+            return Err(CoreError::forbidden(String::from("only dispatchers schedule jobs")));
         }
         if end <= start {
             return Err(CoreError::invalid("appointment", "the window must end after it starts"));
@@ -340,7 +339,7 @@ impl Store {
                 }
                 JobStatus::Scheduled => false,
                 other => {
-                    return Err(CoreError::Forbidden(format!(
+                    return Err(CoreError::forbidden(format!(
                         "a {other} job cannot be rescheduled; only new and scheduled jobs can"
                     )));
                 }
@@ -704,7 +703,7 @@ fn record_status(
         c.tx.query_row(
             "SELECT at FROM status_changes WHERE job_seq = ?1 AND to_status = ?2
              ORDER BY hlc DESC LIMIT 1",
-            params![stored.seq, order.status],
+            params![stored.seq, order.status.as_str()],
             |r| super::sqltime::at(r, 0),
         )
         .optional()?;
@@ -730,14 +729,17 @@ fn record_status(
     .execute(params![
         change_id,
         stored.seq,
-        order.status,
-        to,
+        order.status.as_str(),
+        to.as_str(),
         reason,
         c.actor.name,
         Ms(c.now),
         c.hlc.to_string()
     ])?;
-    c.tx.execute("UPDATE work_orders SET status = ?1 WHERE seq = ?2", params![to, stored.seq])?;
+    c.tx.execute(
+        "UPDATE work_orders SET status = ?1 WHERE seq = ?2",
+        params![to.as_str(), stored.seq],
+    )?;
     c.emit(Mutation::StatusChanged {
         job_id: order.id.clone(),
         change_id,
@@ -776,10 +778,10 @@ fn insert_time_entry(
     .execute(params![
         te.id,
         job.seq,
-        te.kind,
+        te.kind.as_str(),
         Ms(te.started_at),
         Ms(te.ended_at),
-        te.source,
+        te.source.as_str(),
         te.supersedes,
         Ms(te.created_at),
         c.hlc.to_string()

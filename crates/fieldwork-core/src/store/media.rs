@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::commands::check_text;
 use super::outbox::Mutation;
 use super::queries::{self, StoredJob};
-use super::sqltime::{Ms, at};
+use super::sqltime::{Ms, at, word};
 use super::{MEDIA_DIR, Store, signed};
 use crate::domain::records::{
     PHOTO_CAPTION_MAX_CHARS, SIGNATURE_STATEMENT_MAX_CHARS, SIGNER_NAME_MAX_CHARS,
@@ -110,7 +110,7 @@ fn photo_row(r: &rusqlite::Row<'_>, job_id: String) -> rusqlite::Result<PhotoRef
     Ok(PhotoRef {
         id: r.get(0)?,
         job_id,
-        kind: r.get(1)?,
+        kind: word(r, 1)?,
         caption: r.get(2)?,
         thumb_sha256: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| sha256.clone()),
         sha256,
@@ -295,7 +295,7 @@ impl Store {
             .execute(params![
                 row.id,
                 stored.seq,
-                row.kind,
+                row.kind.as_str(),
                 row.caption,
                 row.sha256,
                 Ms(row.created_at),

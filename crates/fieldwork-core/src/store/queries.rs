@@ -4,7 +4,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Store;
-use super::sqltime::{Ms, at, at_opt};
+use super::sqltime::{Ms, at, at_opt, word, word_opt};
 use crate::completion::{self, JobRecords, PartRecord, PhotoRecord};
 use crate::domain::{
     ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
@@ -34,8 +34,8 @@ fn stored_job(r: &Row<'_>) -> rusqlite::Result<StoredJob> {
             id: r.get(1)?,
             number: r.get(2)?,
             job_type_id: r.get(3)?,
-            priority: r.get(4)?,
-            status: r.get(5)?,
+            priority: word(r, 4)?,
+            status: word(r, 5)?,
             customer_id: r.get(6)?,
             site_id: r.get(7)?,
             equipment_id: r.get(8)?,
@@ -48,7 +48,7 @@ fn stored_job(r: &Row<'_>) -> rusqlite::Result<StoredJob> {
             ack_due_at: at(r, 15)?,
             due_at: at(r, 16)?,
             complete_due_at: at_opt(r, 17)?,
-            warranty_status: r.get(18)?,
+            warranty_status: word(r, 18)?,
             chargeable: r.get(19)?,
             diagnosis: r.get(20)?,
             resolution: r.get(21)?,
@@ -100,8 +100,8 @@ pub(crate) fn insert_work_order(conn: &Connection, o: &WorkOrder) -> Result<i64>
         o.id,
         o.number,
         o.job_type_id,
-        o.priority,
-        o.status,
+        o.priority.as_str(),
+        o.status.as_str(),
         o.customer_id,
         o.site_id,
         o.equipment_id,
@@ -114,7 +114,7 @@ pub(crate) fn insert_work_order(conn: &Connection, o: &WorkOrder) -> Result<i64>
         Ms(o.ack_due_at),
         Ms(o.due_at),
         o.complete_due_at.map(Ms),
-        o.warranty_status,
+        o.warranty_status.as_str(),
         o.chargeable,
         o.diagnosis,
         o.resolution,
@@ -147,7 +147,7 @@ fn checklist_template(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
         key: r.get(0)?,
         label: r.get(1)?,
         label_zh: r.get(2)?,
-        kind: r.get(3)?,
+        kind: word(r, 3)?,
         required: r.get(4)?,
         unit: r.get(5)?,
         options: serde_json::from_str(&options).unwrap_or_default(),
@@ -245,7 +245,7 @@ pub(crate) fn job_records(conn: &Connection, stored: &StoredJob) -> Result<JobRe
                                     WHERE d.job_seq = p.job_seq AND d.photo_id = p.id)
              FROM photos p WHERE p.job_seq = ?1 ORDER BY p.hlc, p.id",
         )?
-        .query_map([seq], |r| Ok(PhotoRecord { kind: r.get(0)?, withdrawn: r.get(1)? }))?
+        .query_map([seq], |r| Ok(PhotoRecord { kind: word(r, 0)?, withdrawn: r.get(1)? }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let parts = conn
         .prepare_cached(&format!(
@@ -289,7 +289,7 @@ pub(crate) fn job_records(conn: &Connection, stored: &StoredJob) -> Result<JobRe
 
 /// What the completion guard needs: the job's records judged by the shared rule.
 pub(crate) fn completion_facts(conn: &Connection, stored: &StoredJob) -> Result<CompletionFacts> {
-    completion::completion_facts(&job_records(conn, stored)?)
+    Ok(completion::completion_facts(&job_records(conn, stored)?)?)
 }
 
 /// A time entry row: `id, kind, started_at, ended_at, source, supersedes, created_at`.
@@ -299,11 +299,11 @@ pub(crate) fn time_entry_row(r: &Row<'_>, job_id: &str) -> rusqlite::Result<Time
     Ok(TimeEntry {
         id: r.get(0)?,
         job_id: job_id.to_owned(),
-        kind: r.get(1)?,
+        kind: word(r, 1)?,
         started_at,
         ended_at,
         minutes: (ended_at - started_at).num_minutes(),
-        source: r.get(4)?,
+        source: word(r, 4)?,
         supersedes: r.get(5)?,
         created_at: at(r, 6)?,
     })
@@ -372,8 +372,8 @@ pub(crate) fn summary(r: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
         id: r.get(0)?,
         number: r.get(1)?,
-        status: r.get(2)?,
-        priority: r.get(3)?,
+        status: word(r, 2)?,
+        priority: word(r, 3)?,
         job_type: r.get(4)?,
         customer_name: r.get(5)?,
         customer_phone: r.get(6)?,
@@ -428,7 +428,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "{SUMMARY_SELECT} WHERE wo.status = ?1 ORDER BY wo.appointment_start DESC, wo.seq DESC LIMIT ?2"
                 ))?
-                .query_map(params![status, limit], summary)?
+                .query_map(params![status.as_str(), limit], summary)?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
             JobFilter::All => conn
                 .prepare_cached(&format!("{SUMMARY_SELECT} ORDER BY wo.seq DESC LIMIT ?1"))?
@@ -503,7 +503,7 @@ impl Store {
                     Ok(Equipment {
                         id: r.get(0)?,
                         site_id: r.get(1)?,
-                        category: r.get(2)?,
+                        category: word(r, 2)?,
                         brand: r.get(3)?,
                         model: r.get(4)?,
                         serial: r.get(5)?,
@@ -571,8 +571,8 @@ impl Store {
                 Ok(StatusChange {
                     id: r.get(0)?,
                     job_id: order.id.clone(),
-                    from_status: r.get(1)?,
-                    to_status: r.get(2)?,
+                    from_status: word_opt(r, 1)?,
+                    to_status: word(r, 2)?,
                     reason: r.get(3)?,
                     actor: r.get(4)?,
                     at: at(r, 5)?,

@@ -79,7 +79,7 @@ pub(crate) fn equipment(conn: &Connection, e: &Equipment) -> Result<()> {
     .execute(params![
         e.id,
         e.site_id,
-        e.category,
+        e.category.as_str(),
         e.brand,
         e.model,
         e.serial,
@@ -117,7 +117,7 @@ pub(crate) fn job_type(conn: &Connection, jt: &JobType) -> Result<()> {
             i64::try_from(position).unwrap_or(i64::MAX),
             item.label,
             item.label_zh,
-            item.kind,
+            item.kind.as_str(),
             item.required,
             item.unit,
             serde_json::to_string(&item.options)?
@@ -150,8 +150,8 @@ pub(crate) fn status_change(
     .execute(params![
         s.id,
         job_seq,
-        s.from_status,
-        s.to_status,
+        s.from_status.map(|s| s.as_str()),
+        s.to_status.as_str(),
         s.reason,
         s.actor,
         Ms(s.at),
@@ -198,10 +198,10 @@ pub(crate) fn time_entry(conn: &Connection, job_seq: i64, t: &TimeEntry, hlc: &s
     .execute(params![
         t.id,
         job_seq,
-        t.kind,
+        t.kind.as_str(),
         Ms(t.started_at),
         Ms(t.ended_at),
-        t.source,
+        t.source.as_str(),
         t.supersedes,
         Ms(t.created_at),
         hlc
@@ -227,7 +227,7 @@ pub(crate) fn photo(conn: &Connection, job_seq: i64, p: &PhotoRef, hlc: &str) ->
     .execute(params![
         p.id,
         job_seq,
-        p.kind,
+        p.kind.as_str(),
         p.caption,
         p.sha256,
         Ms(p.created_at),

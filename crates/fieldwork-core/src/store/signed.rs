@@ -10,5 +10,5 @@ pub use crate::signed::{SignedFacts, SignedPart, SignedSpan};
 
 /// SHA-256 (lowercase hex) of the job's signed facts as they are now.
 pub(crate) fn summary_sha256(conn: &Connection, job: &StoredJob) -> Result<String> {
-    super::queries::job_records(conn, job)?.signed_facts_sha256()
+    Ok(super::queries::job_records(conn, job)?.signed_facts_sha256()?)
 }

@@ -1,9 +1,14 @@
 //! Instants in the database: INTEGER milliseconds since the Unix epoch, UTC. Compact, fast to
-//! compare and index, and free of text-format ambiguity.
+//! compare and index, and free of text-format ambiguity. Also the domain's words (enums stored
+//! as their snake_case names).
+
+use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
+use fieldwork_domain::RuleError;
+use rusqlite::Error::FromSqlConversionFailure;
 use rusqlite::Row;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 
 /// A UTC instant as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,6 +35,25 @@ pub(crate) fn at(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
 /// Reads a nullable instant column.
 pub(crate) fn at_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     Ok(r.get::<_, Option<Ms>>(i)?.map(|m| m.0))
+}
+
+/// Reads a column holding one of the domain's words (`in_progress`, `before`): the domain's
+/// enums convert to and from their words (`as_str`, `FromStr`), and the store writes `as_str`.
+pub(crate) fn word<T: FromStr<Err = RuleError>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let text =
+        r.get_ref(i)?.as_str().map_err(|e| FromSqlConversionFailure(i, Type::Text, e.into()))?;
+    text.parse().map_err(|e: RuleError| FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+/// Reads a nullable column of words (see [`word`]).
+pub(crate) fn word_opt<T: FromStr<Err = RuleError>>(
+    r: &Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<T>> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        _ => word(r, i).map(Some),
+    }
 }
 
 #[cfg(test)]

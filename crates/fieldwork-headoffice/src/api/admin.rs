@@ -8,9 +8,9 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use fieldwork_core::domain::Technician;
-use fieldwork_core::sla::SlaPolicy;
-use fieldwork_sync::wire::ErrorBody;
+use fieldwork_domain::domain::Technician;
+use fieldwork_domain::sla::SlaPolicy;
+use fieldwork_wire::wire::ErrorBody;
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -85,7 +85,7 @@ pub async fn add_user(
     }
     let name = input.name.trim().to_owned();
     let technician = (role == UserRole::Technician).then(|| Technician {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         name: input
             .display_name
             .as_deref()

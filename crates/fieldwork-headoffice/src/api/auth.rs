@@ -8,8 +8,8 @@ use axum::http::Extensions;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use fieldwork_core::hlc::Hlc;
-use fieldwork_sync::wire::{
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_wire::wire::{
     DeviceSignIn, DeviceSignedIn, ErrorBody, SESSION_COOKIE, SessionInfo, SessionSignIn,
 };
 use tracing::instrument;

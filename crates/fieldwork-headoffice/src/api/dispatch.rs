@@ -6,11 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldwork_core::domain::{
+use fieldwork_domain::domain::{
     Customer, Equipment, JobStatus, JobType, Part, Priority, Site, Technician, WarrantyStatus,
     WorkOrder,
 };
-use fieldwork_sync::wire::{ErrorBody, ErrorCode};
+use fieldwork_wire::wire::{ErrorBody, ErrorCode};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -498,12 +498,12 @@ pub async fn sla_deadlines(
                 .warranty_end
         }
         (Some(_), None) => return Err(Error::invalid("equipment_id needs its site_id")),
-        (None, _) => fieldwork_core::sla::default_warranty_end(q.purchased_on, q.installed_on),
+        (None, _) => fieldwork_domain::sla::default_warranty_end(q.purchased_on, q.installed_on),
     };
     let reported_at = q.reported_at.unwrap_or_else(Utc::now);
     // The same rule as job creation: warranty on the day of the report, goodwill when asked.
     let warranty =
-        match fieldwork_core::sla::warranty_status(warranty_end, reported_at.date_naive()) {
+        match fieldwork_domain::sla::warranty_status(warranty_end, reported_at.date_naive()) {
             WarrantyStatus::OutOfWarranty if q.goodwill => WarrantyStatus::Goodwill,
             other => other,
         };

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use fieldwork_sync::wire::ErrorBody;
+use fieldwork_wire::wire::ErrorBody;
 use tracing::instrument;
 
 use super::AppState;

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
-use fieldwork_sync::wire::{ErrorBody, ErrorCode};
+use fieldwork_wire::wire::{ErrorBody, ErrorCode};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -208,7 +208,7 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/admin/sla-policy", get(admin::sla_policy).put(admin::set_sla_policy));
     Router::new()
         .route("/healthz", get(healthz))
-        .nest(fieldwork_sync::wire::API_PREFIX, v1)
+        .nest(fieldwork_wire::wire::API_PREFIX, v1)
         .fallback(move |method: axum::http::Method, uri: axum::http::Uri| {
             let console = console.clone();
             async move {

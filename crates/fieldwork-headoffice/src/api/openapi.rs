@@ -5,7 +5,7 @@
 //! request, `401`, `403`, `404` for a caller of the other kind, `413`, `429`). Operations state
 //! only what is their own (their success, their `404`, `409`, ...).
 
-use fieldwork_sync::wire::{CSRF_HEADER, SESSION_COOKIE};
+use fieldwork_wire::wire::{CSRF_HEADER, SESSION_COOKIE};
 use utoipa::Modify;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};

@@ -1,14 +1,14 @@
 //! Planning help for the dispatcher: before booking a technician, what the booking would clash
 //! with, which deadlines it would miss, and the technician's next free slot of the job's
-//! length. The rules are the core's ([`fieldwork_core::schedule`], [`fieldwork_core::sla`]);
+//! length. The rules are the core's ([`fieldwork_domain::schedule`], [`fieldwork_domain::sla`]);
 //! `POST /jobs/{id}/schedule` enforces the same clash rule.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Duration, Utc};
-use fieldwork_core::schedule::{self, Window, WorkingHours};
-use fieldwork_core::sla::MissedDeadline;
-use fieldwork_sync::wire::ErrorBody;
+use fieldwork_domain::schedule::{self, Window, WorkingHours};
+use fieldwork_domain::sla::MissedDeadline;
+use fieldwork_wire::wire::ErrorBody;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -115,7 +115,7 @@ pub async fn schedule_advice(
             .collect();
             (
                 clashes,
-                fieldwork_core::sla::booking_misses(job.due_at, job.complete_due_at, start, end),
+                fieldwork_domain::sla::booking_misses(job.due_at, job.complete_due_at, start, end),
             )
         }
         (None, None) => (Vec::new(), Vec::new()),

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use fieldwork_sync::wire::{
+use fieldwork_wire::wire::{
     self, BlobUploadStatus, BlobsMissingRequest, BlobsMissingResponse, ErrorBody, PullQuery,
     PullResponse, PushRequest, PushResponse, UPLOAD_LENGTH, UPLOAD_OFFSET,
 };

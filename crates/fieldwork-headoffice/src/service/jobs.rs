@@ -3,16 +3,18 @@
 //! the full job record. Also the shared helpers the sync push uses on jobs.
 
 use chrono::{DateTime, Datelike, Utc};
-use fieldwork_core::domain::{
+use fieldwork_domain::ErrorCode;
+use fieldwork_domain::domain::{
     ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PartUsed, StatusChange,
     Technician, TimeEntry, WarrantyStatus, WorkOrder,
 };
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
-use fieldwork_core::schedule::{self, Window};
-use fieldwork_core::store::signed::SignedFacts;
-use fieldwork_sync::merge::{LwwDecision, Stamped, conflict_detail, lww_seen};
-use fieldwork_sync::wire::{ConflictKind, ConflictRecord, RejectedMutation};
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
+use fieldwork_domain::mutation::JobField;
+use fieldwork_domain::schedule::{self, Window};
+use fieldwork_domain::signed::SignedFacts;
+use fieldwork_wire::merge::{LwwDecision, Stamped, conflict_detail, lww_seen};
+use fieldwork_wire::wire::{ConflictKind, ConflictRecord, RejectedMutation};
 
 use super::master::{self, optional};
 use super::{Writer, from_ms, meta_get, meta_set, ms};
@@ -21,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::store::types::*;
 
 /// Longest reported problem, diagnosis or resolution: the device store's limit.
-pub(super) const TEXT_MAX: usize = fieldwork_core::limits::JOB_TEXT_MAX_CHARS;
+pub(super) const TEXT_MAX: usize = fieldwork_domain::limits::JOB_TEXT_MAX_CHARS;
 
 pub(super) fn load_job(db: &dyn Db, id: &str) -> Result<WorkOrder> {
     db.body("SELECT body FROM work_orders WHERE id = ?1", &[&id])?.ok_or(Error::NotFound)
@@ -62,9 +64,6 @@ pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
     w.feed("job", &job.id, Some(&job.id), None)
 }
 
-/// Code of the refusal to create a job of a deactivated job type.
-pub const JOB_TYPE_INACTIVE: &str = "job_type_inactive";
-
 fn job_type(db: &dyn Db, code_or_id: &str) -> Result<JobType> {
     db.body("SELECT body FROM job_types WHERE code = ?1 OR id = ?1", &[&code_or_id])?
         .ok_or_else(|| Error::invalid(format!("no job type {code_or_id:?}")))
@@ -93,10 +92,10 @@ pub(super) fn create_job(
 ) -> Result<WorkOrder> {
     let jt = job_type(w.db, &input.job_type)?;
     if !master::job_type_active(w.db, &jt.id)? {
-        return Err(Error::Rule {
-            code: JOB_TYPE_INACTIVE,
-            message: format!("the job type {} is deactivated; pick another", jt.name),
-        });
+        return Err(Error::rule(
+            ErrorCode::JobTypeInactive,
+            format!("the job type {} is deactivated; pick another", jt.name),
+        ));
     }
     let site = master::site(w.db, &input.site_id)
         .map_err(|_| Error::invalid(format!("no site {:?}", input.site_id)))?;
@@ -119,7 +118,7 @@ pub(super) fn create_job(
     }
     let reported_at = input.reported_at.unwrap_or(w.now);
     let warranty =
-        match fieldwork_core::sla::warranty_status(warranty_end, reported_at.date_naive()) {
+        match fieldwork_domain::sla::warranty_status(warranty_end, reported_at.date_naive()) {
             WarrantyStatus::OutOfWarranty if input.goodwill => WarrantyStatus::Goodwill,
             other => other,
         };
@@ -130,7 +129,7 @@ pub(super) fn create_job(
         jt.code == "repair" && warranty == WarrantyStatus::InWarranty,
     );
     let job = WorkOrder {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         number: next_job_number(w.db, w.now)?,
         job_type_id: jt.id,
         priority: input.priority,
@@ -165,41 +164,7 @@ fn next_job_number(db: &dyn Db, now: DateTime<Utc>) -> Result<String> {
     let key = format!("job_serial:{}", now.year());
     let serial: u64 = meta_get(db, &key)?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
     meta_set(db, &key, &serial.to_string())?;
-    Ok(fieldwork_core::ids::job_number(now.year(), serial))
-}
-
-/// A shared scalar field of a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SharedField {
-    Diagnosis,
-    Resolution,
-    SignatureAbsenceReason,
-}
-
-impl SharedField {
-    pub fn name(self) -> &'static str {
-        match self {
-            SharedField::Diagnosis => "diagnosis",
-            SharedField::Resolution => "resolution",
-            SharedField::SignatureAbsenceReason => "signature_absence_reason",
-        }
-    }
-
-    fn get(self, job: &WorkOrder) -> Option<String> {
-        match self {
-            SharedField::Diagnosis => job.diagnosis.clone(),
-            SharedField::Resolution => job.resolution.clone(),
-            SharedField::SignatureAbsenceReason => job.signature_absence_reason.clone(),
-        }
-    }
-
-    fn set(self, job: &mut WorkOrder, value: Option<String>) {
-        match self {
-            SharedField::Diagnosis => job.diagnosis = value,
-            SharedField::Resolution => job.resolution = value,
-            SharedField::SignatureAbsenceReason => job.signature_absence_reason = value,
-        }
-    }
+    Ok(fieldwork_domain::ids::job_number(now.year(), serial))
 }
 
 pub(super) fn field_clock(db: &dyn Db, job_id: &str, field: &str) -> Result<Option<Hlc>> {
@@ -235,7 +200,7 @@ pub(super) enum FieldWrite {
 pub(super) fn write_shared_field(
     w: &mut Writer<'_>,
     job: &mut WorkOrder,
-    field: SharedField,
+    field: JobField,
     value: Option<String>,
     hlc: &Hlc,
     seen: Option<&Option<String>>,
@@ -366,9 +331,9 @@ pub(super) fn update_job(
         }
     }
     for (field, value) in [
-        (SharedField::Diagnosis, p.diagnosis),
-        (SharedField::Resolution, p.resolution),
-        (SharedField::SignatureAbsenceReason, p.signature_absence_reason),
+        (JobField::Diagnosis, p.diagnosis),
+        (JobField::Resolution, p.resolution),
+        (JobField::SignatureAbsenceReason, p.signature_absence_reason),
     ] {
         if let Some(v) = value {
             let v = optional(field.name(), Some(v))?;
@@ -433,10 +398,10 @@ pub(super) fn schedule_job(
         }
         s if s.is_open() => {}
         s => {
-            return Err(Error::Rule {
-                code: fieldwork_sync::wire::codes::TRANSITION_NOT_ALLOWED,
-                message: format!("a {s} job cannot be rescheduled; reopen it first"),
-            });
+            return Err(Error::rule(
+                ErrorCode::TransitionNotAllowed,
+                format!("a {s} job cannot be rescheduled; reopen it first"),
+            ));
         }
     }
     job.updated_at = w.now;
@@ -453,7 +418,7 @@ pub(super) fn schedule_job(
 }
 
 /// The appointments of `technician_id` that hold their time (see
-/// [`fieldwork_core::schedule::holds_slot`]), but for `except_job`'s, in time order.
+/// [`fieldwork_domain::schedule::holds_slot`]), but for `except_job`'s, in time order.
 pub(super) fn appointments_of(
     db: &dyn Db,
     technician_id: &str,
@@ -501,7 +466,7 @@ fn check_dispatcher_move(job: &WorkOrder, to: JobStatus, reason: Option<&str>) -
         },
     })
     .map(|_| ())
-    .map_err(Error::from_core)
+    .map_err(Error::from_rule)
 }
 
 /// Records a status change on the job (row, feed) and sets the new status on `job` (the caller
@@ -516,7 +481,7 @@ pub(super) fn record_status(
 ) -> Result<()> {
     let (id, at, hlc) = match from_device {
         Some((id, at, hlc)) => (id.to_owned(), at, hlc.clone()),
-        None => (fieldwork_core::ids::new_id(), w.now, w.tick()),
+        None => (fieldwork_domain::ids::new_id(), w.now, w.tick()),
     };
     let change = StatusChange {
         id: id.clone(),
@@ -582,8 +547,9 @@ pub(super) fn list_jobs(db: &dyn Db, f: &JobListFilter) -> Result<Vec<JobListIte
     if let Some(status) = f.status.as_deref().filter(|s| !s.trim().is_empty()) {
         let mut marks = Vec::new();
         for s in status.split(',') {
-            let st: JobStatus =
-                s.parse().map_err(|e: fieldwork_core::CoreError| Error::invalid(e.to_string()))?;
+            let st: JobStatus = s
+                .parse()
+                .map_err(|e: fieldwork_domain::RuleError| Error::invalid(e.to_string()))?;
             args.push(Value::Text(st.as_str().to_owned()));
             marks.push(format!("?{}", args.len()));
         }
@@ -639,7 +605,7 @@ pub(super) fn job_list_rows(db: &dyn Db, sql: &str, args: Vec<Value>) -> Result<
         let job: WorkOrder = serde_json::from_str(&body)?;
         let booking_misses = match (job.appointment_start, job.appointment_end) {
             (Some(start), Some(end)) if job.status.is_open() => {
-                fieldwork_core::sla::booking_misses(job.due_at, job.complete_due_at, start, end)
+                fieldwork_domain::sla::booking_misses(job.due_at, job.complete_due_at, start, end)
             }
             _ => Vec::new(),
         };
@@ -658,7 +624,7 @@ pub(super) fn job_list_rows(db: &dyn Db, sql: &str, args: Vec<Value>) -> Result<
             due_at: job.due_at,
             ack_due_at: job.ack_due_at,
             complete_due_at: job.complete_due_at,
-            awaiting_acknowledgement: fieldwork_core::sla::awaiting_acknowledgement(job.status),
+            awaiting_acknowledgement: fieldwork_domain::sla::awaiting_acknowledgement(job.status),
             booking_misses,
             reported_problem: job.reported_problem,
             open_conflicts: conflicts,
@@ -705,10 +671,10 @@ pub(super) fn job_type_of(db: &dyn Db, job: &WorkOrder) -> Result<JobType> {
 }
 
 /// What the completion guard needs, as head office knows the job: the job's records, loaded
-/// here, judged by the core's one rule ([`fieldwork_core::completion::completion_facts`]), the
+/// here, judged by the core's one rule ([`fieldwork_domain::completion::completion_facts`]), the
 /// same the device judges its own copy by.
 pub(super) fn completion_facts(db: &dyn Db, job: &WorkOrder) -> Result<CompletionFacts> {
-    fieldwork_core::completion::completion_facts(&job_records(db, job)?).map_err(Error::from_core)
+    fieldwork_domain::completion::completion_facts(&job_records(db, job)?).map_err(Error::from_rule)
 }
 
 /// Every record of a job that completion and the signed facts are computed from, withdrawn
@@ -716,9 +682,9 @@ pub(super) fn completion_facts(db: &dyn Db, job: &WorkOrder) -> Result<Completio
 pub(super) fn job_records(
     db: &dyn Db,
     job: &WorkOrder,
-) -> Result<fieldwork_core::completion::JobRecords> {
-    use fieldwork_core::completion::{JobRecords, PartRecord, PhotoRecord};
-    use fieldwork_core::domain::{PhotoRef, SignatureRef};
+) -> Result<fieldwork_domain::completion::JobRecords> {
+    use fieldwork_domain::completion::{JobRecords, PartRecord, PhotoRecord};
+    use fieldwork_domain::domain::{PhotoRef, SignatureRef};
     let job_type: JobType = db
         .body("SELECT body FROM job_types WHERE id = ?1", &[&job.job_type_id])?
         .ok_or_else(|| Error::Internal(format!("job type {} is missing", job.job_type_id)))?;
@@ -800,8 +766,8 @@ pub(super) fn rejection_row(r: &Row) -> Result<RejectedMutation> {
 pub(super) fn signatures_of(
     db: &dyn Db,
     job_id: &str,
-) -> Result<Vec<fieldwork_core::domain::SignatureRef>> {
-    let mut all: Vec<fieldwork_core::domain::SignatureRef> = db.bodies(
+) -> Result<Vec<fieldwork_domain::domain::SignatureRef>> {
+    let mut all: Vec<fieldwork_domain::domain::SignatureRef> = db.bodies(
         "SELECT body FROM signatures WHERE job_id = ?1
          ORDER BY json_extract(body, '$.signed_at'), id",
         &[&job_id],
@@ -833,7 +799,7 @@ pub(super) fn signed_facts_sha256(
         status_history.iter().rev().find(|c| c.to_status == JobStatus::InProgress).map(|c| c.at);
     SignedFacts::from_records(job, checklist, parts, time_entries, started)
         .sha256()
-        .map_err(Error::from_core)
+        .map_err(Error::from_rule)
 }
 
 /// A job's withdrawn (or corrected) part lines with their withdrawals, in the order withdrawn.
@@ -936,9 +902,9 @@ fn job_record_as_stored(db: &dyn Db, id: &str) -> Result<JobRecord> {
         )?,
         signatures: signatures_of(db, id)?,
         status_history: db.bodies(&by_job("status_changes", "hlc, id"), &[&id])?,
-        moves: fieldwork_core::lifecycle::allowed_moves(
+        moves: fieldwork_domain::lifecycle::allowed_moves(
             work_order.status,
-            fieldwork_core::lifecycle::Role::Dispatcher,
+            fieldwork_domain::lifecycle::Role::Dispatcher,
         ),
         conflicts: db
             .bodies(&by_job("conflicts", "json_extract(body, '$.created_at'), id"), &[&id])?,

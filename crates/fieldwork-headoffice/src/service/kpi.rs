@@ -5,7 +5,8 @@
 //! visits inside the transaction that changed any of them.
 
 use chrono::{DateTime, Utc};
-use fieldwork_core::domain::{Feedback, JobStatus, StatusChange, WorkOrder};
+use fieldwork_domain::ErrorCode;
+use fieldwork_domain::domain::{Feedback, JobStatus, StatusChange, WorkOrder};
 
 use super::jobs::{JOB_LIST_SELECT, job_list_rows, load_job};
 use super::{Writer, ms};
@@ -607,19 +608,16 @@ pub(super) fn record_follow_up(
 ) -> Result<FollowUp> {
     let job = load_job(w.db, job_id)?;
     if !matches!(job.status, JobStatus::Completed | JobStatus::Closed) {
-        return Err(Error::Rule {
-            code: fieldwork_sync::wire::codes::TRANSITION_NOT_ALLOWED,
-            message: format!(
-                "job {} is {}; follow-up calls are for completed jobs",
-                job.number, job.status
-            ),
-        });
+        return Err(Error::rule(
+            ErrorCode::TransitionNotAllowed,
+            format!("job {} is {}; follow-up calls are for completed jobs", job.number, job.status),
+        ));
     }
     let comment = check_follow_up(&input)?;
     // A complaint is recorded open; it is closed later with its outcome.
     let complaint = input.complaint.map(|c| Complaint { resolution: None, ..c });
     let f = FollowUp {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         job_id: job.id.clone(),
         reached: input.reached,
         satisfaction: input.satisfaction,
@@ -670,10 +668,7 @@ pub(super) fn resolve_complaint(
         return Err(Error::invalid("this follow-up call recorded no complaint"));
     };
     if complaint.resolution.is_some() {
-        return Err(Error::Rule {
-            code: fieldwork_sync::wire::codes::ALREADY_EXISTS,
-            message: "this complaint is already closed".into(),
-        });
+        return Err(Error::rule(ErrorCode::AlreadyExists, "this complaint is already closed"));
     }
     complaint.resolution =
         Some(ComplaintResolution { outcome: outcome.to_owned(), by: by.name.clone(), at: w.now });
@@ -709,7 +704,7 @@ pub(super) fn major_complaints(db: &dyn Db, now: DateTime<Utc>) -> Result<Vec<Ma
             customer_name,
             job_status: status
                 .parse()
-                .map_err(|e: fieldwork_core::CoreError| Error::Internal(e.to_string()))?,
+                .map_err(|e: fieldwork_domain::RuleError| Error::Internal(e.to_string()))?,
         });
     }
     Ok(out)

@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use fieldwork_core::domain::Technician;
-use fieldwork_core::domain::records::PART_DESCRIPTION_MAX_CHARS;
-use fieldwork_core::domain::{ChecklistItemKind, Customer, Equipment, JobType, Part, Site};
-use fieldwork_core::sla::SlaPolicy;
+use fieldwork_domain::domain::Technician;
+use fieldwork_domain::domain::records::PART_DESCRIPTION_MAX_CHARS;
+use fieldwork_domain::domain::{ChecklistItemKind, Customer, Equipment, JobType, Part, Site};
+use fieldwork_domain::sla::SlaPolicy;
 
 use super::{Writer, from_ms, meta_get, meta_set, ms};
 use crate::db::{Db, Row};
@@ -59,7 +59,7 @@ pub(super) fn save_customer(w: &mut Writer<'_>, c: &Customer) -> Result<()> {
 
 pub(super) fn create_customer(w: &mut Writer<'_>, input: CustomerInput) -> Result<Customer> {
     let c = Customer {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         name: required("name", &input.name)?,
         phone: required("phone", &input.phone)?,
         alt_phone: optional("alt_phone", input.alt_phone)?,
@@ -113,7 +113,7 @@ pub(super) fn site(db: &dyn Db, id: &str) -> Result<Site> {
 pub(super) fn create_site(w: &mut Writer<'_>, input: SiteInput) -> Result<Site> {
     customer(w.db, &input.customer_id)?;
     let s = Site {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         customer_id: input.customer_id,
         address: required("address", &input.address)?,
         city: required("city", &input.city)?,
@@ -158,7 +158,7 @@ pub(super) fn equipment(db: &dyn Db, id: &str) -> Result<Equipment> {
 pub(super) fn create_equipment(w: &mut Writer<'_>, input: EquipmentInput) -> Result<Equipment> {
     site(w.db, &input.site_id)?;
     let e = Equipment {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         site_id: input.site_id,
         category: input.category,
         brand: required("brand", &input.brand)?,
@@ -167,7 +167,7 @@ pub(super) fn create_equipment(w: &mut Writer<'_>, input: EquipmentInput) -> Res
         purchased_on: input.purchased_on,
         installed_on: input.installed_on,
         warranty_end: input.warranty_end.or_else(|| {
-            fieldwork_core::sla::default_warranty_end(input.purchased_on, input.installed_on)
+            fieldwork_domain::sla::default_warranty_end(input.purchased_on, input.installed_on)
         }),
     };
     save_equipment(w, &e)?;
@@ -391,7 +391,7 @@ pub(super) fn create_job_type(w: &mut Writer<'_>, input: JobTypeInput) -> Result
         return Err(Error::AlreadyExists(format!("job type {code:?}")));
     }
     let minutes = checked_duration(input.default_duration_minutes)?;
-    let jt = checked_job_type(fieldwork_core::ids::new_id(), code, input)?;
+    let jt = checked_job_type(fieldwork_domain::ids::new_id(), code, input)?;
     put_job_type(w, &jt)?;
     w.db.execute(
         "UPDATE job_types SET default_duration_minutes = ?2 WHERE id = ?1",
@@ -513,7 +513,7 @@ pub(super) fn admin_parts(db: &dyn Db, q: &PartQuery) -> Result<Vec<PartAdmin>> 
 pub(super) fn add_part(w: &mut Writer<'_>, input: PartInput) -> Result<PartAdmin> {
     let part_no = input.part_no.trim().to_uppercase();
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let max = fieldwork_core::domain::records::PART_NO_MAX_CHARS;
+    let max = fieldwork_domain::domain::records::PART_NO_MAX_CHARS;
     if part_no.is_empty() || part_no.chars().count() > max || !part_no.chars().all(ok_char) {
         return Err(Error::invalid(format!(
             "the part number {:?} must be 1 to {max} letters, digits, -, _ or .",
@@ -606,7 +606,7 @@ pub(super) fn set_sla_policy(
     by: &Dispatcher,
     policy: SlaPolicy,
 ) -> Result<SlaSettings> {
-    policy.validate().map_err(Error::from_core)?;
+    policy.validate().map_err(Error::from_rule)?;
     let stored = StoredSla { policy, updated_at_ms: ms(w.now), updated_by: by.name.clone() };
     meta_set(w.db, SLA_KEY, &serde_json::to_string(&stored)?)?;
     sla_settings(w.db)

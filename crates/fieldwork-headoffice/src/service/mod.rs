@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
-use fieldwork_core::domain::{
+use fieldwork_domain::domain::{
     Customer, Equipment, JobStatus, JobType, Part, PhotoRef, Site, Technician, WorkOrder,
 };
-use fieldwork_core::hlc::Hlc;
-use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_wire::wire::{PullResponse, PushRequest, PushResponse};
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::db::sqlite::{SqliteBackend, SqliteDb};
@@ -448,7 +448,7 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     async fn set_sla_policy(
         &self,
         by: &Dispatcher,
-        policy: fieldwork_core::sla::SlaPolicy,
+        policy: fieldwork_domain::sla::SlaPolicy,
     ) -> Result<SlaSettings> {
         let by = by.clone();
         self.write(move |w| master::set_sla_policy(w, &by, policy)).await

@@ -7,7 +7,8 @@ use super::{Writer, from_ms, master, ms};
 use crate::db::{Db, Row};
 use crate::error::{Error, Result};
 use crate::store::types::*;
-use fieldwork_core::domain::Technician;
+use fieldwork_domain::ErrorCode;
+use fieldwork_domain::domain::Technician;
 
 fn user_row(r: &Row) -> Result<(User, String)> {
     let role: String = r.get(2)?;
@@ -46,7 +47,7 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
     let technician_id = match new.role {
         UserRole::Technician => {
             let tech = new.technician.unwrap_or_else(|| Technician {
-                id: fieldwork_core::ids::new_id(),
+                id: fieldwork_domain::ids::new_id(),
                 name: name.clone(),
                 phone: None,
                 email: None,
@@ -59,7 +60,7 @@ pub(super) fn add_user(w: &mut Writer<'_>, new: NewUser) -> Result<User> {
         UserRole::Dispatcher | UserRole::Admin => None,
     };
     let user = User {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         name,
         role: new.role,
         technician_id,
@@ -124,7 +125,7 @@ pub(super) fn add_device(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("a device name has 1 to 100 characters"));
     }
-    let id = fieldwork_core::ids::new_id();
+    let id = fieldwork_domain::ids::new_id();
     db.execute(
         "INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         &[&id, &user_id, &name, &token_hash, &ms(chrono::Utc::now())],
@@ -237,10 +238,10 @@ pub(super) fn set_user_disabled(
 ) -> Result<User> {
     let user = user_by_id(w.db, id)?;
     if disabled && user.id == by_user_id {
-        return Err(Error::Rule {
-            code: OWN_ACCOUNT,
-            message: "you cannot disable your own account; ask another admin".to_owned(),
-        });
+        return Err(Error::rule(
+            ErrorCode::OwnAccount,
+            "you cannot disable your own account; ask another admin",
+        ));
     }
     if disabled {
         w.db.execute(
@@ -253,12 +254,6 @@ pub(super) fn set_user_disabled(
     }
     user_by_id(w.db, id)
 }
-
-/// Code of the refusal to disable one's own account or change one's own role.
-pub const OWN_ACCOUNT: &str = "own_account";
-
-/// Code of the refusal to move a user into or out of the technician role.
-pub const ROLE_CHANGE: &str = "role_change";
 
 /// Changes user `id`'s display name (technicians: the name on the board, the laptops and the
 /// service report) and role, on behalf of admin `by_user_id`. Office roles (dispatcher, admin)
@@ -276,18 +271,17 @@ pub(super) fn update_user(
         && role != user.role
     {
         if user.id == by_user_id {
-            return Err(Error::Rule {
-                code: OWN_ACCOUNT,
-                message: "you cannot change your own role; ask another admin".to_owned(),
-            });
+            return Err(Error::rule(
+                ErrorCode::OwnAccount,
+                "you cannot change your own role; ask another admin",
+            ));
         }
         if role == UserRole::Technician || user.role == UserRole::Technician {
-            return Err(Error::Rule {
-                code: ROLE_CHANGE,
-                message: "a technician's account stays a technician's, and an office account \
-                          does not become one; add a new user instead"
-                    .to_owned(),
-            });
+            return Err(Error::rule(
+                ErrorCode::RoleChange,
+                "a technician's account stays a technician's, and an office account does not \
+                 become one; add a new user instead",
+            ));
         }
         w.db.execute("UPDATE users SET role = ?2 WHERE id = ?1", &[&id, &role.as_str()])?;
     }

@@ -3,22 +3,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use fieldwork_core::domain::{ChecklistValue, JobStatus, SignatureRef, WorkOrder};
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::store::outbox::JobField;
-use fieldwork_sync::merge::{
+use fieldwork_domain::ErrorCode;
+use fieldwork_domain::domain::{ChecklistValue, JobStatus, SignatureRef, WorkOrder};
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_wire::merge::{
     LwwDecision, Rejection, Stamped, StatusDecision, check_recordable, check_technician_may_change,
     decide_technician_move, fact_of, lww_seen, plan_batch,
 };
-use fieldwork_sync::mutation::{IncomingMutation, decode, raw_job_id};
-use fieldwork_sync::wire::{
+use fieldwork_wire::mutation::{IncomingMutation, decode, raw_job_id};
+use fieldwork_wire::wire::{
     self, Change, ConflictKind, ConflictRecord, MutationResult, Outcome, PullResponse, PushEntry,
-    PushRequest, PushResponse, Record, codes,
+    PushRequest, PushResponse, Record,
 };
 use serde::Serialize;
 
 use super::jobs::{
-    self, FieldWrite, SharedField, field_clock, load_job, record_status, save_job, set_field_clock,
+    self, FieldWrite, field_clock, load_job, record_status, save_job, set_field_clock,
     write_shared_field,
 };
 use super::{Writer, master, meta_get, ms};
@@ -75,7 +75,7 @@ pub(super) fn push(
             Ok(Err(rejection)) => {
                 // Undo whatever the entry wrote before it was refused.
                 w.db.batch("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")?;
-                Outcome::Rejected { code: rejection.code.to_owned(), reason: rejection.reason }
+                Outcome::Rejected { code: rejection.code.into(), reason: rejection.reason }
             }
             Err(e) => return Err(e),
         };
@@ -153,7 +153,7 @@ fn stored_result(db: &dyn Db, device: &DeviceCaller, e: &PushEntry) -> Result<Mu
     )?;
     let outcome = match row {
         Some((mid, _, _, _, _)) if mid != e.mutation_id => Outcome::Rejected {
-            code: codes::INVALID.to_owned(),
+            code: ErrorCode::Invalid.into(),
             reason: format!("seq {} was already used by mutation {mid}", e.seq),
         },
         Some((_, o, code, reason, conflict)) => match o.as_str() {
@@ -168,7 +168,7 @@ fn stored_result(db: &dyn Db, device: &DeviceCaller, e: &PushEntry) -> Result<Mu
             },
         },
         None => Outcome::Rejected {
-            code: codes::INVALID.to_owned(),
+            code: ErrorCode::Invalid.into(),
             reason: format!("seq {} is not above the last applied seq", e.seq),
         },
     };
@@ -221,7 +221,7 @@ fn record_outcome(
 
 type Applied = std::result::Result<Outcome, Rejection>;
 
-fn reject(code: &'static str, reason: impl Into<String>) -> Result<Applied> {
+fn reject(code: ErrorCode, reason: impl Into<String>) -> Result<Applied> {
     Ok(Err(Rejection::new(code, reason)))
 }
 
@@ -233,8 +233,11 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         Err(d) => return reject(d.code(), d.to_string()),
     };
     // Every field within the device's own limits, before anything is looked up or written.
-    if let Err(e) = fieldwork_core::limits::check_mutation(&m) {
-        let code = if e.code() == codes::TOO_LONG { codes::TOO_LONG } else { codes::INVALID };
+    if let Err(e) = fieldwork_domain::limits::check_mutation(&m) {
+        let code = match e.code() {
+            ErrorCode::TooLong => ErrorCode::TooLong,
+            _ => ErrorCode::Invalid,
+        };
         return reject(code, e.to_string());
     }
     if let Err(r) = check_technician_may_change(&m) {
@@ -244,7 +247,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         Ok(job) if job.assignee_id.as_deref() == Some(device.technician_id.as_str()) => job,
         Ok(_) | Err(Error::NotFound) => {
             return reject(
-                codes::NOT_FOUND,
+                ErrorCode::NotFound,
                 format!("job {} does not exist or is not assigned to you", m.job_id()),
             );
         }
@@ -258,7 +261,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
     match m {
         IncomingMutation::JobCreated { .. } | IncomingMutation::JobScheduled { .. } => {
             // Refused above by ownership; kept explicit so a new kind is a compile error here.
-            reject(codes::DISPATCHER_OWNED, "only a dispatcher can create or schedule jobs")
+            reject(ErrorCode::DispatcherOwned, "only a dispatcher can create or schedule jobs")
         }
         IncomingMutation::StatusChanged { change_id, to, reason, at, .. } => {
             let facts = jobs::completion_facts(w.db, &job)?;
@@ -307,11 +310,6 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             }
         }
         IncomingMutation::FieldSet { field, value, replaces, .. } => {
-            let field = match field {
-                JobField::Diagnosis => SharedField::Diagnosis,
-                JobField::Resolution => SharedField::Resolution,
-                JobField::SignatureAbsenceReason => SharedField::SignatureAbsenceReason,
-            };
             let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
             // Compared the way head office stores values: trimmed, empty as none.
             let seen =
@@ -321,7 +319,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
                     FieldWrite::Applied | FieldWrite::Unchanged => Outcome::Applied,
                     FieldWrite::Conflict(id, kept) => Outcome::Conflict {
                         conflict_id: id,
-                        reason: fieldwork_sync::merge::conflict_reason(field.name(), kept),
+                        reason: fieldwork_wire::merge::conflict_reason(field.name(), kept),
                     },
                 };
             job.updated_at = w.now;
@@ -347,13 +345,13 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         }
         IncomingMutation::TimeEntryAdded { entry } => {
             if entry.ended_at < entry.started_at {
-                return reject(codes::INVALID, "a time entry cannot end before it starts");
+                return reject(ErrorCode::Invalid, "a time entry cannot end before it starts");
             }
             insert_fact(w, "time_entries", "time_entry", &entry.id, &job.id, &entry, None)
         }
         IncomingMutation::FeedbackGiven { feedback } => {
             if !(1..=5).contains(&feedback.rating) {
-                return reject(codes::INVALID, "a rating is 1 to 5");
+                return reject(ErrorCode::Invalid, "a rating is 1 to 5");
             }
             let outcome =
                 insert_fact(w, "feedback", "feedback", &feedback.id, &job.id, &feedback, None)?;
@@ -362,14 +360,17 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
         }
         IncomingMutation::PhotoAdded { photo } => {
             if !wire::is_sha256_hex(&photo.sha256) || !wire::is_sha256_hex(&photo.thumb_sha256) {
-                return reject(codes::INVALID, "a photo's hashes are 64 lowercase hex characters");
+                return reject(
+                    ErrorCode::Invalid,
+                    "a photo's hashes are 64 lowercase hex characters",
+                );
             }
             let sha = photo.sha256.clone();
             let mut photo = photo;
             // The same import again after its caption was edited: compared with the edited
             // caption, so it is the same fact, not a `duplicate_id`.
             if field_clock(w.db, &job.id, &caption_field(&photo.id))?.is_some()
-                && let Some(stored) = w.db.body::<fieldwork_core::domain::PhotoRef>(
+                && let Some(stored) = w.db.body::<fieldwork_domain::domain::PhotoRef>(
                     "SELECT body FROM photos WHERE id = ?1",
                     &[&photo.id],
                 )?
@@ -385,7 +386,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             )?;
             if !on_job {
                 return reject(
-                    codes::NOT_FOUND,
+                    ErrorCode::NotFound,
                     format!("job {} has no photo {photo_id}", job.number),
                 );
             }
@@ -413,7 +414,7 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             ..
         } => {
             if !wire::is_sha256_hex(&png_sha256) {
-                return reject(codes::INVALID, "png_sha256 is 64 lowercase hex characters");
+                return reject(ErrorCode::Invalid, "png_sha256 is 64 lowercase hex characters");
             }
             let signature = SignatureRef {
                 id: signature_id.clone(),
@@ -460,15 +461,15 @@ fn set_photo_caption(
     job: &WorkOrder,
     photo_id: &str,
     caption: Option<String>,
-    replaces: Option<fieldwork_core::store::outbox::Replaces<String>>,
+    replaces: Option<fieldwork_domain::mutation::Replaces<String>>,
     hlc: &Hlc,
 ) -> Result<Applied> {
     let stored: Option<String> =
         w.db.value("SELECT body FROM photos WHERE id = ?1 AND job_id = ?2", &[&photo_id, &job.id])?;
     let Some(stored) = stored else {
-        return reject(codes::NOT_FOUND, format!("job {} has no photo {photo_id}", job.number));
+        return reject(ErrorCode::NotFound, format!("job {} has no photo {photo_id}", job.number));
     };
-    let mut photo: fieldwork_core::domain::PhotoRef = serde_json::from_str(&stored)?;
+    let mut photo: fieldwork_domain::domain::PhotoRef = serde_json::from_str(&stored)?;
     // Compared the way head office stores captions: trimmed, empty as none.
     let tidy = |c: Option<String>| c.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
     let caption = tidy(caption);
@@ -480,7 +481,7 @@ fn set_photo_caption(
     let incoming = Stamped { value: caption.clone(), hlc: hlc.clone() };
     let conflict = |id: String, kept: bool| Outcome::Conflict {
         conflict_id: id,
-        reason: fieldwork_sync::merge::conflict_reason("the photo's caption", kept),
+        reason: fieldwork_wire::merge::conflict_reason("the photo's caption", kept),
     };
     match lww_seen(current.as_ref(), &incoming, seen.as_ref()) {
         LwwDecision::Same => Ok(Ok(Outcome::Applied)),
@@ -517,15 +518,18 @@ fn withdraw_part(
     w: &mut Writer<'_>,
     device: &DeviceCaller,
     job: &WorkOrder,
-    withdrawal: &fieldwork_core::domain::PartWithdrawal,
+    withdrawal: &fieldwork_domain::domain::PartWithdrawal,
 ) -> Result<Applied> {
-    // The reason's length is checked with every other field (fieldwork_core::limits).
+    // The reason's length is checked with every other field (fieldwork_domain::limits).
     let on_job = |id: &str| -> Result<bool> {
         w.db.exists("SELECT 1 FROM parts_used WHERE id = ?1 AND job_id = ?2", &[&id, &job.id])
     };
     for id in std::iter::once(&withdrawal.part_used_id).chain(&withdrawal.replaced_by) {
         if !on_job(id)? {
-            return reject(codes::NOT_FOUND, format!("job {} has no part line {id}", job.number));
+            return reject(
+                ErrorCode::NotFound,
+                format!("job {} has no part line {id}", job.number),
+            );
         }
     }
     let added = w.db.execute(
@@ -568,7 +572,7 @@ fn insert_fact<T: Serialize>(
         return if same {
             Ok(Ok(Outcome::Applied))
         } else {
-            reject(codes::DUPLICATE_ID, format!("a different {entity} already has id {id}"))
+            reject(ErrorCode::DuplicateId, format!("a different {entity} already has id {id}"))
         };
     }
     match sha256 {
@@ -596,17 +600,17 @@ fn answer_checklist(
 ) -> Result<Applied> {
     let jt = jobs::job_type_of(w.db, job)?;
     let Some(item) = jt.checklist.iter().find(|i| i.key == item_key) else {
-        return reject(codes::INVALID, format!("the job's checklist has no item {item_key:?}"));
+        return reject(ErrorCode::Invalid, format!("the job's checklist has no item {item_key:?}"));
     };
     let kind_matches = matches!(
         (item.kind, value),
-        (fieldwork_core::domain::ChecklistItemKind::Checkbox, ChecklistValue::Checkbox(_))
-            | (fieldwork_core::domain::ChecklistItemKind::Number, ChecklistValue::Number(_))
-            | (fieldwork_core::domain::ChecklistItemKind::Choice, ChecklistValue::Choice(_))
-            | (fieldwork_core::domain::ChecklistItemKind::Text, ChecklistValue::Text(_))
+        (fieldwork_domain::domain::ChecklistItemKind::Checkbox, ChecklistValue::Checkbox(_))
+            | (fieldwork_domain::domain::ChecklistItemKind::Number, ChecklistValue::Number(_))
+            | (fieldwork_domain::domain::ChecklistItemKind::Choice, ChecklistValue::Choice(_))
+            | (fieldwork_domain::domain::ChecklistItemKind::Text, ChecklistValue::Text(_))
     );
     if !kind_matches {
-        return reject(codes::INVALID, format!("{item_key} is a {} item", item.kind));
+        return reject(ErrorCode::Invalid, format!("{item_key} is a {} item", item.kind));
     }
     let field = format!("checklist:{item_key}");
     let stored: Option<String> = w.db.value(
@@ -1009,37 +1013,37 @@ fn whole_job(db: &dyn Db, job: WorkOrder) -> Result<Vec<(&'static str, String, R
     let jt = jobs::job_type_of(db, &job)?;
     let answers = jobs::checklist(db, &job, &jt)?;
     out.push(("job", id.clone(), Record::Job { work_order: job }));
-    for n in db.bodies::<fieldwork_core::domain::Note>(
+    for n in db.bodies::<fieldwork_domain::domain::Note>(
         "SELECT body FROM notes WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("note", n.id.clone(), Record::Note { note: n }));
     }
-    for p in db.bodies::<fieldwork_core::domain::PartUsed>(
+    for p in db.bodies::<fieldwork_domain::domain::PartUsed>(
         "SELECT body FROM parts_used WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("part_used", p.id.clone(), Record::PartUsed { part_used: p }));
     }
-    for t in db.bodies::<fieldwork_core::domain::TimeEntry>(
+    for t in db.bodies::<fieldwork_domain::domain::TimeEntry>(
         "SELECT body FROM time_entries WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("time_entry", t.id.clone(), Record::TimeEntry { entry: t }));
     }
-    for f in db.bodies::<fieldwork_core::domain::Feedback>(
+    for f in db.bodies::<fieldwork_domain::domain::Feedback>(
         "SELECT body FROM feedback WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("feedback", f.id.clone(), Record::Feedback { feedback: f }));
     }
-    for p in db.bodies::<fieldwork_core::domain::PhotoRef>(
+    for p in db.bodies::<fieldwork_domain::domain::PhotoRef>(
         "SELECT body FROM photos WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
     }
-    for w in db.bodies::<fieldwork_core::domain::PartWithdrawal>(
+    for w in db.bodies::<fieldwork_domain::domain::PartWithdrawal>(
         "SELECT body FROM part_withdrawals WHERE job_id = ?1",
         &[&id],
     )? {
@@ -1060,13 +1064,13 @@ fn whole_job(db: &dyn Db, job: WorkOrder) -> Result<Vec<(&'static str, String, R
             Record::PhotoDeleted { job_id: id.clone(), photo_id, at: super::from_ms(at) },
         ));
     }
-    for s in db.bodies::<fieldwork_core::domain::SignatureRef>(
+    for s in db.bodies::<fieldwork_domain::domain::SignatureRef>(
         "SELECT body FROM signatures WHERE job_id = ?1",
         &[&id],
     )? {
         out.push(("signature", s.id.clone(), Record::Signature { signature: s }));
     }
-    for s in db.bodies::<fieldwork_core::domain::StatusChange>(
+    for s in db.bodies::<fieldwork_domain::domain::StatusChange>(
         "SELECT body FROM status_changes WHERE job_id = ?1 ORDER BY hlc",
         &[&id],
     )? {

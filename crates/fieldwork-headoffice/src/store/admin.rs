@@ -4,8 +4,8 @@
 //! technicians' laptops receive stay the core's `JobType` and `Part`, unchanged on the wire.
 
 use chrono::{DateTime, Utc};
-use fieldwork_core::domain::{ChecklistItem, JobType, Part, PhotoKind};
-use fieldwork_core::sla::SlaPolicy;
+use fieldwork_domain::domain::{ChecklistItem, JobType, Part, PhotoKind};
+use fieldwork_domain::sla::SlaPolicy;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,7 +84,7 @@ pub struct PartQuery {
     pub offset: Option<usize>,
 }
 
-/// The SLA policy in force: the limits of `fieldwork_core::sla::SlaPolicy`, in minutes, and
+/// The SLA policy in force: the limits of `fieldwork_domain::sla::SlaPolicy`, in minutes, and
 /// who last changed them. Deadlines are computed from it when a job is created or its priority
 /// changes; deadlines already computed stay as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
@@ -97,7 +97,7 @@ pub struct SlaSettings {
 }
 
 /// `PUT /api/v1/admin/sla-policy`: every limit of the policy, in minutes (see
-/// `fieldwork_core::sla::SlaPolicy`).
+/// `fieldwork_domain::sla::SlaPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
 #[ts(export, export_to = "headoffice/")]
 pub struct SlaLimits {

@@ -297,7 +297,7 @@ pub struct MajorComplaint {
     pub job_number: String,
     pub customer_name: String,
     #[schema(value_type = String)]
-    pub job_status: fieldwork_core::domain::JobStatus,
+    pub job_status: fieldwork_domain::domain::JobStatus,
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ pub mod kpis;
 pub mod types;
 
 use async_trait::async_trait;
-use fieldwork_core::domain::{Customer, Equipment, JobType, Part, PhotoRef, Site, Technician};
-use fieldwork_core::domain::{JobStatus, WorkOrder};
-use fieldwork_sync::wire::{PullResponse, PushRequest, PushResponse};
+use fieldwork_domain::domain::{Customer, Equipment, JobType, Part, PhotoRef, Site, Technician};
+use fieldwork_domain::domain::{JobStatus, WorkOrder};
+use fieldwork_wire::wire::{PullResponse, PushRequest, PushResponse};
 
 pub use admin::*;
 pub use kpis::*;
@@ -84,7 +84,7 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     async fn set_sla_policy(
         &self,
         by: &Dispatcher,
-        policy: fieldwork_core::sla::SlaPolicy,
+        policy: fieldwork_domain::sla::SlaPolicy,
     ) -> Result<SlaSettings>;
 
     // --- work orders (dispatcher) ------------------------------------------------------------
@@ -108,7 +108,7 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<WorkOrder>;
     async fn list_jobs(&self, filter: JobListFilter) -> Result<Vec<JobListItem>>;
     /// The appointments of a technician that hold their time, but for `except_job`'s: what a
-    /// booking is checked against (`fieldwork_core::schedule`).
+    /// booking is checked against (`fieldwork_domain::schedule`).
     async fn technician_appointments(
         &self,
         technician_id: &str,

@@ -2,13 +2,13 @@
 //! as a dispatcher reads it. The same types are the JSON bodies of the dispatcher API.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldwork_core::domain::{
+use fieldwork_domain::domain::{
     ChecklistAnswer, Customer, Equipment, EquipmentCategory, Feedback, JobStatus, JobType, Note,
     PartUsed, PhotoRef, Priority, SignatureRef, Site, StatusChange, Technician, TimeEntry,
     WorkOrder,
 };
-use fieldwork_core::lifecycle::Move;
-use fieldwork_sync::wire::{ConflictRecord, RejectedMutation};
+use fieldwork_domain::lifecycle::Move;
+use fieldwork_wire::wire::{ConflictRecord, RejectedMutation};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -331,11 +331,11 @@ pub struct JobListItem {
     pub ack_due_at: DateTime<Utc>,
     /// Finish by then (in-warranty repairs).
     pub complete_due_at: Option<DateTime<Utc>>,
-    /// Still new: no dispatcher has acted on it (`fieldwork_core::sla::awaiting_acknowledgement`).
+    /// Still new: no dispatcher has acted on it (`fieldwork_domain::sla::awaiting_acknowledgement`).
     pub awaiting_acknowledgement: bool,
-    /// The deadlines its appointment cannot meet (`fieldwork_core::sla::booking_misses`);
+    /// The deadlines its appointment cannot meet (`fieldwork_domain::sla::booking_misses`);
     /// empty when it is booked in time or not booked.
-    pub booking_misses: Vec<fieldwork_core::sla::MissedDeadline>,
+    pub booking_misses: Vec<fieldwork_domain::sla::MissedDeadline>,
     pub reported_problem: String,
     pub open_conflicts: i64,
     pub rejected_mutations: i64,
@@ -346,7 +346,7 @@ pub struct JobListItem {
 #[ts(export, export_to = "headoffice/")]
 pub struct WithdrawnPart {
     pub part: PartUsed,
-    pub withdrawal: fieldwork_core::domain::PartWithdrawal,
+    pub withdrawal: fieldwork_domain::domain::PartWithdrawal,
     /// Who withdrew it (the technician signed in on the device).
     pub actor: String,
 }

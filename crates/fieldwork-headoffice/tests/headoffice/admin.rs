@@ -3,7 +3,7 @@
 //! arriving in a technician's pull like any other master data.
 
 use fieldwork_headoffice::store::UserRole;
-use fieldwork_sync::wire::Record;
+use fieldwork_wire::wire::Record;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -181,7 +181,7 @@ mod users {
         let mut a = w.a;
         let e = a.entry(note);
         let body = serde_json::to_value(
-            fieldwork_sync::wire::PushRequest::from_outbox(&a.device_id, &[e]).unwrap(),
+            fieldwork_wire::wire::PushRequest::from_outbox(&a.device_id, &[e]).unwrap(),
         )
         .unwrap();
         let (s, v) = a.push_raw(&body).await;

@@ -118,7 +118,7 @@ async fn a_revoked_device_is_told_so_on_every_route_and_pushes_nothing() {
     assert!(revoked.revoked_at.is_some());
     let note = w.a.note(&w.job_a, "after revocation");
     let e = w.a.entry(note);
-    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let req = fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
     let (s, v) = w.a.push_raw(&serde_json::to_value(&req).unwrap()).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(code(&v), "device_revoked");

@@ -24,10 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use fieldwork_core::domain::{JobStatus, JobType};
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::store::outbox::{JobField, Mutation, OutboxEntry};
-use fieldwork_sync::wire::PushRequest;
+use fieldwork_domain::domain::{JobStatus, JobType};
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::mutation::{JobField, Mutation, OutboxEntry};
+use fieldwork_wire::wire::PushRequest;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -133,13 +133,13 @@ impl Target {
         let blob = fake_jpeg(99, 64);
         Target {
             technician: "tech-nobody".into(),
-            job: fieldwork_core::ids::new_id(),
-            customer: fieldwork_core::ids::new_id(),
-            site: fieldwork_core::ids::new_id(),
-            equipment: fieldwork_core::ids::new_id(),
-            photo: fieldwork_core::ids::new_id(),
-            signature: fieldwork_core::ids::new_id(),
-            follow_up: fieldwork_core::ids::new_id(),
+            job: fieldwork_domain::ids::new_id(),
+            customer: fieldwork_domain::ids::new_id(),
+            site: fieldwork_domain::ids::new_id(),
+            equipment: fieldwork_domain::ids::new_id(),
+            photo: fieldwork_domain::ids::new_id(),
+            signature: fieldwork_domain::ids::new_id(),
+            follow_up: fieldwork_domain::ids::new_id(),
             sha: sha256_hex(&blob),
             blob,
         }
@@ -664,10 +664,10 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
     d.schedule(&job, &device.technician_id).await;
     let (photo, sha) = device.add_photo(&job, seed).await;
     let png = fake_png(seed);
-    let signature = fieldwork_core::ids::new_id();
+    let signature = fieldwork_domain::ids::new_id();
     // The customer signs the job's facts as they are when signing (head office checks them).
     let mut signed =
-        fieldwork_core::signed::SignedFacts { job_id: job.clone(), ..Default::default() };
+        fieldwork_domain::signed::SignedFacts { job_id: job.clone(), ..Default::default() };
     let mut steps = Vec::new();
     if stage != Stage::Working {
         let started = Utc::now();
@@ -716,7 +716,7 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
             .await;
         f["id"].as_str().unwrap().to_owned()
     } else {
-        fieldwork_core::ids::new_id()
+        fieldwork_domain::ids::new_id()
     };
     Target {
         technician: device.technician_id.clone(),
@@ -790,7 +790,7 @@ impl Matrix {
             None => {
                 let e = OutboxEntry {
                     seq: 1_000,
-                    mutation_id: fieldwork_core::ids::new_id(),
+                    mutation_id: fieldwork_domain::ids::new_id(),
                     device_id: a_device.clone(),
                     hlc: Hlc::zero(&a_device).tick(Utc::now().timestamp_millis()),
                     mutation: self.a.note(job, "forged note"),
@@ -1070,13 +1070,13 @@ fn check_allowed(
             assert_eq!(answer.bytes, m.target(object).blob, "{cell}: the photo's bytes");
         }
         (Kind::DevicePull, _) => {
-            let page: fieldwork_sync::PullResponse =
+            let page: fieldwork_wire::PullResponse =
                 serde_json::from_value(answer.json.clone()).unwrap();
             let jobs: BTreeSet<_> = page
                 .changes
                 .iter()
                 .filter_map(|c| match &c.record {
-                    fieldwork_sync::Record::Job { work_order } => Some(work_order.id.clone()),
+                    fieldwork_wire::Record::Job { work_order } => Some(work_order.id.clone()),
                     _ => None,
                 })
                 .collect();

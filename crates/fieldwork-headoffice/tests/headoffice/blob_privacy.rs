@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use fieldwork_core::store::outbox::Mutation;
+use fieldwork_domain::mutation::Mutation;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -51,7 +51,7 @@ async fn an_upload_resumes_from_the_offset_the_server_holds() {
     let jpeg = fake_jpeg(7, 200_000);
     let thumb = fake_jpeg(8, 2_000);
     let photo = w.a.photo(&job, &jpeg, &thumb);
-    let fieldwork_core::store::outbox::Mutation::PhotoAdded { photo: p } = &photo else {
+    let fieldwork_domain::mutation::Mutation::PhotoAdded { photo: p } = &photo else {
         unreachable!()
     };
     let photo_id = p.id.clone();

@@ -9,14 +9,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use fieldwork_core::domain::{JobStatus, Note, Priority, Technician};
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::store::outbox::{Mutation, OutboxEntry};
+use fieldwork_domain::domain::{JobStatus, Note, Priority, Technician};
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::mutation::{Mutation, OutboxEntry};
 use fieldwork_headoffice::AppState;
 use fieldwork_headoffice::config::{Config, DatabaseLocation, PasswordCost, RateLimit};
 use fieldwork_headoffice::secrets::hash_password;
 use fieldwork_headoffice::store::{NewUser, UserRole};
-use fieldwork_sync::wire::{
+use fieldwork_wire::wire::{
     DeviceSignedIn, ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo,
 };
 use reqwest::{Method, StatusCode};
@@ -295,7 +295,7 @@ impl Device {
         self.clock = self.clock.tick(now_ms);
         let e = OutboxEntry {
             seq: self.next_seq,
-            mutation_id: fieldwork_core::ids::new_id(),
+            mutation_id: fieldwork_domain::ids::new_id(),
             device_id: self.device_id.clone(),
             hlc: self.clock.clone(),
             mutation: m,
@@ -379,7 +379,7 @@ impl Device {
     pub fn note(&self, job_id: &str, body: &str) -> Mutation {
         Mutation::NoteAdded {
             note: Note {
-                id: fieldwork_core::ids::new_id(),
+                id: fieldwork_domain::ids::new_id(),
                 job_id: job_id.to_owned(),
                 author: self.technician_name.clone(),
                 body: body.to_owned(),
@@ -397,7 +397,7 @@ impl Device {
     ) -> Mutation {
         Mutation::StatusChanged {
             job_id: job_id.to_owned(),
-            change_id: fieldwork_core::ids::new_id(),
+            change_id: fieldwork_domain::ids::new_id(),
             from,
             to,
             reason: reason.map(str::to_owned),
@@ -411,7 +411,7 @@ impl Device {
 pub fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
     Mutation::StatusChanged {
         job_id: job.to_owned(),
-        change_id: fieldwork_core::ids::new_id(),
+        change_id: fieldwork_domain::ids::new_id(),
         from,
         to,
         reason: None,
@@ -477,10 +477,10 @@ pub fn fake_jpeg(seed: u8, len: usize) -> Vec<u8> {
 impl Device {
     pub fn photo(&self, job_id: &str, jpeg: &[u8], thumb: &[u8]) -> Mutation {
         Mutation::PhotoAdded {
-            photo: fieldwork_core::domain::PhotoRef {
-                id: fieldwork_core::ids::new_id(),
+            photo: fieldwork_domain::domain::PhotoRef {
+                id: fieldwork_domain::ids::new_id(),
                 job_id: job_id.to_owned(),
-                kind: fieldwork_core::domain::PhotoKind::Fault,
+                kind: fieldwork_domain::domain::PhotoKind::Fault,
                 caption: Some("water on the floor".into()),
                 sha256: sha256_hex(jpeg),
                 thumb_sha256: sha256_hex(thumb),

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use fieldwork_core::domain::{JobStatus, JobType, Priority};
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_domain::domain::{JobStatus, JobType, Priority};
+use fieldwork_domain::mutation::{JobField, Mutation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

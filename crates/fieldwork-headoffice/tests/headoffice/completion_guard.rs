@@ -1,5 +1,5 @@
 //! Head office refuses every completion the device refuses: the completion guard's facts come
-//! from the core's one rule (`fieldwork_core::completion`) on both sides. One test per missing
+//! from the domain's one rule (`fieldwork_domain::completion`) on both sides. One test per missing
 //! fact — each required checklist item, each required photo kind (a withdrawn photo does not
 //! count), the signature, a signature the facts changed after, the resolution — each asserting
 //! the exact refusal, and the complete set accepted; then the real device (the core's store and
@@ -7,15 +7,16 @@
 //! signed fact behind it.
 
 use chrono::{DateTime, Duration, Utc};
-use fieldwork_core::completion::{JobRecords, PartRecord, PhotoRecord};
-use fieldwork_core::domain::{
+use fieldwork_core::Store;
+use fieldwork_core::store::{NewPart, NewSignature};
+use fieldwork_domain::RuleError;
+use fieldwork_domain::completion::{JobRecords, PartRecord, PhotoRecord};
+use fieldwork_domain::domain::{
     ChecklistItem, ChecklistItemKind, ChecklistValue, JobStatus, JobType, PartUsed, PartWithdrawal,
     PhotoKind, PhotoRef, TimeEntry, TimeEntryKind, TimeEntrySource, WorkOrder,
 };
-use fieldwork_core::lifecycle::Missing;
-use fieldwork_core::store::outbox::{JobField, Mutation};
-use fieldwork_core::store::{NewPart, NewSignature};
-use fieldwork_core::{CoreError, Store};
+use fieldwork_domain::lifecycle::Missing;
+use fieldwork_domain::mutation::{JobField, Mutation};
 use fieldwork_headoffice::store::UserRole;
 use fieldwork_sync::client::TlsOptions;
 use fieldwork_sync::engine::{Engine, sign_in};
@@ -101,7 +102,7 @@ async fn guarded_world() -> (World, String) {
 
 fn photo(job: &str, kind: PhotoKind, seed: u8) -> PhotoRef {
     PhotoRef {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         job_id: job.to_owned(),
         kind,
         caption: None,
@@ -117,7 +118,7 @@ fn photo(job: &str, kind: PhotoKind, seed: u8) -> PhotoRef {
 
 fn part(job: &str, part_no: &str, at: DateTime<Utc>) -> PartUsed {
     PartUsed {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         job_id: job.to_owned(),
         part_no: part_no.to_owned(),
         description: format!("Part {part_no}"),
@@ -132,7 +133,7 @@ fn part(job: &str, part_no: &str, at: DateTime<Utc>) -> PartUsed {
 
 fn derived(job: &str, kind: TimeEntryKind, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeEntry {
     TimeEntry {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         job_id: job.to_owned(),
         kind,
         started_at: from,
@@ -250,7 +251,7 @@ async fn work_and_complete(w: &mut World, job: &str, gap: Gap) -> Value {
         );
         steps.push(Mutation::SignatureAdded {
             job_id: job.to_owned(),
-            signature_id: fieldwork_core::ids::new_id(),
+            signature_id: fieldwork_domain::ids::new_id(),
             signer_name: "Wang Fang".into(),
             statement: Some("The work was done to my satisfaction".into()),
             signed_at: t(50),
@@ -309,7 +310,7 @@ async fn refused_for(gap: Gap, missing: Missing) {
     let result = work_and_complete(&mut w, &job, gap).await;
     assert_eq!(result["outcome"], "rejected", "{gap:?}: {result}");
     assert_eq!(result["code"], "completion_blocked", "{gap:?}: {result}");
-    let expected = CoreError::CompletionBlocked { missing: vec![missing] }.to_string();
+    let expected = RuleError::CompletionBlocked { missing: vec![missing] }.to_string();
     assert_eq!(result["reason"], expected.as_str(), "{gap:?}");
     let record = w.dispatcher.job(&job).await;
     assert_eq!(record["work_order"]["status"], "in_progress", "{gap:?}");
@@ -561,7 +562,7 @@ async fn the_real_device_completing_after_a_dispatcher_changed_a_signed_fact_is_
     assert_eq!(rejected[0]["code"], "completion_blocked");
     assert_eq!(
         rejected[0]["reason"],
-        CoreError::CompletionBlocked { missing: vec![Missing::SignatureStale] }.to_string()
+        RuleError::CompletionBlocked { missing: vec![Missing::SignatureStale] }.to_string()
     );
     server.stop().await;
 }

@@ -179,8 +179,8 @@ fn a_folder_without_a_built_console_is_refused() {
 
 mod endpoints {
     use chrono::{DateTime, Utc};
-    use fieldwork_core::domain::JobStatus;
-    use fieldwork_core::store::outbox::Mutation;
+    use fieldwork_domain::domain::JobStatus;
+    use fieldwork_domain::mutation::Mutation;
     use reqwest::StatusCode;
     use serde_json::json;
 
@@ -285,7 +285,7 @@ mod endpoints {
             entries.push(w.a.entry(m));
         }
         let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &[7u8; 200][..]].concat();
-        let signature_id = fieldwork_core::ids::new_id();
+        let signature_id = fieldwork_domain::ids::new_id();
         let m = Mutation::SignatureAdded {
             job_id: job.clone(),
             signature_id: signature_id.clone(),
@@ -554,7 +554,7 @@ mod admin {
         let note = w.a.note(&w.job_a, "still here?");
         let e = w.a.entry(note);
         let body = serde_json::to_value(
-            fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap(),
+            fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap(),
         )
         .unwrap();
         let (s, v) = w.a.push_raw(&body).await;

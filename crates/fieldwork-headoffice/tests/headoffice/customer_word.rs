@@ -3,8 +3,8 @@
 //! complaint is still open needs the dispatcher's explicit confirmation.
 
 use chrono::{Duration, Utc};
-use fieldwork_core::domain::{Feedback, JobStatus, JobType};
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_domain::domain::{Feedback, JobStatus, JobType};
+use fieldwork_domain::mutation::{JobField, Mutation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -33,7 +33,7 @@ async fn complete_rated(dev: &mut Device, job: &str, rating: Option<u8>) {
     if let Some(rating) = rating {
         steps.push(Mutation::FeedbackGiven {
             feedback: Feedback {
-                id: fieldwork_core::ids::new_id(),
+                id: fieldwork_domain::ids::new_id(),
                 job_id: job.to_owned(),
                 rating,
                 comment: None,

@@ -3,8 +3,8 @@
 //! (crates/fieldwork-headoffice/src/device_time.rs).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use fieldwork_core::domain::{JobStatus, JobType, Priority};
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_domain::domain::{JobStatus, JobType, Priority};
+use fieldwork_domain::mutation::{JobField, Mutation};
 use fieldwork_headoffice::store::UserRole;
 use serde_json::{Value, json};
 

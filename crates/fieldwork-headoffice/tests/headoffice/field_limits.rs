@@ -1,14 +1,14 @@
 //! Issue 12, point 12: head office holds every field of every pushed mutation to the device's
-//! own limits (`fieldwork_core::limits`). An oversize field is refused with `too_long` and
+//! own limits (`fieldwork_domain::limits`). An oversize field is refused with `too_long` and
 //! recorded; the rest of the batch goes on.
 
 use chrono::Utc;
-use fieldwork_core::limits::{
+use fieldwork_domain::limits::{
     CHECKLIST_TEXT_MAX_CHARS, FEEDBACK_COMMENT_MAX_CHARS, ID_MAX_CHARS, JOB_TEXT_MAX_CHARS,
     NOTE_MAX_CHARS, PART_DESCRIPTION_MAX_CHARS, PERSON_NAME_MAX_CHARS, PHOTO_CAPTION_MAX_CHARS,
     REASON_MAX_CHARS, SIGNATURE_STATEMENT_MAX_CHARS, SIGNER_NAME_MAX_CHARS, STROKES_MAX_BYTES,
 };
-use fieldwork_sync::wire::{PushRequest, Record};
+use fieldwork_wire::wire::{PushRequest, Record};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ use crate::common::*;
 /// A valid mutation of each kind, as JSON, for `job`.
 fn base(kind: &str, job: &str, work_order: &Value) -> Value {
     let now = Utc::now();
-    let id = fieldwork_core::ids::new_id();
+    let id = fieldwork_domain::ids::new_id();
     match kind {
         "job_created" => json!({"type": kind, "work_order": work_order}),
         "job_scheduled" => json!({"type": kind, "job_id": job, "assignee_id": "tech-a",

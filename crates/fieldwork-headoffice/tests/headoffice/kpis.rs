@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use fieldwork_core::domain::{Feedback, JobStatus, JobType, Priority};
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_domain::domain::{Feedback, JobStatus, JobType, Priority};
+use fieldwork_domain::mutation::{JobField, Mutation};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ const MEASURES: [&str; 6] =
 fn status_at(job: &str, from: JobStatus, to: JobStatus, at: DateTime<Utc>) -> Mutation {
     Mutation::StatusChanged {
         job_id: job.to_owned(),
-        change_id: fieldwork_core::ids::new_id(),
+        change_id: fieldwork_domain::ids::new_id(),
         from,
         to,
         reason: (to == JobStatus::OnHold).then(|| "waiting for a part".to_owned()),
@@ -227,7 +227,7 @@ async fn kpis_match_a_reference_computed_from_the_job_records() {
             if i % 3 != 1 {
                 steps.push(Mutation::FeedbackGiven {
                     feedback: Feedback {
-                        id: fieldwork_core::ids::new_id(),
+                        id: fieldwork_domain::ids::new_id(),
                         job_id: id.clone(),
                         rating: (1 + i % 5) as u8,
                         comment: None,
@@ -426,7 +426,7 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
         w.a.status(&job, JobStatus::EnRoute, JobStatus::OnSite, None),
         Mutation::FeedbackGiven {
             feedback: Feedback {
-                id: fieldwork_core::ids::new_id(),
+                id: fieldwork_domain::ids::new_id(),
                 job_id: job.clone(),
                 rating: 5,
                 comment: None,

@@ -13,7 +13,7 @@ async fn an_oversized_body_is_refused_with_413_and_writes_nothing() {
     let big = "x".repeat(100 * 1024);
     let m = w.a.note(&job, &big);
     let e = w.a.entry(m);
-    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let req = fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
     let (s, v) = w.a.push_raw(&serde_json::to_value(&req).unwrap()).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
     assert_eq!(code(&v), "payload_too_large");
@@ -41,7 +41,7 @@ async fn the_body_limit_holds_for_the_decompressed_size_of_a_compressed_push() {
     // 100 KiB of one letter packs into a few dozen bytes: the limit must count what it unpacks to.
     let m = w.a.note(&job, &"x".repeat(100 * 1024));
     let e = w.a.entry(m);
-    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let req = fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
     let (s, v) = w.a.push_zstd(&serde_json::to_value(&req).unwrap()).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
     assert_eq!(w.dispatcher.job(&job).await["notes"].as_array().unwrap().len(), 0);
@@ -49,7 +49,7 @@ async fn the_body_limit_holds_for_the_decompressed_size_of_a_compressed_push() {
     // A compressed push within the limit is applied like any other.
     let m = w.a.note(&job, "the door seal was torn; replaced it");
     let e = w.a.entry(m);
-    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
+    let req = fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[e]).unwrap();
     let (s, v) = w.a.push_zstd(&serde_json::to_value(&req).unwrap()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let notes = w.dispatcher.job(&job).await["notes"].clone();

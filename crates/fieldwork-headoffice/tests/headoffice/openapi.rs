@@ -111,13 +111,13 @@ async fn every_operation_says_who_may_call_it_and_the_errors_it_can_answer() {
     assert_eq!(schemes[BEARER]["scheme"], "bearer");
     assert_eq!(schemes[SESSION]["type"], "apiKey");
     assert_eq!(schemes[SESSION]["in"], "cookie");
-    assert_eq!(schemes[SESSION]["name"], fieldwork_sync::wire::SESSION_COOKIE);
+    assert_eq!(schemes[SESSION]["name"], fieldwork_wire::wire::SESSION_COOKIE);
     assert_eq!(schemes[CSRF]["in"], "header");
     assert!(
         schemes[CSRF]["name"]
             .as_str()
             .unwrap()
-            .eq_ignore_ascii_case(fieldwork_sync::wire::CSRF_HEADER)
+            .eq_ignore_ascii_case(fieldwork_wire::wire::CSRF_HEADER)
     );
     let mut wrong = Vec::new();
     let mut ids = BTreeSet::new();
@@ -263,7 +263,7 @@ async fn word_enums_are_documented_by_the_words_sent() {
         schemas["ChecklistItemKind"]
     );
     let words: Vec<&str> =
-        fieldwork_core::domain::JobStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>();
+        fieldwork_domain::domain::JobStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>();
     assert_eq!(schemas["JobStatus"]["enum"], json!(words));
 }
 
@@ -343,7 +343,7 @@ async fn no_body_or_schema_is_a_bare_object() {
 }
 
 /// The error bodies' `code` is the `ErrorCode` schema, and it lists every code of
-/// `fieldwork_core::ErrorCode`, no more.
+/// `fieldwork_domain::ErrorCode`, no more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_error_schema_lists_every_error_code() {
     let doc = served_document().await;
@@ -358,7 +358,8 @@ async fn the_error_schema_lists_every_error_code() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    let codes: BTreeSet<&str> = fieldwork_core::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    let codes: BTreeSet<&str> =
+        fieldwork_domain::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(listed, codes);
     for code in ["device_revoked", "not_recordable", "hash_mismatch", "schedule_overlap"] {
         assert!(listed.contains(code), "{code}");

@@ -2,15 +2,15 @@
 //! once, left out of the job head office shows and pulled by the technician's other devices.
 
 use chrono::Utc;
-use fieldwork_core::domain::{JobStatus, PartUsed, PartWithdrawal};
-use fieldwork_core::store::outbox::Mutation;
-use fieldwork_sync::wire::Record;
+use fieldwork_domain::domain::{JobStatus, PartUsed, PartWithdrawal};
+use fieldwork_domain::mutation::Mutation;
+use fieldwork_wire::wire::Record;
 
 use crate::common::*;
 
 fn line(job: &str, part_no: &str, quantity: f64) -> PartUsed {
     PartUsed {
-        id: fieldwork_core::ids::new_id(),
+        id: fieldwork_domain::ids::new_id(),
         job_id: job.to_owned(),
         part_no: part_no.to_owned(),
         description: format!("part {part_no}"),
@@ -159,8 +159,9 @@ async fn a_withdrawal_of_a_line_not_on_the_job_or_on_a_cancelled_job_is_refused(
     // A reason over the shared limit.
     let mut long = withdrawal(&job, &on_job, None);
     if let Mutation::PartWithdrawn { withdrawal } = &mut long {
-        withdrawal.reason =
-            Some("x".repeat(fieldwork_core::domain::records::PART_WITHDRAWAL_REASON_MAX_CHARS + 1));
+        withdrawal.reason = Some(
+            "x".repeat(fieldwork_domain::domain::records::PART_WITHDRAWAL_REASON_MAX_CHARS + 1),
+        );
     }
     let e = w.a.entry(long);
     let r = w.a.push(&[e]).await;

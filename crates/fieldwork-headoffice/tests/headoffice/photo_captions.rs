@@ -3,10 +3,10 @@
 //! gets the photo with that caption.
 
 use chrono::Utc;
-use fieldwork_core::domain::PhotoRef;
-use fieldwork_core::limits::PHOTO_CAPTION_MAX_CHARS;
-use fieldwork_core::store::outbox::{Mutation, Replaces};
-use fieldwork_sync::wire::Record;
+use fieldwork_domain::domain::PhotoRef;
+use fieldwork_domain::limits::PHOTO_CAPTION_MAX_CHARS;
+use fieldwork_domain::mutation::{Mutation, Replaces};
+use fieldwork_wire::wire::Record;
 
 use crate::common::*;
 
@@ -21,7 +21,7 @@ fn caption_set(job: &str, photo: &str, caption: Option<&str>, seen: Option<&str>
 }
 
 /// The photo `id` as the last record of it in `pages`.
-fn pulled_photo(pages: &[fieldwork_sync::wire::PullResponse], id: &str) -> Option<PhotoRef> {
+fn pulled_photo(pages: &[fieldwork_wire::wire::PullResponse], id: &str) -> Option<PhotoRef> {
     pages
         .iter()
         .flat_map(|p| &p.changes)

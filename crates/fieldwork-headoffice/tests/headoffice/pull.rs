@@ -2,13 +2,13 @@
 
 use std::collections::HashSet;
 
-use fieldwork_core::store::outbox::Mutation;
-use fieldwork_sync::Record;
+use fieldwork_domain::mutation::Mutation;
+use fieldwork_wire::Record;
 use serde_json::json;
 
 use crate::common::*;
 
-fn note_ids(page: &fieldwork_sync::PullResponse) -> HashSet<String> {
+fn note_ids(page: &fieldwork_wire::PullResponse) -> HashSet<String> {
     page.changes
         .iter()
         .filter_map(|c| match &c.record {
@@ -18,7 +18,7 @@ fn note_ids(page: &fieldwork_sync::PullResponse) -> HashSet<String> {
         .collect()
 }
 
-fn ids_of(entries: &[fieldwork_core::store::outbox::OutboxEntry]) -> HashSet<String> {
+fn ids_of(entries: &[fieldwork_domain::mutation::OutboxEntry]) -> HashSet<String> {
     entries
         .iter()
         .filter_map(|e| match &e.mutation {

@@ -1,8 +1,8 @@
 //! Push: exactly once, merge rules, rejections on record.
 
 use chrono::Utc;
-use fieldwork_core::domain::{ChecklistValue, JobStatus};
-use fieldwork_core::store::outbox::{JobField, Mutation, Replaces};
+use fieldwork_domain::domain::{ChecklistValue, JobStatus};
+use fieldwork_domain::mutation::{JobField, Mutation, Replaces};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -37,12 +37,12 @@ async fn the_same_batch_pushed_twice_is_applied_once_with_the_same_answer() {
     ];
     let first = w.a.push(&entries).await;
     assert_eq!(first.last_applied_seq, 3);
-    assert!(first.results.iter().all(|r| matches!(r.outcome, fieldwork_sync::Outcome::Applied)));
+    assert!(first.results.iter().all(|r| matches!(r.outcome, fieldwork_wire::Outcome::Applied)));
     // The answer was lost: the device sends the same batch again, and then again with more.
     let again = w.a.push(&entries).await;
     assert_eq!(
         again,
-        fieldwork_sync::PushResponse { server_hlc: again.server_hlc.clone(), ..first.clone() }
+        fieldwork_wire::PushResponse { server_hlc: again.server_hlc.clone(), ..first.clone() }
     );
     let mut more = entries.clone();
     let m = w.a.note(&job, "Arrived");
@@ -68,7 +68,7 @@ async fn a_batch_out_of_order_or_for_another_device_is_refused_whole() {
         let m = w.a.note(&job, "two");
         w.a.entry(m)
     };
-    let req = fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[two, one]).unwrap();
+    let req = fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[two, one]).unwrap();
     let (s, v) = w.a.push_raw(&serde_json::to_value(&req).unwrap()).await;
     assert_eq!((s, code(&v).as_str()), (StatusCode::BAD_REQUEST, "invalid"));
     let mut req = serde_json::to_value(&req).unwrap();
@@ -110,7 +110,7 @@ async fn the_later_write_wins_per_field_and_the_loser_is_in_the_conflict_log() {
         pages
             .iter()
             .flat_map(|p| &p.changes)
-            .any(|c| matches!(c.record, fieldwork_sync::Record::Conflict { .. }))
+            .any(|c| matches!(c.record, fieldwork_wire::Record::Conflict { .. }))
     );
 }
 
@@ -156,7 +156,7 @@ async fn a_technician_changing_dispatcher_owned_fields_is_rejected_with_a_record
     assert_ne!(j["work_order"]["appointment_end"], json!(start + chrono::Duration::hours(8)));
     // The device learns of it when it pulls as well.
     let pages = w.a.pull_all(0, 1000).await;
-    assert!(pages.iter().flat_map(|p| &p.changes).any(|c| matches!(&c.record, fieldwork_sync::Record::Rejection { rejection } if rejection.code == "dispatcher_owned")));
+    assert!(pages.iter().flat_map(|p| &p.changes).any(|c| matches!(&c.record, fieldwork_wire::Record::Rejection { rejection } if rejection.code == "dispatcher_owned")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,14 +205,14 @@ async fn a_completion_meeting_a_dispatcher_cancel_is_flagged_for_a_person() {
         offline.push(w.a.entry(m));
     }
     let r = w.a.push(&offline).await;
-    assert!(r.results.iter().all(|x| matches!(x.outcome, fieldwork_sync::Outcome::Applied)));
+    assert!(r.results.iter().all(|x| matches!(x.outcome, fieldwork_wire::Outcome::Applied)));
     let mut finish = Vec::new();
     for item in jt.as_array().unwrap().iter().filter(|i| i["required"] == true) {
         let value = match item["kind"].as_str().unwrap() {
-            "checkbox" => fieldwork_core::domain::ChecklistValue::Checkbox(true),
-            "number" => fieldwork_core::domain::ChecklistValue::Number(1.0),
-            "choice" => fieldwork_core::domain::ChecklistValue::Choice("Yes".into()),
-            _ => fieldwork_core::domain::ChecklistValue::Text("done".into()),
+            "checkbox" => fieldwork_domain::domain::ChecklistValue::Checkbox(true),
+            "number" => fieldwork_domain::domain::ChecklistValue::Number(1.0),
+            "choice" => fieldwork_domain::domain::ChecklistValue::Choice("Yes".into()),
+            _ => fieldwork_domain::domain::ChecklistValue::Text("done".into()),
         };
         let m = Mutation::ChecklistAnswered {
             job_id: job.clone(),
@@ -227,7 +227,7 @@ async fn a_completion_meeting_a_dispatcher_cancel_is_flagged_for_a_person() {
     finish.push(w.a.entry(field(&job, JobField::SignatureAbsenceReason, "Customer not at home")));
     let r = w.a.push(&finish).await;
     assert!(
-        r.results.iter().all(|x| matches!(x.outcome, fieldwork_sync::Outcome::Applied)),
+        r.results.iter().all(|x| matches!(x.outcome, fieldwork_wire::Outcome::Applied)),
         "{:?}",
         r.results
     );
@@ -267,7 +267,7 @@ async fn facts_are_deduplicated_by_id_and_unknown_kinds_are_rejected_alone() {
     let second = w.a.entry(note.clone());
     let mut unknown = w.a.entry(w.a.note(&job, "x"));
     let mut req = serde_json::to_value(
-        fieldwork_sync::wire::PushRequest::from_outbox(&w.a.device_id, &[first, second]).unwrap(),
+        fieldwork_wire::wire::PushRequest::from_outbox(&w.a.device_id, &[first, second]).unwrap(),
     )
     .unwrap();
     unknown.seq = 3;
@@ -458,8 +458,8 @@ async fn a_fact_on_a_job_whose_status_forbids_it_is_rejected_not_recordable() {
     let job = w.job_a.clone();
     // Customer feedback before the technician is on site.
     let feedback = Mutation::FeedbackGiven {
-        feedback: fieldwork_core::domain::Feedback {
-            id: fieldwork_core::ids::new_id(),
+        feedback: fieldwork_domain::domain::Feedback {
+            id: fieldwork_domain::ids::new_id(),
             job_id: job.clone(),
             rating: 5,
             comment: Some("very kind".into()),
@@ -495,7 +495,8 @@ async fn equal_hlc_times_are_ordered_by_device_id_whichever_arrives_first() {
     let wall = Utc::now().timestamp_millis();
     let stamped = |dev: &mut Device, job: &str, value: &str| {
         let mut e = dev.entry(field(job, JobField::Diagnosis, value));
-        e.hlc = fieldwork_core::hlc::Hlc { wall_ms: wall, logical: 7, node: dev.device_id.clone() };
+        e.hlc =
+            fieldwork_domain::hlc::Hlc { wall_ms: wall, logical: 7, node: dev.device_id.clone() };
         e
     };
     let (high, low) =
@@ -558,7 +559,7 @@ async fn an_applied_seq_sent_again_gets_its_first_answer_and_its_new_content_is_
     assert_eq!(outcome(&r, 0)["outcome"], "applied", "the stored answer: {:?}", r.results);
     // The same seq under another mutation id is refused, not applied.
     let mut other = first.clone();
-    other.mutation_id = fieldwork_core::ids::new_id();
+    other.mutation_id = fieldwork_domain::ids::new_id();
     other.mutation = w.a.note(&job, "Something else");
     let r = w.a.push(&[other]).await;
     assert_eq!(outcome(&r, 0)["outcome"], "rejected", "{:?}", r.results);

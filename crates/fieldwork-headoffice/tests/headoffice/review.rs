@@ -7,10 +7,10 @@ use std::io::Cursor;
 use std::path::Path;
 
 use fieldwork_core::Store;
-use fieldwork_core::domain::{ChecklistItemKind, JobStatus};
 use fieldwork_core::store::NewPart;
 use fieldwork_core::store::NewSignature;
-use fieldwork_core::store::outbox::{JobField, Mutation};
+use fieldwork_domain::domain::{ChecklistItemKind, JobStatus};
+use fieldwork_domain::mutation::{JobField, Mutation};
 use fieldwork_headoffice::store::UserRole;
 use fieldwork_sync::client::TlsOptions;
 use fieldwork_sync::engine::{Engine, sign_in};

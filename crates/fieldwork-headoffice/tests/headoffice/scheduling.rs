@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use fieldwork_core::domain::Priority;
-use fieldwork_core::schedule::Window;
+use fieldwork_domain::domain::Priority;
+use fieldwork_domain::schedule::Window;
 use fieldwork_headoffice::config::PasswordCost;
 use fieldwork_headoffice::store::JobListFilter;
 use reqwest::{Method, StatusCode};

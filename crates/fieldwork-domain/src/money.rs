@@ -9,12 +9,12 @@ pub fn line_total(quantity: f64, unit_price_cents: i64) -> i64 {
 }
 
 /// Reads a price typed by a person (`12`, `12.5`, `12.50`) into cents, exactly.
-pub fn parse_price(text: &str) -> Result<i64, crate::CoreError> {
+pub fn parse_price(text: &str) -> Result<i64, crate::RuleError> {
     let bad =
-        || crate::CoreError::invalid("unit price", format!("{text:?} is not a price like 12.50"));
+        || crate::RuleError::invalid("unit price", format!("{text:?} is not a price like 12.50"));
     let t = text.trim();
     if t.starts_with('-') {
-        return Err(crate::CoreError::invalid("unit price", "must not be negative"));
+        return Err(crate::RuleError::invalid("unit price", "must not be negative"));
     }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() && frac.is_empty() || frac.len() > 2 {

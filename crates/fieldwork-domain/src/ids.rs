@@ -2,7 +2,21 @@
 //! human-facing job number.
 
 use chrono::{DateTime, Datelike, Utc};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+/// Lowercase hex SHA-256 of `bytes`: the name of a photo or signature picture (content
+/// addressed) and of a job's signed facts.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    s
+}
 
 /// A new record id (UUIDv7 as lowercase hyphenated text).
 pub fn new_id() -> String {

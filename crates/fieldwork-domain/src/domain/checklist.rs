@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{PhotoKind, word_enum};
-use crate::error::{CoreError, Result};
+use crate::error::{Result, RuleError};
 
 /// A kind of work (installation, repair, …) with the checklist every such job follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -69,7 +69,7 @@ impl ChecklistItem {
                     Ok(ChecklistValue::Checkbox(true))
                 }
                 "no" | "n" | "false" | "0" | "否" => Ok(ChecklistValue::Checkbox(false)),
-                _ => Err(CoreError::invalid(
+                _ => Err(RuleError::invalid(
                     "value",
                     format!("{} is a checkbox: answer yes or no, not {raw:?}", self.key),
                 )),
@@ -84,7 +84,7 @@ impl ChecklistItem {
                     .replace(',', ".");
                 match number.parse::<f64>() {
                     Ok(n) if n.is_finite() => Ok(ChecklistValue::Number(n)),
-                    _ => Err(CoreError::invalid(
+                    _ => Err(RuleError::invalid(
                         "value",
                         format!(
                             "{} needs a number{}, not {raw:?}",
@@ -100,21 +100,21 @@ impl ChecklistItem {
                 .find(|o| o.eq_ignore_ascii_case(raw))
                 .map(|o| ChecklistValue::Choice(o.clone()))
                 .ok_or_else(|| {
-                    CoreError::invalid(
+                    RuleError::invalid(
                         "value",
                         format!("{} must be one of: {}", self.key, self.options.join(", ")),
                     )
                 }),
             ChecklistItemKind::Text => {
                 if raw.is_empty() {
-                    return Err(CoreError::invalid(
+                    return Err(RuleError::invalid(
                         "value",
                         format!("{} needs some text", self.key),
                     ));
                 }
                 let n = raw.chars().count();
                 if n > CHECKLIST_TEXT_MAX_CHARS {
-                    return Err(CoreError::TooLong {
+                    return Err(RuleError::TooLong {
                         field: "checklist answer",
                         actual: n,
                         limit: CHECKLIST_TEXT_MAX_CHARS,

@@ -1,6 +1,6 @@
 //! The after-sales domain: who and what a job is about, the job itself, and the facts a
 //! technician records on it. Plain data; the rules live in [`crate::lifecycle`] and
-//! [`crate::sla`], the persistence in [`crate::store`].
+//! [`crate::sla`]; the device keeps them in its store (`fieldwork-core`), head office in its own.
 
 mod names;
 pub(crate) use names::word_enum;

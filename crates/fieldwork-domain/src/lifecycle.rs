@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{JobStatus, PhotoKind, TimeEntryKind, word_enum};
-use crate::error::{CoreError, Result};
+use crate::error::{Result, RuleError};
 
 word_enum! {
     /// Who is acting. Technicians work jobs; dispatchers create, plan, cancel, close and reopen.
@@ -177,7 +177,7 @@ pub const REASON_MAX_CHARS: usize = 2_000;
 pub fn check_move(req: &MoveRequest<'_>) -> Result<Move> {
     let allowed = allowed_moves(req.from, req.role);
     let Some(found) = allowed.iter().copied().find(|m| m.to == req.to) else {
-        return Err(CoreError::TransitionNotAllowed {
+        return Err(RuleError::TransitionNotAllowed {
             from: req.from.to_string(),
             to: req.to.to_string(),
             allowed,
@@ -185,12 +185,12 @@ pub fn check_move(req: &MoveRequest<'_>) -> Result<Move> {
     };
     let reason = req.reason.map(str::trim).filter(|r| !r.is_empty());
     if found.reason_required && reason.is_none() {
-        return Err(CoreError::ReasonRequired { to: req.to.to_string() });
+        return Err(RuleError::ReasonRequired { to: req.to.to_string() });
     }
     if let Some(r) = reason {
         let n = r.chars().count();
         if n > REASON_MAX_CHARS {
-            return Err(CoreError::TooLong { field: "reason", actual: n, limit: REASON_MAX_CHARS });
+            return Err(RuleError::TooLong { field: "reason", actual: n, limit: REASON_MAX_CHARS });
         }
     }
     let missing = match req.to {
@@ -208,7 +208,7 @@ pub fn check_move(req: &MoveRequest<'_>) -> Result<Move> {
         _ => Vec::new(),
     };
     if !missing.is_empty() {
-        return Err(CoreError::CompletionBlocked { missing });
+        return Err(RuleError::CompletionBlocked { missing });
     }
     Ok(found)
 }
@@ -241,7 +241,7 @@ pub fn check_recording(status: JobStatus, fact: Fact) -> Result<()> {
         Fact::Work => "work details",
         Fact::Feedback => "customer feedback",
     };
-    Err(CoreError::Forbidden(format!(
+    Err(RuleError::Forbidden(format!(
         "{what} cannot be changed on a {status} job (only when it is {})",
         allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     )))
@@ -506,16 +506,16 @@ mod tests {
                         }
                         job.status = to;
                     }
-                    Err(CoreError::TransitionNotAllowed { allowed, from, .. }) => {
+                    Err(RuleError::TransitionNotAllowed { allowed, from, .. }) => {
                         prop_assert_eq!(from, job.status.to_string());
                         prop_assert_eq!(&allowed, &allowed_moves(job.status, role));
                         prop_assert!(!allowed.iter().any(|m| m.to == to));
                     }
-                    Err(CoreError::ReasonRequired { to: t }) => {
+                    Err(RuleError::ReasonRequired { to: t }) => {
                         prop_assert_eq!(t, to.to_string());
                         prop_assert!(reason.as_deref().is_none_or(|r| r.trim().is_empty()));
                     }
-                    Err(CoreError::CompletionBlocked { missing }) => {
+                    Err(RuleError::CompletionBlocked { missing }) => {
                         prop_assert!(!missing.is_empty());
                         prop_assert_eq!(missing, completion_missing(&job.facts));
                     }

@@ -1,5 +1,5 @@
 //! Writes a sample service report from a freshly seeded store, through the same path the app
-//! takes ([`fieldwork_report::render_job`]): `cargo run -p fieldwork-report --example sample --
+//! takes ([`fieldwork_core::report::render_job`]): `cargo run -p fieldwork-core --example report_sample --
 //! /tmp/report-sample.pdf [en|zh]`. Photos come from `testdata/photos/camera`.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -8,10 +8,11 @@ use std::path::Path;
 
 use chrono::{FixedOffset, Utc};
 use fieldwork_core::domain::{JobStatus, PhotoKind};
+use fieldwork_core::report::render_job;
 use fieldwork_core::seed::{self, SeedOptions};
 use fieldwork_core::store::NewSignature;
 use fieldwork_core::{Actor, JobFilter, Store};
-use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, render_job};
+use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions};
 use image::{ImageEncoder, Rgba, RgbaImage};
 
 fn signature_png() -> Vec<u8> {

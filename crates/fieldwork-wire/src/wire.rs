@@ -6,13 +6,13 @@
 //! device's [`OutboxEntry`] unchanged.
 
 use chrono::{DateTime, Utc};
-pub use fieldwork_core::ErrorCode;
-use fieldwork_core::domain::{
+pub use fieldwork_domain::ErrorCode;
+use fieldwork_domain::domain::{
     ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::store::outbox::OutboxEntry;
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::mutation::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,33 +32,6 @@ pub const MAX_PUSH_ENTRIES: usize = 1_000;
 pub const DEFAULT_PULL_LIMIT: usize = 500;
 /// Most records a device may ask for in one page.
 pub const MAX_PULL_LIMIT: usize = 5_000;
-
-/// The codes as `&str`, for code that still builds on strings (head office's SQLite store).
-/// New code names [`ErrorCode`] itself; these are aliases of it, not a second list.
-pub mod codes {
-    use super::ErrorCode;
-
-    pub const UNAUTHORIZED: &str = ErrorCode::Unauthorized.as_str();
-    pub const DEVICE_REVOKED: &str = ErrorCode::DeviceRevoked.as_str();
-    pub const SESSION_EXPIRED: &str = ErrorCode::SessionExpired.as_str();
-    pub const CSRF_FAILED: &str = ErrorCode::CsrfFailed.as_str();
-    pub const NOT_FOUND: &str = ErrorCode::NotFound.as_str();
-    pub const INVALID: &str = ErrorCode::Invalid.as_str();
-    pub const TOO_LONG: &str = ErrorCode::TooLong.as_str();
-    pub const DISPATCHER_OWNED: &str = ErrorCode::DispatcherOwned.as_str();
-    pub const TRANSITION_NOT_ALLOWED: &str = ErrorCode::TransitionNotAllowed.as_str();
-    pub const REASON_REQUIRED: &str = ErrorCode::ReasonRequired.as_str();
-    pub const COMPLETION_BLOCKED: &str = ErrorCode::CompletionBlocked.as_str();
-    pub const NOT_RECORDABLE: &str = ErrorCode::NotRecordable.as_str();
-    pub const UNSUPPORTED_MUTATION: &str = ErrorCode::UnsupportedMutation.as_str();
-    pub const OFFSET_MISMATCH: &str = ErrorCode::OffsetMismatch.as_str();
-    pub const HASH_MISMATCH: &str = ErrorCode::HashMismatch.as_str();
-    pub const DUPLICATE_ID: &str = ErrorCode::DuplicateId.as_str();
-    pub const ALREADY_EXISTS: &str = ErrorCode::AlreadyExists.as_str();
-    pub const PAYLOAD_TOO_LARGE: &str = ErrorCode::PayloadTooLarge.as_str();
-    pub const RATE_LIMITED: &str = ErrorCode::RateLimited.as_str();
-    pub const INTERNAL: &str = ErrorCode::Internal.as_str();
-}
 
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
@@ -437,8 +410,8 @@ pub fn is_sha256_hex(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fieldwork_core::domain::Note;
-    use fieldwork_core::store::outbox::Mutation;
+    use fieldwork_domain::domain::Note;
+    use fieldwork_domain::mutation::Mutation;
 
     fn entry() -> OutboxEntry {
         OutboxEntry {

@@ -10,10 +10,11 @@ use std::process::Command;
 
 use chrono::{FixedOffset, Utc};
 use fieldwork_core::domain::{JobStatus, PhotoKind};
+use fieldwork_core::report::render_job;
 use fieldwork_core::seed::{self, SeedOptions};
 use fieldwork_core::store::{NewPart, NewSignature};
 use fieldwork_core::{Actor, JobFilter, Store};
-use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions, render_job};
+use fieldwork_report::{CompanyHeader, JobReportOptions, Lang, RenderOptions};
 use image::{ImageEncoder, Rgba, RgbaImage};
 
 fn signature_png() -> Vec<u8> {

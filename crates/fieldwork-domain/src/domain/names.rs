@@ -1,8 +1,8 @@
 //! A macro for enums that are stored and sent as short snake_case words (`in_progress`), so the
 //! database, JSON and the command line all use the same names.
 
-/// Declares a fieldless enum with `as_str`, `ALL`, `Display`, `FromStr`, serde and SQLite
-/// conversions, all using the given words.
+/// Declares a fieldless enum with `as_str`, `ALL`, `Display`, `FromStr` and serde conversions,
+/// all using the given words (the device's store converts through `as_str`/`FromStr`).
 macro_rules! word_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -38,11 +38,11 @@ macro_rules! word_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = $crate::error::CoreError;
+            type Err = $crate::error::RuleError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
-                    $crate::error::CoreError::invalid(
+                    $crate::error::RuleError::invalid(
                         $what,
                         format!(
                             "unknown {} {:?}; expected one of: {}",
@@ -52,19 +52,6 @@ macro_rules! word_enum {
                         ),
                     )
                 })
-            }
-        }
-
-        impl rusqlite::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                s.parse().map_err(|e: $crate::error::CoreError| rusqlite::types::FromSqlError::Other(Box::new(e)))
             }
         }
     };

@@ -4,9 +4,9 @@
 //! transaction; nothing here touches a database, so the rules are tested on their own
 //! (including property tests for convergence and idempotence).
 
-use fieldwork_core::domain::JobStatus;
-use fieldwork_core::hlc::Hlc;
-use fieldwork_core::lifecycle::{self, CompletionFacts, Fact, MoveRequest, Role, ScheduleFacts};
+use fieldwork_domain::domain::JobStatus;
+use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::lifecycle::{self, CompletionFacts, Fact, MoveRequest, Role, ScheduleFacts};
 
 use crate::mutation::IncomingMutation;
 use crate::wire::ErrorCode;
@@ -14,15 +14,13 @@ use crate::wire::ErrorCode;
 /// A refusal with a stable code and a sentence, recorded at head office and sent to the device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// An [`ErrorCode`]'s wire string.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub reason: String,
 }
 
 impl Rejection {
-    /// `code` is an [`ErrorCode`] (or its `&'static str`, `wire::codes`).
-    pub fn new(code: impl Into<&'static str>, reason: impl Into<String>) -> Rejection {
-        Rejection { code: code.into(), reason: reason.into() }
+    pub fn new(code: ErrorCode, reason: impl Into<String>) -> Rejection {
+        Rejection { code, reason: reason.into() }
     }
 }
 

@@ -78,7 +78,7 @@ impl SlaPolicy {
             self.complete_in_warranty_repair_minutes,
         ];
         if limits.iter().any(|m| *m <= 0 || *m > 365 * 24 * 60) {
-            return Err(crate::CoreError::invalid(
+            return Err(crate::RuleError::invalid(
                 "sla policy",
                 "every limit must be between 1 minute and 1 year",
             ));
@@ -87,7 +87,7 @@ impl SlaPolicy {
             && self.arrive_high_minutes <= self.arrive_normal_minutes
             && self.arrive_normal_minutes <= self.arrive_low_minutes)
         {
-            return Err(crate::CoreError::invalid(
+            return Err(crate::RuleError::invalid(
                 "sla policy",
                 "a more urgent priority cannot have a longer arrival limit",
             ));

@@ -3,13 +3,13 @@
 //! a kind added to the core later) is rejected on its own with `unsupported_mutation` instead of
 //! failing the batch.
 //!
-//! [`IncomingMutation`] is the core's `fieldwork_core::store::outbox::Mutation` itself; what this
+//! [`IncomingMutation`] is the domain's `fieldwork_domain::mutation::Mutation` itself; what this
 //! module adds is decoding one entry at a time with the protocol's error codes.
 
 use crate::wire::ErrorCode;
 
 /// A pushed mutation, decoded: the device's own outbox type, so the two can never drift apart.
-pub use fieldwork_core::store::outbox::Mutation as IncomingMutation;
+pub use fieldwork_domain::mutation::Mutation as IncomingMutation;
 
 /// Kinds of mutation this protocol version understands (the values of `type`).
 pub const KNOWN_KINDS: &[&str] = &[
@@ -39,16 +39,11 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    pub fn error_code(&self) -> ErrorCode {
+    pub fn code(&self) -> ErrorCode {
         match self {
             DecodeError::Unsupported(_) => ErrorCode::UnsupportedMutation,
             DecodeError::Malformed(_) => ErrorCode::Invalid,
         }
-    }
-
-    /// [`Self::error_code`] as the wire string (what a [`crate::merge::Rejection`] holds).
-    pub fn code(&self) -> &'static str {
-        self.error_code().as_str()
     }
 }
 
@@ -79,8 +74,8 @@ pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
 mod tests {
     use super::*;
     use chrono::Utc;
-    use fieldwork_core::domain::{ChecklistValue, JobStatus};
-    use fieldwork_core::store::outbox::{JobField, Mutation};
+    use fieldwork_domain::domain::{ChecklistValue, JobStatus};
+    use fieldwork_domain::mutation::{JobField, Mutation};
 
     #[test]
     fn every_core_mutation_decodes_to_the_same_kind_and_job() {
@@ -119,10 +114,10 @@ mod tests {
                 photo_id: "p".into(),
                 caption: Some("inlet valve".into()),
                 at: now,
-                replaces: Some(fieldwork_core::store::outbox::Replaces { value: None }),
+                replaces: Some(fieldwork_domain::mutation::Replaces { value: None }),
             },
             Mutation::PartWithdrawn {
-                withdrawal: fieldwork_core::domain::PartWithdrawal {
+                withdrawal: fieldwork_domain::domain::PartWithdrawal {
                     job_id: "j".into(),
                     part_used_id: "pu".into(),
                     reason: Some("entered twice".into()),

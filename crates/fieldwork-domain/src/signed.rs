@@ -210,7 +210,7 @@ impl SignedFacts {
     /// SHA-256 (lowercase hex) of [`SignedFacts::summary_text`]: what a signature records and
     /// what "changed after signing" compares against.
     pub fn sha256(&self) -> Result<String> {
-        Ok(crate::media::sha256_hex(self.summary_text()?.as_bytes()))
+        Ok(crate::ids::sha256_hex(self.summary_text()?.as_bytes()))
     }
 }
 

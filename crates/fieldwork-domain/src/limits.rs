@@ -6,8 +6,8 @@
 //! [`check_mutation`] goes over every string field of every [`Mutation`] kind; its match has no
 //! catch-all, so a new kind does not compile until its fields have limits here.
 
-use crate::error::{CoreError, Result};
-use crate::store::outbox::{Mutation, Replaces};
+use crate::error::{Result, RuleError};
+use crate::mutation::{Mutation, Replaces};
 
 pub use crate::domain::checklist::CHECKLIST_TEXT_MAX_CHARS;
 pub use crate::domain::records::{
@@ -16,8 +16,11 @@ pub use crate::domain::records::{
     SIGNATURE_STATEMENT_MAX_CHARS, SIGNER_NAME_MAX_CHARS,
 };
 pub use crate::lifecycle::REASON_MAX_CHARS;
-pub use crate::media::signature::STROKES_MAX_BYTES;
-pub use crate::store::commands::JOB_TEXT_MAX_CHARS;
+
+/// Longest reported problem, diagnosis or resolution.
+pub const JOB_TEXT_MAX_CHARS: usize = 10_000;
+/// Largest signature strokes document, in bytes.
+pub const STROKES_MAX_BYTES: usize = 1024 * 1024;
 
 /// Longest id or reference: record ids, job numbers, checklist item keys, hashes.
 /// The app's own are UUIDs (36 characters) and SHA-256 hex (64).
@@ -32,7 +35,7 @@ fn chars(field: &'static str, value: &str, limit: usize) -> Result<()> {
     }
     let n = value.chars().count();
     if n > limit {
-        return Err(CoreError::TooLong { field, actual: n, limit });
+        return Err(RuleError::TooLong { field, actual: n, limit });
     }
     Ok(())
 }
@@ -118,10 +121,10 @@ pub fn check_mutation(m: &Mutation) -> Result<()> {
             chars("part number", &part.part_no, PART_NO_MAX_CHARS)?;
             chars("description", &part.description, PART_DESCRIPTION_MAX_CHARS)?;
             if !part.quantity.is_finite() || part.quantity <= 0.0 {
-                return Err(CoreError::invalid("quantity", "must be a number greater than zero"));
+                return Err(RuleError::invalid("quantity", "must be a number greater than zero"));
             }
             if part.quantity > PART_MAX_QUANTITY {
-                return Err(CoreError::invalid(
+                return Err(RuleError::invalid(
                     "quantity",
                     format!("{} is more than the limit of {PART_MAX_QUANTITY}", part.quantity),
                 ));
@@ -179,7 +182,7 @@ pub fn check_mutation(m: &Mutation) -> Result<()> {
             chars("signer name", signer_name, SIGNER_NAME_MAX_CHARS)?;
             maybe("statement", statement.as_ref(), SIGNATURE_STATEMENT_MAX_CHARS)?;
             match strokes {
-                Some(s) if s.len() > STROKES_MAX_BYTES => Err(CoreError::TooLong {
+                Some(s) if s.len() > STROKES_MAX_BYTES => Err(RuleError::TooLong {
                     field: "strokes",
                     actual: s.len(),
                     limit: STROKES_MAX_BYTES,
