@@ -21,7 +21,7 @@ FIELDWORK := target/debug/fieldwork
 DESKTOP := target/debug/fieldwork-desktop
 HEADOFFICE := target/debug/fieldwork-headoffice
 
-.PHONY: run test test-s3 build deps contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit test-postgres-db conformance-postgres bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync bench-scale demo-seed demo-reset clean help
+.PHONY: run test test-s3 build deps deps-check contract contract-deps check-toolchain ui-deps ui-build ui-check types-check desktop e2e-deps e2e e2e-dispatch fmt-check clippy unit test-postgres-db conformance-postgres bench bench-desktop bench-photo-batch bench-dispatch bench-kpis bench-auth bench-photos bench-sync bench-scale demo-seed demo-reset clean help
 
 help:
 	@echo "make run    build, seed a demo data folder on first run, open the technician app"
@@ -92,6 +92,28 @@ desktop: deps ui-build
 fmt-check: check-toolchain
 	$(CARGO) fmt --all -- --check
 
+# The crate boundaries of docs/DESIGN.md, from what each program really links (`cargo tree -e
+# normal`: tests' dev-dependencies are not linked): head office links neither the device's store
+# nor its sync engine and HTTP client; the desktop app and the CLI link no server code; the
+# shared rules and protocol link no storage, HTTP or server. Fails naming the crate that crossed.
+DEPS_FORBIDDEN := \
+	fieldwork-headoffice:fieldwork-core,fieldwork-sync,reqwest \
+	fieldwork-desktop:fieldwork-headoffice,axum,axum-server,postgres,tokio-postgres,object_store \
+	fieldwork-cli:fieldwork-headoffice,axum,axum-server,postgres,tokio-postgres,object_store \
+	fieldwork-domain:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,image,reqwest,axum,postgres \
+	fieldwork-wire:fieldwork-core,fieldwork-sync,rusqlite,image,reqwest,axum,postgres \
+	fieldwork-report:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,reqwest,axum,postgres
+deps-check: check-toolchain
+	@fail=0; for rule in $(DEPS_FORBIDDEN); do \
+	  pkg=$${rule%%:*}; \
+	  linked=$$($(CARGO) tree --locked -e normal -p $$pkg --prefix none --format '{p}' | awk '{print $$1}' | sort -u); \
+	  for bad in $$(tr , ' ' <<<"$${rule#*:}"); do \
+	    if grep -qx -- "$$bad" <<<"$$linked"; then echo "deps-check: $$pkg must not link $$bad" >&2; fail=1; fi; \
+	  done; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "see docs/DESIGN.md (crate layout)" >&2; exit 1; fi; \
+	echo "deps-check: crate boundaries hold"
+
 clippy: deps ui-build
 	$(CARGO) clippy --workspace --all-targets --locked $(CARGO_FEATURES) -- -D warnings
 
@@ -152,7 +174,7 @@ contract: build contract-deps
 test-s3: deps
 	scripts/with-s3 $(CARGO) test -p fieldwork-headoffice --locked --test s3_blobs
 
-test: fmt-check clippy unit types-check ui-check e2e e2e-dispatch contract
+test: fmt-check deps-check clippy unit types-check ui-check e2e e2e-dispatch contract
 
 # make run: head office on $(HO_LISTEN) with the demo (users, customers, jobs), and the technician
 # app on its own data folder, signed in as tech1 and synced before it opens. Head office stops
