@@ -22,6 +22,13 @@ pub enum CliError {
     Output { path: String, detail: String },
 }
 
+/// A domain rule refused (parsing a status, a limit): the core's error, as everywhere else.
+impl From<fieldwork_core::RuleError> for CliError {
+    fn from(e: fieldwork_core::RuleError) -> Self {
+        CliError::Core(CoreError::Rule(e))
+    }
+}
+
 impl CliError {
     /// A stable, lowercase code for programs.
     pub fn code(&self) -> ErrorCode {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use fieldwork_core::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
+use fieldwork_domain::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
 use fieldwork_report::{
     ChecklistLine, CompanyHeader, EquipmentInfo, Lang, PartLine, Party, Rating, RenderOptions,
     ReportInput, ReportPhoto, ReportSignature, SignatureBlock, TimeLine, render,

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use fieldwork_core::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
+use fieldwork_domain::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
 use fieldwork_report::{
     ChecklistLine, CompanyHeader, EquipmentInfo, Lang, PartLine, Party, Rating, RenderOptions,
     ReportInput, ReportPhoto, ReportSignature, SignatureBlock, TimeLine, render,

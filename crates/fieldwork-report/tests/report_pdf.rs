@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use fieldwork_core::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
+use fieldwork_domain::domain::{JobStatus, PhotoKind, Priority, TimeEntryKind, WarrantyStatus};
 use fieldwork_report::{
     ChecklistLine, CompanyHeader, EquipmentInfo, Lang, PartLine, Party, Rating, RenderOptions,
     ReportInput, ReportPhoto, ReportSignature, SignatureBlock, TimeLine, render,
