@@ -16,6 +16,9 @@
 //! - A console's live updates on one instance hear a change made through the other within
 //!   seconds (PostgreSQL `NOTIFY`, not the stream's 30-s re-check); failed sign-ins through both
 //!   instances lock the name out on both (counted in the database).
+//! - Behind the balancer, with `--trusted-proxy` naming it, sign-in throttling counts the
+//!   client's address from `X-Forwarded-For`: a guesser is locked out, a colleague behind the
+//!   same balancer is not, and a forged header changes nothing.
 //!
 //! Run through the wrappers that start PostgreSQL and the S3 server (`make test` does):
 //! `scripts/with-postgres scripts/with-s3 cargo test -p fieldwork-e2e-sync --test multi_instance`.
@@ -25,7 +28,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fieldwork_e2e_sync::cluster::{Cluster, Options, Session, served_by, try_sign_in};
+use fieldwork_e2e_sync::cluster::{
+    Cluster, Options, Session, served_by, sign_in_from, try_sign_in,
+};
 use fieldwork_e2e_sync::proxy::{Fault, Proxy};
 use fieldwork_e2e_sync::{Device, big_photo, blocking_client, sha256_hex};
 use rand::{Rng, SeedableRng};
@@ -643,10 +648,11 @@ fn open_events(base: &str, session: &Session) -> std::sync::mpsc::Receiver<(Stri
             let Ok(line) = line else { break };
             if let Some(name) = line.strip_prefix("event:") {
                 event = name.trim().to_owned();
-            } else if line.is_empty() && !event.is_empty() {
-                if tx.send((std::mem::take(&mut event), Instant::now())).is_err() {
-                    return;
-                }
+            } else if line.is_empty()
+                && !event.is_empty()
+                && tx.send((std::mem::take(&mut event), Instant::now())).is_err()
+            {
+                return;
             }
         }
         let _ = tx.send((String::from("end"), Instant::now()));
@@ -743,4 +749,63 @@ fn failed_sign_ins_through_both_instances_lock_the_name_out_on_both() {
     // are free).
     let (status, v) = try_sign_in(&cluster.url(), "admin", "admin-demo");
     assert_eq!(status, 200, "{v}");
+}
+
+#[test]
+fn behind_the_balancer_sign_in_throttling_counts_the_clients_address_not_the_balancers() {
+    let cluster = Cluster::start_with(Options {
+        jobs: 4,
+        // HAProxy connects to the instances from 127.0.0.1.
+        serve_args: vec!["--trusted-proxy".into(), "127.0.0.1/32".into()],
+        ..Options::default()
+    });
+    blocking_client(false); // installs the TLS provider reqwest needs
+    let from = |ip: [u8; 4]| {
+        reqwest::blocking::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let (guesser, colleague) = (from([127, 0, 0, 2]), from([127, 0, 0, 3]));
+    // A guesser tries names through the balancer until its address is locked out (ten
+    // failures per address are free; each name fails once, so no name is locked).
+    let mut failures = 0;
+    loop {
+        let (status, v) = sign_in_from(&guesser, &cluster.url(), &format!("guess{failures}"), "x");
+        if status == 429 {
+            break;
+        }
+        assert_eq!(status, 401, "{v}");
+        failures += 1;
+        assert!(failures <= 11, "the address was not locked after {failures} failures");
+    }
+    // Ten failures are free; the eleventh locks the address, so the twelfth try is refused.
+    assert_eq!(failures, 11, "locked after the free failures");
+    // The guesser is refused even with a real password, on both instances, and a header of its
+    // own naming another address changes nothing (the balancer appends the real one).
+    for _ in 0..2 {
+        let (status, v) = sign_in_from(&guesser, &cluster.url(), "dispatcher", "dispatcher-demo");
+        assert_eq!(status, 429, "{v}");
+    }
+    let resp = guesser
+        .post(format!("{}/api/v1/auth/session", cluster.url()))
+        .header("x-forwarded-for", "127.0.0.9")
+        .json(&json!({"user": "dispatcher", "password": "dispatcher-demo"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429, "a forged X-Forwarded-For got through");
+    // A colleague behind the same balancer signs in: the balancer's address is not locked.
+    for _ in 0..2 {
+        let (status, v) = sign_in_from(&colleague, &cluster.url(), "dispatcher", "dispatcher-demo");
+        assert_eq!(status, 200, "{v}");
+    }
+    // Straight to an instance, an X-Forwarded-For from a peer that is not the balancer is
+    // ignored: the colleague's own address counts, not the one it names.
+    let resp = colleague
+        .post(format!("{}/api/v1/auth/session", cluster.a().url()))
+        .header("x-forwarded-for", "127.0.0.2")
+        .json(&json!({"user": "dispatcher", "password": "dispatcher-demo"}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
 }
