@@ -39,10 +39,11 @@ check-toolchain:
 # display and WebKitWebDriver), and poppler-utils, whose pdftotext/pdfimages read the service
 # report in its tests, and chromium and firefox-esr, which playwright-core and puppeteer-core drive in
 # the dispatcher console's tests, and python3 with venv for the contract test's Schemathesis,
-# and haproxy, the load balancer (deploy/haproxy.cfg) of the multi-instance sync tests.
+# and haproxy, the load balancer (deploy/haproxy.cfg) of the multi-instance sync tests, and
+# systemd, whose systemd-analyze checks the shipped unit (deploy/fieldwork-headoffice.service).
 APT_PACKAGES := build-essential pkg-config libssl-dev file patchelf \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev \
-	xvfb xauth webkit2gtk-driver poppler-utils chromium firefox-esr faketime python3 python3-venv \
+	xvfb xauth webkit2gtk-driver poppler-utils chromium firefox-esr faketime python3 python3-venv systemd \
 	haproxy
 deps: check-toolchain
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
