@@ -16,11 +16,11 @@ ack_due_at: string,
  */
 complete_due_at: string | null, 
 /**
- * Still new: no dispatcher has acted on it (`fieldwork_core::sla::awaiting_acknowledgement`).
+ * Still new: no dispatcher has acted on it (`fieldwork_domain::sla::awaiting_acknowledgement`).
  */
 awaiting_acknowledgement: boolean, 
 /**
- * The deadlines its appointment cannot meet (`fieldwork_core::sla::booking_misses`);
+ * The deadlines its appointment cannot meet (`fieldwork_domain::sla::booking_misses`);
  * empty when it is booked in time or not booked.
  */
 booking_misses: Array<MissedDeadline>, reported_problem: string, open_conflicts: number, rejected_mutations: number, };

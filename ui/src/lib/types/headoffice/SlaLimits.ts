@@ -2,7 +2,7 @@
 
 /**
  * `PUT /api/v1/admin/sla-policy`: every limit of the policy, in minutes (see
- * `fieldwork_core::sla::SlaPolicy`).
+ * `fieldwork_domain::sla::SlaPolicy`).
  */
 export type SlaLimits = { 
 /**

@@ -2,7 +2,7 @@
 import type { SlaPolicy } from "../SlaPolicy";
 
 /**
- * The SLA policy in force: the limits of `fieldwork_core::sla::SlaPolicy`, in minutes, and
+ * The SLA policy in force: the limits of `fieldwork_domain::sla::SlaPolicy`, in minutes, and
  * who last changed them. Deadlines are computed from it when a job is created or its priority
  * changes; deadlines already computed stay as they were.
  */
