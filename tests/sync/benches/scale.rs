@@ -62,8 +62,10 @@ fn pg_admin_url() -> String {
 fn create_database(name: &str) -> String {
     let admin = pg_admin_url();
     let out = Command::new("psql")
-        .args([admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc"])
-        .arg(format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"))
+        .args([admin.as_str(), "-v", "ON_ERROR_STOP=1", "-q"])
+        // Two commands, two transactions: DROP DATABASE cannot run inside a transaction block.
+        .args(["-c", &format!("DROP DATABASE IF EXISTS {name}")])
+        .args(["-c", &format!("CREATE DATABASE {name}")])
         .output()
         .expect("psql (Debian's postgresql-client) runs");
     assert!(
