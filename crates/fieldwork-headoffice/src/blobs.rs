@@ -167,27 +167,8 @@ impl Blobs {
     /// HTTP endpoint, …). The bucket is listed once here, so a wrong endpoint, bucket or
     /// credential stops head office at start instead of at the first upload.
     pub async fn open_s3(bucket: &str, prefix: Option<&str>) -> Result<Blobs> {
-        let name = match prefix {
-            Some(p) => format!("s3://{bucket}/{p}"),
-            None => format!("s3://{bucket}"),
-        };
-        let s3 = AmazonS3Builder::from_env()
-            .with_bucket_name(bucket)
-            .build()
-            .map_err(|e| Error::Blob(format!("{name}: {e}")))?;
-        let store: Arc<dyn ObjectStore> = match prefix {
-            Some(p) => {
-                let p = StorePath::parse(p)
-                    .map_err(|e| Error::invalid(format!("the prefix of {name}: {e}")))?;
-                Arc::new(PrefixStore::new(s3, p))
-            }
-            None => Arc::new(s3),
-        };
-        store
-            .list_with_delimiter(Some(&StorePath::from("uploads")))
-            .await
-            .map_err(|e| Error::Blob(format!("cannot reach {name}: {e}")))?;
-        tracing::info!(location = %name, "blobs in the bucket");
+        let store = s3_store(bucket, prefix).await?;
+        tracing::info!(location = %s3_name(bucket, prefix), "blobs in the bucket");
         Ok(Blobs::with_store(store))
     }
 
@@ -650,4 +631,35 @@ fn check_name(sha: &str) -> Result<()> {
     } else {
         Err(Error::invalid("a blob is named by its SHA-256 in lowercase hex"))
     }
+}
+
+fn s3_name(bucket: &str, prefix: Option<&str>) -> String {
+    match prefix {
+        Some(p) => format!("s3://{bucket}/{p}"),
+        None => format!("s3://{bucket}"),
+    }
+}
+
+/// The bucket as an object store (endpoint, region and credentials from the `AWS_*`
+/// variables), under `prefix`; listed once, so a wrong endpoint, bucket or credential is an
+/// error here. Used by [`Blobs::open_s3`] and by `move`.
+pub async fn s3_store(bucket: &str, prefix: Option<&str>) -> Result<Arc<dyn ObjectStore>> {
+    let name = s3_name(bucket, prefix);
+    let s3 = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .build()
+        .map_err(|e| Error::Blob(format!("{name}: {e}")))?;
+    let store: Arc<dyn ObjectStore> = match prefix {
+        Some(p) => {
+            let p = StorePath::parse(p)
+                .map_err(|e| Error::invalid(format!("the prefix of {name}: {e}")))?;
+            Arc::new(PrefixStore::new(s3, p))
+        }
+        None => Arc::new(s3),
+    };
+    store
+        .list_with_delimiter(Some(&StorePath::from("uploads")))
+        .await
+        .map_err(|e| Error::Blob(format!("cannot reach {name}: {e}")))?;
+    Ok(store)
 }

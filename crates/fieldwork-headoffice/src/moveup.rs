@@ -25,10 +25,8 @@ use std::sync::Arc;
 
 use futures_util::TryStreamExt;
 use object_store::ObjectStore;
-use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
-use object_store::prefix::PrefixStore;
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
@@ -164,7 +162,7 @@ pub async fn move_up(options: &MoveOptions, progress: Progress) -> Result<MoveRe
     }
     let blobs = match &options.to_blobs {
         Some(BlobLocation::S3 { bucket, prefix }) => {
-            let target = s3_store(bucket, prefix.as_deref()).await?;
+            let target = crate::blobs::s3_store(bucket, prefix.as_deref()).await?;
             Some(copy_blobs(&options.data_dir, target, &progress).await?)
         }
         Some(BlobLocation::DataDir) | None => None,
@@ -620,31 +618,6 @@ fn copy_table(
 
 // --- blobs -----------------------------------------------------------------------------------
 
-/// The bucket (endpoint, region and credentials from the `AWS_*` variables), under `prefix`.
-async fn s3_store(bucket: &str, prefix: Option<&str>) -> Result<Arc<dyn ObjectStore>> {
-    let name = match prefix {
-        Some(p) => format!("s3://{bucket}/{p}"),
-        None => format!("s3://{bucket}"),
-    };
-    let s3 = AmazonS3Builder::from_env()
-        .with_bucket_name(bucket)
-        .build()
-        .map_err(|e| Error::Blob(format!("{name}: {e}")))?;
-    let store: Arc<dyn ObjectStore> = match prefix {
-        Some(p) => {
-            let p = StorePath::parse(p)
-                .map_err(|e| Error::invalid(format!("the prefix of {name}: {e}")))?;
-            Arc::new(PrefixStore::new(s3, p))
-        }
-        None => Arc::new(s3),
-    };
-    store
-        .list_with_delimiter(Some(&StorePath::from("blobs")))
-        .await
-        .map_err(|e| Error::Blob(format!("cannot reach {name}: {e}")))?;
-    Ok(store)
-}
-
 /// The data folder's object store (`blobs/`, `uploads/`), read only here.
 fn folder_store(data_dir: &Path) -> Result<Option<Arc<dyn ObjectStore>>> {
     if !data_dir.join("blobs").is_dir() && !data_dir.join("uploads").is_dir() {
@@ -905,7 +878,9 @@ pub async fn check(config: &Config) -> Result<CheckReport> {
     };
     let store: Option<Arc<dyn ObjectStore>> = match &config.blobs {
         BlobLocation::DataDir => folder_store(&config.data_dir)?,
-        BlobLocation::S3 { bucket, prefix } => Some(s3_store(bucket, prefix.as_deref()).await?),
+        BlobLocation::S3 { bucket, prefix } => {
+            Some(crate::blobs::s3_store(bucket, prefix.as_deref()).await?)
+        }
     };
     let held = match &store {
         Some(s) => objects(s.as_ref(), "blobs").await?,
