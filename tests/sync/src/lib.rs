@@ -521,3 +521,23 @@ impl Device {
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     }
 }
+
+/// Waits (polling every millisecond) until `moved` says so or the child exits; `true` when it
+/// moved first (the kill tests use it to catch a process mid-work).
+pub fn wait_for(
+    child: &mut std::process::Child,
+    within: Duration,
+    mut moved: impl FnMut() -> bool,
+) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if moved() {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}

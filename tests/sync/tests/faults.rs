@@ -14,10 +14,12 @@
 
 use std::collections::BTreeMap;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fieldwork_e2e_sync::proxy::{Fault, Proxy, Seen};
-use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, big_photo, ho_db, photo, sha256_hex};
+use fieldwork_e2e_sync::{
+    Device, Dispatcher, HeadOffice, big_photo, ho_db, photo, sha256_hex, wait_for,
+};
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
@@ -332,26 +334,6 @@ fn ho_note_counts(ho: &HeadOffice) -> BTreeMap<String, usize> {
         }
     }
     counts
-}
-
-/// Waits (polling every millisecond) until `moved` says so or the child exits; `true` when it
-/// moved first.
-fn wait_for(
-    child: &mut std::process::Child,
-    within: Duration,
-    mut moved: impl FnMut() -> bool,
-) -> bool {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if moved() {
-            return true;
-        }
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    false
 }
 
 #[test]

@@ -32,7 +32,7 @@ use fieldwork_e2e_sync::cluster::{
     Cluster, Options, Session, served_by, sign_in_from, try_sign_in,
 };
 use fieldwork_e2e_sync::proxy::{Fault, Proxy};
-use fieldwork_e2e_sync::{Device, big_photo, blocking_client, sha256_hex};
+use fieldwork_e2e_sync::{Device, big_photo, blocking_client, sha256_hex, wait_for};
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -92,26 +92,6 @@ fn last_written_seq(device: &Device) -> i64 {
         .db()
         .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'", [], |r| r.get(0))
         .unwrap_or(0)
-}
-
-/// Waits (polling every few milliseconds) until `moved` says so or the child exits; `true`
-/// when it moved first.
-fn wait_for(
-    child: &mut std::process::Child,
-    within: Duration,
-    mut moved: impl FnMut() -> bool,
-) -> bool {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if moved() {
-            return true;
-        }
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    false
 }
 
 /// Jobs created and assigned to `device`'s technician through `base`, synced down and put
