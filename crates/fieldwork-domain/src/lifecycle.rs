@@ -65,6 +65,19 @@ pub fn allowed_moves(from: JobStatus, role: Role) -> Vec<Move> {
     }
 }
 
+/// Whether a follow-up call (the customer asked how it went, a complaint taken) may be recorded
+/// on a job in `status`: once the work is done.
+pub fn takes_follow_up(status: JobStatus) -> bool {
+    matches!(status, JobStatus::Completed | JobStatus::Closed)
+}
+
+/// Whether a return visit (a new job that names this one as the visit it returns to) may be
+/// opened for a job in `status`: after the work was done, or while it waits on hold (for a part,
+/// for the customer).
+pub fn takes_return_visit(status: JobStatus) -> bool {
+    matches!(status, JobStatus::Completed | JobStatus::Closed | JobStatus::OnHold)
+}
+
 /// Something that must be put right before a move can happen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

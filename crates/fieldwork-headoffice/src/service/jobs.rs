@@ -114,7 +114,17 @@ pub(super) fn create_job(
         None => None,
     };
     if let Some(earlier) = &input.return_of {
-        load_job(w.db, earlier).map_err(|_| Error::invalid(format!("no job {earlier:?}")))?;
+        let earlier =
+            load_job(w.db, earlier).map_err(|_| Error::invalid(format!("no job {earlier:?}")))?;
+        if !fieldwork_domain::lifecycle::takes_return_visit(earlier.status) {
+            return Err(Error::rule(
+                ErrorCode::TransitionNotAllowed,
+                format!(
+                    "job {} is {}; a return visit follows a completed, closed or on-hold job",
+                    earlier.number, earlier.status
+                ),
+            ));
+        }
     }
     let reported_at = input.reported_at.unwrap_or(w.now);
     let warranty =
@@ -906,6 +916,8 @@ fn job_record_as_stored(db: &dyn Db, id: &str) -> Result<JobRecord> {
             work_order.status,
             fieldwork_domain::lifecycle::Role::Dispatcher,
         ),
+        takes_follow_up: fieldwork_domain::lifecycle::takes_follow_up(work_order.status),
+        takes_return_visit: fieldwork_domain::lifecycle::takes_return_visit(work_order.status),
         conflicts: db
             .bodies(&by_job("conflicts", "json_extract(body, '$.created_at'), id"), &[&id])?,
         rejected_mutations: rejected_of_job(db, id)?,

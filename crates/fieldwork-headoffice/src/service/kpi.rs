@@ -607,7 +607,7 @@ pub(super) fn record_follow_up(
     input: FollowUpInput,
 ) -> Result<FollowUp> {
     let job = load_job(w.db, job_id)?;
-    if !matches!(job.status, JobStatus::Completed | JobStatus::Closed) {
+    if !fieldwork_domain::lifecycle::takes_follow_up(job.status) {
         return Err(Error::rule(
             ErrorCode::TransitionNotAllowed,
             format!("job {} is {}; follow-up calls are for completed jobs", job.number, job.status),

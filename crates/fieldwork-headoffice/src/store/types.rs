@@ -379,6 +379,12 @@ pub struct JobRecord {
     /// (`lifecycle::allowed_moves`): the console shows these and no rule of its own.
     #[serde(default, skip_deserializing)]
     pub moves: Vec<Move>,
+    /// Whether a follow-up call may be recorded now (`lifecycle::takes_follow_up`).
+    #[serde(default, skip_deserializing)]
+    pub takes_follow_up: bool,
+    /// Whether a return visit may be opened now (`lifecycle::takes_return_visit`).
+    #[serde(default, skip_deserializing)]
+    pub takes_return_visit: bool,
     pub conflicts: Vec<ConflictRecord>,
     pub rejected_mutations: Vec<RejectedMutation>,
     /// Follow-up calls, oldest first.

@@ -77,6 +77,24 @@ async fn cancel_close_and_reopen_follow_the_lifecycle_with_reasons() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "a cancelled job stays cancelled");
     assert!(actions(&d.job(job).await).is_empty(), "nothing moves a cancelled job");
+    // Nor does a cancelled job take a follow-up call or a return visit.
+    let record = d.job(job).await;
+    assert_eq!(
+        (&record["takes_follow_up"], &record["takes_return_visit"]),
+        (&json!(false), &json!(false))
+    );
+    let mut again = record["work_order"].clone();
+    again["return_of"] = json!(job);
+    let (s, v) = d
+        .call(
+            Method::POST,
+            "/api/v1/jobs",
+            Some(json!({"job_type": "repair", "priority": "normal",
+                "customer_id": again["customer_id"], "site_id": again["site_id"],
+                "reported_problem": "Still drips", "return_of": job})),
+        )
+        .await;
+    assert_eq!((s, code(&v).as_str()), (StatusCode::CONFLICT, "transition_not_allowed"), "{v}");
     let new = d.new_job().await;
     assert_eq!(
         actions(&d.job(new["id"].as_str().unwrap()).await),

@@ -264,7 +264,15 @@ async fn kpis_match_a_reference_computed_from_the_job_records() {
         ),
         follow(3, json!({"reached": false, "comment": "no answer"})),
     ] {
-        let state = w.dispatcher.job(&job).await["work_order"]["status"].clone();
+        let record = w.dispatcher.job(&job).await;
+        let state = record["work_order"]["status"].clone();
+        // The review screen offers the call form when, and only when, head office takes it.
+        assert_eq!(record["takes_follow_up"], state == "completed" || state == "closed", "{state}");
+        assert_eq!(
+            record["takes_return_visit"],
+            state == "completed" || state == "closed" || state == "on_hold",
+            "{state}"
+        );
         let (s, v) = w
             .dispatcher
             .call(Method::POST, &format!("/api/v1/jobs/{job}/follow-ups"), Some(body))

@@ -41,7 +41,15 @@ feedback: Array<Feedback>, photos: Array<PhotoRef>, signatures: Array<SignatureR
  * The moves a dispatcher may make from the job's status, in the order to offer them
  * (`lifecycle::allowed_moves`): the console shows these and no rule of its own.
  */
-moves: Array<Move>, conflicts: Array<ConflictRecord>, rejected_mutations: Array<RejectedMutation>, 
+moves: Array<Move>, 
+/**
+ * Whether a follow-up call may be recorded now (`lifecycle::takes_follow_up`).
+ */
+takes_follow_up: boolean, 
+/**
+ * Whether a return visit may be opened now (`lifecycle::takes_return_visit`).
+ */
+takes_return_visit: boolean, conflicts: Array<ConflictRecord>, rejected_mutations: Array<RejectedMutation>, 
 /**
  * Follow-up calls, oldest first.
  */
