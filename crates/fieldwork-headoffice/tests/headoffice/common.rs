@@ -501,17 +501,26 @@ impl Device {
         total: u64,
         bytes: Vec<u8>,
     ) -> (StatusCode, Value) {
-        let resp = self
+        let request = self
             .http
             .patch(format!("{}/api/v1/blobs/{sha}", self.base))
             .bearer_auth(&self.token)
             .header("upload-offset", offset.to_string())
             .header("upload-length", total.to_string())
             .header("content-type", "application/offset+octet-stream")
-            .body(bytes)
-            .send()
-            .await
-            .unwrap();
+            .body(bytes);
+        // A chunk over the body limit is answered (413) before it is read, and the server then
+        // closes a connection with unread bytes in it: on a busy machine the reset can overtake
+        // the answer. Like a device, try again (at most a few times) to read the answer.
+        let mut attempt = 0;
+        let resp = loop {
+            attempt += 1;
+            match request.try_clone().unwrap().send().await {
+                Ok(resp) => break resp,
+                Err(e) if attempt < 5 => eprintln!("chunk upload attempt {attempt}: {e}"),
+                Err(e) => panic!("chunk upload failed {attempt} times: {e}"),
+            }
+        };
         let status = resp.status();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
