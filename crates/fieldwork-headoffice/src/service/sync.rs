@@ -729,6 +729,23 @@ impl Scope<'_> {
 /// Feed rows read per query while a pull scans the change feed.
 const FEED_PAGE_ROWS: usize = 1_000;
 
+/// Where one pull's scan after `start` stops: about [`MAX_SCAN_ROWS`] versions on, at the end of
+/// the transaction there (a page never ends inside one), or at `last`, the end of the feed. The
+/// first row of a transaction is the one whose `tx` is its own version.
+fn scan_window_end(db: &dyn Db, start: i64, last: i64) -> Result<i64> {
+    let target = start.saturating_add(MAX_SCAN_ROWS as i64);
+    if target >= last {
+        return Ok(last);
+    }
+    let next_tx: Option<i64> = db
+        .value(
+            "SELECT MIN(version) FROM change_feed WHERE version > ?1 AND tx = version",
+            &[&target],
+        )?
+        .flatten();
+    Ok(next_tx.map_or(last, |first| first - 1))
+}
+
 /// One page of a device's scope of the change feed after `cursor`, read in the caller's read
 /// transaction (one snapshot), and whether the device's last contact is due to be recorded
 /// (by [`touch_device`], in a write transaction of its own: a read writes nothing).
@@ -752,37 +769,51 @@ pub(super) fn pull(
         parties: HashMap::new(),
     };
     let mut visible_rows = Vec::new();
-    let mut new_cursor = cursor.max(0);
-    let mut has_more = false;
-    // The feed is read in bounded queries, each after the last version read, until the page
-    // is full at a transaction boundary (or the scan budget is spent) or the feed ends.
-    let mut after = cursor.max(0);
+    let start = cursor.max(0);
+    // The snapshot holds a prefix of the feed (see PROTOCOL.md), ending at `last`.
+    let last: i64 =
+        db.value("SELECT COALESCE(MAX(version), 0) FROM change_feed", &[])?.unwrap_or(0);
+    let window_end = scan_window_end(db, start, last)?;
+    let mut new_cursor = window_end;
+    let mut has_more = window_end < last;
+    // Only rows that may be in this device's scope leave the database: rows of no job
+    // (catalogues, parties), rows scoped to this technician (tombstones, rejections) and rows of
+    // jobs assigned to them; `Scope::visible` then decides exactly. They are read in bounded
+    // queries until the page is full at a transaction boundary or the window is read.
+    let mut after = start;
     let mut current_tx: Option<i64> = None;
-    let mut scanned = 0usize;
     'scan: loop {
         let rows = db.query(
-            "SELECT version, tx, entity, entity_id, job_id, scope FROM change_feed
-             WHERE version > ?1 ORDER BY version LIMIT ?2",
-            &[&after, &FEED_PAGE_ROWS],
+            "SELECT f.version, f.tx, f.entity, f.entity_id, f.job_id, f.scope, w.assignee_id
+             FROM change_feed f LEFT JOIN work_orders w ON w.id = f.job_id
+             WHERE f.version > ?1 AND f.version <= ?2
+               AND (f.job_id IS NULL OR f.scope = ?3 OR w.assignee_id = ?3)
+             ORDER BY f.version LIMIT ?4",
+            &[&after, &window_end, &device.technician_id, &FEED_PAGE_ROWS],
         )?;
         for r in &rows {
             let version: i64 = r.get(0)?;
             let row_tx: i64 = r.get(1)?;
             if current_tx != Some(row_tx) {
-                // A transaction boundary: the only place a page may end.
-                if visible_rows.len() >= limit || scanned >= MAX_SCAN_ROWS {
+                // A transaction boundary: the only place a page may end. The rows between the
+                // last one read and this one are out of scope, so the cursor may stay on it.
+                if visible_rows.len() >= limit {
+                    new_cursor = after;
                     has_more = true;
                     break 'scan;
                 }
                 current_tx = Some(row_tx);
             }
-            scanned += 1;
-            new_cursor = version;
             after = version;
             let entity: String = r.get(2)?;
             let entity_id: String = r.get(3)?;
             let job_id: Option<String> = r.get(4)?;
             let row_scope: Option<String> = r.get(5)?;
+            let assignee: Option<String> = r.get(6)?;
+            if let Some(job) = &job_id {
+                let mine = assignee.as_deref() == Some(scope.technician_id.as_str());
+                scope.jobs.insert(job.clone(), mine);
+            }
             if scope.visible(&entity, &entity_id, job_id.as_deref(), row_scope.as_deref())? {
                 visible_rows.push(FeedRow { version, entity, entity_id });
             }
