@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fieldwork_headoffice::config::{BlobLocation, Config, DatabaseLocation};
+use fieldwork_headoffice::config::{BlobLocation, Config, DatabaseLocation, RateLimit};
 use fieldwork_headoffice::console::Console;
 use fieldwork_headoffice::error::{Error, Result};
 use fieldwork_headoffice::moveup;
@@ -61,6 +61,16 @@ enum Command {
               value_delimiter = ',', value_name = "IP_OR_CIDR",
               value_parser = fieldwork_headoffice::config::parse_trusted_proxy)]
         trusted_proxies: Vec<ipnet::IpNet>,
+        /// Requests a second each caller (device, signed-in user, or address when anonymous)
+        /// may make to this instance before `429 rate_limited`. Each instance counts on its own:
+        /// behind a load balancer spreading over N instances a caller may reach N times this.
+        #[arg(long, env = "FIELDWORK_HEADOFFICE_RATE_LIMIT", default_value_t = 100.0,
+              value_parser = parse_rate, value_name = "PER_SECOND")]
+        rate_limit: f64,
+        /// How many requests one caller may make at once before the rate applies.
+        #[arg(long, env = "FIELDWORK_HEADOFFICE_RATE_BURST", default_value_t = 200,
+              value_parser = clap::value_parser!(u32).range(1..), value_name = "REQUESTS")]
+        rate_burst: u32,
         /// Log as JSON lines.
         #[arg(long)]
         json_logs: bool,
@@ -132,6 +142,14 @@ enum DeviceCommand {
     Revoke { device: String },
 }
 
+/// A request rate: a positive, finite number of requests a second.
+fn parse_rate(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("`{s}` is not a positive number of requests a second")),
+    }
+}
+
 fn init_logs(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
@@ -158,10 +176,13 @@ async fn run(cli: Cli) -> Result<()> {
             tls_key,
             behind_tls_proxy,
             trusted_proxies,
+            rate_limit,
+            rate_burst,
             json_logs,
             ui_dir,
         } => {
             init_logs(json_logs);
+            config.rate_limit = RateLimit { burst: rate_burst, per_second: rate_limit };
             config.secure_cookies = behind_tls_proxy || tls_cert.is_some();
             config.trusted_proxies = trusted_proxies;
             let state = fieldwork_headoffice::open(config).await?;

@@ -111,6 +111,12 @@ impl HeadOffice {
 
     /// Starts serving (again) on the same port and waits until it answers.
     pub fn spawn(&mut self) {
+        self.spawn_with(&[]);
+    }
+
+    /// Starts serving (again) on the same port with extra `serve` options and waits until it
+    /// answers.
+    pub fn spawn_with(&mut self, options: &[&str]) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -120,6 +126,7 @@ impl HeadOffice {
             .arg("--data-dir")
             .arg(self.dir.path())
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(options)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(log)

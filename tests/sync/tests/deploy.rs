@@ -174,3 +174,37 @@ fn head_office_runs_with_the_units_command_line_and_environment() {
         assert!(v.is_object(), "{line}");
     }
 }
+
+/// `serve --rate-limit N --rate-burst B` sets each caller's request rate on this instance (the
+/// value an operator divides by the number of instances behind a load balancer); nonsense is
+/// refused before serving.
+#[test]
+fn serve_sets_the_per_caller_request_rate_from_its_options() {
+    let mut ho = fieldwork_e2e_sync::HeadOffice::start(0);
+    let url = ho.url();
+    let http = blocking_client(false);
+    let statuses = |n: usize| -> Vec<u16> {
+        (0..n)
+            .map(|_| http.get(format!("{url}/api/v1/jobs")).send().unwrap().status().as_u16())
+            .collect()
+    };
+    // The default (bursts of 200) lets ten anonymous requests through to their 401.
+    assert!(statuses(10).iter().all(|s| *s == 401));
+
+    ho.kill();
+    ho.spawn_with(&["--rate-limit", "0.5", "--rate-burst", "3"]);
+    // The burst of three: the start-up's health check took one, two more pass, then 429.
+    let got = statuses(4);
+    assert_eq!(got, [401, 401, 429, 429], "a burst of three (one was the health check)");
+    let refused = http.get(format!("{url}/api/v1/jobs")).send().unwrap();
+    assert_eq!(refused.status().as_u16(), 429);
+    let retry: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "one request every two seconds: Retry-After {retry}");
+
+    for bad in [["--rate-limit", "0"], ["--rate-burst", "0"]] {
+        let out = ho.cli(&["serve", "--listen", "127.0.0.1:0", bad[0], bad[1]]);
+        assert!(!out.status.success(), "{bad:?} is refused");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(bad[0]), "the error names the option: {err}");
+    }
+}
