@@ -125,26 +125,47 @@ impl DispatcherCaller {
     }
 }
 
-async fn device(state: &AppState, token: &str) -> Result<Option<DeviceCaller>, Error> {
-    state.store.device_by_token(&token_hash(token)).await
+/// What one request's credentials were found to be, kept in its extensions by the first
+/// lookup (the rate limit's) so the handler's extractor does not read the database again.
+#[derive(Debug, Clone)]
+struct Looked<T>(Option<T>);
+
+async fn device(state: &AppState, parts: &mut Parts) -> Result<Option<DeviceCaller>, Error> {
+    if let Some(Looked(d)) = parts.extensions.get::<Looked<DeviceCaller>>() {
+        return Ok(d.clone());
+    }
+    let Some(token) = bearer(parts) else { return Ok(None) };
+    let found = state.store.device_by_token(&token_hash(token)).await?;
+    parts.extensions.insert(Looked(found.clone()));
+    Ok(found)
 }
 
-async fn session(state: &AppState, token: &str) -> Result<Option<SessionCaller>, Error> {
-    Ok(state.store.session(&token_hash(token)).await?.filter(|s| s.expires_at > chrono::Utc::now()))
+async fn session(state: &AppState, parts: &mut Parts) -> Result<Option<SessionCaller>, Error> {
+    if let Some(Looked(s)) = parts.extensions.get::<Looked<SessionCaller>>() {
+        return Ok(s.clone());
+    }
+    let Some(cookie) = session_cookie(parts) else { return Ok(None) };
+    let found = state
+        .store
+        .session(&token_hash(cookie))
+        .await?
+        .filter(|s| s.expires_at > chrono::Utc::now());
+    parts.extensions.insert(Looked(found.clone()));
+    Ok(found)
 }
 
 /// Whom a request is from, as far as its credentials verify: `device:<id>` for a known device
 /// token, `user:<id>` for a live session, `None` when it has neither (a made-up token or cookie
 /// proves nothing). The rate limit keys its buckets by this, so a caller cannot get a fresh
 /// bucket by sending new credentials with each request.
-pub(crate) async fn verified_key(state: &AppState, parts: &Parts) -> Option<String> {
-    if let Some(token) = bearer(parts)
-        && let Ok(Some(d)) = device(state, token).await
+pub(crate) async fn verified_key(state: &AppState, parts: &mut Parts) -> Option<String> {
+    if bearer(parts).is_some()
+        && let Ok(Some(d)) = device(state, parts).await
     {
         return Some(format!("device:{}", d.device_id));
     }
-    if let Some(cookie) = session_cookie(parts)
-        && let Ok(Some(s)) = session(state, cookie).await
+    if session_cookie(parts).is_some()
+        && let Ok(Some(s)) = session(state, parts).await
     {
         return Some(format!("user:{}", s.user_id));
     }
@@ -155,17 +176,15 @@ impl FromRequestParts<AppState> for TechnicianCaller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        if let Some(token) = bearer(parts) {
-            return match device(state, token).await? {
+        if bearer(parts).is_some() {
+            return match device(state, parts).await? {
                 Some(d) if d.revoked => Err(Error::DeviceRevoked),
                 Some(d) if d.user_disabled => Err(Error::UserDisabled),
                 Some(d) => Ok(TechnicianCaller(d)),
                 None => Err(Error::Unauthorized),
             };
         }
-        if let Some(cookie) = session_cookie(parts)
-            && session(state, cookie).await?.is_some()
-        {
+        if session_cookie(parts).is_some() && session(state, parts).await?.is_some() {
             // A dispatcher has no sync routes.
             return Err(Error::NotFound);
         }
@@ -177,8 +196,8 @@ impl FromRequestParts<AppState> for DispatcherCaller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        if let Some(cookie) = session_cookie(parts) {
-            let Some(s) = session(state, cookie).await? else {
+        if session_cookie(parts).is_some() {
+            let Some(s) = session(state, parts).await? else {
                 return Err(Error::SessionExpired);
             };
             if s.user_disabled {
@@ -196,8 +215,8 @@ impl FromRequestParts<AppState> for DispatcherCaller {
             }
             return Ok(DispatcherCaller(s));
         }
-        if let Some(token) = bearer(parts) {
-            return match device(state, token).await? {
+        if bearer(parts).is_some() {
+            return match device(state, parts).await? {
                 Some(d) if d.revoked => Err(Error::DeviceRevoked),
                 // A technician has no dispatcher routes.
                 Some(_) => Err(Error::NotFound),

@@ -72,8 +72,8 @@ impl RateLimiter {
 
 /// Middleware: refuses a request over its caller's rate.
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
-    let key = match crate::auth::verified_key(&state, &parts).await {
+    let (mut parts, body) = req.into_parts();
+    let key = match crate::auth::verified_key(&state, &mut parts).await {
         Some(verified) => verified,
         None => format!("ip:{}", crate::auth::client_address(&state.config, &parts)),
     };

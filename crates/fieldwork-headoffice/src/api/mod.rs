@@ -20,10 +20,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use fieldwork_wire::wire::{ErrorBody, ErrorCode};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
+
+/// Responses smaller than this go out uncompressed.
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
 use self::openapi::Conventions;
 use crate::blobs::Blobs;
@@ -224,7 +228,16 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(RequestDecompressionLayer::new())
         .layer(middleware::from_fn(json_errors))
-        .layer(CompressionLayer::new())
+        // Compress answers worth it: a small JSON answer (most sync rounds) costs more to pack,
+        // in a fresh compressor per response, than it saves on the wire.
+        .layer(
+            CompressionLayer::new().compress_when(
+                SizeAbove::new(COMPRESS_ABOVE_BYTES)
+                    .and(NotForContentType::GRPC)
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::SSE),
+            ),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
