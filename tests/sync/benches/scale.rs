@@ -16,7 +16,8 @@
 //! - **kpi**: the KPI page over a year of 1,000,000 jobs (the `kpi_bench` example, release build),
 //!   on PostgreSQL and on SQLite.
 //!
-//! Environment: `SCALE_BENCH_ONLY=fleet|prime|kpi` (comma-separated) runs only those parts;
+//! Environment: `SCALE_BENCH_ONLY=fleet|prime|kpi` (comma-separated; `fleet-pg` and
+//! `fleet-sqlite` for one side of the fleet) runs only those parts;
 //! `SCALE_BENCH_DEVICES` (1000), `SCALE_BENCH_TECHNICIANS` (as many as devices),
 //! `SCALE_BENCH_SECONDS` (60), `SCALE_BENCH_PAUSE_MS` (1000: each device's wait between
 //! batches), `SCALE_BENCH_KPI_JOBS` (1000000).
@@ -403,7 +404,7 @@ fn main() {
 
     let mut fleet_pg = None;
     let mut fleet_sqlite = None;
-    if wants("fleet") {
+    if wants("fleet") || wants("fleet-pg") {
         println!("FLEET on PostgreSQL: two instances behind HAProxy …");
         let cluster = PgCluster::start("fieldwork_scale_fleet", 30);
         let pids = cluster.instance_pids();
@@ -415,7 +416,8 @@ fn main() {
         fleet_pg =
             Some(fleet_on(&rt, &cluster.url(), &processes, devices, technicians, seconds, pause));
         drop(cluster);
-
+    }
+    if wants("fleet") || wants("fleet-sqlite") {
         println!("FLEET on SQLite: one instance …");
         let ho = HeadOffice::start(30);
         let processes = vec![(String::from("head office"), ho.pid())];
