@@ -188,9 +188,15 @@ impl Drop for Watch {
 ///   commit in the order they are numbered: a reader never sees version n+1 without n.
 /// - [`Backend::read`]: one consistent snapshot (reads run concurrently with each other and
 ///   with a write).
+///
+/// [`Backend::concurrency`] says how many of each are worth running at once: the service waits
+/// (without holding a thread) for one of those slots before it starts a transaction, so a burst
+/// of requests queues instead of opening connections or parking threads by the hundred.
 pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
     fn write<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T>;
     fn read<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T>;
+    /// How many (read, write) transactions this instance runs at once, at most.
+    fn concurrency(&self) -> (usize, usize);
 }
 
 impl dyn Db + '_ {

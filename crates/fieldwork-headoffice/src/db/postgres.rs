@@ -223,6 +223,13 @@ impl PgBackend {
 }
 
 impl Backend for PgBackend {
+    /// The pool shared: two writers (one at the lock, the next one ready behind it; writes
+    /// are serialised across instances anyway), the rest readers.
+    fn concurrency(&self) -> (usize, usize) {
+        let writers = if self.pool.size > 2 { 2 } else { 1 };
+        ((self.pool.size - writers).max(1), writers)
+    }
+
     fn write<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         self.transaction(
             &format!(

@@ -86,6 +86,11 @@ fn poisoned() -> Error {
 }
 
 impl Backend for SqliteBackend {
+    /// Readers as many as are kept open; one writer (SQLite has one).
+    fn concurrency(&self) -> (usize, usize) {
+        (IDLE_READERS, 1)
+    }
+
     fn write<T>(&self, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().map_err(|_| poisoned())?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

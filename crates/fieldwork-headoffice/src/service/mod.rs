@@ -22,6 +22,7 @@ use fieldwork_domain::domain::{
 use fieldwork_domain::hlc::Hlc;
 use fieldwork_wire::wire::{PullResponse, PushRequest, PushResponse};
 use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::Semaphore;
 
 use crate::db::sqlite::{SqliteBackend, SqliteDb};
 use crate::db::{Backend, Db, Notice};
@@ -41,11 +42,19 @@ pub const HEAD_OFFICE_NODE: &str = "head-office";
 #[derive(Debug)]
 pub struct Service<B> {
     backend: Arc<B>,
+    /// Slots for read and write transactions ([`Backend::concurrency`]), waited for before a
+    /// transaction takes a thread of the blocking pool.
+    reads: Arc<Semaphore>,
+    writes: Arc<Semaphore>,
 }
 
 impl<B> Clone for Service<B> {
     fn clone(&self) -> Self {
-        Service { backend: self.backend.clone() }
+        Service {
+            backend: self.backend.clone(),
+            reads: self.reads.clone(),
+            writes: self.writes.clone(),
+        }
     }
 }
 
@@ -62,7 +71,12 @@ impl Service<SqliteBackend> {
 
 impl<B: Backend> Service<B> {
     pub fn new(backend: B) -> Service<B> {
-        Service { backend: Arc::new(backend) }
+        let (reads, writes) = backend.concurrency();
+        Service {
+            backend: Arc::new(backend),
+            reads: Arc::new(Semaphore::new(reads.max(1))),
+            writes: Arc::new(Semaphore::new(writes.max(1))),
+        }
     }
 
     /// Runs `f` in one write transaction with a change-feed writer and head office's clock;
@@ -93,7 +107,9 @@ impl<B: Backend> Service<B> {
         F: FnOnce(&mut Writer<'_>) -> Result<T> + Send + 'static,
     {
         let backend = self.backend.clone();
+        let slot = self.writes.clone().acquire_owned().await.map_err(closed)?;
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             backend.write(|db| {
                 let mut w = Writer::begin(db)?;
                 let out = f(&mut w)?;
@@ -114,8 +130,18 @@ impl<B: Backend> Service<B> {
         F: FnOnce(&dyn Db) -> Result<T> + Send + 'static,
     {
         let backend = self.backend.clone();
-        tokio::task::spawn_blocking(move || backend.read(f)).await?
+        let slot = self.reads.clone().acquire_owned().await.map_err(closed)?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            backend.read(f)
+        })
+        .await?
     }
+}
+
+/// The slots are never closed; should they be, say so rather than panic.
+fn closed(_: tokio::sync::AcquireError) -> Error {
+    Error::Internal("the database slots are closed".to_owned())
 }
 
 /// Brings a SQLite database's schema up to date (or refuses a newer one untouched).
