@@ -260,9 +260,16 @@ pub(crate) struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     fn begin(db: &'a dyn Db) -> Result<Writer<'a>> {
-        let last: i64 =
-            meta_get(db, "feed_version")?.and_then(|v| v.parse().ok()).unwrap_or_default();
-        let hlc = meta_get(db, "hlc")?
+        // Both in one statement: on PostgreSQL every statement is a round trip, made while
+        // holding the write lock every instance waits for.
+        let meta = db.query_map(
+            "SELECT key, value FROM meta WHERE key IN ('feed_version', 'hlc')",
+            &[],
+            |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
+        )?;
+        let value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let last: i64 = value("feed_version").and_then(|v| v.parse().ok()).unwrap_or_default();
+        let hlc = value("hlc")
             .and_then(|h| h.parse::<Hlc>().ok())
             .unwrap_or_else(|| Hlc::zero(HEAD_OFFICE_NODE));
         Ok(Writer { db, now: Utc::now(), first_version: last + 1, next_version: last + 1, hlc })
@@ -301,10 +308,15 @@ impl<'a> Writer<'a> {
     }
 
     fn finish(self) -> Result<()> {
-        if self.next_version != self.first_version {
-            meta_set(self.db, "feed_version", &(self.next_version - 1).to_string())?;
+        if self.next_version == self.first_version {
+            return meta_set(self.db, "hlc", &self.hlc.to_string());
         }
-        meta_set(self.db, "hlc", &self.hlc.to_string())
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('feed_version', ?1), ('hlc', ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&(self.next_version - 1).to_string(), &self.hlc.to_string()],
+        )?;
+        Ok(())
     }
 }
 

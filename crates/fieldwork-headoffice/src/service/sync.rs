@@ -759,7 +759,16 @@ pub(super) fn pull(
         return Err(Error::DeviceRevoked);
     }
     let limit = limit.clamp(1, wire::MAX_PULL_LIMIT);
-    let server_hlc = meta_get(db, "hlc")?
+    // Head office's clock, the end of the feed in this snapshot (which holds a prefix of it, see
+    // PROTOCOL.md) and the device's last contact, in one statement (one round trip).
+    let (hlc, last, last_contact): (Option<String>, i64, Option<i64>) = db.query_row(
+        "SELECT (SELECT value FROM meta WHERE key = 'hlc'),
+                (SELECT COALESCE(MAX(version), 0) FROM change_feed),
+                (SELECT last_seen_at FROM devices WHERE id = ?1)",
+        &[&device.device_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let server_hlc = hlc
         .and_then(|h| h.parse::<Hlc>().ok())
         .unwrap_or_else(|| Hlc::zero(super::HEAD_OFFICE_NODE));
     let mut scope = Scope {
@@ -770,9 +779,6 @@ pub(super) fn pull(
     };
     let mut visible_rows = Vec::new();
     let start = cursor.max(0);
-    // The snapshot holds a prefix of the feed (see PROTOCOL.md), ending at `last`.
-    let last: i64 =
-        db.value("SELECT COALESCE(MAX(version), 0) FROM change_feed", &[])?.unwrap_or(0);
     let window_end = scan_window_end(db, start, last)?;
     let mut new_cursor = window_end;
     let mut has_more = window_end < last;
@@ -835,7 +841,7 @@ pub(super) fn pull(
         .map(|(version, _, record)| Change { version, record })
         .collect();
     changes.reverse();
-    let contact_due = contact_due(db, &device.device_id, ms(chrono::Utc::now()))?;
+    let contact_due = last_contact.is_none_or(|at| ms(chrono::Utc::now()) - at >= CONTACT_EVERY_MS);
     Ok((PullResponse { cursor: new_cursor, has_more, changes, server_hlc }, contact_due))
 }
 
@@ -846,8 +852,11 @@ fn contact_due(db: &dyn Db, device_id: &str, now: i64) -> Result<bool> {
     let seen: Option<i64> = db
         .value::<Option<i64>>("SELECT last_seen_at FROM devices WHERE id = ?1", &[&device_id])?
         .flatten();
-    Ok(seen.is_none_or(|at| now - at >= 60_000))
+    Ok(seen.is_none_or(|at| now - at >= CONTACT_EVERY_MS))
 }
+
+/// How often a device's last contact is written, at most.
+const CONTACT_EVERY_MS: i64 = 60_000;
 
 /// Records a pull as the device's last contact (see [`contact_due`]; checked again here, so
 /// pulls racing each other write it once).
