@@ -30,6 +30,42 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String> {
         .to_string())
 }
 
+/// [`hash_password`] in `memory`, which grows to the cost once and is then reused (see
+/// [`verify_password_in`]).
+pub fn hash_password_in(
+    password: &str,
+    cost: PasswordCost,
+    memory: &mut Vec<Block>,
+) -> Result<String> {
+    let argon = argon(cost)?;
+    let params = argon.params().clone();
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let mut salt_buf = [0u8; 64];
+    let fail = |e: &dyn std::fmt::Display| Error::Internal(format!("hashing a password: {e}"));
+    let salt_bytes = salt.as_salt().decode_b64(&mut salt_buf).map_err(|e| fail(&e))?;
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt_bytes,
+            &mut out,
+            &mut memory[..blocks],
+        )
+        .map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: argon2::password_hash::ParamsString::try_from(&params).map_err(|e| fail(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
+}
+
 /// Whether `password` matches the stored PHC string (its own parameters are used).
 pub fn verify_password(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else { return false };
@@ -138,6 +174,27 @@ impl PasswordChecker {
         .await?)
     }
 
+    /// Hashes a new password during `turn`, in one of the kept buffers (an admin adding a
+    /// thousand technicians then needs no more memory than a few sign-ins).
+    pub async fn hash(
+        &self,
+        turn: HashTurn,
+        password: String,
+        cost: PasswordCost,
+    ) -> Result<String> {
+        let buffers = self.buffers.clone();
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            let mut memory = buffers.lock().ok().and_then(|mut b| b.pop()).unwrap_or_default();
+            let phc = hash_password_in(&password, cost, &mut memory);
+            if let Ok(mut b) = buffers.lock() {
+                b.push(memory);
+            }
+            phc
+        })
+        .await?
+    }
+
     /// How many password checks have run since start.
     pub fn checks_done(&self) -> usize {
         self.done.load(Ordering::SeqCst)
@@ -176,6 +233,24 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hash_made_in_a_kept_buffer_is_an_ordinary_argon2id_hash() {
+        let mut memory = Vec::new();
+        let a = hash_password_in("correct horse", PasswordCost::CHEAP, &mut memory).unwrap();
+        let b = hash_password_in("correct horse", PasswordCost::CHEAP, &mut memory).unwrap();
+        assert!(a.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{a}");
+        assert_ne!(a, b, "a fresh salt each time");
+        assert_eq!(memory.len(), 64, "the buffer grew to the cost once");
+        for h in [&a, &b] {
+            assert!(verify_password("correct horse", h));
+            assert!(verify_password_in("correct horse", h, &mut memory));
+            assert!(!verify_password("correct horsE", h));
+        }
+        let default = hash_password_in("pw", PasswordCost::DEFAULT, &mut memory).unwrap();
+        assert!(default.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{default}");
+        assert!(verify_password("pw", &default));
+    }
 
     #[test]
     fn a_password_verifies_only_against_its_own_hash() {

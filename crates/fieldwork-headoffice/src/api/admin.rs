@@ -18,7 +18,6 @@ use utoipa::ToSchema;
 use super::AppState;
 use crate::auth::{DispatcherCaller, TechnicianCaller, bearer, session_cookie};
 use crate::error::{Error, Result};
-use crate::secrets::hash_password;
 use crate::store::{
     Device, JobTypeAdmin, JobTypeInput, NewUser, PartAdmin, PartInput, PartPatch, PartQuery,
     SessionCaller, SlaLimits, SlaSettings, User, UserRole,
@@ -100,8 +99,7 @@ pub async fn add_user(
     });
     let cost = s.config.password_cost;
     let password = input.password;
-    let password_hash =
-        tokio::task::spawn_blocking(move || hash_password(&password, cost)).await??;
+    let password_hash = s.passwords.hash(s.passwords.turn().await?, password, cost).await?;
     let user = s.store.add_user(NewUser { name, role, password_hash, technician }).await?;
     tracing::info!(added = %user.name, role = role.as_str(), "user added");
     Ok((StatusCode::CREATED, Json(user)))
@@ -223,8 +221,7 @@ pub async fn reset_password(
     }
     let cost = s.config.password_cost;
     let password = input.password;
-    let password_hash =
-        tokio::task::spawn_blocking(move || hash_password(&password, cost)).await??;
+    let password_hash = s.passwords.hash(s.passwords.turn().await?, password, cost).await?;
     let user = s.store.set_user_password(&id, password_hash).await?;
     // Their consoles' live-update streams end with their sessions.
     s.events.access_changed();
