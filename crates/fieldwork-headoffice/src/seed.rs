@@ -190,10 +190,10 @@ pub async fn demo(
                 // after day: once a fortnight's worth is booked, the search starts on the day of
                 // their latest booking instead of walking every earlier one again (which made
                 // seeding cubic), and may reach years ahead.
-                if booked[tech].len() > FORTNIGHT_OF_BOOKINGS {
-                    if let Some(last) = booked[tech].iter().map(|w| w.start).max() {
-                        after = after.max(last - Duration::hours(24));
-                    }
+                if booked[tech].len() > FORTNIGHT_OF_BOOKINGS
+                    && let Some(last) = booked[tech].iter().map(|w| w.start).max()
+                {
+                    after = after.max(last - Duration::hours(24));
                 }
                 let slot = schedule::next_free_slot(
                     &booked[tech],
