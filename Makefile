@@ -245,7 +245,7 @@ bench-scale: deps
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
 	$(CARGO) build --release --locked -p fieldwork-headoffice --bin fieldwork-headoffice --example kpi_bench
-	scripts/with-postgres $(CARGO) bench --locked -p fieldwork-e2e-sync --bench scale
+	FIELDWORK_TEST_PG_DURABLE=1 scripts/with-postgres $(CARGO) bench --locked -p fieldwork-e2e-sync --bench scale
 
 # Photo import against ImageMagick and libvips (issue 4's figures); installs both tools.
 BENCH_APT_PACKAGES := imagemagick libvips-tools
