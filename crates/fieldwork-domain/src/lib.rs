@@ -12,6 +12,7 @@
 //! - [`limits`]: how large each field of a recorded fact may be.
 //! - [`schedule`]: booking clashes and a technician's next free slot.
 //! - [`sla`]: deadlines and warranty from the company's policy.
+//! - [`kb`]: knowledge articles: what a valid one is, model patterns, fault codes, suggestions.
 //! - [`hlc`], [`ids`], [`money`]: clocks, identifiers and hashes, amounts in cents.
 //! - [`error_code`]: the one vocabulary of error codes; [`error`]: a refused rule.
 //! - [`seed::content`]: the demo company's names, catalogue and job types.
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod error_code;
 pub mod hlc;
+pub mod kb;
 pub mod ids;
 pub mod lifecycle;
 pub mod limits;

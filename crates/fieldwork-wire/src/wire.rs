@@ -12,6 +12,7 @@ use fieldwork_domain::domain::{
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::kb::Article;
 use fieldwork_domain::mutation::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -258,6 +259,14 @@ pub enum Record {
     Rejection {
         rejection: RejectedMutation,
     },
+    /// A published knowledge article, new or changed (its latest published version).
+    KbArticle {
+        article: Article,
+    },
+    /// A knowledge article withdrawn or deleted: drop it from the device.
+    KbArticleRemoved {
+        article_id: String,
+    },
     /// An entity this client does not know (sent by a newer head office): skip it.
     #[serde(other)]
     Unknown,
@@ -286,6 +295,8 @@ impl Record {
             | Record::JobType { .. }
             | Record::Part { .. }
             | Record::Technician { .. }
+            | Record::KbArticle { .. }
+            | Record::KbArticleRemoved { .. }
             | Record::Unknown => None,
         }
     }

@@ -1,0 +1,629 @@
+//! The service knowledge base: articles that say how a fault on a kind of product is fixed, and
+//! the rules both sides apply to them — what a valid article is, which models an article's
+//! patterns cover, which fault codes a job's text names, and how well an article fits a job.
+//!
+//! Head office validates what a supervisor writes with [`ArticleContent::normalised`]; the
+//! laptop ranks the articles it holds for a job with [`suggest`]. Neither has its own copy.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{EquipmentCategory, word_enum};
+use crate::error::{Result, RuleError};
+
+word_enum! {
+    /// The language an article's text is written in.
+    pub enum Language ("language") {
+        English = "en",
+        Chinese = "zh",
+    }
+}
+
+word_enum! {
+    /// Where an article stands. Only published articles reach the laptops.
+    pub enum ArticleStatus ("article status") {
+        Draft = "draft",
+        Published = "published",
+        /// Taken back from the laptops; its versions stay readable at head office.
+        Withdrawn = "withdrawn",
+    }
+}
+
+/// An article's text in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct ArticleText {
+    pub language: Language,
+    pub title: String,
+    /// What the customer or the technician sees ("drum does not turn", "E4 on the display").
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    /// Why it happens, most likely first.
+    #[serde(default)]
+    pub causes: Vec<String>,
+    /// The fix, in order (shown numbered).
+    pub steps: Vec<String>,
+    /// Safety warnings shown before the steps (isolate the power, gas…).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// What an article says, as a supervisor writes it: everything but its identity and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct ArticleContent {
+    pub category: EquipmentCategory,
+    /// Brands it applies to; empty means any brand of the category.
+    #[serde(default)]
+    pub brands: Vec<String>,
+    /// Models it applies to: exact models or patterns (`EG100*`, `KFR-35GW/*`; `*` any run of
+    /// characters, `?` one). Empty means every model of its brands.
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Fault codes it explains (`E4`, `F28`, `EA-12`), upper case.
+    #[serde(default)]
+    pub fault_codes: Vec<String>,
+    /// Catalogue numbers of the parts commonly needed.
+    #[serde(default)]
+    pub parts: Vec<String>,
+    /// SHA-256 of its photos and diagrams (blobs, like a job's photos).
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// Its text in one language or both, at most one per language.
+    pub texts: Vec<ArticleText>,
+}
+
+/// A knowledge article, one version of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct Article {
+    pub id: String,
+    /// 1 for the first version; every saved change makes the next one.
+    pub version: i64,
+    pub status: ArticleStatus,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub content: ArticleContent,
+    /// Who wrote this version.
+    pub author: String,
+    /// Who published it (none while a draft).
+    pub reviewer: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Article {
+    /// The text to show to someone reading `language`: that language's, else the first.
+    pub fn text(&self, language: Language) -> Option<&ArticleText> {
+        self.content.text(language)
+    }
+}
+
+impl ArticleContent {
+    /// The text to show to someone reading `language`: that language's, else the first.
+    pub fn text(&self, language: Language) -> Option<&ArticleText> {
+        self.texts.iter().find(|t| t.language == language).or_else(|| self.texts.first())
+    }
+
+    /// The article as it is stored: every line trimmed, empty lines dropped, fault codes in
+    /// upper case, lists without repeats; refused when it has no text, a text without a title
+    /// or steps, two texts in one language, a malformed photo hash, or anything over the limits.
+    pub fn normalised(mut self) -> Result<ArticleContent> {
+        self.brands = clean_list("brands", self.brands, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
+        self.models = clean_list("models", self.models, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
+        self.fault_codes = clean_list("fault_codes", self.fault_codes, MAX_TAGS, TAG_MAX_CHARS, |s| {
+            s.to_uppercase()
+        })?;
+        self.parts = clean_list("parts", self.parts, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
+        self.photos =
+            clean_list("photos", self.photos, MAX_PHOTOS, 64, |s| s.to_ascii_lowercase())?;
+        if let Some(bad) = self.photos.iter().find(|p| !is_sha256(p)) {
+            return Err(RuleError::invalid(
+                "photos",
+                format!("{bad:?} is not the SHA-256 of a photo (64 hexadecimal digits)"),
+            ));
+        }
+        if self.texts.is_empty() {
+            return Err(RuleError::invalid("texts", "an article needs its text in a language"));
+        }
+        let mut seen = Vec::new();
+        let mut texts = Vec::with_capacity(self.texts.len());
+        for text in self.texts {
+            if seen.contains(&text.language) {
+                return Err(RuleError::invalid(
+                    "texts",
+                    format!("two texts in the same language ({})", text.language),
+                ));
+            }
+            seen.push(text.language);
+            texts.push(text.normalised()?);
+        }
+        self.texts = texts;
+        Ok(self)
+    }
+}
+
+impl ArticleText {
+    fn normalised(mut self) -> Result<ArticleText> {
+        self.title = self.title.trim().to_owned();
+        if self.title.is_empty() {
+            return Err(RuleError::invalid("title", "an article needs a title"));
+        }
+        check_chars("title", &self.title, TITLE_MAX_CHARS)?;
+        self.symptoms = clean_list("symptoms", self.symptoms, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
+        self.causes = clean_list("causes", self.causes, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
+        self.steps = clean_list("steps", self.steps, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
+        self.warnings = clean_list("warnings", self.warnings, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
+        if self.steps.is_empty() {
+            return Err(RuleError::invalid("steps", "an article needs at least one step of the fix"));
+        }
+        Ok(self)
+    }
+}
+
+/// Longest title.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// Longest symptom, cause, step or warning.
+pub const LINE_MAX_CHARS: usize = 2_000;
+/// Most symptoms, causes, steps or warnings in one text.
+pub const MAX_LINES: usize = 60;
+/// Longest brand, model pattern, fault code or part number.
+pub const TAG_MAX_CHARS: usize = 100;
+/// Most brands, models, fault codes or parts.
+pub const MAX_TAGS: usize = 100;
+/// Most photos on one article.
+pub const MAX_PHOTOS: usize = 30;
+
+fn check_chars(field: &'static str, text: &str, limit: usize) -> Result<()> {
+    let actual = text.chars().count();
+    if actual > limit {
+        return Err(RuleError::TooLong { field, actual, limit });
+    }
+    Ok(())
+}
+
+/// Trims, drops empty and repeated entries (after `norm`), and checks the limits.
+fn clean_list(
+    field: &'static str,
+    items: Vec<String>,
+    max_items: usize,
+    max_chars: usize,
+    norm: impl Fn(String) -> String,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let item = norm(item.trim().to_owned());
+        if item.is_empty() || out.contains(&item) {
+            continue;
+        }
+        check_chars(field, &item, max_chars)?;
+        out.push(item);
+    }
+    if out.len() > max_items {
+        return Err(RuleError::invalid(
+            field,
+            format!("{} entries; at most {max_items} are allowed", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+// --- matching ------------------------------------------------------------------------------------
+
+/// A model or pattern as compared: upper case, without spaces.
+fn model_key(s: &str) -> Vec<char> {
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+}
+
+/// Whether `model` is covered by `pattern`: equal ignoring case and spaces, where `*` in the
+/// pattern stands for any run of characters and `?` for one (`EG100*` covers `EG100MATE2S`).
+pub fn model_matches(pattern: &str, model: &str) -> bool {
+    let (p, m) = (model_key(pattern), model_key(model));
+    if p.is_empty() {
+        return false;
+    }
+    // Iterative glob match with backtracking to the last `*`.
+    let (mut pi, mut mi) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while mi < m.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, mi));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == m[mi] => {
+                pi += 1;
+                mi += 1;
+            }
+            _ => match star {
+                Some((sp, sm)) => {
+                    pi = sp + 1;
+                    mi = sm + 1;
+                    star = Some((sp, sm + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// A fault code as compared: upper case, without `-`, spaces or dots (`e-4` and `E4` are one).
+pub fn fault_code_key(code: &str) -> String {
+    code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The fault codes a text names, as written there: one to three letters, an optional `-`, one to
+/// four digits and at most one letter after (`E4`, `F28`, `EA-12`, `E21`, `H-05`), standing
+/// alone or against Chinese text (`显示E4故障码`). Model numbers (`KFR-35GW`, `EG100MATE2S`) are
+/// not codes.
+pub fn fault_codes_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let tokens = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-') || is_cjk(c));
+    for token in tokens {
+        let token = token.trim_matches('-');
+        if looks_like_code(token) {
+            let code = token.to_uppercase();
+            if !out.iter().any(|c| fault_code_key(c) == fault_code_key(&code)) {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+fn looks_like_code(token: &str) -> bool {
+    let b = token.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if !(1..=3).contains(&letters) {
+        return false;
+    }
+    let mut i = letters;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=4).contains(&digits) {
+        return false;
+    }
+    i += digits;
+    let rest = &b[i..];
+    rest.is_empty() || (rest.len() == 1 && rest[0].is_ascii_alphabetic())
+}
+
+/// Words that say nothing about a fault.
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "after", "with", "from", "when", "does", "doesn", "will", "won't", "unit",
+    "that", "this", "have", "into", "about", "there", "their", "shows", "show", "some", "only",
+    "very", "still", "then", "than", "also", "been", "were", "they", "what", "which", "your",
+];
+
+/// The terms a text is compared by: Latin words of four letters or more (lower case, not stop
+/// words, without a trailing `s`), and every pair of neighbouring Chinese characters.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: String| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    let mut run: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush_word = |word: &mut String, push: &mut dyn FnMut(String)| {
+        let w = word.to_lowercase();
+        word.clear();
+        let w = w.strip_suffix('s').filter(|s| s.len() >= 4).map(str::to_owned).unwrap_or(w);
+        if w.chars().count() >= 4
+            && !w.chars().any(|c| c.is_ascii_digit())
+            && !STOP_WORDS.contains(&w.as_str())
+        {
+            push(w);
+        }
+    };
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_cjk(c) {
+            flush_word(&mut word, &mut push);
+            run.push(c);
+            continue;
+        }
+        for pair in run.windows(2) {
+            push(pair.iter().collect());
+        }
+        run.clear();
+        if c.is_alphanumeric() || c == '\'' {
+            word.push(c);
+        } else {
+            flush_word(&mut word, &mut push);
+        }
+    }
+    out
+}
+
+// --- suggestions ---------------------------------------------------------------------------------
+
+/// What is known of a job when articles are suggested for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobSignals {
+    pub category: Option<EquipmentCategory>,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    /// The reported problem, the diagnosis and the technician's notes: where fault codes and
+    /// symptoms are written.
+    pub text: String,
+}
+
+/// Why an article was suggested for a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum MatchReason {
+    /// The job's text names a fault code the article explains.
+    FaultCode { code: String },
+    /// The job's model is one of the article's models or patterns.
+    Model { model: String },
+    /// The job's brand is one the article names.
+    Brand { brand: String },
+    /// Words of the job's text appear in the article's title and symptoms.
+    Words { count: u32 },
+}
+
+/// How well an article fits a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct Relevance {
+    pub score: u32,
+    pub reasons: Vec<MatchReason>,
+}
+
+/// Points per signal: a named fault code says the most, then the exact model, then the brand;
+/// shared words of the symptoms count a little each.
+pub const FAULT_CODE_POINTS: u32 = 100;
+pub const MODEL_POINTS: u32 = 40;
+pub const BRAND_POINTS: u32 = 15;
+pub const WORD_POINTS: u32 = 6;
+/// Words counted at most (a long article must not win on length).
+pub const MAX_WORDS: u32 = 5;
+
+/// How well `article` fits a job, or `None` when it does not apply: another kind of product, a
+/// brand it does not name, a fault code it does not explain while the job names one (fault codes
+/// mean different things on different brands), or nothing in common beyond the product kind.
+pub fn relevance(article: &ArticleContent, job: &JobSignals, job_terms: &[String]) -> Option<Relevance> {
+    if let Some(category) = job.category
+        && category != article.category
+    {
+        return None;
+    }
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if !article.brands.is_empty() {
+        let brand = job.brand.as_deref().map(str::trim).unwrap_or_default();
+        let named = article.brands.iter().find(|b| b.eq_ignore_ascii_case(brand))?;
+        score += BRAND_POINTS;
+        reasons.push(MatchReason::Brand { brand: named.clone() });
+    }
+    if let Some(model) = job.model.as_deref()
+        && let Some(pattern) = article.models.iter().find(|p| model_matches(p, model))
+    {
+        score += MODEL_POINTS;
+        reasons.push(MatchReason::Model { model: pattern.clone() });
+    }
+    let job_codes = fault_codes_in(&job.text);
+    for code in &article.fault_codes {
+        if job_codes.iter().any(|c| fault_code_key(c) == fault_code_key(code)) {
+            score += FAULT_CODE_POINTS;
+            reasons.push(MatchReason::FaultCode { code: code.clone() });
+        }
+    }
+    let mut article_terms = Vec::new();
+    for text in &article.texts {
+        article_terms.extend(terms(&text.title));
+        for s in &text.symptoms {
+            article_terms.extend(terms(s));
+        }
+    }
+    let shared =
+        job_terms.iter().filter(|t| article_terms.contains(t)).count().min(MAX_WORDS as usize);
+    let shared = u32::try_from(shared).unwrap_or(MAX_WORDS);
+    if shared > 0 {
+        score += WORD_POINTS * shared;
+        reasons.push(MatchReason::Words { count: shared });
+    }
+    let named_code = reasons.iter().any(|r| matches!(r, MatchReason::FaultCode { .. }));
+    if !job_codes.is_empty() && !article.fault_codes.is_empty() && !named_code {
+        // The job shows a code and the article is about others.
+        return None;
+    }
+    let model = reasons.iter().any(|r| matches!(r, MatchReason::Model { .. }));
+    if !named_code && !model && shared < 2 {
+        return None;
+    }
+    Some(Relevance { score, reasons })
+}
+
+/// The articles that fit a job, best first (ties: the order given), at most `limit`.
+pub fn suggest<'a, T>(
+    articles: impl IntoIterator<Item = (T, &'a ArticleContent)>,
+    job: &JobSignals,
+    limit: usize,
+) -> Vec<(T, Relevance)> {
+    let job_terms = terms(&job.text);
+    let mut found: Vec<(T, Relevance)> = articles
+        .into_iter()
+        .filter_map(|(key, a)| relevance(a, job, &job_terms).map(|r| (key, r)))
+        .collect();
+    found.sort_by(|a, b| b.1.score.cmp(&a.1.score));
+    found.truncate(limit);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lang: Language, title: &str, symptoms: &[&str]) -> ArticleText {
+        ArticleText {
+            language: lang,
+            title: title.into(),
+            symptoms: symptoms.iter().map(|s| (*s).into()).collect(),
+            causes: vec![],
+            steps: vec!["Isolate the power.".into(), "Replace the pump.".into()],
+            warnings: vec![],
+        }
+    }
+
+    fn washer(brands: &[&str], models: &[&str], codes: &[&str]) -> ArticleContent {
+        ArticleContent {
+            category: EquipmentCategory::WashingMachine,
+            brands: brands.iter().map(|s| (*s).into()).collect(),
+            models: models.iter().map(|s| (*s).into()).collect(),
+            fault_codes: codes.iter().map(|s| (*s).into()).collect(),
+            parts: vec![],
+            photos: vec![],
+            texts: vec![
+                text(Language::English, "Drum does not spin, E21 shown", &["drum does not spin", "water stays in the drum"]),
+                text(Language::Chinese, "洗衣机不脱水，显示E21", &["洗衣机不脱水", "桶里有积水"]),
+            ],
+        }
+    }
+
+    fn job(brand: &str, model: &str, text: &str) -> JobSignals {
+        JobSignals {
+            category: Some(EquipmentCategory::WashingMachine),
+            brand: Some(brand.into()),
+            model: Some(model.into()),
+            text: text.into(),
+        }
+    }
+
+    fn score(a: &ArticleContent, j: &JobSignals) -> Option<u32> {
+        relevance(a, j, &terms(&j.text)).map(|r| r.score)
+    }
+
+    #[test]
+    fn patterns_cover_a_model_family_ignoring_case_and_spaces() {
+        assert!(model_matches("EG100*", "EG100MATE2S"));
+        assert!(model_matches("eg100mate2s", "EG100MATE2S"));
+        assert!(model_matches("KFR-35GW/*", "KFR-35GW/(35592)FNhAa-B1"));
+        assert!(model_matches("Greenstar * 30kW", "Greenstar 4000 30kW"));
+        assert!(model_matches("WAN2828?GB", "WAN28281GB"));
+        assert!(!model_matches("EG100*", "XQG100-B12026"));
+        assert!(!model_matches("EG100", "EG100MATE2S"), "no wildcard: the exact model only");
+        assert!(!model_matches("", "EG100"));
+        assert!(model_matches("*", "anything"));
+    }
+
+    #[test]
+    fn fault_codes_are_found_in_english_and_against_chinese_text() {
+        assert_eq!(fault_codes_in("No hot water, boiler shows fault F28"), ["F28"]);
+        assert_eq!(fault_codes_in("热水器不出热水，显示E4故障码"), ["E4"]);
+        assert_eq!(fault_codes_in("error ea-12 then E-21, again EA-12"), ["EA-12", "E-21"]);
+        assert_eq!(fault_codes_in("洗衣机进水很慢，提示E1"), ["E1"]);
+        // Models, serials, sizes and years are not codes.
+        assert!(fault_codes_in("Gree KFR-35GW/(35592)FNhAa-B1 EG100MATE2S 2026 30kW").is_empty());
+        assert_eq!(fault_code_key("e-4"), fault_code_key("E4"));
+    }
+
+    #[test]
+    fn chinese_is_compared_by_neighbouring_characters_and_english_by_words() {
+        let t = terms("洗衣机不脱水 Drum doesn't spin, the pumps hum");
+        assert!(t.contains(&"脱水".to_string()));
+        assert!(t.contains(&"洗衣".to_string()));
+        assert!(t.contains(&"drum".to_string()));
+        assert!(t.contains(&"pump".to_string()), "plural folded: {t:?}");
+        assert!(!t.contains(&"the".to_string()));
+    }
+
+    #[test]
+    fn a_fault_code_counts_most_then_the_model_then_the_brand_then_words() {
+        let code = washer(&[], &[], &["E21"]);
+        let model = washer(&[], &["EG100*"], &[]);
+        let brand_and_words = washer(&["Haier"], &[], &[]);
+        let j = job("Haier", "EG100MATE2S", "Washing machine won't spin, shows E21");
+        let (c, m, b) = (score(&code, &j), score(&model, &j), score(&brand_and_words, &j));
+        assert!(c > m && m > b, "code {c:?} model {m:?} brand {b:?}");
+        let r = relevance(&code, &j, &terms(&j.text)).unwrap();
+        assert!(r.reasons.contains(&MatchReason::FaultCode { code: "E21".into() }));
+    }
+
+    #[test]
+    fn another_kind_of_product_or_brand_is_never_suggested() {
+        let mut j = job("Haier", "EG100MATE2S", "won't spin, E21");
+        j.category = Some(EquipmentCategory::Dishwasher);
+        assert_eq!(score(&washer(&[], &[], &["E21"]), &j), None);
+        let j = job("Bosch", "WAN28281GB", "won't spin, E21");
+        assert_eq!(score(&washer(&["Haier"], &[], &["E21"]), &j), None);
+    }
+
+    #[test]
+    fn an_article_about_other_codes_is_left_out_when_the_job_names_one() {
+        let j = job("Haier", "EG100MATE2S", "drum does not spin, shows E30");
+        assert_eq!(score(&washer(&[], &["EG100*"], &["E21"]), &j), None);
+        // Without a code on the job, the model and the symptoms are enough.
+        let j = job("Haier", "EG100MATE2S", "drum does not spin");
+        assert!(score(&washer(&[], &["EG100*"], &["E21"]), &j).is_some());
+    }
+
+    #[test]
+    fn one_shared_word_alone_suggests_nothing_two_do() {
+        let a = washer(&[], &[], &[]);
+        assert_eq!(score(&a, &job("Haier", "X", "the drum is noisy")), None);
+        assert_eq!(score(&a, &job("Haier", "X", "drum does not spin")), Some(2 * WORD_POINTS));
+        assert!(score(&a, &job("Haier", "X", "洗衣机不脱水了")).is_some());
+    }
+
+    #[test]
+    fn suggestions_come_best_first_and_are_cut_at_the_limit() {
+        let a = washer(&[], &[], &["E21"]);
+        let b = washer(&[], &["EG100*"], &[]);
+        let c = washer(&[], &[], &[]);
+        let j = job("Haier", "EG100MATE2S", "drum does not spin");
+        let got = suggest([("a", &a), ("b", &b), ("c", &c)], &j, 2);
+        let ids: Vec<_> = got.iter().map(|(k, _)| *k).collect();
+        assert_eq!(ids, ["b", "a"]);
+    }
+
+    #[test]
+    fn an_article_is_stored_trimmed_and_refused_when_incomplete() {
+        let mut a = washer(&[" Haier ", "Haier", ""], &[], &["e21", "E21 "]);
+        a.photos = vec!["AB".repeat(32)];
+        let n = a.clone().normalised().unwrap();
+        assert_eq!(n.brands, ["Haier"]);
+        assert_eq!(n.fault_codes, ["E21"]);
+        assert_eq!(n.photos, ["ab".repeat(32)]);
+
+        let mut no_steps = a.clone();
+        no_steps.texts[0].steps = vec!["  ".into()];
+        assert_eq!(no_steps.normalised().unwrap_err().code(), crate::ErrorCode::Invalid);
+        let mut twice = a.clone();
+        twice.texts[1].language = Language::English;
+        assert!(twice.normalised().is_err());
+        let mut untitled = a.clone();
+        untitled.texts[0].title = " ".into();
+        assert!(untitled.normalised().is_err());
+        let mut long = a.clone();
+        long.texts[0].title = "x".repeat(TITLE_MAX_CHARS + 1);
+        assert_eq!(long.normalised().unwrap_err().code(), crate::ErrorCode::TooLong);
+        let mut bad_photo = a.clone();
+        bad_photo.photos = vec!["not-a-hash".into()];
+        assert!(bad_photo.normalised().is_err());
+        let mut none = a;
+        none.texts.clear();
+        assert!(none.normalised().is_err());
+    }
+
+    #[test]
+    fn the_reader_gets_their_language_or_the_other() {
+        let mut a = washer(&[], &[], &[]);
+        assert_eq!(a.text(Language::Chinese).unwrap().language, Language::Chinese);
+        a.texts.remove(1);
+        assert_eq!(a.text(Language::Chinese).unwrap().language, Language::English);
+    }
+}
