@@ -155,6 +155,8 @@ error_codes! {
     RoleChange = "role_change",
     /// The job has an open complaint; close it first.
     OpenComplaint = "open_complaint",
+    /// Someone saved a newer version meanwhile (a knowledge article): reload and edit that.
+    StaleVersion = "stale_version",
 }
 
 impl std::fmt::Display for ErrorCode {

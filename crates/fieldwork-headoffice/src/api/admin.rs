@@ -28,7 +28,7 @@ use crate::store::{
 pub struct AdminCaller(pub SessionCaller);
 
 impl AdminCaller {
-    fn dispatcher(&self) -> crate::store::Dispatcher {
+    pub fn dispatcher(&self) -> crate::store::Dispatcher {
         DispatcherCaller(self.0.clone()).dispatcher()
     }
 }

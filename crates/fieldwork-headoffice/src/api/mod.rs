@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod dispatch;
+pub mod kb;
 pub mod kpi;
 pub mod openapi;
 pub mod scheduling;
@@ -123,6 +124,13 @@ pub struct AppState {
         admin::sla_policy,
         admin::set_sla_policy,
         admin::job_type_defaults,
+        kb::list,
+        kb::create,
+        kb::get,
+        kb::edit,
+        kb::version,
+        kb::publish,
+        kb::withdraw,
     ),
     components(schemas(ErrorBody, crate::store::RatioPart)),
     modifiers(&Conventions)
@@ -209,7 +217,12 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/admin/parts/{part_no}", patch(admin::update_part))
         .route("/admin/parts/{part_no}/deactivate", post(admin::deactivate_part))
         .route("/admin/parts/{part_no}/activate", post(admin::activate_part))
-        .route("/admin/sla-policy", get(admin::sla_policy).put(admin::set_sla_policy));
+        .route("/admin/sla-policy", get(admin::sla_policy).put(admin::set_sla_policy))
+        .route("/kb/articles", get(kb::list).post(kb::create))
+        .route("/kb/articles/{id}", get(kb::get).put(kb::edit))
+        .route("/kb/articles/{id}/versions/{version}", get(kb::version))
+        .route("/kb/articles/{id}/publish", post(kb::publish))
+        .route("/kb/articles/{id}/withdraw", post(kb::withdraw));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_wire::wire::API_PREFIX, v1)

@@ -46,6 +46,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, sql: include_str!("pg_schema/v7.sql") },
     // Failed sign-ins, counted by every instance alike.
     Migration { version: 8, sql: include_str!("pg_schema/v8.sql") },
+    // The knowledge base.
+    Migration { version: 9, sql: include_str!("pg_schema/v9.sql") },
 ];
 
 // A schema version added to SQLite without its PostgreSQL migration does not compile.

@@ -5,6 +5,7 @@
 //! file also keeps SQLite's schema and its migrations.
 
 mod jobs;
+mod kb;
 mod kpi;
 mod master;
 mod people;
@@ -29,11 +30,12 @@ use crate::db::{Backend, Db, Notice};
 use crate::error::{Error, Result};
 use crate::store::HeadOfficeStore;
 use crate::store::admin::*;
+use crate::store::kb::*;
 use crate::store::kpis::*;
 use crate::store::types::*;
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -191,6 +193,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if version < 8 {
         // Failed sign-ins, shared by every instance (they were kept in each process's memory).
         tx.execute_batch(include_str!("schema_v8.sql"))?;
+    }
+    if version < 9 {
+        // The knowledge base: articles and their versions.
+        tx.execute_batch(include_str!("schema_v9.sql"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -490,6 +496,52 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     ) -> Result<SlaSettings> {
         let by = by.clone();
         self.write(move |w| master::set_sla_policy(w, &by, policy)).await
+    }
+
+    async fn kb_articles(&self, query: ArticleQuery) -> Result<Vec<ArticleListItem>> {
+        self.read(move |db| kb::list(db, &query)).await
+    }
+    async fn kb_article(&self, id: &str) -> Result<ArticleAdmin> {
+        let id = id.to_owned();
+        self.read(move |db| kb::article(db, &id)).await
+    }
+    async fn kb_article_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> Result<fieldwork_domain::kb::Article> {
+        let id = id.to_owned();
+        self.read(move |db| kb::version(db, &id, version)).await
+    }
+    async fn create_kb_article(
+        &self,
+        by: &Dispatcher,
+        content: fieldwork_domain::kb::ArticleContent,
+    ) -> Result<ArticleAdmin> {
+        let by = by.clone();
+        self.write(move |w| kb::create(w, &by, content)).await
+    }
+    async fn edit_kb_article(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        edit: ArticleEdit,
+    ) -> Result<ArticleAdmin> {
+        let (by, id) = (by.clone(), id.to_owned());
+        self.write(move |w| kb::edit(w, &by, &id, edit.base_version, edit.content)).await
+    }
+    async fn publish_kb_article(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        version: i64,
+    ) -> Result<ArticleAdmin> {
+        let (by, id) = (by.clone(), id.to_owned());
+        self.write(move |w| kb::publish(w, &by, &id, version)).await
+    }
+    async fn withdraw_kb_article(&self, _by: &Dispatcher, id: &str) -> Result<ArticleAdmin> {
+        let id = id.to_owned();
+        self.write(move |w| kb::withdraw(w, &id)).await
     }
 
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder> {

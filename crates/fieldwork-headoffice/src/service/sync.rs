@@ -710,7 +710,8 @@ impl Scope<'_> {
         scope: Option<&str>,
     ) -> Result<bool> {
         match entity {
-            "job_type" | "part" | "technician" => Ok(true),
+            // The catalogues, and the knowledge base (only published articles enter the feed).
+            "job_type" | "part" | "technician" | "kb_article" => Ok(true),
             "customer" => self.sees_party("customer_id", entity_id),
             "site" => self.sees_party("site_id", entity_id),
             "equipment" => self.sees_party("equipment_id", entity_id),
@@ -893,6 +894,8 @@ const BODY_TABLES: &[(&str, &str, &str)] = &[
     ("signature", "signatures", "id"),
     ("status_change", "status_changes", "id"),
     ("conflict", "conflicts", "id"),
+    // The published version of a knowledge article; absent when nothing is published.
+    ("kb_article", "kb_published", "id"),
 ];
 
 /// Ids per prefetch query.
@@ -991,6 +994,12 @@ fn materialise(
         "signature" => one!("signature", Signature, signature),
         "status_change" => one!("status_change", StatusChange, change),
         "conflict" => one!("conflict", Conflict, conflict),
+        "kb_article" => match body {
+            Some(text) => {
+                push("kb_article", id, Record::KbArticle { article: serde_json::from_str(text)? })
+            }
+            None => push("kb_article", id, Record::KbArticleRemoved { article_id: id.to_owned() }),
+        },
         "checklist_answer" => {
             if let Some((job_id, item_key)) = id.split_once('/')
                 && let Ok(job) = load_job(db, job_id)

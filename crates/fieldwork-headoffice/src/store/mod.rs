@@ -4,6 +4,7 @@
 //! whole, with its change-feed rows, or not at all.
 
 pub mod admin;
+pub mod kb;
 pub mod kpis;
 pub mod types;
 
@@ -13,6 +14,7 @@ use fieldwork_domain::domain::{JobStatus, WorkOrder};
 use fieldwork_wire::wire::{PullResponse, PushRequest, PushResponse};
 
 pub use admin::*;
+pub use kb::*;
 pub use kpis::*;
 pub use types::*;
 
@@ -86,6 +88,38 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
         by: &Dispatcher,
         policy: fieldwork_domain::sla::SlaPolicy,
     ) -> Result<SlaSettings>;
+
+    // --- knowledge base (dispatchers write; admins publish and withdraw) ----------------------
+    async fn kb_articles(&self, query: ArticleQuery) -> Result<Vec<ArticleListItem>>;
+    async fn kb_article(&self, id: &str) -> Result<ArticleAdmin>;
+    /// One version as it was written.
+    async fn kb_article_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> Result<fieldwork_domain::kb::Article>;
+    /// A new article: version 1, a draft.
+    async fn create_kb_article(
+        &self,
+        by: &Dispatcher,
+        content: fieldwork_domain::kb::ArticleContent,
+    ) -> Result<ArticleAdmin>;
+    /// The next version, a draft until published; the laptops keep the published one.
+    async fn edit_kb_article(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        edit: ArticleEdit,
+    ) -> Result<ArticleAdmin>;
+    /// Puts `version` on every laptop at its next pull.
+    async fn publish_kb_article(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        version: i64,
+    ) -> Result<ArticleAdmin>;
+    /// Takes the article back from every laptop; its versions stay readable here.
+    async fn withdraw_kb_article(&self, by: &Dispatcher, id: &str) -> Result<ArticleAdmin>;
 
     // --- work orders (dispatcher) ------------------------------------------------------------
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder>;

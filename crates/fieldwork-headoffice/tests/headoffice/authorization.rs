@@ -123,6 +123,8 @@ struct Target {
     photo: String,
     signature: String,
     follow_up: String,
+    /// A knowledge article (a draft; articles belong to no job, a dispatcher reaches each).
+    article: String,
     /// A photo's JPEG, and its name.
     blob: Vec<u8>,
     sha: String,
@@ -140,6 +142,7 @@ impl Target {
             photo: fieldwork_domain::ids::new_id(),
             signature: fieldwork_domain::ids::new_id(),
             follow_up: fieldwork_domain::ids::new_id(),
+            article: fieldwork_domain::ids::new_id(),
             sha: sha256_hex(&blob),
             blob,
         }
@@ -157,6 +160,7 @@ impl Target {
             (&self.photo, "{photo}"),
             (&self.signature, "{signature}"),
             (&self.follow_up, "{follow_up}"),
+            (&self.article, "{article}"),
             (&self.sha, "{sha}"),
         ] {
             text = text.replace(id.as_str(), name);
@@ -173,6 +177,13 @@ fn appointment(t: &Target) -> Value {
     let start = Utc::now() + chrono::Duration::hours(3);
     json!({"assignee_id": t.technician, "appointment_start": start,
            "appointment_end": start + chrono::Duration::hours(1)})
+}
+
+/// A knowledge article's content.
+fn article_body(seed: u8) -> Value {
+    json!({"category": "air_conditioner", "fault_codes": [format!("E{seed}")],
+           "texts": [{"language": "en", "title": format!("Matrix article {seed}"),
+                      "steps": ["Isolate the power."]}]})
 }
 
 /// Every route of the API except the admin routes (their own matrix) and the public ones.
@@ -527,6 +538,46 @@ fn cases() -> Vec<Case> {
             |t| format!("/api/v1/blobs/{}", t.sha),
             none,
         ),
+        case(
+            Method::GET,
+            "/api/v1/kb/articles",
+            DispatchCollection,
+            Working,
+            |_| "/api/v1/kb/articles?q=matrix".into(),
+            none,
+        ),
+        case(
+            Method::POST,
+            "/api/v1/kb/articles",
+            DispatchCollection,
+            Working,
+            |_| "/api/v1/kb/articles".into(),
+            |_| Body::Json(article_body(9)),
+        ),
+        case(
+            Method::GET,
+            "/api/v1/kb/articles/{id}",
+            DispatchObject,
+            Working,
+            |t| format!("/api/v1/kb/articles/{}", t.article),
+            none,
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/kb/articles/{id}",
+            DispatchObject,
+            Working,
+            |t| format!("/api/v1/kb/articles/{}", t.article),
+            |_| Body::Json(json!({"base_version": 1, "content": article_body(8)})),
+        ),
+        case(
+            Method::GET,
+            "/api/v1/kb/articles/{id}/versions/{version}",
+            DispatchObject,
+            Working,
+            |t| format!("/api/v1/kb/articles/{}/versions/1", t.article),
+            none,
+        ),
     ]
 }
 
@@ -535,7 +586,7 @@ const PUBLIC_ROUTES: [(&str, &str); 3] =
     [("get", "/healthz"), ("post", "/api/v1/auth/device"), ("post", "/api/v1/auth/session")];
 
 /// The admin routes, tried by [`only_an_admins_session_reaches_the_admin_routes_and_refusals_change_nothing`].
-const ADMIN_ROUTES: [(&str, &str); 20] = [
+const ADMIN_ROUTES: [(&str, &str); 22] = [
     ("get", "/api/v1/admin/users"),
     ("post", "/api/v1/admin/users"),
     ("patch", "/api/v1/admin/users/{id}"),
@@ -556,6 +607,8 @@ const ADMIN_ROUTES: [(&str, &str); 20] = [
     ("post", "/api/v1/admin/parts/{part_no}/activate"),
     ("get", "/api/v1/admin/sla-policy"),
     ("put", "/api/v1/admin/sla-policy"),
+    ("post", "/api/v1/kb/articles/{id}/publish"),
+    ("post", "/api/v1/kb/articles/{id}/withdraw"),
 ];
 
 /// What a cell must answer.
@@ -718,8 +771,10 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
     } else {
         fieldwork_domain::ids::new_id()
     };
+    let article = d.post("/api/v1/kb/articles", article_body(seed)).await;
     Target {
         technician: device.technician_id.clone(),
+        article: article["article"]["id"].as_str().unwrap().to_owned(),
         job,
         customer: customer["id"].as_str().unwrap().to_owned(),
         site: site["id"].as_str().unwrap().to_owned(),
@@ -1243,6 +1298,10 @@ async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_not
                           "checklist": [], "required_photo_kinds": []});
     let new_part = json!({"part_no": "MX-1", "description": "Matrix part",
                           "description_zh": "矩阵零件", "unit_price_cents": 1});
+    let article = w.dispatcher.post("/api/v1/kb/articles", article_body(1)).await["article"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let routes: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, "/api/v1/admin/users".into(), None),
@@ -1276,6 +1335,12 @@ async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_not
         (Method::POST, "/api/v1/admin/parts/MX-1/activate".into(), None),
         (Method::GET, "/api/v1/admin/sla-policy".into(), None),
         (Method::PUT, "/api/v1/admin/sla-policy".into(), Some(policy)),
+        (
+            Method::POST,
+            format!("/api/v1/kb/articles/{article}/publish"),
+            Some(json!({"version": 1})),
+        ),
+        (Method::POST, format!("/api/v1/kb/articles/{article}/withdraw"), None),
         // Revoking goes last: it ends a laptop the other cells use.
         (Method::POST, format!("/api/v1/admin/devices/{device}/revoke"), None),
     ];

@@ -19,6 +19,7 @@ mod device_clocks;
 mod dispatch;
 mod field_limits;
 mod instances;
+mod kb;
 mod kpis;
 mod limits;
 mod openapi;

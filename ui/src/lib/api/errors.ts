@@ -69,6 +69,7 @@ const SHOW_DETAIL: Record<KnownErrorCode, boolean> = {
   own_account: false,
   role_change: true,
   open_complaint: true,
+  stale_version: false,
   no_backend: false,
   network: false,
   unexpected: false,

@@ -764,6 +764,7 @@ const en = {
   'error.schedule_overlap': 'The technician is already booked at that time.',
   'error.role_change': 'That role change is not possible.',
   'error.open_complaint': 'A complaint on this job is still open.',
+  'error.stale_version': 'Someone saved a newer version meanwhile. Reload to see it, then make your change again.',
   'dispatch.admin.jt.items': {
     one: '{count} item, {required} required',
     other: '{count} items, {required} required',

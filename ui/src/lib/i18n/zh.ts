@@ -734,6 +734,7 @@ const zh: Messages = {
   'error.schedule_overlap': '该技师在此时段已有预约。',
   'error.role_change': '无法进行该角色变更。',
   'error.open_complaint': '该工单仍有未处理的投诉。',
+  'error.stale_version': '其他人已保存了更新的版本。请重新加载查看，然后再次修改。',
   'dispatch.admin.jt.items': {
     one: '{count} 项，{required} 项必填',
     other: '{count} 项，{required} 项必填',

@@ -1,0 +1,115 @@
+//! The knowledge base in the console: dispatchers search, read and write articles (every saved
+//! change is a new version, a draft); admins — the supervisors — publish a version to every
+//! laptop or withdraw it. Technicians' laptops receive published articles through the pull,
+//! never through these routes (a device token gets `403`).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use fieldwork_domain::kb::{Article, ArticleContent};
+use fieldwork_wire::wire::ErrorBody;
+use tracing::instrument;
+
+use super::AppState;
+use super::admin::AdminCaller;
+use crate::auth::DispatcherCaller;
+use crate::error::Result;
+use crate::store::{ArticleAdmin, ArticleEdit, ArticleListItem, ArticlePublish, ArticleQuery};
+
+/// Articles, newest change first: words of titles, brands, models or fault codes; a category; a
+/// status.
+#[utoipa::path(get, path = "/api/v1/kb/articles", tag = "dispatch", params(ArticleQuery),
+    responses((status = 200, body = Vec<ArticleListItem>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<ArticleQuery>,
+) -> Result<Json<Vec<ArticleListItem>>> {
+    Ok(Json(s.store.kb_articles(q).await?))
+}
+
+/// A new article (version 1, a draft: no laptop has it until an admin publishes it).
+#[utoipa::path(post, path = "/api/v1/kb/articles", tag = "dispatch", request_body = ArticleContent,
+    responses((status = 201, body = ArticleAdmin), (status = 400, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn create(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Json(content): Json<ArticleContent>,
+) -> Result<(StatusCode, Json<ArticleAdmin>)> {
+    let a = s.store.create_kb_article(&c.dispatcher(), content).await?;
+    tracing::info!(article = %a.article.id, "article written");
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// An article: its latest version, where it stands, and its versions.
+#[utoipa::path(get, path = "/api/v1/kb/articles/{id}", tag = "dispatch",
+    params(("id" = String, Path, description = "the article's id")),
+    responses((status = 200, body = ArticleAdmin), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ArticleAdmin>> {
+    Ok(Json(s.store.kb_article(&id).await?))
+}
+
+/// Saves the next version (a draft); `409 stale_version` when someone saved one since
+/// `base_version`.
+#[utoipa::path(put, path = "/api/v1/kb/articles/{id}", tag = "dispatch",
+    params(("id" = String, Path, description = "the article's id")), request_body = ArticleEdit,
+    responses((status = 200, body = ArticleAdmin), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, article = %id))]
+pub async fn edit(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    Path(id): Path<String>,
+    Json(edit): Json<ArticleEdit>,
+) -> Result<Json<ArticleAdmin>> {
+    Ok(Json(s.store.edit_kb_article(&c.dispatcher(), &id, edit).await?))
+}
+
+/// One version as it was written (older versions stay readable).
+#[utoipa::path(get, path = "/api/v1/kb/articles/{id}/versions/{version}", tag = "dispatch",
+    params(("id" = String, Path, description = "the article's id"),
+           ("version" = i64, Path, description = "the version number")),
+    responses((status = 200, body = Article), (status = 404, body = ErrorBody)))]
+pub async fn version(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path((id, version)): Path<(String, i64)>,
+) -> Result<Json<Article>> {
+    Ok(Json(s.store.kb_article_version(&id, version).await?))
+}
+
+/// Publishes a version: every laptop receives it at its next pull (admins only).
+#[utoipa::path(post, path = "/api/v1/kb/articles/{id}/publish", tag = "admin",
+    params(("id" = String, Path, description = "the article's id")), request_body = ArticlePublish,
+    responses((status = 200, body = ArticleAdmin), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, article = %id))]
+pub async fn publish(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+    Json(p): Json<ArticlePublish>,
+) -> Result<Json<ArticleAdmin>> {
+    let a = s.store.publish_kb_article(&c.dispatcher(), &id, p.version).await?;
+    tracing::info!(version = p.version, "article published");
+    Ok(Json(a))
+}
+
+/// Withdraws an article from every laptop at its next pull (admins only).
+#[utoipa::path(post, path = "/api/v1/kb/articles/{id}/withdraw", tag = "admin",
+    params(("id" = String, Path, description = "the article's id")),
+    responses((status = 200, body = ArticleAdmin), (status = 404, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, article = %id))]
+pub async fn withdraw(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ArticleAdmin>> {
+    let a = s.store.withdraw_kb_article(&c.dispatcher(), &id).await?;
+    tracing::info!("article withdrawn");
+    Ok(Json(a))
+}

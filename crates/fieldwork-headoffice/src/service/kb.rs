@@ -1,0 +1,253 @@
+//! The knowledge base at head office: supervisors write articles as versions, publish one
+//! version to every laptop, withdraw it again. What a valid article is, is decided by
+//! `fieldwork_domain::kb` (the same rules the laptop's screens use); this module keeps the
+//! versions and says what the change feed carries.
+//!
+//! The feed's `kb_article` row is the whole story for a laptop: its record is the published
+//! version (`kb_articles.published_body`), or, when nothing is published any more, a removal.
+//! Drafts never enter the feed, so no laptop ever holds an unreviewed article.
+
+use fieldwork_domain::domain::EquipmentCategory;
+use fieldwork_domain::kb::{Article, ArticleContent, ArticleStatus};
+
+use super::{Writer, from_ms, ms};
+use std::fmt::Write as _;
+
+use crate::db::{Db, Row, ToValue};
+use crate::error::{Error, Result};
+use crate::store::{
+    ArticleAdmin, ArticleListItem, ArticleQuery, ArticleTitle, ArticleVersionInfo, Dispatcher, Page,
+};
+use fieldwork_domain::ErrorCode;
+
+/// Where an article stands (`kb_articles`).
+struct Standing {
+    status: ArticleStatus,
+    latest_version: i64,
+    published_version: Option<i64>,
+}
+
+fn standing(db: &dyn Db, id: &str) -> Result<Standing> {
+    db.query_opt(
+        "SELECT status, latest_version, published_version FROM kb_articles WHERE id = ?1",
+        &[&id],
+        |r| {
+            Ok(Standing {
+                status: parse_status(&r.get::<String>(0)?)?,
+                latest_version: r.get(1)?,
+                published_version: r.get(2)?,
+            })
+        },
+    )?
+    .ok_or(Error::NotFound)
+}
+
+fn parse_status(s: &str) -> Result<ArticleStatus> {
+    s.parse().map_err(|e: fieldwork_domain::RuleError| Error::Internal(e.to_string()))
+}
+
+/// One version as it was written.
+pub(super) fn version(db: &dyn Db, id: &str, version: i64) -> Result<Article> {
+    db.body(
+        "SELECT body FROM kb_article_versions WHERE article_id = ?1 AND version = ?2",
+        &[&id, &version],
+    )?
+    .ok_or(Error::NotFound)
+}
+
+pub(super) fn article(db: &dyn Db, id: &str) -> Result<ArticleAdmin> {
+    let s = standing(db, id)?;
+    let latest = version(db, id, s.latest_version)?;
+    let versions = db.query_map(
+        "SELECT version, author, created_at FROM kb_article_versions WHERE article_id = ?1
+         ORDER BY version DESC",
+        &[&id],
+        |r| {
+            Ok(ArticleVersionInfo {
+                version: r.get(0)?,
+                author: r.get(1)?,
+                created_at: from_ms(r.get(2)?),
+            })
+        },
+    )?;
+    Ok(ArticleAdmin {
+        article: latest,
+        status: s.status,
+        published_version: s.published_version,
+        versions,
+    })
+}
+
+/// The console's search text: titles, brands, models and fault codes, lower case.
+fn search_text(c: &ArticleContent) -> String {
+    let mut parts: Vec<&str> = c.texts.iter().map(|t| t.title.as_str()).collect();
+    parts.extend(c.brands.iter().map(String::as_str));
+    parts.extend(c.models.iter().map(String::as_str));
+    parts.extend(c.fault_codes.iter().map(String::as_str));
+    parts.join(" ").to_lowercase()
+}
+
+/// Saves `content` as version `number` of article `id`, a draft written by `by`.
+fn save_version(
+    w: &mut Writer<'_>,
+    id: &str,
+    number: i64,
+    by: &Dispatcher,
+    content: ArticleContent,
+) -> Result<()> {
+    let now = w.now;
+    let article = Article {
+        id: id.to_owned(),
+        version: number,
+        status: ArticleStatus::Draft,
+        content,
+        author: by.name.clone(),
+        reviewer: None,
+        updated_at: now,
+        published_at: None,
+    };
+    w.db.execute(
+        "INSERT INTO kb_article_versions (article_id, version, author, created_at, body)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[&id, &number, &by.name, &ms(now), &serde_json::to_string(&article)?],
+    )?;
+    Ok(())
+}
+
+pub(super) fn create(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    content: ArticleContent,
+) -> Result<ArticleAdmin> {
+    let content = content.normalised().map_err(Error::from_rule)?;
+    let id = fieldwork_domain::ids::new_id();
+    w.db.execute(
+        "INSERT INTO kb_articles (id, status, latest_version, published_version, category,
+             search_text, updated_at, published_body)
+         VALUES (?1, 'draft', 1, NULL, ?2, ?3, ?4, NULL)",
+        &[&id, &content.category.as_str(), &search_text(&content), &ms(w.now)],
+    )?;
+    save_version(w, &id, 1, by, content)?;
+    article(w.db, &id)
+}
+
+pub(super) fn edit(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    id: &str,
+    base_version: i64,
+    content: ArticleContent,
+) -> Result<ArticleAdmin> {
+    let s = standing(w.db, id)?;
+    if base_version != s.latest_version {
+        return Err(Error::rule(
+            ErrorCode::StaleVersion,
+            format!(
+                "version {} was saved since version {base_version} was opened; reload it and \
+                 make the change again",
+                s.latest_version
+            ),
+        ));
+    }
+    let content = content.normalised().map_err(Error::from_rule)?;
+    let number = s.latest_version + 1;
+    w.db.execute(
+        "UPDATE kb_articles SET latest_version = ?2, category = ?3, search_text = ?4,
+             updated_at = ?5 WHERE id = ?1",
+        &[&id, &number, &content.category.as_str(), &search_text(&content), &ms(w.now)],
+    )?;
+    save_version(w, id, number, by, content)?;
+    article(w.db, id)
+}
+
+pub(super) fn publish(
+    w: &mut Writer<'_>,
+    by: &Dispatcher,
+    id: &str,
+    number: i64,
+) -> Result<ArticleAdmin> {
+    let s = standing(w.db, id)?;
+    let written = version(w.db, id, number)?;
+    if s.status == ArticleStatus::Published && s.published_version == Some(number) {
+        return article(w.db, id);
+    }
+    let now = w.now;
+    let published = Article {
+        status: ArticleStatus::Published,
+        reviewer: Some(by.name.clone()),
+        published_at: Some(now),
+        ..written
+    };
+    w.db.execute(
+        "UPDATE kb_articles SET status = 'published', published_version = ?2, updated_at = ?3,
+             published_body = ?4 WHERE id = ?1",
+        &[&id, &number, &ms(now), &serde_json::to_string(&published)?],
+    )?;
+    w.feed("kb_article", id, None, None)?;
+    article(w.db, id)
+}
+
+pub(super) fn withdraw(w: &mut Writer<'_>, id: &str) -> Result<ArticleAdmin> {
+    let s = standing(w.db, id)?;
+    if s.status == ArticleStatus::Withdrawn {
+        return article(w.db, id);
+    }
+    let was_published = s.status == ArticleStatus::Published;
+    w.db.execute(
+        "UPDATE kb_articles SET status = 'withdrawn', published_version = NULL, updated_at = ?2,
+             published_body = NULL WHERE id = ?1",
+        &[&id, &ms(w.now)],
+    )?;
+    if was_published {
+        w.feed("kb_article", id, None, None)?;
+    }
+    article(w.db, id)
+}
+
+pub(super) fn list(db: &dyn Db, q: &ArticleQuery) -> Result<Vec<ArticleListItem>> {
+    let page = Page::new(q.limit, q.offset);
+    let pattern = format!("%{}%", q.q.as_deref().unwrap_or("").trim().to_lowercase());
+    let category = q.category.map(EquipmentCategory::as_str);
+    let status = q.status.map(ArticleStatus::as_str);
+    let (limit, offset) = (page.limit as i64, page.offset as i64);
+    let mut params: Vec<&dyn ToValue> = vec![&pattern, &limit, &offset];
+    let mut filters = String::new();
+    for (column, value) in [("category", &category), ("status", &status)] {
+        if let Some(v) = value {
+            params.push(v);
+            let _ = write!(filters, " AND a.{column} = ?{}", params.len());
+        }
+    }
+    db.query_map(
+        &format!(
+            "SELECT a.id, a.status, a.latest_version, a.published_version, a.updated_at, v.body
+             FROM kb_articles a
+             JOIN kb_article_versions v ON v.article_id = a.id AND v.version = a.latest_version
+             WHERE a.search_text LIKE ?1{filters}
+             ORDER BY a.updated_at DESC, a.id LIMIT ?2 OFFSET ?3"
+        ),
+        &params,
+        list_item,
+    )
+}
+
+fn list_item(r: &Row) -> Result<ArticleListItem> {
+    let latest: Article = serde_json::from_str(&r.get::<String>(5)?)?;
+    Ok(ArticleListItem {
+        id: r.get(0)?,
+        status: parse_status(&r.get::<String>(1)?)?,
+        latest_version: r.get(2)?,
+        published_version: r.get(3)?,
+        updated_at: from_ms(r.get(4)?),
+        titles: latest
+            .content
+            .texts
+            .iter()
+            .map(|t| ArticleTitle { language: t.language, title: t.title.clone() })
+            .collect(),
+        category: latest.content.category,
+        brands: latest.content.brands,
+        fault_codes: latest.content.fault_codes,
+        author: latest.author,
+    })
+}
