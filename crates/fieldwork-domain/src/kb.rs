@@ -212,6 +212,108 @@ fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+// --- past fixes ----------------------------------------------------------------------------------
+
+/// A resolved job of the team, reduced to what helps the next technician: the equipment, the
+/// fault, what was found and done, the parts used, and whether it was fixed on the first visit.
+/// It carries no customer name, phone or address, no job number, serial or technician: head
+/// office builds it (and [`redact`]s the free texts) before it leaves for every laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct PastFix {
+    /// Its own id (not the job's: no laptop learns another technician's job id); a later change
+    /// of the job replaces the fix with the same id.
+    pub id: String,
+    pub category: Option<EquipmentCategory>,
+    pub brand: Option<String>,
+    pub model: Option<String>,
+    /// Fault codes named in the problem or the diagnosis.
+    pub fault_codes: Vec<String>,
+    pub problem: String,
+    pub diagnosis: Option<String>,
+    pub resolution: String,
+    pub parts: Vec<PastFixPart>,
+    /// Fixed on the first visit (no hold, no return visit within the window).
+    pub first_time_fix: bool,
+    /// The day it was completed (a day, not an instant: nothing more is needed).
+    pub completed_on: chrono::NaiveDate,
+}
+
+/// A part used on a past fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[ts(export)]
+pub struct PastFixPart {
+    pub part_no: String,
+    pub description: String,
+    pub quantity: f64,
+}
+
+/// `text` with every occurrence of the given personal details (a customer's name, phone
+/// numbers, address, a serial…) replaced by `…`, ignoring case; phone numbers also when written
+/// with other spacing or punctuation. Details shorter than three characters are left alone (they
+/// would blank out ordinary words).
+pub fn redact(text: &str, details: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for detail in details.iter().map(|d| d.trim()).filter(|d| d.chars().count() >= 3) {
+        out = replace_ignoring_case(&out, detail);
+        let digits: String = detail.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 6 {
+            out = replace_digit_run(&out, &digits);
+        }
+    }
+    out
+}
+
+fn replace_ignoring_case(text: &str, needle: &str) -> String {
+    let lower_text = text.to_lowercase();
+    let lower_needle = needle.to_lowercase();
+    // Lower-casing can change byte lengths outside ASCII; fall back to exact matching then.
+    if lower_text.len() != text.len() || lower_needle.len() != needle.len() {
+        return text.replace(needle, "…");
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some(found) = lower_text[rest..].find(&lower_needle) {
+        let start = rest + found;
+        out.push_str(&text[rest..start]);
+        out.push('…');
+        rest = start + needle.len();
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
+/// Replaces any stretch of `text` whose digits, ignoring spaces, dashes, dots, brackets and a
+/// leading `+`, spell `digits`.
+fn replace_digit_run(text: &str, digits: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let want: Vec<char> = digits.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() || chars[i] == '+' {
+            let (mut j, mut k) = (i, 0);
+            while j < chars.len() && k < want.len() {
+                let c = chars[j];
+                if c == want[k] {
+                    k += 1;
+                } else if !(c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+') {
+                    break;
+                }
+                j += 1;
+            }
+            if k == want.len() {
+                out.push('…');
+                i = j;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 // --- matching ------------------------------------------------------------------------------------
 
 /// A model or pattern as compared: upper case, without spaces.
@@ -625,5 +727,20 @@ mod tests {
         assert_eq!(a.text(Language::Chinese).unwrap().language, Language::Chinese);
         a.texts.remove(1);
         assert_eq!(a.text(Language::Chinese).unwrap().language, Language::English);
+    }
+
+    #[test]
+    fn personal_details_are_redacted_from_a_past_fix_text() {
+        let text = "Mrs Wang Fang at 88 Nanjing Road said call 138 0013 8000 or +86-138-0013-8000; \
+                    serial SN12345 replaced. wang fang agreed.";
+        let out = redact(text, &["Wang Fang", "13800138000", "88 Nanjing Road", "SN12345", "", "Li"]);
+        assert!(!out.to_lowercase().contains("wang fang"), "{out}");
+        assert!(!out.contains("Nanjing"), "{out}");
+        assert!(!out.contains("0013"), "{out}");
+        assert!(!out.contains("SN12345"), "{out}");
+        assert!(out.contains("replaced"), "{out}");
+        // Short details are left alone.
+        assert_eq!(redact("Li checked the pump", &["Li"]), "Li checked the pump");
+        assert_eq!(redact("洗衣机由王芳女士报修", &["王芳女士"]), "洗衣机由…报修");
     }
 }

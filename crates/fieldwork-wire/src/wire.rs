@@ -12,7 +12,7 @@ use fieldwork_domain::domain::{
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use fieldwork_domain::hlc::Hlc;
-use fieldwork_domain::kb::Article;
+use fieldwork_domain::kb::{Article, PastFix};
 use fieldwork_domain::mutation::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -267,6 +267,14 @@ pub enum Record {
     KbArticleRemoved {
         article_id: String,
     },
+    /// A resolved job of the team, without personal details (see `kb::PastFix`).
+    PastFix {
+        fix: PastFix,
+    },
+    /// A past fix no longer stands (its job was reopened): drop it.
+    PastFixRemoved {
+        fix_id: String,
+    },
     /// An entity this client does not know (sent by a newer head office): skip it.
     #[serde(other)]
     Unknown,
@@ -297,6 +305,8 @@ impl Record {
             | Record::Technician { .. }
             | Record::KbArticle { .. }
             | Record::KbArticleRemoved { .. }
+            | Record::PastFix { .. }
+            | Record::PastFixRemoved { .. }
             | Record::Unknown => None,
         }
     }

@@ -61,6 +61,11 @@ pub(super) fn save_job(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
         ],
     )?;
     super::kpi::refresh_facts(w.db, job)?;
+    super::kb::refresh_past_fix(w, job)?;
+    // A return visit decides whether the job it returns to was a first-time fix.
+    if let Some(earlier) = job.return_of.as_deref().filter(|e| *e != job.id) {
+        super::kb::refresh_past_fix(w, &load_job(w.db, earlier)?)?;
+    }
     w.feed("job", &job.id, Some(&job.id), None)
 }
 

@@ -7,8 +7,8 @@
 //! version (`kb_articles.published_body`), or, when nothing is published any more, a removal.
 //! Drafts never enter the feed, so no laptop ever holds an unreviewed article.
 
-use fieldwork_domain::domain::EquipmentCategory;
-use fieldwork_domain::kb::{Article, ArticleContent, ArticleStatus};
+use fieldwork_domain::domain::{EquipmentCategory, JobStatus, PartUsed, StatusChange, WorkOrder};
+use fieldwork_domain::kb::{self, Article, ArticleContent, ArticleStatus, PastFix, PastFixPart};
 
 use super::{Writer, from_ms, ms};
 use std::fmt::Write as _;
@@ -249,5 +249,112 @@ fn list_item(r: &Row) -> Result<ArticleListItem> {
         brands: latest.content.brands,
         fault_codes: latest.content.fault_codes,
         author: latest.author,
+    })
+}
+
+// --- past fixes -----------------------------------------------------------------------------------
+
+/// Keeps the team's past fix of `job` in step with the job (called whenever a job is saved): a
+/// completed or closed job with a resolution is one, its free texts cleared of the customer's
+/// and the site's details; a job reopened is none any more. Every laptop receives the change.
+pub(super) fn refresh_past_fix(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()> {
+    let resolution = job.resolution.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let fix = match (job.status, resolution) {
+        (JobStatus::Completed | JobStatus::Closed, Some(resolution)) => {
+            Some(past_fix(w.db, job, resolution)?)
+        }
+        // Reopened (the only way back from completed or closed): the fix did not hold.
+        (JobStatus::Scheduled, _) => None,
+        // Completed without a resolution, or not finished: nothing to add or take back.
+        _ => return Ok(()),
+    };
+    // (its id, its body): the fix's id is its own, so no laptop learns another's job id.
+    let stored =
+        w.db.query_opt("SELECT id, body FROM past_fixes WHERE job_id = ?1", &[&job.id], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?;
+    let id = match (fix, stored) {
+        (Some(mut fix), stored) => {
+            let id =
+                stored.as_ref().map_or_else(fieldwork_domain::ids::new_id, |(id, _)| id.clone());
+            fix.id = id.clone();
+            let body = serde_json::to_string(&fix)?;
+            if stored.as_ref().is_some_and(|(_, b)| *b == body) {
+                return Ok(());
+            }
+            w.db.execute(
+                "INSERT INTO past_fixes (job_id, id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (job_id) DO UPDATE SET body = excluded.body",
+                &[&job.id, &id, &body],
+            )?;
+            id
+        }
+        (None, Some((id, _))) => {
+            w.db.execute("DELETE FROM past_fixes WHERE job_id = ?1", &[&job.id])?;
+            id
+        }
+        (None, None) => return Ok(()),
+    };
+    w.feed("past_fix", &id, None, None)
+}
+
+fn past_fix(db: &dyn Db, job: &WorkOrder, resolution: &str) -> Result<PastFix> {
+    let customer = super::master::customer(db, &job.customer_id)?;
+    let site = super::master::site(db, &job.site_id)?;
+    let equipment = match &job.equipment_id {
+        Some(id) => Some(super::master::equipment(db, id)?),
+        None => None,
+    };
+    let mut details: Vec<&str> = vec![&customer.name, &customer.phone, &site.address];
+    details.extend(customer.alt_phone.as_deref());
+    details.extend(customer.email.as_deref());
+    details.extend(site.contact_name.as_deref());
+    details.extend(site.contact_phone.as_deref());
+    details.extend(site.postal_code.as_deref());
+    details.extend(equipment.as_ref().map(|e| e.serial.as_str()));
+    details.push(&job.number);
+    let clean = |text: &str| kb::redact(text, &details);
+    let parts: Vec<PartUsed> = db.bodies(
+        "SELECT body FROM parts_used WHERE job_id = ?1
+           AND id NOT IN (SELECT part_used_id FROM part_withdrawals WHERE job_id = ?1)
+         ORDER BY id",
+        &[&job.id],
+    )?;
+    let first_time_fix: bool =
+        db.value("SELECT ftf FROM job_facts WHERE job_id = ?1", &[&job.id])?.unwrap_or(false);
+    let changes: Vec<StatusChange> =
+        db.bodies("SELECT body FROM status_changes WHERE job_id = ?1", &[&job.id])?;
+    let completed_at = changes
+        .iter()
+        .filter(|c| c.to_status == JobStatus::Completed)
+        .map(|c| c.at)
+        .max()
+        .unwrap_or(job.updated_at);
+    let mut codes = kb::fault_codes_in(&job.reported_problem);
+    for code in kb::fault_codes_in(job.diagnosis.as_deref().unwrap_or_default()) {
+        if !codes.iter().any(|c| kb::fault_code_key(c) == kb::fault_code_key(&code)) {
+            codes.push(code);
+        }
+    }
+    Ok(PastFix {
+        // Set by the caller: the fix's own id.
+        id: String::new(),
+        category: equipment.as_ref().map(|e| e.category),
+        brand: equipment.as_ref().map(|e| e.brand.clone()),
+        model: equipment.as_ref().map(|e| e.model.clone()),
+        fault_codes: codes,
+        problem: clean(&job.reported_problem),
+        diagnosis: job.diagnosis.as_deref().map(clean),
+        resolution: clean(resolution),
+        parts: parts
+            .into_iter()
+            .map(|p| PastFixPart {
+                part_no: p.part_no,
+                description: p.description,
+                quantity: p.quantity,
+            })
+            .collect(),
+        first_time_fix,
+        completed_on: completed_at.date_naive(),
     })
 }

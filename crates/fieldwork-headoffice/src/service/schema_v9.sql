@@ -34,3 +34,13 @@ CREATE TABLE kb_article_versions (
 -- The published bodies by id, for the pull's prefetch (one query per page for every article).
 CREATE VIEW kb_published AS
     SELECT id, published_body AS body FROM kb_articles WHERE published_body IS NOT NULL;
+
+-- The team's past fixes: a completed or closed job with a resolution, reduced to what helps the
+-- next technician and cleared of personal details (`fieldwork_domain::kb::PastFix`), sent to
+-- every laptop. Removed when the job is reopened.
+CREATE TABLE past_fixes (
+    job_id TEXT PRIMARY KEY REFERENCES work_orders (id),
+    -- The fix's own id, what laptops know it by (never the job's).
+    id     TEXT NOT NULL UNIQUE,
+    body   TEXT NOT NULL
+);

@@ -711,7 +711,7 @@ impl Scope<'_> {
     ) -> Result<bool> {
         match entity {
             // The catalogues, and the knowledge base (only published articles enter the feed).
-            "job_type" | "part" | "technician" | "kb_article" => Ok(true),
+            "job_type" | "part" | "technician" | "kb_article" | "past_fix" => Ok(true),
             "customer" => self.sees_party("customer_id", entity_id),
             "site" => self.sees_party("site_id", entity_id),
             "equipment" => self.sees_party("equipment_id", entity_id),
@@ -896,6 +896,8 @@ const BODY_TABLES: &[(&str, &str, &str)] = &[
     ("conflict", "conflicts", "id"),
     // The published version of a knowledge article; absent when nothing is published.
     ("kb_article", "kb_published", "id"),
+    // A resolved job reduced to its fix (no personal details); absent when reopened.
+    ("past_fix", "past_fixes", "id"),
 ];
 
 /// Ids per prefetch query.
@@ -999,6 +1001,12 @@ fn materialise(
                 push("kb_article", id, Record::KbArticle { article: serde_json::from_str(text)? })
             }
             None => push("kb_article", id, Record::KbArticleRemoved { article_id: id.to_owned() }),
+        },
+        "past_fix" => match body {
+            Some(text) => {
+                push("past_fix", id, Record::PastFix { fix: serde_json::from_str(text)? })
+            }
+            None => push("past_fix", id, Record::PastFixRemoved { fix_id: id.to_owned() }),
         },
         "checklist_answer" => {
             if let Some((job_id, item_key)) = id.split_once('/')

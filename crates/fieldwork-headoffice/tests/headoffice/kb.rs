@@ -228,3 +228,149 @@ async fn the_console_lists_and_finds_articles_and_a_laptop_cannot_reach_them() {
     assert_eq!(resp.status(), 403);
     assert_eq!(w.dispatcher.get(&format!("/api/v1/kb/articles/{id}")).await["status"], "draft");
 }
+
+/// Every past-fix record of a laptop's pull from `cursor` (id, the fix or None for a removal),
+/// the pages' raw JSON, and the new cursor.
+async fn past_fixes(device: &Device, cursor: i64) -> (Vec<(String, Option<Value>)>, String, i64) {
+    let pages = device.pull_all(cursor, 1_000).await;
+    let mut out = Vec::new();
+    let mut raw = String::new();
+    for change in pages.iter().flat_map(|p| p.changes.iter()) {
+        match &change.record {
+            Record::PastFix { fix } => {
+                let v = serde_json::to_value(fix).unwrap();
+                raw.push_str(&v.to_string());
+                out.push((fix.id.clone(), Some(v)));
+            }
+            Record::PastFixRemoved { fix_id } => out.push((fix_id.clone(), None)),
+            _ => {}
+        }
+    }
+    (out, raw, pages.last().map_or(cursor, |p| p.cursor))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolved_job_reaches_every_laptop_as_a_past_fix_without_personal_details() {
+    use fieldwork_domain::domain::{JobStatus, JobType, PartUsed};
+    use fieldwork_domain::mutation::{JobField, Mutation};
+    let mut w = World::new().await;
+    w.server.add_user("sup", UserRole::Admin, None).await;
+    w.server
+        .state
+        .store
+        .put_job_type(JobType {
+            id: "jt-quick".into(),
+            code: "quick".into(),
+            name: "Quick".into(),
+            name_zh: "快速".into(),
+            required_photo_kinds: vec![],
+            checklist: vec![],
+        })
+        .await
+        .unwrap();
+    let d = &w.dispatcher;
+    let customer =
+        d.post("/api/v1/customers", json!({"name": "Wang Fang", "phone": "13912345678"})).await;
+    let site = d
+        .post(
+            "/api/v1/sites",
+            json!({"customer_id": customer["id"], "address": "27 Huaihai Road", "city": "Shanghai",
+                   "contact_name": "Zhou Min", "contact_phone": "13698765432"}),
+        )
+        .await;
+    let equipment = d
+        .post(
+            "/api/v1/equipment",
+            json!({"site_id": site["id"], "category": "washing_machine", "brand": "Haier",
+                   "model": "EG100MATE2S", "serial": "HX99887766"}),
+        )
+        .await;
+    let job = d
+        .post(
+            "/api/v1/jobs",
+            json!({"job_type": "quick", "priority": "normal", "customer_id": customer["id"],
+                   "site_id": site["id"], "equipment_id": equipment["id"],
+                   "reported_problem": "Wang Fang says it won't spin and shows E21, call 139 1234 5678"}),
+        )
+        .await;
+    let job = job["id"].as_str().unwrap().to_owned();
+    d.schedule(&job, "tech-a").await;
+    let (_, _, b_cursor) = past_fixes(&w.b, 0).await;
+
+    let now = chrono::Utc::now();
+    let part = PartUsed {
+        id: fieldwork_domain::ids::new_id(),
+        job_id: job.clone(),
+        part_no: "WM-PUMP-01".into(),
+        description: "Drain pump".into(),
+        quantity: 1.0,
+        unit_price_cents: 4_500,
+        chargeable: false,
+        from_catalogue: true,
+        line_total_cents: 0,
+        created_at: now,
+    };
+    let field = |field, text: &str| Mutation::FieldSet {
+        job_id: job.clone(),
+        field,
+        value: Some(text.into()),
+        replaces: None,
+    };
+    let steps = vec![
+        status_at(&job, JobStatus::Scheduled, JobStatus::EnRoute, now),
+        status_at(&job, JobStatus::EnRoute, JobStatus::OnSite, now),
+        status_at(&job, JobStatus::OnSite, JobStatus::InProgress, now),
+        field(
+            JobField::Diagnosis,
+            "Drain pump seized; Zhou Min (13698765432) heard a hum. Serial HX99887766.",
+        ),
+        Mutation::PartAdded { part },
+        field(
+            JobField::Resolution,
+            "Replaced the drain pump at 27 Huaihai Road, tested a spin cycle",
+        ),
+        field(JobField::SignatureAbsenceReason, "customer out"),
+        status_at(&job, JobStatus::InProgress, JobStatus::Completed, now),
+    ];
+    let entries: Vec<_> = steps.into_iter().map(|m| w.a.entry(m)).collect();
+    let resp = w.a.push(&entries).await;
+    for r in &resp.results {
+        assert_eq!(serde_json::to_value(r).unwrap()["outcome"], "applied", "{r:?}");
+    }
+
+    // Technician B — another laptop, another scope — receives the fix.
+    let (fixes, raw, b_cursor) = past_fixes(&w.b, b_cursor).await;
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    let fix = fixes[0].1.clone().unwrap();
+    let fix_id = fix["id"].as_str().unwrap().to_owned();
+    assert_ne!(fix_id, job, "the job's id is not the fix's");
+    assert_eq!(
+        (fix["category"].as_str(), fix["brand"].as_str()),
+        (Some("washing_machine"), Some("Haier"))
+    );
+    assert_eq!(fix["model"], "EG100MATE2S");
+    assert_eq!(fix["fault_codes"], json!(["E21"]));
+    assert_eq!(fix["parts"][0]["part_no"], "WM-PUMP-01");
+    assert_eq!(fix["first_time_fix"], true);
+    assert!(fix["resolution"].as_str().unwrap().contains("Replaced the drain pump"), "{fix}");
+    let job_number = d.job(&job).await["work_order"]["number"].as_str().unwrap().to_owned();
+    for personal in [
+        "Wang Fang",
+        "13912345678",
+        "139 1234 5678",
+        "27 Huaihai Road",
+        "Zhou Min",
+        "13698765432",
+        "HX99887766",
+        job_number.as_str(),
+        customer["id"].as_str().unwrap(),
+        site["id"].as_str().unwrap(),
+    ] {
+        assert!(!raw.contains(personal), "{personal:?} reached another technician's laptop: {raw}");
+    }
+
+    // Reopened: the fix did not hold, and the laptops drop it.
+    d.post(&format!("/api/v1/jobs/{job}/reopen"), json!({"reason": "leaks again"})).await;
+    let (fixes, _, _) = past_fixes(&w.b, b_cursor).await;
+    assert_eq!(fixes, vec![(fix_id, None)]);
+}

@@ -454,11 +454,13 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         // What versions 2 (KPI facts, follow-ups), 3 (admin columns), 4 (follow-up and
         // complaint facts), 5 (judged device times), 6 (part withdrawals) and 7 (blob
-        // holders) and 8 (failed sign-ins) added.
+        // holders), 8 (failed sign-ins) and 9 (the knowledge base, past fixes) added.
         conn.execute_batch(
             "DROP TABLE job_facts; DROP TABLE follow_ups; DROP TABLE IF EXISTS status_times;
              DROP TABLE IF EXISTS part_withdrawals; DROP TABLE IF EXISTS blob_holders;
-             DROP TABLE IF EXISTS sign_in_failures;",
+             DROP TABLE IF EXISTS sign_in_failures; DROP VIEW IF EXISTS kb_published;
+             DROP TABLE IF EXISTS kb_article_versions; DROP TABLE IF EXISTS kb_articles;
+             DROP TABLE IF EXISTS past_fixes;",
         )
         .unwrap();
         for (table, column) in [

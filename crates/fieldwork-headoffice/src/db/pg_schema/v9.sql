@@ -23,3 +23,9 @@ CREATE TABLE kb_article_versions (
 
 CREATE VIEW kb_published AS
     SELECT id, published_body AS body FROM kb_articles WHERE published_body IS NOT NULL;
+
+CREATE TABLE past_fixes (
+    job_id TEXT PRIMARY KEY REFERENCES work_orders (id),
+    id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+);
