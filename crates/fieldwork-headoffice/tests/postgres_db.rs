@@ -925,3 +925,139 @@ fn a_watch_listens_again_after_a_server_restart() -> Result<()> {
     watch.stop();
     Ok(())
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// A write held back for the commit ([`Db::execute_later`]: its parameters written into the
+    /// statement as literals) stores exactly what the same statement with bound parameters
+    /// stores: any text (quotes, backslashes, `$$`, newlines, any script), bytes, numbers,
+    /// flags and NULLs, into columns of every type the schema uses.
+    #[test]
+    fn a_write_held_back_for_the_commit_stores_what_bound_parameters_store(
+        rows in proptest::collection::vec(
+            (
+                proptest::option::of("\\PC*|[\\\\'\"$;\\-E\n\r\t ]{0,12}"),
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+                proptest::prelude::any::<i64>(),
+                proptest::num::f64::NORMAL | proptest::num::f64::ZERO | proptest::num::f64::SUBNORMAL,
+                proptest::prelude::any::<bool>(),
+            ),
+            1..12,
+        )
+    ) {
+        let _c = shared();
+        let url = fresh_database(&format!("later{}", NEXT.fetch_add(1, Ordering::SeqCst)));
+        let b = open(&url, 1);
+        let sql = "INSERT INTO conv (id, t, bin, n, r, flag, flag_n, j)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+        b.write(|db| {
+            db.batch(
+                "CREATE TABLE conv (id BIGINT PRIMARY KEY, t TEXT, bin BYTEA, n BIGINT,
+                     r DOUBLE PRECISION, flag BOOLEAN, flag_n BIGINT, j JSONB)",
+            )?;
+            for (i, (t, bin, n, r, flag)) in rows.iter().enumerate() {
+                let json = serde_json::json!({"text": t}).to_string();
+                let t = t.as_ref().map(|t| t.replace('\0', ""));
+                let params = |id: i64| -> Vec<Value> {
+                    vec![
+                        Value::Int(id),
+                        t.clone().map_or(Value::Null, Value::Text),
+                        Value::Bytes(bin.clone()),
+                        Value::Int(*n),
+                        Value::Real(*r),
+                        Value::Bool(*flag),
+                        Value::Bool(*flag),
+                        Value::Text(json.clone().replace("\\u0000", "")),
+                    ]
+                };
+                let bound = params(2 * i as i64);
+                let later = params(2 * i as i64 + 1);
+                db.execute(sql, &refs(&bound))?;
+                db.execute_later(sql, &refs(&later))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let all = b.read(|db| db.query("SELECT * FROM conv ORDER BY id", &[])).unwrap();
+        proptest::prop_assert_eq!(all.len(), rows.len() * 2);
+        for pair in all.chunks(2) {
+            proptest::prop_assert_eq!(&pair[0].values()[1..], &pair[1].values()[1..]);
+        }
+    }
+}
+
+fn refs(values: &[Value]) -> Vec<&dyn fieldwork_headoffice::db::ToValue> {
+    values.iter().map(|v| v as &dyn fieldwork_headoffice::db::ToValue).collect()
+}
+
+/// Databases of the property test above, one per case.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+#[test]
+fn writes_held_back_keep_their_order_their_savepoints_and_their_errors() -> Result<()> {
+    let _c = shared();
+    let url = fresh_database("later");
+    let b = open(&url, 2);
+    let keys = |b: &PgBackend| -> Result<Vec<String>> {
+        b.read(|db| db.query_map("SELECT key FROM meta ORDER BY key", &[], |r| r.get(0)))
+    };
+    let put = "INSERT INTO meta (key, value) VALUES (?1, ?2)";
+
+    // A read sees what was held back before it; a released savepoint keeps its writes; one
+    // rolled back before anything of it was sent drops them unsent, and one rolled back after
+    // (a read sent them) undoes them on the server.
+    b.write(|db| {
+        db.execute_later(put, &[&"a", &"1"])?;
+        assert_eq!(
+            db.value::<String>("SELECT value FROM meta WHERE key = 'a'", &[])?,
+            Some("1".into())
+        );
+        db.batch("SAVEPOINT entry")?;
+        db.execute_later(put, &[&"b", &"1"])?;
+        db.batch("RELEASE SAVEPOINT entry")?;
+        db.batch("SAVEPOINT entry")?;
+        db.execute_later(put, &[&"c", &"1"])?;
+        db.batch("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")?;
+        db.batch("SAVEPOINT entry")?;
+        db.execute_later(put, &[&"d", &"1"])?;
+        assert!(db.exists("SELECT 1 FROM meta WHERE key = 'd'", &[])?, "sent by the read");
+        db.batch("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")?;
+        assert!(!db.exists("SELECT 1 FROM meta WHERE key = 'd'", &[])?, "undone");
+        // A write sent at once comes after what was held back.
+        db.execute_later(put, &[&"e", &"1"])?;
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'e'", &[])?;
+        db.execute_later(put, &[&"f", &"it's \\ \"quoted\""])?;
+        Ok(())
+    })?;
+    assert_eq!(keys(&b)?, ["a", "b", "e", "f"]);
+    b.read(|db| {
+        assert_eq!(
+            db.value::<String>("SELECT value FROM meta WHERE key = 'e'", &[])?,
+            Some("2".into())
+        );
+        assert_eq!(
+            db.value::<String>("SELECT value FROM meta WHERE key = 'f'", &[])?,
+            Some("it's \\ \"quoted\"".into())
+        );
+        Ok(())
+    })?;
+
+    // A held-back write that fails at the commit fails the write, and nothing of it stays.
+    let err = b
+        .write(|db| {
+            db.execute_later(put, &[&"g", &"1"])?;
+            db.execute_later(put, &[&"a", &"again"])?;
+            Ok(())
+        })
+        .expect_err("a duplicate key at the commit");
+    assert!(err.to_string().contains("duplicate key"), "{err}");
+    assert_eq!(keys(&b)?, ["a", "b", "e", "f"]);
+    // Text PostgreSQL cannot hold is refused when it is held back, not sent.
+    let err = b
+        .write(|db| db.execute_later(put, &[&"h", &"nul \0 inside"]))
+        .expect_err("a NUL character");
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+    assert_eq!(keys(&b)?, ["a", "b", "e", "f"]);
+    Ok(())
+}

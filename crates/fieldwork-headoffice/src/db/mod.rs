@@ -111,6 +111,15 @@ impl Row {
 pub trait Db {
     /// Runs a statement; returns how many rows it changed.
     fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<usize>;
+    /// Runs a write whose changed-row count nobody needs (an `INSERT`, `UPDATE` or
+    /// `SELECT pg_notify`, whose parameters only fill columns or compare with them). A backend
+    /// may hold it back and send it with the next statement that must see it, or with the commit:
+    /// on PostgreSQL every statement is a round trip made while every instance waits for the
+    /// write lock, and a push's bookkeeping rows are sent together this way. Its error, if any,
+    /// then fails the transaction at that later point (it is rolled back whole, as for any error).
+    fn execute_later(&self, sql: &str, params: &[&dyn ToValue]) -> Result<()> {
+        self.execute(sql, params).map(|_| ())
+    }
     /// Runs a query and returns all its rows (queries are bounded by the rules with `LIMIT`
     /// where a result could grow).
     fn query(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Vec<Row>>;
@@ -416,6 +425,20 @@ impl FromValue for Vec<u8> {
 /// Rewrites `?N` placeholders (and bare `?`, numbered in order) to `$N`, leaving quoted text
 /// and identifiers alone: what a backend whose driver wants `$N` does with portable SQL.
 pub fn dollar_placeholders(sql: &str) -> String {
+    let dollars: std::result::Result<String, std::convert::Infallible> =
+        rewrite_placeholders(sql, |n| Ok(format!("${n}")));
+    match dollars {
+        Ok(sql) => sql,
+        Err(never) => match never {},
+    }
+}
+
+/// Replaces each placeholder (`?N`, or a bare `?` numbered in order) outside quoted text and
+/// identifiers with what `with` gives for its number.
+pub fn rewrite_placeholders<E>(
+    sql: &str,
+    mut with: impl FnMut(usize) -> std::result::Result<String, E>,
+) -> std::result::Result<String, E> {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut chars = sql.chars().peekable();
     let mut quote: Option<char> = None;
@@ -439,18 +462,18 @@ pub fn dollar_placeholders(sql: &str) -> String {
                     digits.push(*d);
                     chars.next();
                 }
-                out.push('$');
-                if digits.is_empty() {
-                    out.push_str(&next.to_string());
+                let n = if digits.is_empty() {
                     next += 1;
+                    next - 1
                 } else {
-                    out.push_str(&digits);
-                }
+                    digits.parse().unwrap_or(usize::MAX)
+                };
+                out.push_str(&with(n)?);
             }
             c => out.push(c),
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

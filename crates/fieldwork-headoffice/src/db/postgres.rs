@@ -203,18 +203,22 @@ impl PgBackend {
     /// Runs `f` in a transaction started by `begin`, committed when `f` returns `Ok`.
     fn transaction<T>(&self, begin: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         let mut conn = self.pool.begin(begin)?;
-        let out = f(&PgDb::new(&mut conn, &self.instance));
+        let db = PgDb::new(&mut conn, &self.instance);
+        let out = f(&db);
         match out {
             Ok(value) => {
-                // `SELECT 1` first: after an error that `f` did not pass on (and did not undo
-                // with ROLLBACK TO SAVEPOINT) the transaction is aborted, and PostgreSQL would
-                // answer a plain COMMIT by rolling back without an error.
-                let sql = "SELECT 1; COMMIT";
-                conn.client.batch_execute(sql).map_err(|e| conn.failed(e, sql))?;
+                // The writes held back ([`Db::execute_later`]) go with the commit, in one round
+                // trip. `SELECT 1` before COMMIT: after an error that `f` did not pass on (and
+                // did not undo with ROLLBACK TO SAVEPOINT) the transaction is aborted, and
+                // PostgreSQL would answer a plain COMMIT by rolling back without an error.
+                let sql = format!("{}SELECT 1; COMMIT", db.take_deferred());
+                drop(db);
+                conn.client.batch_execute(&sql).map_err(|e| conn.failed(e, &sql))?;
                 conn.in_transaction = false;
                 Ok(value)
             }
             Err(e) => {
+                drop(db);
                 if conn.client.batch_execute("ROLLBACK").is_ok() {
                     conn.in_transaction = false;
                 }
@@ -653,12 +657,105 @@ struct PgDb<'a> {
     conn: RefCell<&'a mut Conn>,
     /// The instance's id, which its notifications carry.
     instance: &'a str,
+    /// What is held back to go with the next statement that must see it, or with the commit
+    /// ([`Db::execute_later`]), in order.
+    deferred: RefCell<Vec<Deferred>>,
+}
+
+/// A statement held back by [`PgDb`].
+#[derive(Debug, Clone, PartialEq)]
+enum Deferred {
+    /// `SAVEPOINT name`: kept back too, so that an entry refused before anything of it was
+    /// sent costs no round trip to undo, and one that succeeded none to release.
+    Savepoint(String),
+    /// A whole statement, its parameters written into it as literals.
+    Sql(String),
 }
 
 impl<'a> PgDb<'a> {
     fn new(conn: &'a mut Conn, instance: &'a str) -> PgDb<'a> {
-        PgDb { conn: RefCell::new(conn), instance }
+        PgDb { conn: RefCell::new(conn), instance, deferred: RefCell::new(Vec::new()) }
     }
+
+    /// The held-back statements as one batch (each followed by `; `), emptied.
+    fn take_deferred(&self) -> String {
+        let mut out = String::new();
+        for d in self.deferred.borrow_mut().drain(..) {
+            match d {
+                Deferred::Savepoint(name) => {
+                    let _ = write!(out, "SAVEPOINT {name}; ");
+                }
+                Deferred::Sql(sql) => {
+                    out.push_str(&sql);
+                    out.push_str("; ");
+                }
+            }
+        }
+        out
+    }
+
+    /// Sends what is held back, before a statement that must see it: everything before a
+    /// write, and before a read only when a held-back write is among it (a savepoint alone
+    /// changes nothing a read sees).
+    fn flush(&self, before_write: bool) -> Result<()> {
+        let pending = {
+            let deferred = self.deferred.borrow();
+            if before_write {
+                !deferred.is_empty()
+            } else {
+                deferred.iter().any(|d| matches!(d, Deferred::Sql(_)))
+            }
+        };
+        if !pending {
+            return Ok(());
+        }
+        let sql = self.take_deferred();
+        let mut conn = self.conn.borrow_mut();
+        conn.client.batch_execute(&sql).map_err(|e| conn.failed(e, &sql))
+    }
+}
+
+/// A value as an SQL literal PostgreSQL reads into whatever type the statement's column or
+/// comparison has (like a parameter of unknown type): quoted text through the type's input
+/// function, an escape string (`E'…'`) so that no setting changes how it reads.
+fn literal(v: &Value) -> Result<String> {
+    fn quoted(text: &str) -> String {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+    Ok(match v {
+        Value::Null => "NULL".to_owned(),
+        Value::Int(i) => format!("'{i}'"),
+        // Flags are booleans in PostgreSQL's schema; '1' and '0' read as a boolean or a number.
+        Value::Bool(b) => (if *b { "'1'" } else { "'0'" }).to_owned(),
+        Value::Real(r) if r.is_nan() => "'NaN'".to_owned(),
+        Value::Real(r) if r.is_infinite() => {
+            (if *r > 0.0 { "'Infinity'" } else { "'-Infinity'" }).to_owned()
+        }
+        // A whole number as one (it may fill an integer column, as a parameter may).
+        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => format!("'{}'", *r as i64),
+        // `{:?}` writes the shortest text that reads back as the same f64.
+        Value::Real(r) => format!("'{r:?}'"),
+        Value::Text(t) if t.contains('\0') => {
+            return Err(Error::invalid("text with a NUL character cannot be stored"));
+        }
+        Value::Text(t) => quoted(t),
+        Value::Bytes(b) => {
+            let mut hex = String::with_capacity(2 + b.len() * 2);
+            hex.push_str("\\x");
+            for byte in b {
+                let _ = write!(hex, "{byte:02x}");
+            }
+            quoted(&hex)
+        }
+    })
+}
+
+/// `sql` with its placeholders replaced by `params` as literals.
+fn inline(sql: &str, params: &[&dyn ToValue]) -> Result<String> {
+    crate::db::rewrite_placeholders(sql, |n| match n.checked_sub(1).and_then(|i| params.get(i)) {
+        Some(p) => literal(&p.to_value()),
+        None => Err(Error::Internal(format!("no parameter {n} for: {sql}"))),
+    })
 }
 
 /// A parameter, encoded as the type PostgreSQL inferred for it.
@@ -858,6 +955,7 @@ fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
 
 impl Db for PgDb<'_> {
     fn execute(&self, sql: &str, p: &[&dyn ToValue]) -> Result<usize> {
+        self.flush(true)?;
         let mut conn = self.conn.borrow_mut();
         let (stmt, _) = conn.statement(sql)?;
         let p = params(p);
@@ -866,7 +964,14 @@ impl Db for PgDb<'_> {
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
+    fn execute_later(&self, sql: &str, p: &[&dyn ToValue]) -> Result<()> {
+        let statement = inline(sql, p)?;
+        self.deferred.borrow_mut().push(Deferred::Sql(statement));
+        Ok(())
+    }
+
     fn query(&self, sql: &str, p: &[&dyn ToValue]) -> Result<Vec<Row>> {
+        self.flush(false)?;
         let mut conn = self.conn.borrow_mut();
         let (stmt, columns) = conn.statement(sql)?;
         let p = params(p);
@@ -884,9 +989,42 @@ impl Db for PgDb<'_> {
         Ok(out)
     }
 
+    /// Savepoints are held back with the writes (see [`Deferred::Savepoint`]): releasing one
+    /// still held back just forgets it, rolling back to one still held back drops it and what
+    /// followed it, unsent. Anything else is sent at once, after what is held back.
     fn batch(&self, sql: &str) -> Result<()> {
+        let words: Vec<&str> = sql.split_whitespace().collect();
+        let held = |name: &str| {
+            self.deferred.borrow().iter().rposition(|d| *d == Deferred::Savepoint(name.to_owned()))
+        };
+        match words.as_slice() {
+            ["SAVEPOINT", name] => {
+                self.deferred.borrow_mut().push(Deferred::Savepoint((*name).to_owned()));
+                return Ok(());
+            }
+            ["RELEASE", "SAVEPOINT", name] => {
+                if let Some(i) = held(name) {
+                    self.deferred.borrow_mut().remove(i);
+                } else {
+                    self.deferred.borrow_mut().push(Deferred::Sql(sql.to_owned()));
+                }
+                return Ok(());
+            }
+            ["ROLLBACK", "TO", "SAVEPOINT", a, "RELEASE", "SAVEPOINT", b]
+                if a.strip_suffix(';') == Some(*b) =>
+            {
+                if let Some(i) = held(b) {
+                    self.deferred.borrow_mut().truncate(i);
+                } else {
+                    self.deferred.borrow_mut().push(Deferred::Sql(sql.to_owned()));
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let sql = format!("{}{sql}", self.take_deferred());
         let mut conn = self.conn.borrow_mut();
-        conn.client.batch_execute(sql).map_err(|e| conn.failed(e, sql))
+        conn.client.batch_execute(&sql).map_err(|e| conn.failed(e, &sql))
     }
 
     fn dialect(&self) -> Dialect {
@@ -899,8 +1037,7 @@ impl Db for PgDb<'_> {
             Notice::Changed => CHANGES_CHANNEL,
             Notice::AccessChanged => ACCESS_CHANNEL,
         };
-        self.execute("SELECT pg_notify(?1, ?2)", &[&channel, &self.instance])?;
-        Ok(())
+        self.execute_later("SELECT pg_notify(?1, ?2)", &[&channel, &self.instance])
     }
 }
 

@@ -289,7 +289,7 @@ impl<'a> Writer<'a> {
         job_id: Option<&str>,
         scope: Option<&str>,
     ) -> Result<()> {
-        self.db.execute(
+        self.db.execute_later(
             "INSERT INTO change_feed (version, tx, entity, entity_id, job_id, scope)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             &[&self.next_version, &self.first_version, &entity, &id, &job_id, &scope],
@@ -315,14 +315,17 @@ impl<'a> Writer<'a> {
 
     fn finish(self) -> Result<()> {
         if self.next_version == self.first_version {
-            return meta_set(self.db, "hlc", &self.hlc.to_string());
+            return self.db.execute_later(
+                "INSERT INTO meta (key, value) VALUES ('hlc', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&self.hlc.to_string()],
+            );
         }
-        self.db.execute(
+        self.db.execute_later(
             "INSERT INTO meta (key, value) VALUES ('feed_version', ?1), ('hlc', ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[&(self.next_version - 1).to_string(), &self.hlc.to_string()],
-        )?;
-        Ok(())
+        )
     }
 }
 

@@ -84,7 +84,7 @@ pub(super) fn push(
         results[i] =
             Some(MutationResult { seq: e.seq, mutation_id: e.mutation_id.clone(), outcome });
     }
-    w.db.execute(
+    w.db.execute_later(
         "UPDATE devices SET last_applied_seq = ?2, last_seen_at = ?3 WHERE id = ?1",
         &[&device.device_id, &last_applied, &ms(w.now)],
     )?;
@@ -190,7 +190,7 @@ fn record_outcome(
             ("conflict", None, Some(reason), Some(conflict_id))
         }
     };
-    w.db.execute(
+    w.db.execute_later(
         "INSERT INTO device_mutations (device_id, seq, mutation_id, kind, job_id, outcome, code,
              reason, conflict_id, payload, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -576,11 +576,11 @@ fn insert_fact<T: Serialize>(
         };
     }
     match sha256 {
-        Some(sha) => w.db.execute(
+        Some(sha) => w.db.execute_later(
             &format!("INSERT INTO {table} (id, job_id, sha256, body) VALUES (?1, ?2, ?3, ?4)"),
             &[&id, &job_id, &sha, &json.to_string()],
         )?,
-        None => w.db.execute(
+        None => w.db.execute_later(
             &format!("INSERT INTO {table} (id, job_id, body) VALUES (?1, ?2, ?3)"),
             &[&id, &job_id, &json.to_string()],
         )?,
