@@ -21,6 +21,11 @@ describe('console routes', () => {
       { name: 'admin', tab: 'sla' },
       { name: 'search', q: '138 0013/8000 Chen' },
       { name: 'search', q: '' },
+      { name: 'kb' },
+      { name: 'kbNew' },
+      { name: 'kbArticle', id: '0193a-b', version: null },
+      { name: 'kbArticle', id: '0193a-b', version: 2 },
+      { name: 'kbEdit', id: 'a/1' },
       { name: 'kpis', from: null, to: null, technician: null },
       { name: 'kpis', from: '2026-10-30', to: '2026-11-28', technician: null },
       { name: 'kpis', from: '2026-10-30', to: '2026-11-28', technician: 'tech/1' },
@@ -57,6 +62,14 @@ describe('console routes', () => {
     for (const h of ['#/admin', '#/admin/', '/admin', '#/admin/nowhere', '#/admin/jobTypes']) {
       expect(parseRoute(h)).toEqual({ name: 'admin', tab: 'users' });
     }
+  });
+
+  it('gives the knowledge base readable URLs; a version that is not a number is the latest', () => {
+    expect(href({ name: 'kbArticle', id: 'x', version: 3 })).toBe('#/kb/x/v/3');
+    expect(parseRoute('#/kb/x/v/0')).toEqual({ name: 'kbArticle', id: 'x', version: null });
+    expect(parseRoute('#/kb/x/v/two')).toEqual({ name: 'kbArticle', id: 'x', version: null });
+    expect(parseRoute('#/kb/')).toEqual({ name: 'kb' });
+    expect(parseRoute('#/kb/new')).toEqual({ name: 'kbNew' });
   });
 
   it('goes to the board from anything it does not know', () => {

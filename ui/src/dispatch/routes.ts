@@ -17,6 +17,14 @@ export type DispatchRoute =
   | { name: 'search'; q: string }
   /** The KPI page for local days `from`..`to` (the last 30 days when null), team or technician. */
   | { name: 'kpis'; from: string | null; to: string | null; technician: string | null }
+  /** The knowledge base's articles. */
+  | { name: 'kb' }
+  /** A new knowledge article. */
+  | { name: 'kbNew' }
+  /** An article: its latest version (`version` null) or an older version, read only. */
+  | { name: 'kbArticle'; id: string; version: number | null }
+  /** Writing the next version of an article. */
+  | { name: 'kbEdit'; id: string }
   /** The jobs behind one KPI number. */
   | {
       name: 'kpiJobs';
@@ -85,6 +93,18 @@ export function parseRoute(hash: string): DispatchRoute {
       }
       return { name: 'kpiJobs', measure, part, from, to, technician: tech || null };
     }
+    case 'kb': {
+      if (!second) return { name: 'kb' };
+      if (second === 'new' && !third) return { name: 'kbNew' };
+      if (third === 'edit') return { name: 'kbEdit', id: second };
+      const [, , , n] = path.split('/').map(decode);
+      const version = third === 'v' && n && /^\d{1,9}$/.test(n) ? Number(n) : null;
+      return {
+        name: 'kbArticle',
+        id: second,
+        version: version !== null && version > 0 ? version : null,
+      };
+    }
     case 'jobs':
       return second === 'new' ? { name: 'new' } : { name: 'board', day: null };
     case 'job':
@@ -124,6 +144,14 @@ export function href(route: DispatchRoute): string {
     case 'kpis':
       if (!route.from || !route.to) return '#/kpis';
       return `#/kpis/${route.from}/${route.to}${route.technician ? `/${encodeURIComponent(route.technician)}` : ''}`;
+    case 'kb':
+      return '#/kb';
+    case 'kbNew':
+      return '#/kb/new';
+    case 'kbArticle':
+      return `#/kb/${encodeURIComponent(route.id)}${route.version === null ? '' : `/v/${route.version}`}`;
+    case 'kbEdit':
+      return `#/kb/${encodeURIComponent(route.id)}/edit`;
     case 'kpiJobs':
       return `#/kpi-jobs/${encodeURIComponent(route.measure)}/${route.part}/${route.from}/${route.to}${
         route.technician ? `/${encodeURIComponent(route.technician)}` : ''

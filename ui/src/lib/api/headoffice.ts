@@ -6,15 +6,26 @@
  * from `crates/fieldwork-headoffice` and `fieldwork-sync`'s wire types): this file holds only
  * the client.
  */
+import type { Article } from '../types/Article';
+import type { ArticleContent } from '../types/ArticleContent';
+import type { ArticleStatus } from '../types/ArticleStatus';
+import type { ArticleText } from '../types/ArticleText';
 import type { Customer } from '../types/Customer';
 import type { Equipment } from '../types/Equipment';
 import type { JobStatus } from '../types/JobStatus';
 import type { JobType } from '../types/JobType';
+import type { Language } from '../types/Language';
 import type { Part } from '../types/Part';
 import type { Site } from '../types/Site';
 import type { Technician } from '../types/Technician';
 import type { WorkOrder } from '../types/WorkOrder';
 import type { Appointment } from '../types/headoffice/Appointment';
+import type { ArticleAdmin } from '../types/headoffice/ArticleAdmin';
+import type { ArticleEdit } from '../types/headoffice/ArticleEdit';
+import type { ArticleListItem } from '../types/headoffice/ArticleListItem';
+import type { ArticleQuery } from '../types/headoffice/ArticleQuery';
+import type { ArticleTitle } from '../types/headoffice/ArticleTitle';
+import type { ArticleVersionInfo } from '../types/headoffice/ArticleVersionInfo';
 import type { ClockWarning } from '../types/headoffice/ClockWarning';
 import type { Complaint } from '../types/headoffice/Complaint';
 import type { ComplaintCategory } from '../types/headoffice/ComplaintCategory';
@@ -72,6 +83,16 @@ export type JobListFilter = Omit<JobListQuery, 'status'> & { status?: JobStatus[
 
 export type {
   Appointment,
+  Article,
+  ArticleAdmin,
+  ArticleContent,
+  ArticleEdit,
+  ArticleListItem,
+  ArticleQuery,
+  ArticleStatus,
+  ArticleText,
+  ArticleTitle,
+  ArticleVersionInfo,
   ClockWarning,
   Complaint,
   ComplaintCategory,
@@ -98,9 +119,11 @@ export type {
   KpiQuery,
   KpiReport,
   KpiValue,
+  Language,
   MajorComplaint,
   Measure,
   NewUserInput,
+  Part,
   PartAdmin,
   PartPatch,
   PartQuery,
@@ -192,6 +215,26 @@ export interface DispatchApi {
   /** Major complaints supervisors must see. */
   majorComplaints(): Promise<MajorComplaint[]>;
 
+  /** The parts catalogue's parts in use (to pick an article's part numbers from). */
+  parts(): Promise<Part[]>;
+  /** Knowledge articles, latest change first: words, a category, a status. */
+  kbArticles(q: ArticleQuery): Promise<ArticleListItem[]>;
+  /** An article: its latest version, where it stands and its versions (newest first). */
+  kbArticle(id: string): Promise<ArticleAdmin>;
+  /** One version of an article as it was written. */
+  kbArticleVersion(id: string, version: number): Promise<Article>;
+  /** A new article: version 1, a draft. */
+  createKbArticle(content: ArticleContent): Promise<ArticleAdmin>;
+  /**
+   * Saves the whole content as the next version (a draft); `stale_version` when someone saved
+   * a version after `edit.base_version`.
+   */
+  editKbArticle(id: string, edit: ArticleEdit): Promise<ArticleAdmin>;
+  /** Admins only: sends `version` to every laptop. */
+  publishKbArticle(id: string, version: number): Promise<ArticleAdmin>;
+  /** Admins only: takes the article back from every laptop. */
+  withdrawKbArticle(id: string): Promise<ArticleAdmin>;
+
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
   /**
@@ -231,6 +274,7 @@ const enc = encodeURIComponent;
 
 export function createDispatchApi(http: HttpClient = new HttpClient()): DispatchApi {
   const job = (id: string) => `${V1}/jobs/${enc(id)}`;
+  const kbArticle = (id: string) => `${V1}/kb/articles/${enc(id)}`;
   return {
     async session() {
       try {
@@ -373,6 +417,24 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     resolveComplaint: (jobId, followUpId, outcome) =>
       http.post(`${job(jobId)}/follow-ups/${enc(followUpId)}/resolution`, { outcome }),
     majorComplaints: () => http.get(`${V1}/complaints/major`),
+    parts: () => http.get(`${V1}/parts`),
+    kbArticles: (q) =>
+      http.get(
+        `${V1}/kb/articles${query({
+          q: q.q?.trim() || undefined,
+          category: q.category ?? undefined,
+          status: q.status ?? undefined,
+          limit: q.limit ?? undefined,
+          offset: q.offset ?? undefined,
+        })}`,
+      ),
+    kbArticle: (id) => http.get(kbArticle(id)),
+    kbArticleVersion: (id, version) =>
+      http.get(`${kbArticle(id)}/versions/${enc(String(version))}`),
+    createKbArticle: (content) => http.post(`${V1}/kb/articles`, content),
+    editKbArticle: (id, edit) => http.put(kbArticle(id), edit),
+    publishKbArticle: (id, version) => http.post(`${kbArticle(id)}/publish`, { version }),
+    withdrawKbArticle: (id) => http.post(`${kbArticle(id)}/withdraw`),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
