@@ -111,9 +111,10 @@ impl ArticleContent {
     pub fn normalised(mut self) -> Result<ArticleContent> {
         self.brands = clean_list("brands", self.brands, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
         self.models = clean_list("models", self.models, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
-        self.fault_codes = clean_list("fault_codes", self.fault_codes, MAX_TAGS, TAG_MAX_CHARS, |s| {
-            s.to_uppercase()
-        })?;
+        self.fault_codes =
+            clean_list("fault_codes", self.fault_codes, MAX_TAGS, TAG_MAX_CHARS, |s| {
+                s.to_uppercase()
+            })?;
         self.parts = clean_list("parts", self.parts, MAX_TAGS, TAG_MAX_CHARS, |s| s)?;
         self.photos =
             clean_list("photos", self.photos, MAX_PHOTOS, 64, |s| s.to_ascii_lowercase())?;
@@ -155,7 +156,10 @@ impl ArticleText {
         self.steps = clean_list("steps", self.steps, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
         self.warnings = clean_list("warnings", self.warnings, MAX_LINES, LINE_MAX_CHARS, |s| s)?;
         if self.steps.is_empty() {
-            return Err(RuleError::invalid("steps", "an article needs at least one step of the fix"));
+            return Err(RuleError::invalid(
+                "steps",
+                "an article needs at least one step of the fix",
+            ));
         }
         Ok(self)
     }
@@ -497,7 +501,11 @@ pub const MAX_WORDS: u32 = 5;
 /// How well `article` fits a job, or `None` when it does not apply: another kind of product, a
 /// brand it does not name, a fault code it does not explain while the job names one (fault codes
 /// mean different things on different brands), or nothing in common beyond the product kind.
-pub fn relevance(article: &ArticleContent, job: &JobSignals, job_terms: &[String]) -> Option<Relevance> {
+pub fn relevance(
+    article: &ArticleContent,
+    job: &JobSignals,
+    job_terms: &[String],
+) -> Option<Relevance> {
     if let Some(category) = job.category
         && category != article.category
     {
@@ -561,7 +569,7 @@ pub fn suggest<'a, T>(
         .into_iter()
         .filter_map(|(key, a)| relevance(a, job, &job_terms).map(|r| (key, r)))
         .collect();
-    found.sort_by(|a, b| b.1.score.cmp(&a.1.score));
+    found.sort_by_key(|f| std::cmp::Reverse(f.1.score));
     found.truncate(limit);
     found
 }
@@ -590,7 +598,11 @@ mod tests {
             parts: vec![],
             photos: vec![],
             texts: vec![
-                text(Language::English, "Drum does not spin, E21 shown", &["drum does not spin", "water stays in the drum"]),
+                text(
+                    Language::English,
+                    "Drum does not spin, E21 shown",
+                    &["drum does not spin", "water stays in the drum"],
+                ),
                 text(Language::Chinese, "洗衣机不脱水，显示E21", &["洗衣机不脱水", "桶里有积水"]),
             ],
         }
@@ -733,7 +745,8 @@ mod tests {
     fn personal_details_are_redacted_from_a_past_fix_text() {
         let text = "Mrs Wang Fang at 88 Nanjing Road said call 138 0013 8000 or +86-138-0013-8000; \
                     serial SN12345 replaced. wang fang agreed.";
-        let out = redact(text, &["Wang Fang", "13800138000", "88 Nanjing Road", "SN12345", "", "Li"]);
+        let out =
+            redact(text, &["Wang Fang", "13800138000", "88 Nanjing Road", "SN12345", "", "Li"]);
         assert!(!out.to_lowercase().contains("wang fang"), "{out}");
         assert!(!out.contains("Nanjing"), "{out}");
         assert!(!out.contains("0013"), "{out}");

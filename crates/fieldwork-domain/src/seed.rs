@@ -3,3 +3,5 @@
 //! (`fieldwork-headoffice seed --demo`) both draw from it.
 
 pub mod content;
+/// The demo knowledge base: service articles in English and Chinese for the demo appliances.
+pub mod kb;

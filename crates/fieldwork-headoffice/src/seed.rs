@@ -1,5 +1,6 @@
 //! Demo data for `fieldwork-headoffice seed --demo`: the standard job types and parts catalogue,
-//! a dispatcher, an admin, three technicians, and customers with sites, equipment and jobs —
+//! the knowledge base, a dispatcher, an admin, three technicians, and customers with sites,
+//! equipment and jobs —
 //! some waiting to be scheduled, most booked for the technicians today and tomorrow (never two
 //! at once for one technician). The texts
 //! come from the core's seed generators, so the demo reads like the device's demo data.
@@ -62,6 +63,18 @@ pub async fn catalogues(store: &dyn HeadOfficeStore) -> Result<()> {
     Ok(())
 }
 
+/// Writes and publishes the demo knowledge base (articles in English and Chinese), as the
+/// demo's admin.
+pub async fn knowledge_base(store: &dyn HeadOfficeStore) -> Result<usize> {
+    let admin = Dispatcher { user_id: String::new(), name: "admin".to_owned() };
+    let articles = fieldwork_domain::seed::kb::demo_articles();
+    for content in &articles {
+        let written = store.create_kb_article(&admin, content.clone()).await?;
+        store.publish_kb_article(&admin, &written.article.id, written.article.version).await?;
+    }
+    Ok(articles.len())
+}
+
 /// Beyond this many bookings of one technician the seed searches for free slots from their
 /// latest booking on (see [`demo`]).
 const FORTNIGHT_OF_BOOKINGS: usize = 40;
@@ -105,6 +118,7 @@ pub async fn demo(
             .add_user(NewUser { name: (*user).to_owned(), role: *role, password_hash, technician })
             .await?;
     }
+    knowledge_base(store).await?;
     let by = Dispatcher { user_id: String::new(), name: "dispatcher".to_owned() };
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let today = Utc::now().duration_trunc(Duration::days(1)).unwrap_or_else(|_| Utc::now());

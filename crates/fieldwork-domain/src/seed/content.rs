@@ -284,7 +284,7 @@ type BrandModels = &'static [(&'static str, &'static [&'static str])];
 
 /// Brands and realistic model codes for each category.
 #[rustfmt::skip]
-fn brand_models(category: EquipmentCategory) -> BrandModels {
+pub(crate) fn brand_models(category: EquipmentCategory) -> BrandModels {
     use EquipmentCategory as C;
     match category {
         C::AirConditioner => &[
@@ -399,7 +399,7 @@ pub fn appliance<R: Rng>(rng: &mut R) -> Appliance {
 // ---------------------------------------------------------------------------------------------
 
 #[rustfmt::skip]
-fn problem_texts(category: EquipmentCategory) -> Texts {
+pub(crate) fn problem_texts(category: EquipmentCategory) -> Texts {
     use EquipmentCategory as C;
     match category {
         C::AirConditioner => (&[
