@@ -80,6 +80,9 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// The service knowledge base: search it, read an article, see which articles fit a job.
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// Changes waiting to be sent to head office.
     Outbox {
         #[arg(long, default_value_t = 100)]
@@ -293,6 +296,36 @@ pub enum SignatureCommand {
     },
     /// The job's signatures, and whether the job changed after signing.
     List { job: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Search articles by title, symptom, cause, step, brand, model, fault code or part number.
+    /// Every word must match; Chinese is matched anywhere, fault codes and models also from a
+    /// fragment (E4, EA-1, EG100). Without words, lists the articles the filters let through,
+    /// by title.
+    Search {
+        query: Vec<String>,
+        /// Only articles about this kind of product (washing_machine, water_heater,
+        /// air_conditioner, refrigerator, dishwasher, …).
+        #[arg(long, value_name = "CATEGORY")]
+        category: Option<String>,
+        /// Only articles for this brand (and those written for any brand).
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// One article: its warnings first, then symptoms, causes and the numbered steps, in the
+    /// language of LANG (Chinese for zh*, otherwise English; the other one when the article is
+    /// not written in it). ARTICLE is its id.
+    Show { article: String },
+    /// The articles that fit a job, best first, with why. JOB is its id or job number.
+    Suggest {
+        job: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,11 +15,14 @@ use clap::Parser;
 use fieldwork_core::domain::{JobStatus, PhotoKind, TimeEntryKind};
 use fieldwork_core::media::PhotoInput;
 use fieldwork_core::store::outbox::JobField;
-use fieldwork_core::store::{NewPart, NewSignature, NewTimeEntry, PhotoVariant};
+use fieldwork_core::store::{KbFilter, NewPart, NewSignature, NewTimeEntry, PhotoVariant};
 use fieldwork_core::{CoreError, JobFilter, Store};
 use fieldwork_report::Lang;
 
-use args::{Cli, Command, CompanyCommand, JobCommand, PartCommand, PhotoCommand, SignatureCommand};
+use args::{
+    Cli, Command, CompanyCommand, JobCommand, KbCommand, PartCommand, PhotoCommand,
+    SignatureCommand,
+};
 use error::CliError;
 use output::Out;
 
@@ -132,6 +135,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CliError> {
                 &store.find_parts(query.as_deref().unwrap_or(""), limit)?,
                 &store.currency()?,
             )?;
+        }
+        Command::Kb(cmd) => {
+            let store = Store::open(&dir)?;
+            kb(&store, cmd, out)?;
         }
         Command::Outbox { limit } => {
             let store = Store::open(&dir)?;
@@ -287,6 +294,22 @@ fn job(
         JobCommand::Feedback { job, rating, comment } => {
             let fb = store.give_feedback(&job, rating, comment.as_deref())?;
             out.done(&fb, &format!("Rating {}/5 recorded on {job}.", fb.rating))?;
+        }
+    }
+    Ok(())
+}
+
+fn kb(store: &Store, cmd: KbCommand, out: &Out) -> Result<(), CoreError> {
+    let language = output::reading_language();
+    match cmd {
+        KbCommand::Search { query, category, brand, limit } => {
+            let filter =
+                KbFilter { category: category.as_deref().map(str::parse).transpose()?, brand };
+            out.kb_articles(&store.kb_search(&query.join(" "), filter, limit)?, language)?;
+        }
+        KbCommand::Show { article } => out.kb_article(&store.kb_article(&article)?, language)?,
+        KbCommand::Suggest { job, limit } => {
+            out.kb_suggestions(&job, &store.kb_suggestions(&job, limit)?, language)?;
         }
     }
     Ok(())

@@ -8,11 +8,14 @@ use std::time::Duration;
 use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, Table};
 use fieldwork_core::domain::{JobDetail, JobSummary, Part, PhotoRef, SignatureRef, WorkOrder};
+use fieldwork_core::kb::{Article, Language, MatchReason};
 use fieldwork_core::lifecycle::{Role, allowed_moves};
 use fieldwork_core::money::format_cents;
 use fieldwork_core::seed::SeedSummary;
 use fieldwork_core::store::outbox::{JobField, OutboxEntry};
-use fieldwork_core::store::{CheckReport, PhotoImportResult, SCHEMA_VERSION};
+use fieldwork_core::store::{
+    ArticleSuggestion, ArticleSummary, CheckReport, PhotoImportResult, SCHEMA_VERSION,
+};
 use fieldwork_core::{CoreError, Store};
 use serde::Serialize;
 use serde_json::json;
@@ -51,6 +54,43 @@ fn cut(s: &str, n: usize) -> String {
     let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// The language articles are shown in: Chinese when `LANG` asks for it (`zh_CN.UTF-8`, `zh`),
+/// English otherwise.
+pub fn reading_language() -> Language {
+    match std::env::var("LANG") {
+        Ok(lang) if lang.trim().to_ascii_lowercase().starts_with("zh") => Language::Chinese,
+        _ => Language::English,
+    }
+}
+
+fn language_name(l: Language) -> &'static str {
+    match l {
+        Language::English => "English",
+        Language::Chinese => "中文",
+    }
+}
+
+/// A list for a table cell: `any` when empty (an article for every brand or model).
+fn any_or(list: &[String]) -> String {
+    if list.is_empty() { String::from("any") } else { cut(&list.join(", "), 30) }
+}
+
+fn reason(r: &MatchReason) -> String {
+    match r {
+        MatchReason::FaultCode { code } => format!("fault code {code}"),
+        MatchReason::Model { model } => format!("model {model}"),
+        MatchReason::Brand { brand } => format!("brand {brand}"),
+        MatchReason::Words { count: 1 } => String::from("1 word in common"),
+        MatchReason::Words { count } => format!("{count} words in common"),
+    }
+}
+
+/// A list item whose text may run over several lines: later lines indented under the first.
+fn item(marker: &str, text: &str) -> String {
+    let pad = " ".repeat(marker.chars().count() + 1);
+    format!("{marker} {}", text.lines().collect::<Vec<_>>().join(&format!("\n{pad}")))
 }
 
 /// One line for a usage error: clap's first line without its `error: ` prefix, plus how to get
@@ -111,10 +151,11 @@ impl Out {
             return self.json(&v);
         }
         self.text(&format!(
-            "Seeded {} jobs, {} customers and {} technicians in {:.1} s.\nThis device belongs to {}, who has {} jobs today.",
+            "Seeded {} jobs, {} customers, {} technicians and {} knowledge articles in {:.1} s.\nThis device belongs to {}, who has {} jobs today.",
             s.jobs,
             s.customers,
             s.technicians,
+            s.articles,
             took.as_secs_f64(),
             s.device_technician_name,
             s.today_jobs_for_device_technician
@@ -161,6 +202,103 @@ impl Out {
             ]);
         }
         self.text(&t.to_string())
+    }
+
+    pub fn kb_articles(
+        &self,
+        articles: &[ArticleSummary],
+        language: Language,
+    ) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(articles);
+        }
+        if articles.is_empty() {
+            return self.text("No articles match.");
+        }
+        let mut t = table(&["ARTICLE", "CATEGORY", "TITLE", "FAULT CODES", "BRANDS", "MODELS"]);
+        for a in articles {
+            t.add_row(vec![
+                a.id.clone(),
+                a.category.to_string(),
+                cut(a.title(language), 48),
+                cut(&a.fault_codes.join(", "), 20),
+                any_or(&a.brands),
+                any_or(&a.models),
+            ]);
+        }
+        self.text(&format!("{t}\n{} articles", articles.len()))
+    }
+
+    /// An article as a technician reads it: what it covers, then its warnings, symptoms, causes
+    /// and the numbered steps of the fix.
+    pub fn kb_article(&self, a: &Article, language: Language) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(a);
+        }
+        let c = &a.content;
+        let mut s = String::new();
+        let mut line = |k: &str, v: &str| s.push_str(&format!("{k:<13}{v}\n"));
+        line("Article", &format!("{} · version {} · {}", a.id, a.version, c.category));
+        line("Brands", &any_or(&c.brands));
+        line("Models", &any_or(&c.models));
+        if !c.fault_codes.is_empty() {
+            line("Fault codes", &c.fault_codes.join(", "));
+        }
+        if !c.parts.is_empty() {
+            line("Parts", &c.parts.join(", "));
+        }
+        line("Updated", &local(a.updated_at));
+        let Some(text) = a.text(language) else {
+            return self.text(s.trim_end());
+        };
+        let others: Vec<&str> = c
+            .texts
+            .iter()
+            .filter(|t| t.language != text.language)
+            .map(|t| language_name(t.language))
+            .collect();
+        if !others.is_empty() {
+            line("Also in", &others.join(", "));
+        }
+        let mut sections = vec![format!("{}\n{}", text.title, s.trim_end())];
+        // Each item under its heading, marked by `marker(i)` (`!`, `-`, or the step's number).
+        let mut list = |heading: &str, lines: &[String], marker: &dyn Fn(usize) -> String| {
+            if !lines.is_empty() {
+                let items: Vec<String> =
+                    lines.iter().enumerate().map(|(i, l)| item(&marker(i), l)).collect();
+                sections.push(format!("{heading}\n{}", items.join("\n")));
+            }
+        };
+        list("WARNINGS", &text.warnings, &|_| String::from("!"));
+        list("SYMPTOMS", &text.symptoms, &|_| String::from("-"));
+        list("CAUSES", &text.causes, &|_| String::from("-"));
+        list("STEPS", &text.steps, &|i| format!("{}.", i + 1));
+        self.text(&sections.join("\n\n"))
+    }
+
+    pub fn kb_suggestions(
+        &self,
+        job: &str,
+        found: &[ArticleSuggestion],
+        language: Language,
+    ) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(found);
+        }
+        if found.is_empty() {
+            return self.text(&format!("No articles fit {job}."));
+        }
+        let mut t = table(&["SCORE", "ARTICLE", "TITLE", "WHY"]);
+        for s in found {
+            let why: Vec<String> = s.relevance.reasons.iter().map(reason).collect();
+            t.add_row(vec![
+                s.relevance.score.to_string(),
+                s.article.id.clone(),
+                cut(s.article.title(language), 48),
+                why.join(", "),
+            ]);
+        }
+        self.text(&format!("{t}\n{} articles fit {job}", found.len()))
     }
 
     pub fn outbox(&self, entries: &[OutboxEntry], total: i64) -> Result<(), CoreError> {

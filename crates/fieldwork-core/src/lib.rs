@@ -4,10 +4,11 @@
 //!
 //! The domain and its rules are `fieldwork-domain`, which head office calls too; its modules
 //! are re-exported here ([`domain`], [`lifecycle`], [`completion`], [`signed`], [`limits`],
-//! [`schedule`], [`sla`], [`hlc`], [`ids`], [`money`], [`error_code`]) so device code names
-//! one crate.
+//! [`schedule`], [`sla`], [`kb`], [`hlc`], [`ids`], [`money`], [`error_code`]) so device code
+//! names one crate.
 //!
-//! - [`store`]: the database, the outbox for sync, search and integrity checks.
+//! - [`store`]: the database, the outbox for sync, search (jobs and the knowledge base) and
+//!   integrity checks.
 //! - [`media`]: photo processing, signature pictures, the content-addressed media folder.
 //! - [`report`]: a job's service report (PDF) straight from the store.
 //! - [`seed`]: deterministic demo data written into a store.
@@ -19,7 +20,7 @@ pub mod seed;
 pub mod store;
 
 pub use fieldwork_domain::{
-    completion, domain, error_code, hlc, ids, lifecycle, limits, money, schedule, signed, sla,
+    completion, domain, error_code, hlc, ids, kb, lifecycle, limits, money, schedule, signed, sla,
 };
 
 pub use error::{CoreError, Result};

@@ -3,8 +3,8 @@
 //!
 //! Records come in head-office version order, and a record changed several times appears once at
 //! its last version, so a fact may come before the job it belongs to. The page is therefore
-//! applied in two passes: jobs, parties and catalogues first (in order, so a job removed and
-//! assigned back in the same page ends up present), then the facts.
+//! applied in two passes: jobs, parties, catalogues and knowledge articles first (in order, so a
+//! job removed and assigned back in the same page ends up present), then the facts.
 
 use std::collections::HashMap;
 
@@ -56,6 +56,14 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
             Record::JobType { job_type } => batch.job_type(job_type)?,
             Record::Part { part } => batch.catalogue_part(part)?,
             Record::Technician { technician } => batch.technician(technician)?,
+            // An older version than the one held is ignored, and a removal of an article not
+            // held changes nothing; both still count as applied (the page's record is done).
+            Record::KbArticle { article } => {
+                batch.kb_article(article)?;
+            }
+            Record::KbArticleRemoved { article_id } => {
+                batch.kb_article_removed(article_id)?;
+            }
             Record::Unknown => {
                 stats.skipped += 1;
                 continue;
@@ -99,4 +107,95 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
     stats.skipped += skipped_facts;
     batch.commit(page.cursor)?;
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use fieldwork_core::hlc::Hlc;
+    use fieldwork_core::kb::Article;
+    use fieldwork_core::store::KbFilter;
+
+    use super::*;
+    use crate::wire::Change;
+
+    fn article(id: &str, version: i64, title: &str) -> Article {
+        serde_json::from_value(serde_json::json!({
+            "id": id,
+            "version": version,
+            "status": "published",
+            "category": "washing_machine",
+            "fault_codes": ["E21"],
+            "texts": [{ "language": "en", "title": title, "steps": ["Clear the drain filter."] }],
+            "author": "supervisor",
+            "reviewer": "admin",
+            "updated_at": "2026-11-20T09:00:00Z",
+            "published_at": "2026-11-20T09:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    fn page(cursor: i64, records: Vec<Record>) -> PullResponse {
+        PullResponse {
+            cursor,
+            has_more: false,
+            changes: records
+                .into_iter()
+                .enumerate()
+                .map(|(i, record)| Change { version: cursor - 10 + i as i64, record })
+                .collect(),
+            server_hlc: Hlc::zero("head-office"),
+        }
+    }
+
+    fn titles(store: &Store, query: &str) -> Vec<String> {
+        store
+            .kb_search(query, KbFilter::default(), 10)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.titles[0].title.clone())
+            .collect()
+    }
+
+    #[test]
+    fn knowledge_articles_are_upserted_by_version_and_removed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let stats = apply_page(
+            &mut store,
+            &page(
+                20,
+                vec![
+                    Record::KbArticle { article: article("a1", 2, "Drum does not spin") },
+                    Record::KbArticle { article: article("a2", 1, "Door will not open") },
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(stats, ApplyStats { applied: 2, ..ApplyStats::default() });
+        assert_eq!(titles(&store, "E21"), ["Door will not open", "Drum does not spin"]);
+
+        // An older version is ignored; a newer one replaces it; a withdrawn one goes.
+        let stats = apply_page(
+            &mut store,
+            &page(
+                30,
+                vec![
+                    Record::KbArticle { article: article("a1", 1, "Old drum title") },
+                    Record::KbArticle { article: article("a2", 2, "Door lock stays shut") },
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(stats.applied, 2);
+        assert_eq!(titles(&store, "E21"), ["Door lock stays shut", "Drum does not spin"]);
+        assert!(titles(&store, "old").is_empty());
+
+        let stats = apply_page(
+            &mut store,
+            &page(40, vec![Record::KbArticleRemoved { article_id: "a1".into() }]),
+        )
+        .unwrap();
+        assert_eq!(stats.applied, 1);
+        assert_eq!(titles(&store, "E21"), ["Door lock stays shut"]);
+        assert_eq!(store.sync_state().unwrap().cursor, 40);
+    }
 }

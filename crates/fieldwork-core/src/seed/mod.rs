@@ -2,6 +2,8 @@
 //! status, spread over the past, today and the coming two weeks. The same seed on the same day
 //! gives the same data. Scales to 100,000 jobs and more.
 //!
+//! The knowledge base is the domain's demo articles, published a few weeks back.
+//!
 //! The device's technician gets a realistic day: about six appointments today, all still to be
 //! worked, while the rest of the team's history fills the store.
 
@@ -20,6 +22,7 @@ use crate::domain::{
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
+use crate::kb::{Article, ArticleStatus};
 use crate::sla::{self, SlaPolicy};
 use crate::store::{SeedWriter, Store};
 
@@ -43,6 +46,8 @@ pub struct SeedSummary {
     pub device_technician_id: String,
     pub device_technician_name: String,
     pub today_jobs_for_device_technician: usize,
+    /// Knowledge articles written (the demo knowledge base, as head office publishes it).
+    pub articles: usize,
 }
 
 /// The present as the generator sees it: `now` rounded down to a quarter hour, so the same seed
@@ -59,6 +64,31 @@ fn id_at(rng: &mut ChaCha8Rng, at: DateTime<Utc>) -> String {
     rng.fill(&mut bytes);
     let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid().to_string()
+}
+
+/// The demo knowledge base as head office would have published it, a few weeks before `now`:
+/// the domain's demo articles with ids and times of their own (from `seed`, not from the jobs'
+/// generator, so the jobs stay what they were).
+fn demo_articles(seed: u64, now: DateTime<Utc>) -> Result<Vec<Article>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6b62_6b62_6b62_6b62);
+    let first = now - Duration::days(45);
+    fieldwork_domain::seed::kb::demo_articles()
+        .into_iter()
+        .enumerate()
+        .map(|(i, content)| {
+            let at = first + Duration::hours(i64::try_from(i).unwrap_or(0) * 7);
+            Ok(Article {
+                id: id_at(&mut rng, at),
+                version: 1,
+                status: ArticleStatus::Published,
+                content: content.normalised()?,
+                author: String::from("supervisor"),
+                reviewer: Some(String::from("admin")),
+                updated_at: at,
+                published_at: Some(at),
+            })
+        })
+        .collect()
 }
 
 /// The node name on head-office stamps of seeded facts.
@@ -245,6 +275,10 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
         generator.job(slot)?;
     }
     let device_tech = generator.techs[0].clone();
+    let articles = demo_articles(opts.seed, generator_now(opts.now))?;
+    for a in &articles {
+        w.kb_article(a)?;
+    }
     let summary = SeedSummary {
         jobs: slots.len(),
         customers: generator.customers.len(),
@@ -255,6 +289,7 @@ pub fn seed(store: &mut Store, opts: &SeedOptions) -> Result<SeedSummary> {
             .iter()
             .filter(|s| matches!(s.when, When::Today(_)) && s.technician == Some(0))
             .count(),
+        articles: articles.len(),
     };
     w.index_jobs()?;
     // The device has now seen head office's history: its clock moves past the newest stamp, so

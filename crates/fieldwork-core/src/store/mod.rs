@@ -6,6 +6,7 @@
 
 mod check;
 pub(crate) mod commands;
+mod kb;
 mod media;
 pub mod outbox;
 mod queries;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
 pub use check::{CheckReport, MEDIA_DIR};
 pub use commands::{NewPart, NewTimeEntry, NewWorkOrder};
+pub use kb::{ArticleSuggestion, ArticleSummary, ArticleTitle, KbFilter};
 pub use media::{
     ErrorInfo, JobMedia, NewSignature, PhotoFile, PhotoImportResult, PhotoVariant, SignatureFile,
 };

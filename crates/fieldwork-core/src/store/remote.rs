@@ -19,13 +19,14 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::sqltime::Ms;
-use super::{Actor, ErrorInfo, Store, meta_get, meta_set, queries, records, search};
+use super::{Actor, ErrorInfo, Store, kb, meta_get, meta_set, queries, records, search};
 use crate::domain::{
     ChecklistAnswer, Customer, Equipment, Feedback, JobType, Note, Part, PartUsed, PartWithdrawal,
     PhotoRef, SignatureRef, Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
+use crate::kb::Article;
 use crate::media::blobs;
 
 const LINK_KEY: &str = "head_office";
@@ -417,6 +418,9 @@ impl Store {
             "status_changes",
             "job_search_trigram",
             "job_search_words",
+            "kb_search_trigram",
+            "kb_search_words",
+            "kb_articles",
             "work_orders",
             "equipment",
             "sites",
@@ -434,7 +438,9 @@ impl Store {
             }
             // Deleting rows of a contentless FTS5 table only marks them deleted: the words stay
             // in the index's segments. 'delete-all' empties the index itself.
-            for index in ["job_search_trigram", "job_search_words"] {
+            for index in
+                ["job_search_trigram", "job_search_words", "kb_search_trigram", "kb_search_words"]
+            {
                 tx.execute_batch(&format!("INSERT INTO {index}({index}) VALUES ('delete-all')"))?;
             }
             tx.execute("DELETE FROM meta WHERE key <> 'device_id'", [])?;
@@ -638,6 +644,17 @@ impl RemoteApply<'_> {
             .prepare_cached("DELETE FROM pending_removals WHERE job_id = ?1")?
             .execute([&o.id])?;
         search::reindex_job(&self.tx, seq)
+    }
+
+    /// A published knowledge article, new or changed: kept unless this device holds a newer
+    /// version of it, and reindexed. Returns whether it was written.
+    pub fn kb_article(&self, a: &Article) -> Result<bool> {
+        kb::put_article(&self.tx, a)
+    }
+
+    /// A knowledge article withdrawn: dropped with its search rows. Returns whether it was here.
+    pub fn kb_article_removed(&self, article_id: &str) -> Result<bool> {
+        kb::remove_article(&self.tx, article_id)
     }
 
     /// The job left this device's scope. Returns `false` when it stays for now because changes

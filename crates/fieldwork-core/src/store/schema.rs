@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_media.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_part_withdrawals.sql"),
+    include_str!("migrations/0005_knowledge.sql"),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,11 @@
 //!
 //! Both are computed in SQL by the functions registered in [`register_functions`], so a live
 //! update and a bulk load index exactly the same text.
+//!
+//! The knowledge base's articles have two indexes of their own built the same way
+//! (`kb_search_words`, `kb_search_trigram`; see `store/kb.rs`), queried through the same
+//! [`plan`]. A term with a digit but shorter than a trigram (`E4`) is a word prefix of the word
+//! index, which holds every token, so short fault codes are found too.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, params};
@@ -263,6 +268,16 @@ mod tests {
             Some("(\"447700900123\" OR \"+447700900123\")")
         );
         assert_eq!(plan("WO-2026-0001").trigram.as_deref(), Some("\"WO-2026-0001\""));
+    }
+
+    #[test]
+    fn short_codes_are_word_prefixes_and_longer_fragments_trigrams() {
+        // Too short for a trigram: `E4` is looked up as a word of the word index, which holds
+        // every token (the knowledge base indexes fault codes there too).
+        assert_eq!(plan("E4"), Plan { trigram: None, words: Some("\"E4\"*".into()) });
+        assert_eq!(plan("显示E4").words.as_deref(), Some("\"显 示\" AND \"E4\"*"));
+        assert_eq!(plan("EA-1"), Plan { trigram: Some("\"EA-1\"".into()), words: None });
+        assert_eq!(plan("EG100").trigram.as_deref(), Some("\"EG100\""));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::domain::{
     Site, StatusChange, Technician, TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
+use crate::kb::Article;
 
 /// Page cache during a bulk load (negative: KiB), and SQLite's default.
 const BULK_CACHE_KIB: i64 = -512_000;
@@ -147,6 +148,12 @@ impl SeedWriter<'_> {
         hlc: &str,
     ) -> Result<()> {
         records::checklist_answer(&self.tx, job_seq, item_key, value, at, hlc)
+    }
+
+    /// A published knowledge article, with its search rows (kept unless a newer version of it is
+    /// held already).
+    pub fn kb_article(&self, a: &Article) -> Result<()> {
+        super::kb::put_article(&self.tx, a).map(drop)
     }
 
     /// Builds the search rows of every job written so far (call once, at the end).

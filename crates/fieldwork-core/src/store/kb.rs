@@ -1,0 +1,800 @@
+//! The knowledge base on the device: the published articles head office sends every laptop,
+//! searched like the jobs and suggested for a job.
+//!
+//! An article is kept whole, as head office sent it (`kb_articles.body`, JSON), one row per
+//! article at its latest version: a pulled version older than the one held is ignored. Two
+//! contentless FTS5 indexes (`kb_search_words`, `kb_search_trigram`; rowid = `kb_articles.seq`)
+//! work exactly as the jobs' (see [`super::search`]) and are queried through the same plan.
+//!
+//! Which articles fit a job is decided by the domain ([`crate::kb::suggest`]); the store only
+//! gathers the job's signals and narrows the candidates to its kind of product.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use super::queries::{StoredJob, find_job};
+use super::search::{Plan, plan};
+use super::sqltime::{Ms, word};
+use crate::domain::EquipmentCategory;
+use crate::error::{CoreError, Result};
+use crate::kb::{self, Article, JobSignals, Language, Relevance};
+
+/// Longest list one query returns.
+const MAX_LIMIT: usize = 2_000;
+
+/// What narrows a knowledge-base search besides its words; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KbFilter {
+    /// Only articles about this kind of product.
+    pub category: Option<EquipmentCategory>,
+    /// Only articles that apply to this brand (ignoring case): those naming it, and those
+    /// naming no brand (they apply to every brand of their category).
+    pub brand: Option<String>,
+}
+
+/// An article's title in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ArticleTitle {
+    pub language: Language,
+    pub title: String,
+}
+
+/// One line of an article list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub version: i64,
+    pub category: EquipmentCategory,
+    /// Brands it applies to; empty means any brand of the category.
+    pub brands: Vec<String>,
+    /// Models or model patterns (`EG100*`) it applies to; empty means every model.
+    pub models: Vec<String>,
+    pub fault_codes: Vec<String>,
+    /// Its title in each language it is written in.
+    pub titles: Vec<ArticleTitle>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ArticleSummary {
+    pub fn of(a: &Article) -> ArticleSummary {
+        let c = &a.content;
+        ArticleSummary {
+            id: a.id.clone(),
+            version: a.version,
+            category: c.category,
+            brands: c.brands.clone(),
+            models: c.models.clone(),
+            fault_codes: c.fault_codes.clone(),
+            titles: c
+                .texts
+                .iter()
+                .map(|t| ArticleTitle { language: t.language, title: t.title.clone() })
+                .collect(),
+            updated_at: a.updated_at,
+        }
+    }
+
+    /// The title to show to someone reading `language`: that language's, else the first.
+    pub fn title(&self, language: Language) -> &str {
+        self.titles
+            .iter()
+            .find(|t| t.language == language)
+            .or_else(|| self.titles.first())
+            .map_or("", |t| t.title.as_str())
+    }
+}
+
+/// An article suggested for a job, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ArticleSuggestion {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub article: ArticleSummary,
+    pub relevance: Relevance,
+}
+
+/// The text an article is found by: titles, symptoms, causes and steps of every language,
+/// brands, models, fault codes (also without their punctuation: `EA-12` as `EA12`) and parts.
+fn index_text(a: &Article) -> String {
+    let c = &a.content;
+    let mut out: Vec<String> = Vec::new();
+    for t in &c.texts {
+        out.push(t.title.clone());
+        out.extend(t.symptoms.iter().cloned());
+        out.extend(t.causes.iter().cloned());
+        out.extend(t.steps.iter().cloned());
+    }
+    out.extend(c.brands.iter().cloned());
+    out.extend(c.models.iter().cloned());
+    for code in &c.fault_codes {
+        out.push(code.clone());
+        let key = kb::fault_code_key(code);
+        if key != *code {
+            out.push(key);
+        }
+    }
+    out.extend(c.parts.iter().cloned());
+    out.join("\n")
+}
+
+/// Writes `a` unless a newer version of it is held; reindexes it. Returns whether it was written.
+pub(crate) fn put_article(conn: &Connection, a: &Article) -> Result<bool> {
+    let stored: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT seq, version FROM kb_articles WHERE id = ?1")?
+        .query_row([&a.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let body = serde_json::to_string(a)?;
+    let seq = match stored {
+        Some((_, version)) if version > a.version => return Ok(false),
+        Some((seq, _)) => {
+            conn.prepare_cached(
+                "UPDATE kb_articles SET version = ?2, category = ?3, body = ?4, updated_at = ?5
+                 WHERE seq = ?1",
+            )?
+            .execute(params![
+                seq,
+                a.version,
+                a.content.category.as_str(),
+                body,
+                Ms(a.updated_at)
+            ])?;
+            unindex(conn, seq)?;
+            seq
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO kb_articles (id, version, category, body, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                a.id,
+                a.version,
+                a.content.category.as_str(),
+                body,
+                Ms(a.updated_at)
+            ])?;
+            conn.last_insert_rowid()
+        }
+    };
+    let text = index_text(a);
+    conn.prepare_cached("INSERT INTO kb_search_words (rowid, body) VALUES (?1, fw_words(?2))")?
+        .execute(params![seq, text])?;
+    conn.prepare_cached("INSERT INTO kb_search_trigram (rowid, body) VALUES (?1, fw_digits(?2))")?
+        .execute(params![seq, text])?;
+    Ok(true)
+}
+
+/// Drops an article and its search rows. Returns whether it was here.
+pub(crate) fn remove_article(conn: &Connection, id: &str) -> Result<bool> {
+    let seq: Option<i64> = conn
+        .prepare_cached("SELECT seq FROM kb_articles WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    let Some(seq) = seq else { return Ok(false) };
+    unindex(conn, seq)?;
+    conn.prepare_cached("DELETE FROM kb_articles WHERE seq = ?1")?.execute([seq])?;
+    Ok(true)
+}
+
+fn unindex(conn: &Connection, seq: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM kb_search_words WHERE rowid = ?1")?.execute([seq])?;
+    conn.prepare_cached("DELETE FROM kb_search_trigram WHERE rowid = ?1")?.execute([seq])?;
+    Ok(())
+}
+
+/// Lists sort by the first text's title.
+const BY_TITLE: &str = " ORDER BY json_extract(a.body, '$.texts[0].title') COLLATE NOCASE, a.id";
+
+fn articles(conn: &Connection, sql: &str, args: Vec<Value>) -> Result<Vec<Article>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let bodies = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    bodies.iter().map(|b| Ok(serde_json::from_str(b)?)).collect()
+}
+
+impl Store {
+    /// Writes articles straight into the store (the device's demo data), in one transaction:
+    /// each is checked and normalised as head office does ([`kb::ArticleContent::normalised`]),
+    /// and kept unless a newer version of it is held already.
+    pub fn put_kb_articles(&mut self, articles: &[Article]) -> Result<()> {
+        let articles = articles
+            .iter()
+            .map(|a| {
+                if a.id.trim().is_empty() {
+                    return Err(CoreError::invalid("id", "an article needs an id"));
+                }
+                Ok(Article { content: a.content.clone().normalised()?, ..a.clone() })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            for a in &articles {
+                put_article(tx, a)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Articles matching every term of `query` (as job search matches: Chinese anywhere, words
+    /// by prefix, fault codes and models from any fragment) and `filter`, by title. An empty
+    /// query lists every article the filter lets through.
+    pub fn kb_search(
+        &self,
+        query: &str,
+        filter: KbFilter,
+        limit: usize,
+    ) -> Result<Vec<ArticleSummary>> {
+        let mut sql = String::from("SELECT a.body FROM kb_articles a WHERE 1 = 1");
+        let mut args: Vec<Value> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, v: Value| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if !query.trim().is_empty() {
+            let Plan { trigram, words } = plan(query);
+            if trigram.is_none() && words.is_none() {
+                return Ok(Vec::new());
+            }
+            if let Some(t) = trigram {
+                arg(
+                    &mut sql,
+                    " AND a.seq IN (SELECT rowid FROM kb_search_trigram WHERE kb_search_trigram MATCH ?)",
+                    Value::Text(t),
+                );
+            }
+            if let Some(w) = words {
+                arg(
+                    &mut sql,
+                    " AND a.seq IN (SELECT rowid FROM kb_search_words WHERE kb_search_words MATCH ?)",
+                    Value::Text(w),
+                );
+            }
+        }
+        if let Some(c) = filter.category {
+            arg(&mut sql, " AND a.category = ?", Value::Text(c.as_str().to_owned()));
+        }
+        if let Some(brand) = filter.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            arg(
+                &mut sql,
+                " AND (json_array_length(a.body, '$.brands') = 0 OR EXISTS (SELECT 1
+                   FROM json_each(a.body, '$.brands') b WHERE lower(b.value) = lower(?)))",
+                Value::Text(brand.to_owned()),
+            );
+        }
+        sql.push_str(BY_TITLE);
+        let limit = i64::try_from(limit.clamp(1, MAX_LIMIT)).unwrap_or(1);
+        arg(&mut sql, " LIMIT ?", Value::Integer(limit));
+        Ok(articles(self.conn(), &sql, args)?.iter().map(ArticleSummary::of).collect())
+    }
+
+    /// One article, whole.
+    pub fn kb_article(&self, id: &str) -> Result<Article> {
+        let key = id.trim();
+        let body: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT body FROM kb_articles WHERE id IN (?1, lower(?1))")?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        match body {
+            Some(b) => Ok(serde_json::from_str(&b)?),
+            None => Err(CoreError::not_found("article", key.chars().take(80).collect::<String>())),
+        }
+    }
+
+    /// What is known of a job for suggesting articles: its equipment's kind, brand and model,
+    /// and its reported problem, diagnosis and notes.
+    fn job_signals(&self, job: &StoredJob) -> Result<JobSignals> {
+        let conn = self.conn();
+        let equipment: Option<(EquipmentCategory, String, String)> = match &job.order.equipment_id {
+            Some(id) => conn
+                .prepare_cached("SELECT category, brand, model FROM equipment WHERE id = ?1")?
+                .query_row([id], |r| Ok((word(r, 0)?, r.get(1)?, r.get(2)?)))
+                .optional()?,
+            None => None,
+        };
+        let mut text = vec![job.order.reported_problem.clone()];
+        text.extend(job.order.diagnosis.clone());
+        let notes = conn
+            .prepare_cached("SELECT body FROM notes WHERE job_seq = ?1 ORDER BY created_at, id")?
+            .query_map([job.seq], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        text.extend(notes);
+        let (category, brand, model) = match equipment {
+            Some((c, b, m)) => (Some(c), Some(b), Some(m)),
+            None => (None, None, None),
+        };
+        Ok(JobSignals { category, brand, model, text: text.join("\n") })
+    }
+
+    /// The articles that fit a job (its id or number), best first, with why; at most `limit`.
+    /// The ranking is the domain's ([`kb::suggest`]); equal scores keep title order.
+    pub fn kb_suggestions(&self, job: &str, limit: usize) -> Result<Vec<ArticleSuggestion>> {
+        let stored = find_job(self.conn(), job)?;
+        let signals = self.job_signals(&stored)?;
+        let (sql, args) = match signals.category {
+            Some(c) => (
+                format!("SELECT a.body FROM kb_articles a WHERE a.category = ?1{BY_TITLE}"),
+                vec![Value::Text(c.as_str().to_owned())],
+            ),
+            None => (format!("SELECT a.body FROM kb_articles a{BY_TITLE}"), Vec::new()),
+        };
+        let candidates = articles(self.conn(), &sql, args)?;
+        let found =
+            kb::suggest(candidates.iter().map(|a| (a, &a.content)), &signals, limit.min(MAX_LIMIT));
+        Ok(found
+            .into_iter()
+            .map(|(a, relevance)| ArticleSuggestion { article: ArticleSummary::of(a), relevance })
+            .collect())
+    }
+
+    /// How many articles the store holds.
+    pub fn kb_article_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM kb_articles", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::{Customer, Equipment, JobType, Priority, Site};
+    use crate::error_code::ErrorCode;
+    use crate::hlc::Hlc;
+    use crate::kb::{ArticleContent, ArticleStatus, ArticleText, MatchReason};
+    use crate::store::NewWorkOrder;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).single().unwrap()
+    }
+
+    fn text(language: Language, title: &str, symptoms: &[&str], steps: &[&str]) -> ArticleText {
+        ArticleText {
+            language,
+            title: title.into(),
+            symptoms: symptoms.iter().map(|s| (*s).into()).collect(),
+            causes: vec![],
+            steps: steps.iter().map(|s| (*s).into()).collect(),
+            warnings: vec![],
+        }
+    }
+
+    struct Spec<'a> {
+        id: &'a str,
+        category: EquipmentCategory,
+        brands: &'a [&'a str],
+        models: &'a [&'a str],
+        codes: &'a [&'a str],
+        texts: Vec<ArticleText>,
+    }
+
+    fn article(s: Spec<'_>, version: i64) -> Article {
+        let list = |l: &[&str]| l.iter().map(|x| (*x).to_owned()).collect();
+        Article {
+            id: s.id.into(),
+            version,
+            status: ArticleStatus::Published,
+            content: ArticleContent {
+                category: s.category,
+                brands: list(s.brands),
+                models: list(s.models),
+                fault_codes: list(s.codes),
+                parts: vec!["WM-PUMP-220".into()],
+                photos: vec![],
+                texts: s.texts,
+            },
+            author: "Li Supervisor".into(),
+            reviewer: Some("Admin".into()),
+            updated_at: at(version.try_into().unwrap()),
+            published_at: Some(at(version.try_into().unwrap())),
+        }
+    }
+
+    /// A washer that does not spin (E21, Haier EG100 family), a water heater showing E4, a
+    /// dishwasher with EA-12, and a generic washing-machine article for every brand.
+    fn library() -> Vec<Article> {
+        vec![
+            article(
+                Spec {
+                    id: "kb-washer-spin",
+                    category: EquipmentCategory::WashingMachine,
+                    brands: &["Haier"],
+                    models: &["EG100*"],
+                    codes: &["E21"],
+                    texts: vec![
+                        text(
+                            Language::English,
+                            "Drum does not spin, E21 shown",
+                            &["drum does not spin", "water stays in the drum"],
+                            &["Isolate the power.", "Clear the drain filter."],
+                        ),
+                        text(
+                            Language::Chinese,
+                            "洗衣机不脱水，显示E21",
+                            &["洗衣机不脱水", "桶里有积水"],
+                            &["断电。", "清理排水过滤器。"],
+                        ),
+                    ],
+                },
+                1,
+            ),
+            article(
+                Spec {
+                    id: "kb-heater-e4",
+                    category: EquipmentCategory::WaterHeater,
+                    brands: &["Midea"],
+                    models: &["F60-21WB1"],
+                    codes: &["E4"],
+                    texts: vec![text(
+                        Language::Chinese,
+                        "热水器显示E4：出水温度过高",
+                        &["热水器不出热水"],
+                        &["检查温度传感器。"],
+                    )],
+                },
+                1,
+            ),
+            article(
+                Spec {
+                    id: "kb-dishwasher-ea12",
+                    category: EquipmentCategory::Dishwasher,
+                    brands: &["Bosch"],
+                    models: &["SMS6ZCI00E"],
+                    codes: &["EA-12"],
+                    texts: vec![text(
+                        Language::English,
+                        "Dishwasher stops with EA-12",
+                        &["stops mid-cycle"],
+                        &["Check the water inlet."],
+                    )],
+                },
+                1,
+            ),
+            article(
+                Spec {
+                    id: "kb-washer-noise",
+                    category: EquipmentCategory::WashingMachine,
+                    brands: &[],
+                    models: &[],
+                    codes: &[],
+                    texts: vec![text(
+                        Language::English,
+                        "A noisy drum when spinning",
+                        &["loud drum noise when spinning", "rattling"],
+                        &["Check the transit bolts were removed."],
+                    )],
+                },
+                1,
+            ),
+        ]
+    }
+
+    fn store_with_library() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store.put_kb_articles(&library()).unwrap();
+        store
+    }
+
+    fn ids(found: &[ArticleSummary]) -> Vec<&str> {
+        found.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    fn search(store: &Store, query: &str) -> Vec<String> {
+        store.kb_search(query, KbFilter::default(), 50).unwrap().into_iter().map(|a| a.id).collect()
+    }
+
+    fn index_rows(store: &Store, seq: i64) -> i64 {
+        let mut n = 0;
+        for table in ["kb_search_words", "kb_search_trigram"] {
+            // A contentless table answers rowid look-ups from its index alone.
+            n += store
+                .conn()
+                .query_row(&format!("SELECT count(*) FROM {table} WHERE rowid = ?1"), [seq], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .unwrap();
+        }
+        n
+    }
+
+    #[test]
+    fn chinese_is_found_anywhere_in_a_title_or_symptom() {
+        let store = store_with_library();
+        assert_eq!(search(&store, "不脱水"), ["kb-washer-spin"]);
+        assert_eq!(search(&store, "积水"), ["kb-washer-spin"]);
+        assert_eq!(search(&store, "热水"), ["kb-heater-e4"]);
+        assert!(search(&store, "冰箱").is_empty());
+    }
+
+    #[test]
+    fn fault_codes_match_whole_and_from_fragments() {
+        let store = store_with_library();
+        assert_eq!(search(&store, "E4"), ["kb-heater-e4"]);
+        assert_eq!(search(&store, "e4"), ["kb-heater-e4"], "codes ignore case");
+        assert_eq!(search(&store, "EA-1"), ["kb-dishwasher-ea12"]);
+        assert_eq!(search(&store, "EA-12"), ["kb-dishwasher-ea12"]);
+        assert_eq!(search(&store, "EA12"), ["kb-dishwasher-ea12"], "without its dash");
+        assert_eq!(search(&store, "E21"), ["kb-washer-spin"]);
+        assert_eq!(search(&store, "E21 不脱水"), ["kb-washer-spin"]);
+        assert!(search(&store, "E9").is_empty());
+    }
+
+    #[test]
+    fn models_and_part_numbers_match_from_fragments() {
+        let store = store_with_library();
+        assert_eq!(search(&store, "EG100"), ["kb-washer-spin"]);
+        assert_eq!(search(&store, "F60-21"), ["kb-heater-e4"]);
+        assert_eq!(search(&store, "ZCI00"), ["kb-dishwasher-ea12"]);
+        assert_eq!(search(&store, "PUMP-220").len(), 4);
+    }
+
+    #[test]
+    fn brands_and_english_words_match_by_prefix() {
+        let store = store_with_library();
+        assert_eq!(search(&store, "haier"), ["kb-washer-spin"]);
+        assert_eq!(search(&store, "Bos"), ["kb-dishwasher-ea12"]);
+        // Every term must match; results come by title.
+        assert_eq!(search(&store, "drum"), ["kb-washer-noise", "kb-washer-spin"]);
+        assert_eq!(search(&store, "drum rattl"), ["kb-washer-noise"]);
+        assert!(search(&store, "- *").is_empty());
+    }
+
+    #[test]
+    fn filters_narrow_a_search_and_an_empty_query_lists_by_title() {
+        let store = store_with_library();
+        let washers = KbFilter { category: Some(EquipmentCategory::WashingMachine), brand: None };
+        let all = store.kb_search("", washers.clone(), 50).unwrap();
+        assert_eq!(ids(&all), ["kb-washer-noise", "kb-washer-spin"]);
+        assert_eq!(all[1].title(Language::Chinese), "洗衣机不脱水，显示E21");
+        assert_eq!(all[1].title(Language::English), "Drum does not spin, E21 shown");
+        assert_eq!(all[1].fault_codes, ["E21"]);
+        assert_eq!(all[1].brands, ["Haier"]);
+
+        let found = store.kb_search("E4", washers.clone(), 50).unwrap();
+        assert!(found.is_empty(), "E4 is a water heater's code: {found:?}");
+
+        // A brand lets through the articles naming it and those for any brand.
+        let haier = KbFilter { brand: Some("HAIER".into()), ..washers };
+        assert_eq!(
+            ids(&store.kb_search("", haier, 50).unwrap()),
+            ["kb-washer-noise", "kb-washer-spin"]
+        );
+        let bosch = KbFilter { category: None, brand: Some("Bosch".into()) };
+        assert_eq!(
+            ids(&store.kb_search("", bosch, 50).unwrap()),
+            ["kb-washer-noise", "kb-dishwasher-ea12"]
+        );
+        assert_eq!(store.kb_search("", KbFilter::default(), 2).unwrap().len(), 2);
+        assert_eq!(store.kb_search("", KbFilter::default(), 50).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn an_article_is_read_whole_and_an_unknown_one_is_not_found() {
+        let store = store_with_library();
+        let a = store.kb_article(" kb-washer-spin ").unwrap();
+        assert_eq!(a, library()[0]);
+        let err = store.kb_article("kb-nothing").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        assert!(err.to_string().contains("kb-nothing"), "{err}");
+    }
+
+    #[test]
+    fn written_articles_are_checked_and_normalised_like_head_office_does() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut a = library().remove(0);
+        a.content.fault_codes = vec![" e21 ".into()];
+        store.put_kb_articles(std::slice::from_ref(&a)).unwrap();
+        assert_eq!(store.kb_article(&a.id).unwrap().content.fault_codes, ["E21"]);
+
+        let mut untitled = library().remove(1);
+        untitled.content.texts[0].title = " ".into();
+        let err = store.put_kb_articles(&[library().remove(2), untitled]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Invalid);
+        assert_eq!(store.kb_article_count().unwrap(), 1, "all or nothing");
+    }
+
+    fn apply(store: &mut Store, f: impl FnOnce(&super::super::remote::RemoteApply<'_>)) {
+        let batch = store.remote_apply(&Hlc::zero("head-office")).unwrap();
+        f(&batch);
+        batch.commit(1).unwrap();
+    }
+
+    fn seq_of(store: &Store, id: &str) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT seq FROM kb_articles WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_pulled_article_replaces_an_older_version_and_an_older_one_is_ignored() {
+        let mut store = Store::open_in_memory().unwrap();
+        let v2 = article(
+            Spec {
+                id: "kb-1",
+                category: EquipmentCategory::Refrigerator,
+                brands: &[],
+                models: &["BCD-470*"],
+                codes: &["F5"],
+                texts: vec![text(
+                    Language::English,
+                    "Fridge not cooling",
+                    &["warm"],
+                    &["Defrost."],
+                )],
+            },
+            2,
+        );
+        apply(&mut store, |b| assert!(b.kb_article(&v2).unwrap()));
+        assert_eq!(search(&store, "cooling"), ["kb-1"]);
+
+        let mut v1 = v2.clone();
+        v1.version = 1;
+        v1.content.texts[0].title = "Old title".into();
+        apply(&mut store, |b| assert!(!b.kb_article(&v1).unwrap(), "older: ignored"));
+        assert_eq!(store.kb_article("kb-1").unwrap(), v2);
+        assert!(search(&store, "old").is_empty());
+
+        let mut v3 = v2.clone();
+        v3.version = 3;
+        v3.content.fault_codes = vec!["F6".into()];
+        v3.content.texts[0].title = "Fridge freezes food".into();
+        apply(&mut store, |b| assert!(b.kb_article(&v3).unwrap()));
+        assert_eq!(store.kb_article("kb-1").unwrap(), v3);
+        assert_eq!(search(&store, "freez"), ["kb-1"]);
+        assert!(search(&store, "cooling").is_empty(), "the old text is no longer indexed");
+        assert!(search(&store, "F5").is_empty());
+        assert_eq!(search(&store, "F6"), ["kb-1"]);
+        assert_eq!(index_rows(&store, seq_of(&store, "kb-1")), 2, "one row in each index");
+        assert_eq!(store.kb_article_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_withdrawn_article_leaves_the_results_and_the_index() {
+        let mut store = store_with_library();
+        let seq = seq_of(&store, "kb-heater-e4");
+        assert_eq!(index_rows(&store, seq), 2);
+        apply(&mut store, |b| {
+            assert!(b.kb_article_removed("kb-heater-e4").unwrap());
+            assert!(!b.kb_article_removed("kb-never-here").unwrap());
+        });
+        assert!(search(&store, "E4").is_empty());
+        assert!(search(&store, "热水").is_empty());
+        assert!(search(&store, "F60-21").is_empty());
+        assert_eq!(index_rows(&store, seq), 0, "its search rows are gone");
+        assert_eq!(store.kb_article("kb-heater-e4").unwrap_err().code(), ErrorCode::NotFound);
+        assert_eq!(store.kb_article_count().unwrap(), 3);
+    }
+
+    #[test]
+    fn an_uncommitted_page_leaves_the_articles_as_they_were() {
+        let mut store = store_with_library();
+        {
+            let batch = store.remote_apply(&Hlc::zero("head-office")).unwrap();
+            batch.kb_article_removed("kb-washer-spin").unwrap();
+        }
+        assert_eq!(search(&store, "不脱水"), ["kb-washer-spin"]);
+    }
+
+    /// A store holding `library()` and one job on a Haier washing machine, reported as `problem`.
+    fn job_on_a_washer(problem: &str) -> (Store, String) {
+        let mut store = store_with_library();
+        let w = store.seed_writer().unwrap();
+        w.customer(&Customer {
+            id: "c1".into(),
+            name: "Customer".into(),
+            phone: "100".into(),
+            alt_phone: None,
+            email: None,
+            created_at: at(1),
+        })
+        .unwrap();
+        w.site(&Site {
+            id: "s1".into(),
+            customer_id: "c1".into(),
+            address: "1 Road".into(),
+            city: "Town".into(),
+            postal_code: None,
+            access_notes: None,
+            contact_name: None,
+            contact_phone: None,
+        })
+        .unwrap();
+        w.equipment(&Equipment {
+            id: "e1".into(),
+            site_id: "s1".into(),
+            category: EquipmentCategory::WashingMachine,
+            brand: "Haier".into(),
+            model: "EG100MATE2S".into(),
+            serial: "SN1".into(),
+            purchased_on: None,
+            installed_on: None,
+            warranty_end: None,
+        })
+        .unwrap();
+        w.job_type(&JobType {
+            id: "t-repair".into(),
+            code: "repair".into(),
+            name: "Repair".into(),
+            name_zh: "维修".into(),
+            required_photo_kinds: vec![],
+            checklist: vec![],
+        })
+        .unwrap();
+        w.commit().unwrap();
+        let order = store
+            .create_work_order(NewWorkOrder {
+                job_type_code: "repair".into(),
+                priority: Priority::Normal,
+                customer_id: "c1".into(),
+                site_id: "s1".into(),
+                equipment_id: Some("e1".into()),
+                reported_problem: problem.into(),
+                reported_at: None,
+                return_of: None,
+                goodwill: false,
+            })
+            .unwrap();
+        (store, order.id)
+    }
+
+    #[test]
+    fn a_job_naming_a_fault_code_gets_the_article_explaining_it_first() {
+        let (store, job) = job_on_a_washer("洗衣机不脱水，显示E21故障码");
+        let found = store.kb_suggestions(&job, 10).unwrap();
+        let got: Vec<&str> = found.iter().map(|s| s.article.id.as_str()).collect();
+        assert_eq!(got, ["kb-washer-spin"], "other kinds of product never: {found:#?}");
+        let reasons = &found[0].relevance.reasons;
+        assert!(reasons.contains(&MatchReason::FaultCode { code: "E21".into() }), "{reasons:?}");
+        assert!(reasons.contains(&MatchReason::Model { model: "EG100*".into() }), "{reasons:?}");
+        assert!(reasons.contains(&MatchReason::Brand { brand: "Haier".into() }), "{reasons:?}");
+
+        // By job number too; the limit cuts the list.
+        let number: String = store
+            .conn()
+            .query_row("SELECT number FROM work_orders WHERE id = ?1", [&job], |r| r.get(0))
+            .unwrap();
+        assert_eq!(store.kb_suggestions(&number, 10).unwrap(), found);
+        assert!(store.kb_suggestions(&job, 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn without_a_code_the_words_of_the_job_and_its_notes_count() {
+        let (mut store, job) = job_on_a_washer("It makes a noise");
+        // One shared word ("noise") is not enough; the note adds "drum" and "spinning".
+        assert!(
+            store
+                .kb_suggestions(&job, 10)
+                .unwrap()
+                .iter()
+                .all(|s| s.article.id != "kb-washer-noise")
+        );
+        store.add_note(&job, "The drum rattles when spinning").unwrap();
+        let found = store.kb_suggestions(&job, 10).unwrap();
+        let got: Vec<&str> = found.iter().map(|s| s.article.id.as_str()).collect();
+        assert_eq!(got, ["kb-washer-spin", "kb-washer-noise"], "model first: {found:#?}");
+        assert!(found[0].relevance.score > found[1].relevance.score);
+    }
+
+    #[test]
+    fn suggestions_for_an_unknown_job_are_not_found() {
+        let store = store_with_library();
+        let err = store.kb_suggestions("WO-2026-999999", 5).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn a_wiped_device_keeps_no_article() {
+        let mut store = store_with_library();
+        store.wipe_local_data("revoked").unwrap();
+        assert_eq!(store.kb_article_count().unwrap(), 0);
+        assert!(search(&store, "E4").is_empty());
+    }
+}
