@@ -405,15 +405,92 @@ fn looks_like_code(token: &str) -> bool {
     rest.is_empty() || (rest.len() == 1 && rest[0].is_ascii_alphabetic())
 }
 
-/// Words that say nothing about a fault.
+/// Words that say nothing about a fault: common words, and the names of the products and of
+/// "error codes" themselves (every washing-machine job says "washing machine").
 const STOP_WORDS: &[&str] = &[
-    "the", "and", "after", "with", "from", "when", "does", "doesn", "will", "won't", "unit",
-    "that", "this", "have", "into", "about", "there", "their", "shows", "show", "some", "only",
-    "very", "still", "then", "than", "also", "been", "were", "they", "what", "which", "your",
+    "the",
+    "and",
+    "after",
+    "with",
+    "from",
+    "when",
+    "does",
+    "doesn",
+    "will",
+    "won't",
+    "unit",
+    "that",
+    "this",
+    "have",
+    "into",
+    "about",
+    "there",
+    "their",
+    "shows",
+    "show",
+    "some",
+    "only",
+    "very",
+    "still",
+    "then",
+    "than",
+    "also",
+    "been",
+    "were",
+    "they",
+    "what",
+    "which",
+    "your",
+    "washing",
+    "machine",
+    "washer",
+    "dryer",
+    "heater",
+    "boiler",
+    "fridge",
+    "freezer",
+    "refrigerator",
+    "dishwasher",
+    "oven",
+    "hood",
+    "cooker",
+    "conditioner",
+    "appliance",
+    "kitchen",
+    "cabinet",
+    "error",
+    "fault",
+    "code",
+    "display",
+    "customer",
+    "work",
+    "working",
+];
+
+/// Chinese words that say nothing about a fault (product names, "shows", "fault code"): cut
+/// out of a text before its characters are paired.
+const STOP_PHRASES: &[&str] = &[
+    "洗衣机",
+    "热水器",
+    "洗碗机",
+    "油烟机",
+    "故障码",
+    "空调",
+    "冰箱",
+    "烤箱",
+    "橱柜",
+    "显示",
+    "故障",
+    "提示",
+    "机器",
+    "客户",
+    "报修",
+    "上门",
 ];
 
 /// The terms a text is compared by: Latin words of four letters or more (lower case, not stop
-/// words, without a trailing `s`), and every pair of neighbouring Chinese characters.
+/// words, without a trailing `s`), and every pair of neighbouring Chinese characters (but those
+/// that only name the product or say "fault code").
 pub fn terms(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |t: String| {
@@ -434,6 +511,10 @@ pub fn terms(text: &str) -> Vec<String> {
             push(w);
         }
     };
+    let mut text = text.to_owned();
+    for phrase in STOP_PHRASES {
+        text = text.replace(phrase, " ");
+    }
     for c in text.chars().chain(std::iter::once(' ')) {
         if is_cjk(c) {
             flush_word(&mut word, &mut push);
@@ -649,10 +730,13 @@ mod tests {
     fn chinese_is_compared_by_neighbouring_characters_and_english_by_words() {
         let t = terms("洗衣机不脱水 Drum doesn't spin, the pumps hum");
         assert!(t.contains(&"脱水".to_string()));
-        assert!(t.contains(&"洗衣".to_string()));
+        assert!(t.contains(&"不脱".to_string()));
         assert!(t.contains(&"drum".to_string()));
         assert!(t.contains(&"pump".to_string()), "plural folded: {t:?}");
         assert!(!t.contains(&"the".to_string()));
+        // The product's name and "fault code" are no symptom.
+        let generic = terms("Washing machine shows error code; 洗衣机显示故障码");
+        assert!(generic.is_empty(), "{generic:?}");
     }
 
     #[test]
