@@ -318,6 +318,55 @@ fn replace_digit_run(text: &str, digits: &str) -> String {
     out
 }
 
+/// How much a past fix of the team says about a job: the same kind of product, and the same
+/// model or a fault code the job names on the same brand (fault codes mean different things on
+/// different brands). `None` when it says nothing.
+pub fn fix_relevance(fix: &PastFix, job: &JobSignals) -> Option<u32> {
+    if let (Some(a), Some(b)) = (fix.category, job.category)
+        && a != b
+    {
+        return None;
+    }
+    let same_brand = match (fix.brand.as_deref(), job.brand.as_deref()) {
+        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+        _ => false,
+    };
+    let same_model = match (fix.model.as_deref(), job.model.as_deref()) {
+        (Some(a), Some(b)) => same_brand && model_key(a) == model_key(b),
+        _ => false,
+    };
+    let job_codes: Vec<String> =
+        fault_codes_in(&job.text).iter().map(|c| fault_code_key(c)).collect();
+    let shared_code =
+        same_brand && fix.fault_codes.iter().any(|c| job_codes.contains(&fault_code_key(c)));
+    if !same_model && !shared_code {
+        return None;
+    }
+    let mut score = 0;
+    if shared_code {
+        score += FAULT_CODE_POINTS;
+    }
+    if same_model {
+        score += MODEL_POINTS;
+    }
+    if fix.first_time_fix {
+        score += 1;
+    }
+    Some(score)
+}
+
+/// The past fixes that fit a job, best first (ties: the most recent first), at most `limit`.
+pub fn similar_fixes<'a>(
+    fixes: impl IntoIterator<Item = &'a PastFix>,
+    job: &JobSignals,
+    limit: usize,
+) -> Vec<&'a PastFix> {
+    let mut found: Vec<(u32, &PastFix)> =
+        fixes.into_iter().filter_map(|f| fix_relevance(f, job).map(|s| (s, f))).collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.completed_on.cmp(&a.1.completed_on)));
+    found.into_iter().take(limit).map(|(_, f)| f).collect()
+}
+
 // --- matching ------------------------------------------------------------------------------------
 
 /// A model or pattern as compared: upper case, without spaces.
@@ -839,5 +888,46 @@ mod tests {
         // Short details are left alone.
         assert_eq!(redact("Li checked the pump", &["Li"]), "Li checked the pump");
         assert_eq!(redact("洗衣机由王芳女士报修", &["王芳女士"]), "洗衣机由…报修");
+    }
+
+    fn fix(brand: &str, model: &str, codes: &[&str], day: u32, ftf: bool) -> PastFix {
+        PastFix {
+            id: format!("{brand}-{model}-{day}"),
+            category: Some(EquipmentCategory::WashingMachine),
+            brand: Some(brand.into()),
+            model: Some(model.into()),
+            fault_codes: codes.iter().map(|c| (*c).into()).collect(),
+            problem: "won't spin".into(),
+            diagnosis: None,
+            resolution: "replaced the pump".into(),
+            parts: vec![],
+            first_time_fix: ftf,
+            completed_on: chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+        }
+    }
+
+    #[test]
+    fn past_fixes_of_the_same_model_or_code_on_the_brand_come_first_newest_first() {
+        let j = job("Haier", "EG100MATE2S", "shows E21");
+        let code_and_model = fix("Haier", "eg100 mate2s", &["E-21"], 1, false);
+        let model_only = fix("Haier", "EG100MATE2S", &["E30"], 20, true);
+        let code_only_new = fix("Haier", "XQG100-B12026", &["E21"], 25, false);
+        let code_only_old = fix("Haier", "XQG100-B12026", &["E21"], 2, false);
+        let other_brand = fix("Bosch", "EG100MATE2S", &["E21"], 28, true);
+        let nothing = fix("Haier", "XQG100-B12026", &["E30"], 28, true);
+        let mut dishwasher = fix("Haier", "EG100MATE2S", &["E21"], 28, true);
+        dishwasher.category = Some(EquipmentCategory::Dishwasher);
+        let all = [
+            &model_only,
+            &code_only_old,
+            &nothing,
+            &other_brand,
+            &code_and_model,
+            &dishwasher,
+            &code_only_new,
+        ];
+        let got: Vec<&str> = similar_fixes(all, &j, 10).iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(got, [&code_and_model.id, &code_only_new.id, &code_only_old.id, &model_only.id]);
+        assert_eq!(similar_fixes(all, &j, 2).len(), 2);
     }
 }

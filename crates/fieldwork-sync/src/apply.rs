@@ -64,6 +64,8 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
             Record::KbArticleRemoved { article_id } => {
                 batch.kb_article_removed(article_id)?;
             }
+            Record::PastFix { fix } => batch.past_fix(fix)?,
+            Record::PastFixRemoved { fix_id } => batch.past_fix_removed(fix_id)?,
             Record::Unknown => {
                 stats.skipped += 1;
                 continue;

@@ -20,7 +20,7 @@ use super::search::{Plan, plan};
 use super::sqltime::{Ms, word};
 use crate::domain::EquipmentCategory;
 use crate::error::{CoreError, Result};
-use crate::kb::{self, Article, JobSignals, Language, Relevance};
+use crate::kb::{self, Article, JobSignals, Language, PastFix, Relevance};
 
 /// Longest list one query returns.
 const MAX_LIMIT: usize = 2_000;
@@ -125,6 +125,22 @@ fn index_text(a: &Article) -> String {
 }
 
 /// Writes `a` unless a newer version of it is held; reindexes it. Returns whether it was written.
+/// Stores a pulled past fix (replacing the one with its id).
+pub(crate) fn put_past_fix(conn: &Connection, fix: &PastFix) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO past_fixes (id, category, completed_on, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET category = excluded.category,
+             completed_on = excluded.completed_on, body = excluded.body",
+    )?
+    .execute(params![
+        fix.id,
+        fix.category.map(EquipmentCategory::as_str),
+        fix.completed_on.to_string(),
+        serde_json::to_string(fix)?
+    ])?;
+    Ok(())
+}
+
 pub(crate) fn put_article(conn: &Connection, a: &Article) -> Result<bool> {
     let stored: Option<(i64, i64)> = conn
         .prepare_cached("SELECT seq, version FROM kb_articles WHERE id = ?1")?
@@ -332,6 +348,25 @@ impl Store {
             .into_iter()
             .map(|(a, relevance)| ArticleSuggestion { article: ArticleSummary::of(a), relevance })
             .collect())
+    }
+
+    /// The team's past fixes that fit a job (its id or number): the same kind of product, and
+    /// the same model or a fault code it names on the same brand; best first, at most `limit`.
+    /// The rule is the domain's ([`kb::similar_fixes`]).
+    pub fn similar_fixes(&self, job: &str, limit: usize) -> Result<Vec<PastFix>> {
+        let stored = find_job(self.conn(), job)?;
+        let signals = self.job_signals(&stored)?;
+        let Some(category) = signals.category else {
+            // Without equipment there is no model or brand to compare.
+            return Ok(Vec::new());
+        };
+        let fixes: Vec<PastFix> = self
+            .conn()
+            .prepare_cached("SELECT body FROM past_fixes WHERE category = ?1")?
+            .query_map([category.as_str()], |r| r.get::<_, String>(0))?
+            .map(|body| Ok(serde_json::from_str::<PastFix>(&body?)?))
+            .collect::<Result<_>>()?;
+        Ok(kb::similar_fixes(&fixes, &signals, limit.min(MAX_LIMIT)).into_iter().cloned().collect())
     }
 
     /// How many articles the store holds.
@@ -796,5 +831,58 @@ mod tests {
         store.wipe_local_data("revoked").unwrap();
         assert_eq!(store.kb_article_count().unwrap(), 0);
         assert!(search(&store, "E4").is_empty());
+    }
+
+    fn past_fix(id: &str, model: &str, codes: &[&str], day: u32) -> PastFix {
+        PastFix {
+            id: id.into(),
+            category: Some(EquipmentCategory::WashingMachine),
+            brand: Some("Haier".into()),
+            model: Some(model.into()),
+            fault_codes: codes.iter().map(|c| (*c).into()).collect(),
+            problem: "Won't spin".into(),
+            diagnosis: Some("Drain pump blocked by a coin".into()),
+            resolution: "Cleared the pump filter".into(),
+            parts: vec![],
+            first_time_fix: true,
+            completed_on: chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_team_s_past_fixes_of_the_model_or_code_are_offered_and_removed_when_reopened() {
+        let (mut store, job) = job_on_a_washer("Won't spin, shows E21");
+        {
+            let batch = store.remote_apply(&Hlc::zero("head-office")).unwrap();
+            batch.past_fix(&past_fix("f-model", "EG100MATE2S", &["E30"], 3)).unwrap();
+            batch.past_fix(&past_fix("f-code", "XQG100-B12026", &["E21"], 2)).unwrap();
+            batch.past_fix(&past_fix("f-none", "XQG100-B12026", &["E30"], 9)).unwrap();
+            let mut fridge = past_fix("f-fridge", "EG100MATE2S", &["E21"], 9);
+            fridge.category = Some(EquipmentCategory::Refrigerator);
+            batch.past_fix(&fridge).unwrap();
+            batch.commit(1).unwrap();
+        }
+        let ids = |store: &Store| -> Vec<String> {
+            store.similar_fixes(&job, 10).unwrap().into_iter().map(|f| f.id).collect()
+        };
+        assert_eq!(ids(&store), ["f-code", "f-model"]);
+        // A changed fix replaces the one with its id; a reopened job's is dropped.
+        {
+            let batch = store.remote_apply(&Hlc::zero("head-office")).unwrap();
+            batch.past_fix(&past_fix("f-model", "EG100MATE2S", &["E21"], 4)).unwrap();
+            batch.past_fix_removed("f-code").unwrap();
+            batch.commit(2).unwrap();
+        }
+        let fixes = store.similar_fixes(&job, 10).unwrap();
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(
+            (fixes[0].id.as_str(), fixes[0].fault_codes.as_slice()),
+            ("f-model", &["E21".to_owned()][..])
+        );
+        // Wiped with the rest of a revoked device's data.
+        store.wipe_local_data("revoked").unwrap();
+        let count: i64 =
+            store.conn().query_row("SELECT count(*) FROM past_fixes", [], |r| r.get(0)).unwrap();
+        assert_eq!(count, 0);
     }
 }

@@ -26,7 +26,7 @@ use crate::domain::{
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
-use crate::kb::Article;
+use crate::kb::{Article, PastFix};
 use crate::media::blobs;
 
 const LINK_KEY: &str = "head_office";
@@ -421,6 +421,7 @@ impl Store {
             "kb_search_trigram",
             "kb_search_words",
             "kb_articles",
+            "past_fixes",
             "work_orders",
             "equipment",
             "sites",
@@ -655,6 +656,17 @@ impl RemoteApply<'_> {
     /// A knowledge article withdrawn: dropped with its search rows. Returns whether it was here.
     pub fn kb_article_removed(&self, article_id: &str) -> Result<bool> {
         kb::remove_article(&self.tx, article_id)
+    }
+
+    /// A past fix of the team, new or changed.
+    pub fn past_fix(&self, fix: &PastFix) -> Result<()> {
+        kb::put_past_fix(&self.tx, fix)
+    }
+
+    /// A past fix that no longer stands (its job was reopened).
+    pub fn past_fix_removed(&self, id: &str) -> Result<()> {
+        self.tx.prepare_cached("DELETE FROM past_fixes WHERE id = ?1")?.execute([id])?;
+        Ok(())
     }
 
     /// The job left this device's scope. Returns `false` when it stays for now because changes

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_part_withdrawals.sql"),
     include_str!("migrations/0005_knowledge.sql"),
+    include_str!("migrations/0006_past_fixes.sql"),
 ];
 
 /// The schema version this build writes.
