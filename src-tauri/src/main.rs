@@ -7,6 +7,7 @@
 mod camera;
 mod commands;
 mod data_dir;
+mod kb;
 mod media;
 mod renderer;
 mod report;
@@ -85,6 +86,10 @@ fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) ->
             commands::add_time_entry,
             commands::give_feedback,
             commands::find_parts,
+            kb::kb_search,
+            kb::kb_article,
+            kb::kb_suggestions,
+            kb::kb_similar_fixes,
             media::import_photo,
             media::delete_photo,
             media::set_photo_caption,

@@ -142,6 +142,30 @@ describe('the api over a transport', () => {
     expect(seen).toEqual([true]);
   });
 
+  it('sends the knowledge base commands with the argument names the shell expects', async () => {
+    const { transport, calls } = fakeTransport(() => []);
+    const api = createApi(transport);
+    await api.kbSearch('E4', { category: 'water_heater', brand: null });
+    await api.kbSearch('不脱水', { category: null, brand: 'Haier' }, 20);
+    await api.kbArticle('kb-1');
+    await api.kbSuggestions('WO-1');
+    await api.kbSimilarFixes('WO-1');
+    expect(calls).toEqual([
+      {
+        command: 'kb_search',
+        args: { query: 'E4', category: 'water_heater', brand: null, limit: null },
+      },
+      {
+        command: 'kb_search',
+        args: { query: '不脱水', category: null, brand: 'Haier', limit: 20 },
+      },
+      { command: 'kb_article', args: { id: 'kb-1' } },
+      // Tauri 2 maps `job_id` to `jobId`.
+      { command: 'kb_suggestions', args: { jobId: 'WO-1' } },
+      { command: 'kb_similar_fixes', args: { jobId: 'WO-1' } },
+    ]);
+  });
+
   it('delivers store-changed events until unsubscribed', async () => {
     const { transport, listeners } = fakeTransport(() => ({}));
     const seen: unknown[] = [];

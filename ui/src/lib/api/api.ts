@@ -3,14 +3,19 @@
  * carries the calls is decided once, where the app starts.
  */
 import type { AppInfo } from '../types/AppInfo';
+import type { Article } from '../types/Article';
+import type { ArticleSuggestion } from '../types/ArticleSuggestion';
+import type { ArticleSummary } from '../types/ArticleSummary';
 import type { JobField } from '../types/JobField';
 import type { JobQuery } from '../types/JobQuery';
 import type { JobStatus } from '../types/JobStatus';
 import type { JobSummary } from '../types/JobSummary';
 import type { JobView } from '../types/JobView';
+import type { KbFilter } from '../types/KbFilter';
 import type { NewPartInput } from '../types/NewPartInput';
 import type { NewTimeEntryInput } from '../types/NewTimeEntryInput';
 import type { Part } from '../types/Part';
+import type { PastFix } from '../types/PastFix';
 import type { PhotoKind } from '../types/PhotoKind';
 import type { PhotoRef } from '../types/PhotoRef';
 import { toApiError } from './errors';
@@ -85,6 +90,17 @@ export interface Api {
   addTimeEntry(job: JobRef, entry: NewTimeEntryInput): Promise<JobView>;
   giveFeedback(job: JobRef, rating: number, comment: string | null): Promise<JobView>;
   findParts(query: string): Promise<Part[]>;
+  /**
+   * Knowledge articles matching every word of `query` (Chinese anywhere, fault codes and models
+   * from a fragment) and the filter, by title; an empty query lists what the filter lets through.
+   */
+  kbSearch(query: string, filter: KbFilter, limit?: number): Promise<ArticleSummary[]>;
+  /** One knowledge article, whole; rejects with `not_found` when the laptop does not hold it. */
+  kbArticle(id: string): Promise<Article>;
+  /** The articles that fit a job, best first, each with why. */
+  kbSuggestions(job: JobRef): Promise<ArticleSuggestion[]>;
+  /** The team's resolved jobs on the same model or fault code, without personal details. */
+  kbSimilarFixes(job: JobRef): Promise<PastFix[]>;
   /** Imports one picture (processed off the UI thread); rejects with why it is not a photo. */
   importPhoto(
     job: JobRef,
@@ -156,6 +172,17 @@ export function createApi(transport: Transport): Api {
     addTimeEntry: (job, entry) => call('add_time_entry', { job, entry }),
     giveFeedback: (job, rating, comment) => call('give_feedback', { job, rating, comment }),
     findParts: (query) => call('find_parts', { query }),
+    kbSearch: (query, filter, limit) =>
+      call('kb_search', {
+        query,
+        category: filter.category,
+        brand: filter.brand,
+        limit: limit ?? null,
+      }),
+    kbArticle: (id) => call('kb_article', { id }),
+    // Tauri 2 maps `job_id` to `jobId`.
+    kbSuggestions: (job) => call('kb_suggestions', { jobId: job }),
+    kbSimilarFixes: (job) => call('kb_similar_fixes', { jobId: job }),
     importPhoto: (job, file, kind, caption) =>
       call('import_photo', frameUpload({ job, file_name: file.name, kind, caption }, file.bytes)),
     deletePhoto: (photoId) => call('delete_photo', { photoId }),

@@ -12,6 +12,14 @@ describe('hash routes', () => {
     expect(parseRoute(href({ name: 'signIn' }))).toEqual({ name: 'signIn' });
     expect(parseRoute('#/job/01a1ffba')).toEqual({ name: 'job', id: '01a1ffba' });
     expect(parseRoute('#/job/01a1ffba/complete')).toEqual({ name: 'complete', id: '01a1ffba' });
+    expect(parseRoute('#/knowledge')).toEqual({ name: 'knowledge' });
+    expect(parseRoute('#/knowledge/kb-1')).toEqual({ name: 'article', id: 'kb-1', job: null });
+    expect(parseRoute('#/job/01a1ffba/article/kb-1')).toEqual({
+      name: 'article',
+      id: 'kb-1',
+      job: '01a1ffba',
+    });
+    expect(parseRoute('#/job/01a1ffba/article')).toEqual({ name: 'job', id: '01a1ffba' });
   });
 
   it('goes to Today from anything it does not know', () => {
@@ -25,6 +33,10 @@ describe('hash routes', () => {
     const route: Route = { name: 'job', id: 'WO 2026/1' };
     expect(parseRoute(href(route))).toEqual(route);
     expect(parseRoute('#/job/%E0%A4%A')).toEqual({ name: 'job', id: '%E0%A4%A' });
+    const fromJob: Route = { name: 'article', id: 'kb/1 2', job: 'WO 2026/1' };
+    expect(parseRoute(href(fromJob))).toEqual(fromJob);
+    const fromList: Route = { name: 'article', id: 'kb/1 2', job: null };
+    expect(parseRoute(href(fromList))).toEqual(fromList);
   });
 
   it('goes back up one level with Esc', () => {
@@ -35,5 +47,14 @@ describe('hash routes', () => {
     expect(parentOf({ name: 'today' }, jobs)).toBeNull();
     expect(parentOf({ name: 'signIn' }, jobs)).toEqual({ name: 'sync' });
     expect(parentOf({ name: 'sync' }, jobs)).toEqual({ name: 'today' });
+    expect(parentOf({ name: 'knowledge' }, jobs)).toEqual({ name: 'today' });
+    // An article goes back to where it was opened from: its job, or the knowledge list.
+    expect(parentOf({ name: 'article', id: 'kb', job: 'a' }, jobs)).toEqual({
+      name: 'job',
+      id: 'a',
+    });
+    expect(parentOf({ name: 'article', id: 'kb', job: null }, jobs)).toEqual({
+      name: 'knowledge',
+    });
   });
 });

@@ -1,10 +1,17 @@
-/** The app's places as hash URLs (`#/today`, `#/job/ID/complete`); pure parse and format. */
+/**
+ * The app's places as hash URLs (`#/today`, `#/job/ID/complete`, `#/knowledge/ID`); pure parse
+ * and format. An article opened from a job lives under it (`#/job/ID/article/ARTICLE`), so going
+ * back from it returns to that job.
+ */
 
 export type Route =
   | { name: 'today' }
   | { name: 'jobs' }
   | { name: 'job'; id: string }
   | { name: 'complete'; id: string }
+  | { name: 'knowledge' }
+  /** `job`: the job it was opened from, `null` when from the knowledge list. */
+  | { name: 'article'; id: string; job: string | null }
   | { name: 'settings' }
   | { name: 'sync' }
   | { name: 'signIn' };
@@ -18,10 +25,12 @@ export function parseRoute(hash: string): Route {
       return p;
     }
   });
-  const [first, id, sub] = parts;
+  const [first, id, sub, subId] = parts;
   switch (first) {
     case 'jobs':
       return { name: 'jobs' };
+    case 'knowledge':
+      return id ? { name: 'article', id, job: null } : { name: 'knowledge' };
     case 'settings':
       return { name: 'settings' };
     case 'sync':
@@ -29,6 +38,7 @@ export function parseRoute(hash: string): Route {
     case 'sign-in':
       return { name: 'signIn' };
     case 'job':
+      if (id && sub === 'article' && subId) return { name: 'article', id: subId, job: id };
       if (id) return sub === 'complete' ? { name: 'complete', id } : { name: 'job', id };
       return { name: 'today' };
     default:
@@ -52,6 +62,12 @@ export function href(route: Route): string {
       return `#/job/${encodeURIComponent(route.id)}`;
     case 'complete':
       return `#/job/${encodeURIComponent(route.id)}/complete`;
+    case 'knowledge':
+      return '#/knowledge';
+    case 'article':
+      return route.job === null
+        ? `#/knowledge/${encodeURIComponent(route.id)}`
+        : `#/job/${encodeURIComponent(route.job)}/article/${encodeURIComponent(route.id)}`;
   }
 }
 
@@ -62,6 +78,9 @@ export function parentOf(route: Route, list: Route): Route | null {
       return { name: 'job', id: route.id };
     case 'job':
       return list;
+    case 'article':
+      return route.job === null ? { name: 'knowledge' } : { name: 'job', id: route.job };
+    case 'knowledge':
     case 'jobs':
     case 'settings':
     case 'sync':
