@@ -20,7 +20,9 @@ use super::search::{Plan, plan};
 use super::sqltime::{Ms, word};
 use crate::domain::EquipmentCategory;
 use crate::error::{CoreError, Result};
-use crate::kb::{self, Article, JobSignals, Language, PastFix, Relevance};
+use crate::kb::{
+    self, Article, ArticleContent, ArticleText, JobSignals, Language, PastFix, Relevance,
+};
 
 /// Longest list one query returns.
 const MAX_LIMIT: usize = 2_000;
@@ -98,6 +100,53 @@ pub struct ArticleSuggestion {
     #[ts(flatten)]
     pub article: ArticleSummary,
     pub relevance: Relevance,
+}
+
+/// What the ranking of suggestions reads of an article's body (the rest — causes, steps,
+/// warnings — is skipped, not copied).
+#[derive(Deserialize)]
+struct Rankable {
+    category: EquipmentCategory,
+    #[serde(default)]
+    brands: Vec<String>,
+    #[serde(default)]
+    models: Vec<String>,
+    #[serde(default)]
+    fault_codes: Vec<String>,
+    texts: Vec<RankableText>,
+}
+
+#[derive(Deserialize)]
+struct RankableText {
+    language: Language,
+    title: String,
+    #[serde(default)]
+    symptoms: Vec<String>,
+}
+
+impl Rankable {
+    fn into_content(self) -> ArticleContent {
+        ArticleContent {
+            category: self.category,
+            brands: self.brands,
+            models: self.models,
+            fault_codes: self.fault_codes,
+            parts: Vec::new(),
+            photos: Vec::new(),
+            texts: self
+                .texts
+                .into_iter()
+                .map(|t| ArticleText {
+                    language: t.language,
+                    title: t.title,
+                    symptoms: t.symptoms,
+                    causes: Vec::new(),
+                    steps: Vec::new(),
+                    warnings: Vec::new(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The text an article is found by: titles, symptoms, causes and steps of every language,
@@ -334,20 +383,50 @@ impl Store {
     pub fn kb_suggestions(&self, job: &str, limit: usize) -> Result<Vec<ArticleSuggestion>> {
         let stored = find_job(self.conn(), job)?;
         let signals = self.job_signals(&stored)?;
-        let (sql, args) = match signals.category {
-            Some(c) => (
-                format!("SELECT a.body FROM kb_articles a WHERE a.category = ?1{BY_TITLE}"),
-                vec![Value::Text(c.as_str().to_owned())],
-            ),
-            None => (format!("SELECT a.body FROM kb_articles a{BY_TITLE}"), Vec::new()),
-        };
-        let candidates = articles(self.conn(), &sql, args)?;
-        let found =
-            kb::suggest(candidates.iter().map(|a| (a, &a.content)), &signals, limit.min(MAX_LIMIT));
-        Ok(found
+        // Candidates in SQL: the job's kind of product, and (when the job's brand is known)
+        // articles naming it or no brand at all — the rule refuses every other one anyway, and
+        // reading fewer articles is what keeps this fast on a big base.
+        let mut sql = String::from("SELECT a.body FROM kb_articles a WHERE 1 = 1");
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(c) = signals.category {
+            args.push(Value::Text(c.as_str().to_owned()));
+            sql.push_str(" AND a.category = ?1");
+        }
+        if let Some(brand) = signals.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            args.push(Value::Text(brand.to_owned()));
+            sql.push_str(&format!(
+                " AND (json_array_length(a.body, '$.brands') = 0 OR EXISTS (SELECT 1
+                   FROM json_each(a.body, '$.brands') b WHERE lower(b.value) = lower(?{})))",
+                args.len()
+            ));
+        }
+        sql.push_str(BY_TITLE);
+        // Each candidate is read only as far as the ranking looks (its product, brands, models,
+        // codes, titles and symptoms); the few suggested are then read whole.
+        let mut stmt = self.conn().prepare_cached(&sql.replacen("a.body", "a.id, a.body", 1))?;
+        let candidates: Vec<(String, ArticleContent)> = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .map(|row| {
+                let (id, body) = row?;
+                Ok((id, serde_json::from_str::<Rankable>(&body)?.into_content()))
+            })
+            .collect::<Result<_>>()?;
+        let found = kb::suggest(
+            candidates.iter().map(|(id, c)| (id.as_str(), c)),
+            &signals,
+            limit.min(MAX_LIMIT),
+        );
+        found
             .into_iter()
-            .map(|(a, relevance)| ArticleSuggestion { article: ArticleSummary::of(a), relevance })
-            .collect())
+            .map(|(id, relevance)| {
+                Ok(ArticleSuggestion {
+                    article: ArticleSummary::of(&self.kb_article(id)?),
+                    relevance,
+                })
+            })
+            .collect()
     }
 
     /// The team's past fixes that fit a job (its id or number): the same kind of product, and
