@@ -74,7 +74,8 @@ pub async fn edit(
 #[utoipa::path(get, path = "/api/v1/kb/articles/{id}/versions/{version}", tag = "dispatch",
     params(("id" = String, Path, description = "the article's id"),
            ("version" = i64, Path, description = "the version number")),
-    responses((status = 200, body = Article), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Article), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 pub async fn version(
     State(s): State<AppState>,
     _c: DispatcherCaller,
