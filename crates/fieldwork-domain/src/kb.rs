@@ -412,8 +412,12 @@ pub fn fault_code_key(code: &str) -> String {
     code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+/// Whether `c` is written without spaces between words (Chinese, Japanese kana, Korean): such
+/// text is matched character by character, here and by the laptop's search index.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
 /// The fault codes a text names, as written there: one to three letters, an optional `-`, one to

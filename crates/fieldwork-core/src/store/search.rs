@@ -26,15 +26,10 @@ use rusqlite::{Connection, params};
 use super::Store;
 use crate::domain::JobSummary;
 use crate::error::Result;
+use crate::kb::is_cjk;
 
 /// Longest query accepted; longer input is cut (nobody types more into a search box).
 const MAX_QUERY_CHARS: usize = 200;
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
-        | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
-}
 
 /// The text of the word index: Chinese characters spaced apart, everything else as it is.
 fn spaced_cjk(text: &str) -> String {
