@@ -4,6 +4,12 @@
 //! some waiting to be scheduled, most booked for the technicians today and tomorrow (never two
 //! at once for one technician). The texts
 //! come from the core's seed generators, so the demo reads like the device's demo data.
+//!
+//! A demo of [`HISTORY_FROM_JOBS`] jobs or more (`make run`'s) also has the team's past four
+//! weeks ([`history`]): about half its jobs are repairs the technicians finished, pushed from
+//! their laptops and closed, so the KPIs have history and the knowledge base has past fixes —
+//! among them two fixes of E4 on a Midea washing machine, the model tech1 is booked on today.
+//! Smaller demos (the tests') are open jobs only, as before.
 
 use chrono::{Duration, DurationRound, Offset, Utc};
 use fieldwork_domain::domain::{JobType, Priority, Technician};
@@ -19,6 +25,14 @@ use crate::store::{
     CustomerInput, Dispatcher, EquipmentInput, HeadOfficeStore, JobInput, NewUser, ScheduleInput,
     SiteInput, UserRole,
 };
+
+mod history;
+
+/// From this many jobs on, the demo has history: about half of them (at most
+/// [`MOST_HISTORY`]) are finished jobs of the past weeks.
+pub const HISTORY_FROM_JOBS: usize = 50;
+/// The most finished jobs a demo gets, however big (a benchmark's thousands stay open work).
+const MOST_HISTORY: usize = 150;
 
 /// A demo account: user name, password, role.
 pub const DEMO_ACCOUNTS: &[(&str, &str, UserRole)] = &[
@@ -93,6 +107,7 @@ pub async fn demo(
     catalogues(store).await?;
     let names = content::technician_names();
     let mut techs = Vec::new();
+    let mut crew = Vec::new();
     for (i, (user, password, role)) in DEMO_ACCOUNTS.iter().enumerate() {
         let technician = (*role == UserRole::Technician).then(|| {
             let (name, _) = names.get(i).cloned().unwrap_or_else(|| ((*user).to_owned(), false));
@@ -114,17 +129,44 @@ pub async fn demo(
         }
         let pw = (*password).to_owned();
         let password_hash = tokio::task::spawn_blocking(move || hash_password(&pw, cost)).await??;
-        store
+        let added = store
             .add_user(NewUser { name: (*user).to_owned(), role: *role, password_hash, technician })
             .await?;
+        if let Some(technician_id) = added.technician_id.clone() {
+            crew.push(history::Crew {
+                technician_id,
+                user_id: added.id.clone(),
+                user_name: added.name.clone(),
+            });
+        }
     }
     knowledge_base(store).await?;
     let by = Dispatcher { user_id: String::new(), name: "dispatcher".to_owned() };
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let today = Utc::now().duration_trunc(Duration::days(1)).unwrap_or_else(|_| Utc::now());
+    let mut booked: Vec<Vec<Window>> = vec![Vec::new(); techs.len()];
+    // The past first (its bookings are in `booked`), then tech1's Midea E4 job today, then the
+    // open work around it.
+    let mut past = 0;
+    let mut past_customers = 0;
+    if jobs >= HISTORY_FROM_JOBS && !crew.is_empty() {
+        let mut seeder = history::Seeder::new(
+            store,
+            by.clone(),
+            crew,
+            &mut booked,
+            today,
+            ChaCha8Rng::seed_from_u64(2026 ^ 0x6869_7374),
+        )
+        .await?;
+        past = seeder.history((jobs / 2).min(MOST_HISTORY)).await?;
+        seeder.midea_e4_today().await?;
+        past += 1;
+        past_customers = seeder.customers;
+    }
+    let jobs = jobs.saturating_sub(past);
     let customers = jobs.div_ceil(2).max(1);
     let mut made = 0;
-    let mut booked: Vec<Vec<Window>> = vec![Vec::new(); techs.len()];
     for _ in 0..customers {
         let chinese = rng.gen_bool(0.5);
         let customer = store
@@ -234,5 +276,9 @@ pub async fn demo(
             made += 1;
         }
     }
-    Ok(DemoSummary { users: DEMO_ACCOUNTS.len(), customers, jobs: made })
+    Ok(DemoSummary {
+        users: DEMO_ACCOUNTS.len(),
+        customers: customers + past_customers,
+        jobs: made + past,
+    })
 }

@@ -314,6 +314,7 @@ pub(crate) fn brand_models(category: EquipmentCategory) -> BrandModels {
             ("Samsung", &["WW90T534DAW", "WW11BB744DGB"]),
             ("LG", &["F4V310WNE", "FWY996WCTN4"]),
             ("Whirlpool", &["FFD 9448 BV UK", "W6 W945WB UK"]),
+            ("Midea", &["MG100V11F", "MD100VT13DS5"]),
         ],
         C::Refrigerator => &[
             ("Haier", &["BCD-470WDPG", "HB20FPAAA"]),
