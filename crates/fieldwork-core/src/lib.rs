@@ -20,7 +20,8 @@ pub mod seed;
 pub mod store;
 
 pub use fieldwork_domain::{
-    completion, domain, error_code, hlc, ids, kb, lifecycle, limits, money, schedule, signed, sla,
+    completion, domain, error_code, hlc, ids, kb, kb_field, lifecycle, limits, money, schedule,
+    signed, sla,
 };
 
 pub use error::{CoreError, Result};

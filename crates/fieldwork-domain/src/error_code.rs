@@ -157,6 +157,8 @@ error_codes! {
     OpenComplaint = "open_complaint",
     /// Someone saved a newer version meanwhile (a knowledge article): reload and edit that.
     StaleVersion = "stale_version",
+    /// A supervisor already decided on this shared fix (taken into an article or declined).
+    AlreadyDecided = "already_decided",
 }
 
 impl std::fmt::Display for ErrorCode {

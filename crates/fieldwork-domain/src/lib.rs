@@ -13,6 +13,7 @@
 //! - [`schedule`]: booking clashes and a technician's next free slot.
 //! - [`sla`]: deadlines and warranty from the company's policy.
 //! - [`kb`]: knowledge articles: what a valid one is, model patterns, fault codes, suggestions.
+//! - [`kb_field`]: what the field gives back: an article marked as used, a fix shared for review.
 //! - [`hlc`], [`ids`], [`money`]: clocks, identifiers and hashes, amounts in cents.
 //! - [`error_code`]: the one vocabulary of error codes; [`error`]: a refused rule.
 //! - [`seed::content`]: the demo company's names, catalogue and job types.
@@ -24,6 +25,7 @@ pub mod error_code;
 pub mod hlc;
 pub mod ids;
 pub mod kb;
+pub mod kb_field;
 pub mod lifecycle;
 pub mod limits;
 pub mod money;

@@ -236,6 +236,10 @@ pub enum Fact {
     Work,
     /// The customer's rating: on site, while working, and once completed.
     Feedback,
+    /// A knowledge article marked as used: from arrival until completion.
+    ArticleUse,
+    /// The job's fix shared with the knowledge base: once the work is done.
+    FixShare,
 }
 
 /// Whether `fact` may be recorded on a job in `status`; the error says when it can be.
@@ -245,6 +249,8 @@ pub fn check_recording(status: JobStatus, fact: Fact) -> Result<()> {
         Fact::Note => &[New, Scheduled, EnRoute, OnSite, InProgress, OnHold, Completed],
         Fact::Work => &[Scheduled, EnRoute, OnSite, InProgress, OnHold],
         Fact::Feedback => &[OnSite, InProgress, OnHold, Completed],
+        Fact::ArticleUse => crate::kb_field::ARTICLE_USE_STATUSES,
+        Fact::FixShare => crate::kb_field::FIX_SHARE_STATUSES,
     };
     if allowed.contains(&status) {
         return Ok(());
@@ -253,6 +259,8 @@ pub fn check_recording(status: JobStatus, fact: Fact) -> Result<()> {
         Fact::Note => "notes",
         Fact::Work => "work details",
         Fact::Feedback => "customer feedback",
+        Fact::ArticleUse => "articles used",
+        Fact::FixShare => "a shared fix",
     };
     Err(RuleError::Forbidden(format!(
         "{what} cannot be changed on a {status} job (only when it is {})",

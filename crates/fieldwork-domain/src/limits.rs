@@ -190,6 +190,18 @@ pub fn check_mutation(m: &Mutation) -> Result<()> {
                 _ => Ok(()),
             }
         }
+        Mutation::ArticleUsed { usage } => {
+            id("job", &usage.job_id)?;
+            id("article", &usage.article_id)
+        }
+        Mutation::FixShared { proposal } => {
+            id("id", &proposal.id)?;
+            id("job", &proposal.job_id)?;
+            for photo in &proposal.photo_ids {
+                id("photo", photo)?;
+            }
+            proposal.clone().normalised().map(|_| ())
+        }
     }
 }
 

@@ -156,6 +156,14 @@ pub enum Mutation {
         png_sha256: String,
         strokes: Option<String>,
     },
+    /// A knowledge article was marked as used on the job (it fixed it, or it did not help).
+    ArticleUsed {
+        usage: crate::kb_field::ArticleUse,
+    },
+    /// The job's fix was shared as a case for the knowledge base.
+    FixShared {
+        proposal: crate::kb_field::FixProposal,
+    },
 }
 
 impl Mutation {
@@ -175,6 +183,8 @@ impl Mutation {
             Mutation::PhotoDeleted { .. } => "photo_deleted",
             Mutation::PhotoCaptionSet { .. } => "photo_caption_set",
             Mutation::SignatureAdded { .. } => "signature_added",
+            Mutation::ArticleUsed { .. } => "article_used",
+            Mutation::FixShared { .. } => "fix_shared",
         }
     }
 
@@ -194,6 +204,8 @@ impl Mutation {
             Mutation::PartWithdrawn { withdrawal } => &withdrawal.job_id,
             Mutation::TimeEntryAdded { entry } => &entry.job_id,
             Mutation::FeedbackGiven { feedback } => &feedback.job_id,
+            Mutation::ArticleUsed { usage } => &usage.job_id,
+            Mutation::FixShared { proposal } => &proposal.job_id,
         }
     }
 }

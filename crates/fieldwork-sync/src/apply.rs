@@ -66,6 +66,7 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
             }
             Record::PastFix { fix } => batch.past_fix(fix)?,
             Record::PastFixRemoved { fix_id } => batch.past_fix_removed(fix_id)?,
+            Record::KbProposal { review } => batch.kb_proposal(review)?,
             Record::Unknown => {
                 stats.skipped += 1;
                 continue;
@@ -86,6 +87,7 @@ pub fn apply_page(store: &mut Store, page: &PullResponse) -> Result<ApplyStats> 
                 batch.photo_deleted(job_id, photo_id, *at)?;
             }
             Record::Signature { signature } => batch.signature(signature)?,
+            Record::ArticleUse { usage } => batch.article_use(usage)?,
             Record::StatusChange { change } => batch.status_change(change)?,
             Record::ChecklistAnswer { job_id, answer } => batch.checklist_answer(job_id, answer)?,
             Record::Conflict { conflict } => batch.issue(

@@ -88,7 +88,9 @@ pub fn owner_of(m: &IncomingMutation) -> Owner {
         | IncomingMutation::FeedbackGiven { .. }
         | IncomingMutation::PhotoAdded { .. }
         | IncomingMutation::PhotoDeleted { .. }
-        | IncomingMutation::SignatureAdded { .. } => Owner::TechnicianFacts,
+        | IncomingMutation::SignatureAdded { .. }
+        | IncomingMutation::ArticleUsed { .. }
+        | IncomingMutation::FixShared { .. } => Owner::TechnicianFacts,
     }
 }
 
@@ -112,6 +114,8 @@ pub fn fact_of(m: &IncomingMutation) -> Option<Fact> {
     match m {
         IncomingMutation::NoteAdded { .. } => Some(Fact::Note),
         IncomingMutation::FeedbackGiven { .. } => Some(Fact::Feedback),
+        IncomingMutation::ArticleUsed { .. } => Some(Fact::ArticleUse),
+        IncomingMutation::FixShared { .. } => Some(Fact::FixShare),
         IncomingMutation::FieldSet { .. }
         | IncomingMutation::ChecklistAnswered { .. }
         | IncomingMutation::PartAdded { .. }

@@ -27,6 +27,8 @@ pub const KNOWN_KINDS: &[&str] = &[
     "photo_deleted",
     "photo_caption_set",
     "signature_added",
+    "article_used",
+    "fix_shared",
 ];
 
 /// Why a pushed mutation could not be read.
@@ -63,10 +65,20 @@ pub fn decode(value: &serde_json::Value) -> Result<IncomingMutation, DecodeError
 /// a rejection of a malformed entry against its job).
 pub fn raw_job_id(value: &serde_json::Value) -> Option<String> {
     let direct = value.get("job_id").and_then(serde_json::Value::as_str);
-    let nested = ["work_order", "note", "part", "entry", "feedback", "photo", "withdrawal"]
-        .iter()
-        .find_map(|k| value.get(k).and_then(|v| v.get("job_id").or_else(|| v.get("id"))))
-        .and_then(serde_json::Value::as_str);
+    let nested = [
+        "work_order",
+        "note",
+        "part",
+        "entry",
+        "feedback",
+        "photo",
+        "withdrawal",
+        "usage",
+        "proposal",
+    ]
+    .iter()
+    .find_map(|k| value.get(k).and_then(|v| v.get("job_id").or_else(|| v.get("id"))))
+    .and_then(serde_json::Value::as_str);
     direct.or(nested).map(|s| s.chars().take(100).collect())
 }
 

@@ -13,6 +13,7 @@ use fieldwork_domain::domain::{
 };
 use fieldwork_domain::hlc::Hlc;
 use fieldwork_domain::kb::{Article, PastFix};
+use fieldwork_domain::kb_field::{ArticleUse, ProposalReview};
 use fieldwork_domain::mutation::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -275,6 +276,14 @@ pub enum Record {
     PastFixRemoved {
         fix_id: String,
     },
+    /// A knowledge article marked as used on a job (the latest mark per job and article).
+    ArticleUse {
+        usage: ArticleUse,
+    },
+    /// A fix this device's technician shared, and what became of it in review.
+    KbProposal {
+        review: ProposalReview,
+    },
     /// An entity this client does not know (sent by a newer head office): skip it.
     #[serde(other)]
     Unknown,
@@ -297,6 +306,7 @@ impl Record {
             Record::StatusChange { change } => Some(&change.job_id),
             Record::Conflict { conflict } => Some(&conflict.job_id),
             Record::Rejection { rejection } => rejection.job_id.as_deref(),
+            Record::ArticleUse { usage } => Some(&usage.job_id),
             Record::Customer { .. }
             | Record::Site { .. }
             | Record::Equipment { .. }
@@ -307,6 +317,8 @@ impl Record {
             | Record::KbArticleRemoved { .. }
             | Record::PastFix { .. }
             | Record::PastFixRemoved { .. }
+            // Kept whether or not the device still holds the job.
+            | Record::KbProposal { .. }
             | Record::Unknown => None,
         }
     }

@@ -7,6 +7,7 @@
 mod check;
 pub(crate) mod commands;
 mod kb;
+mod kb_field;
 mod media;
 pub mod outbox;
 mod queries;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 pub use check::{CheckReport, MEDIA_DIR};
 pub use commands::{NewPart, NewTimeEntry, NewWorkOrder};
 pub use kb::{ArticleSuggestion, ArticleSummary, ArticleTitle, KbFilter};
+pub use kb_field::ShareFix;
 pub use media::{
     ErrorInfo, JobMedia, NewSignature, PhotoFile, PhotoImportResult, PhotoVariant, SignatureFile,
 };

@@ -27,6 +27,7 @@ use crate::domain::{
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
 use crate::kb::{Article, PastFix};
+use crate::kb_field::{ArticleUse, ProposalReview};
 use crate::media::blobs;
 
 const LINK_KEY: &str = "head_office";
@@ -422,6 +423,8 @@ impl Store {
             "kb_search_words",
             "kb_articles",
             "past_fixes",
+            "kb_article_uses",
+            "kb_proposals",
             "work_orders",
             "equipment",
             "sites",
@@ -530,6 +533,7 @@ fn remove_job(tx: &Transaction<'_>, job_id: &str) -> Result<bool> {
         "notes",
         "checklist_answers",
         "status_changes",
+        "kb_article_uses",
     ] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE job_seq = ?1"))?.execute([seq])?;
     }
@@ -580,6 +584,16 @@ impl RemoteApply<'_> {
     /// Head office's state of a job. Status and shared fields with a local change still in the
     /// outbox keep their local value (see the module documentation).
     pub fn job(&self, o: &WorkOrder) -> Result<()> {
+        // A return visit of a job this laptop does not hold (another technician's visit): the
+        // job is kept, its link cannot be (the store's foreign key points at held jobs only).
+        let linked;
+        let o = match &o.return_of {
+            Some(first) if !self.holds_job(first)? => {
+                linked = WorkOrder { return_of: None, ..o.clone() };
+                &linked
+            }
+            _ => o,
+        };
         let exists: Option<i64> = self
             .tx
             .prepare_cached("SELECT seq FROM work_orders WHERE id = ?1")?
@@ -663,6 +677,19 @@ impl RemoteApply<'_> {
         kb::put_past_fix(&self.tx, fix)
     }
 
+    /// A knowledge article marked as used on one of this device's jobs (the latest mark wins).
+    pub fn article_use(&mut self, usage: &ArticleUse) -> Result<()> {
+        if let Some(seq) = self.job_seq(&usage.job_id)? {
+            super::kb_field::put_use(&self.tx, seq, usage)?;
+        }
+        Ok(())
+    }
+
+    /// A fix this technician shared, as head office's review has it now.
+    pub fn kb_proposal(&self, review: &ProposalReview) -> Result<()> {
+        super::kb_field::put_proposal(&self.tx, review)
+    }
+
     /// A past fix that no longer stands (its job was reopened).
     pub fn past_fix_removed(&self, id: &str) -> Result<()> {
         self.tx.prepare_cached("DELETE FROM past_fixes WHERE id = ?1")?.execute([id])?;
@@ -673,6 +700,13 @@ impl RemoteApply<'_> {
     /// to it are still to be pushed (it is dropped after they are: [`Store::apply_pending_removals`]).
     pub fn remove_job(&self, job_id: &str) -> Result<bool> {
         remove_job(&self.tx, job_id)
+    }
+
+    fn holds_job(&self, job_id: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM work_orders WHERE id = ?1)")?
+            .query_row([job_id], |r| r.get(0))?)
     }
 
     fn job_seq(&mut self, job_id: &str) -> Result<Option<i64>> {

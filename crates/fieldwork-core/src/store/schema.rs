@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_part_withdrawals.sql"),
     include_str!("migrations/0005_knowledge.sql"),
     include_str!("migrations/0006_past_fixes.sql"),
+    include_str!("migrations/0007_kb_field.sql"),
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,10 @@
 //! change is a new version, a draft); admins — the supervisors — publish a version to every
 //! laptop or withdraw it. Technicians' laptops receive published articles through the pull,
 //! never through these routes (a device token gets `403`).
+//!
+//! Fixes technicians share from completed jobs wait in a review queue (`/kb/proposals`):
+//! dispatchers read it; admins take a fix into an article (new, or the next version of one) or
+//! decline it with a reason that goes back to the technician's laptop.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -14,7 +18,10 @@ use super::AppState;
 use super::admin::AdminCaller;
 use crate::auth::DispatcherCaller;
 use crate::error::Result;
-use crate::store::{ArticleAdmin, ArticleEdit, ArticleListItem, ArticlePublish, ArticleQuery};
+use crate::store::{
+    ArticleAdmin, ArticleEdit, ArticleListItem, ArticlePublish, ArticleQuery, ProposalAccept,
+    ProposalDecline, ProposalDetail, ProposalListItem, ProposalQuery,
+};
 
 /// Articles, newest change first: words of titles, brands, models or fault codes; a category; a
 /// status.
@@ -113,4 +120,68 @@ pub async fn withdraw(
     let a = s.store.withdraw_kb_article(&c.dispatcher(), &id).await?;
     tracing::info!("article withdrawn");
     Ok(Json(a))
+}
+
+/// The review queue of fixes shared from the field, longest waiting first (pending unless a
+/// status is asked for).
+#[utoipa::path(get, path = "/api/v1/kb/proposals", tag = "dispatch", params(ProposalQuery),
+    responses((status = 200, body = Vec<ProposalListItem>)))]
+pub async fn proposals(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Query(q): Query<ProposalQuery>,
+) -> Result<Json<Vec<ProposalListItem>>> {
+    Ok(Json(s.store.kb_proposals(q).await?))
+}
+
+/// A shared fix with its job's equipment, problem, fault codes and chosen photos.
+#[utoipa::path(get, path = "/api/v1/kb/proposals/{id}", tag = "dispatch",
+    params(("id" = String, Path, description = "the shared fix's id")),
+    responses((status = 200, body = ProposalDetail), (status = 404, body = ErrorBody)))]
+pub async fn proposal(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalDetail>> {
+    Ok(Json(s.store.kb_proposal(&id).await?))
+}
+
+/// Declines a pending shared fix; the reason reaches the technician's laptop (admins only).
+/// `409 already_decided` when it was decided meanwhile.
+#[utoipa::path(post, path = "/api/v1/kb/proposals/{id}/decline", tag = "admin",
+    params(("id" = String, Path, description = "the shared fix's id")),
+    request_body = ProposalDecline,
+    responses((status = 200, body = ProposalDetail), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, proposal = %id))]
+pub async fn decline_proposal(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+    Json(d): Json<ProposalDecline>,
+) -> Result<Json<ProposalDetail>> {
+    let p = s.store.decline_kb_proposal(&c.dispatcher(), &id, &d.reason).await?;
+    tracing::info!("shared fix declined");
+    Ok(Json(p))
+}
+
+/// Takes a pending shared fix into the base: a new article (no `article_id`) or the next version
+/// of an existing one; a draft to publish like any other (admins only). `409 already_decided`
+/// when it was decided meanwhile, `409 stale_version` when the article changed since
+/// `base_version`.
+#[utoipa::path(post, path = "/api/v1/kb/proposals/{id}/accept", tag = "admin",
+    params(("id" = String, Path, description = "the shared fix's id")),
+    request_body = ProposalAccept,
+    responses((status = 200, body = ArticleAdmin), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name, proposal = %id))]
+pub async fn accept_proposal(
+    State(s): State<AppState>,
+    c: AdminCaller,
+    Path(id): Path<String>,
+    Json(a): Json<ProposalAccept>,
+) -> Result<Json<ArticleAdmin>> {
+    let article = s.store.accept_kb_proposal(&c.dispatcher(), &id, a).await?;
+    tracing::info!(article = %article.article.id, "shared fix taken into an article");
+    Ok(Json(article))
 }

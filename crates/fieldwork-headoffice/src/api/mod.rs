@@ -131,6 +131,10 @@ pub struct AppState {
         kb::version,
         kb::publish,
         kb::withdraw,
+        kb::proposals,
+        kb::proposal,
+        kb::decline_proposal,
+        kb::accept_proposal,
     ),
     components(schemas(ErrorBody, crate::store::RatioPart)),
     modifiers(&Conventions)
@@ -222,7 +226,11 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/kb/articles/{id}", get(kb::get).put(kb::edit))
         .route("/kb/articles/{id}/versions/{version}", get(kb::version))
         .route("/kb/articles/{id}/publish", post(kb::publish))
-        .route("/kb/articles/{id}/withdraw", post(kb::withdraw));
+        .route("/kb/articles/{id}/withdraw", post(kb::withdraw))
+        .route("/kb/proposals", get(kb::proposals))
+        .route("/kb/proposals/{id}", get(kb::proposal))
+        .route("/kb/proposals/{id}/decline", post(kb::decline_proposal))
+        .route("/kb/proposals/{id}/accept", post(kb::accept_proposal));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_wire::wire::API_PREFIX, v1)

@@ -48,6 +48,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, sql: include_str!("pg_schema/v8.sql") },
     // The knowledge base.
     Migration { version: 9, sql: include_str!("pg_schema/v9.sql") },
+    // Articles used on jobs, fixes shared for review.
+    Migration { version: 10, sql: include_str!("pg_schema/v10.sql") },
 ];
 
 // A schema version added to SQLite without its PostgreSQL migration does not compile.

@@ -16,7 +16,8 @@ use std::fmt::Write as _;
 use crate::db::{Db, Row, ToValue};
 use crate::error::{Error, Result};
 use crate::store::{
-    ArticleAdmin, ArticleListItem, ArticleQuery, ArticleTitle, ArticleVersionInfo, Dispatcher, Page,
+    ArticleAdmin, ArticleListItem, ArticleQuery, ArticleSort, ArticleTitle, ArticleUses,
+    ArticleVersionInfo, Dispatcher, Page,
 };
 use fieldwork_domain::ErrorCode;
 
@@ -75,6 +76,7 @@ pub(super) fn article(db: &dyn Db, id: &str) -> Result<ArticleAdmin> {
         status: s.status,
         published_version: s.published_version,
         versions,
+        uses: super::kb_field::uses_of(db, id)?,
     })
 }
 
@@ -212,6 +214,14 @@ pub(super) fn list(db: &dyn Db, q: &ArticleQuery) -> Result<Vec<ArticleListItem>
     let (limit, offset) = (page.limit as i64, page.offset as i64);
     let mut params: Vec<&dyn ToValue> = vec![&pattern, &limit, &offset];
     let mut filters = String::new();
+    let order = match q.sort.unwrap_or_default() {
+        ArticleSort::Recent => "a.updated_at DESC, a.id",
+        ArticleSort::MostUsed => "COALESCE(u.used, 0) DESC, a.updated_at DESC, a.id",
+        ArticleSort::OftenUnhelpful => {
+            filters.push_str(" AND COALESCE(u.unhelpful, 0) > 0");
+            "u.unhelpful * 1.0 / u.used DESC, u.unhelpful DESC, a.id"
+        }
+    };
     for (column, value) in [("category", &category), ("status", &status)] {
         if let Some(v) = value {
             params.push(v);
@@ -220,11 +230,17 @@ pub(super) fn list(db: &dyn Db, q: &ArticleQuery) -> Result<Vec<ArticleListItem>
     }
     db.query_map(
         &format!(
-            "SELECT a.id, a.status, a.latest_version, a.published_version, a.updated_at, v.body
+            "SELECT a.id, a.status, a.latest_version, a.published_version, a.updated_at, v.body,
+                 CAST(COALESCE(u.used, 0) AS BIGINT), CAST(COALESCE(u.fixed, 0) AS BIGINT),
+                 CAST(COALESCE(u.unhelpful, 0) AS BIGINT)
              FROM kb_articles a
              JOIN kb_article_versions v ON v.article_id = a.id AND v.version = a.latest_version
+             LEFT JOIN (SELECT article_id, COUNT(*) AS used,
+                     SUM(CASE WHEN outcome = 'fixed' THEN 1 ELSE 0 END) AS fixed,
+                     SUM(CASE WHEN outcome = 'did_not_help' THEN 1 ELSE 0 END) AS unhelpful
+                 FROM kb_article_uses GROUP BY article_id) u ON u.article_id = a.id
              WHERE a.search_text LIKE ?1{filters}
-             ORDER BY a.updated_at DESC, a.id LIMIT ?2 OFFSET ?3"
+             ORDER BY {order} LIMIT ?2 OFFSET ?3"
         ),
         &params,
         list_item,
@@ -249,6 +265,7 @@ fn list_item(r: &Row) -> Result<ArticleListItem> {
         brands: latest.content.brands,
         fault_codes: latest.content.fault_codes,
         author: latest.author,
+        uses: ArticleUses { used: r.get(6)?, fixed: r.get(7)?, did_not_help: r.get(8)? },
     })
 }
 

@@ -211,6 +211,7 @@ pub(super) fn kpis(db: &dyn Db, q: &KpiQuery, now: DateTime<Utc>) -> Result<KpiR
         marks.join(", ")
     );
     let complaints = complaint_groups(db, &args, &marks)?;
+    let knowledge = knowledge_effect(db, &args, &marks)?;
     let rows = db.query_map(&sql, &params(&args), |r| {
         Ok((r.get::<String>(0)?, r.get::<String>(1)?, read_group(r, 2)?))
     })?;
@@ -281,7 +282,46 @@ pub(super) fn kpis(db: &dyn Db, q: &KpiQuery, now: DateTime<Utc>) -> Result<KpiR
         completion_times,
         complaint_times,
         technicians,
+        knowledge,
     })
+}
+
+/// First-time fix with and without an article marked as used, over the jobs of the period and
+/// technicians `marks` (the same scope as the page's other numbers, and the same conditions).
+fn knowledge_effect(db: &dyn Db, args: &[Value], marks: &[String]) -> Result<KnowledgeEffect> {
+    // Without `now` (?1), which no first-time-fix condition reads: every bound parameter is
+    // used (PostgreSQL cannot type one that is not), so the others move down by one.
+    let args = &args[1..];
+    let marks: Vec<String> = marks
+        .iter()
+        .map(|m| match m.strip_prefix('?').and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => format!("?{}", n - 1),
+            None => m.clone(),
+        })
+        .collect();
+    let sql = format!(
+        "SELECT CAST(CASE WHEN {used} THEN 1 ELSE 0 END AS BIGINT) AS used, {completed}, {ftf}
+         FROM job_facts f
+         WHERE f.assignee_id IN ({marks}) AND f.priority IN ('urgent', 'high', 'normal', 'low')
+           AND f.reported_at >= ?1 AND f.reported_at < ?2
+         GROUP BY 1",
+        used = super::kb_field::ARTICLE_USED,
+        completed = count_if(condition(Measure::FirstTimeFix, RatioPart::Denominator)),
+        ftf = count_if(condition(Measure::FirstTimeFix, RatioPart::Numerator)),
+        marks = marks.join(", "),
+    );
+    let mut effect = KnowledgeEffect::default();
+    for (used, completed, first_time) in db.query_map(&sql, &params(args), |r| {
+        Ok((r.get::<i64>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?))
+    })? {
+        let rate = FixRate { completed, first_time };
+        if used == 1 {
+            effect.with_article = rate;
+        } else {
+            effect.without_article = rate;
+        }
+    }
+    Ok(effect)
 }
 
 fn add(into: &mut GroupSums, g: &GroupSums) {

@@ -6,6 +6,7 @@
 
 mod jobs;
 mod kb;
+mod kb_field;
 mod kpi;
 mod master;
 mod people;
@@ -35,7 +36,7 @@ use crate::store::kpis::*;
 use crate::store::types::*;
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -197,6 +198,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if version < 9 {
         // The knowledge base: articles and their versions.
         tx.execute_batch(include_str!("schema_v9.sql"))?;
+    }
+    if version < 10 {
+        // Articles marked as used on jobs; fixes shared from the field for review.
+        tx.execute_batch(include_str!("schema_v10.sql"))?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -545,6 +550,31 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     async fn withdraw_kb_article(&self, _by: &Dispatcher, id: &str) -> Result<ArticleAdmin> {
         let id = id.to_owned();
         self.write(move |w| kb::withdraw(w, &id)).await
+    }
+    async fn kb_proposals(&self, query: ProposalQuery) -> Result<Vec<ProposalListItem>> {
+        self.read(move |db| kb_field::proposals(db, &query)).await
+    }
+    async fn kb_proposal(&self, id: &str) -> Result<ProposalDetail> {
+        let id = id.to_owned();
+        self.read(move |db| kb_field::proposal(db, &id)).await
+    }
+    async fn decline_kb_proposal(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        reason: &str,
+    ) -> Result<ProposalDetail> {
+        let (by, id, reason) = (by.clone(), id.to_owned(), reason.to_owned());
+        self.write(move |w| kb_field::decline(w, &by, &id, &reason)).await
+    }
+    async fn accept_kb_proposal(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        input: ProposalAccept,
+    ) -> Result<ArticleAdmin> {
+        let (by, id) = (by.clone(), id.to_owned());
+        self.write(move |w| kb_field::accept(w, &by, &id, input)).await
     }
 
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder> {

@@ -445,6 +445,12 @@ fn apply_entry(w: &mut Writer<'_>, device: &DeviceCaller, e: &PushEntry) -> Resu
             }
             Ok(outcome)
         }
+        IncomingMutation::ArticleUsed { usage } => {
+            super::kb_field::use_article(w, device, &job, &usage)
+        }
+        IncomingMutation::FixShared { proposal } => {
+            super::kb_field::share_fix(w, device, &job, proposal)
+        }
     }
 }
 
@@ -718,7 +724,8 @@ impl Scope<'_> {
             "job_removed" => {
                 Ok(scope == Some(self.technician_id.as_str()) && !self.owns_job(entity_id)?)
             }
-            "rejection" => Ok(scope == Some(self.technician_id.as_str())),
+            // Only the technician who shared a fix learns what became of it.
+            "rejection" | "kb_proposal" => Ok(scope == Some(self.technician_id.as_str())),
             _ => match job_id {
                 Some(j) => self.owns_job(j),
                 None => Ok(false),
@@ -898,6 +905,10 @@ const BODY_TABLES: &[(&str, &str, &str)] = &[
     ("kb_article", "kb_published", "id"),
     // A resolved job reduced to its fix (no personal details); absent when reopened.
     ("past_fix", "past_fixes", "id"),
+    // A knowledge article marked as used on a job ("{job_id}/{article_id}").
+    ("article_use", "kb_article_uses", "id"),
+    // A shared fix and its review.
+    ("kb_proposal", "kb_proposals", "id"),
 ];
 
 /// Ids per prefetch query.
@@ -1008,6 +1019,8 @@ fn materialise(
             }
             None => push("past_fix", id, Record::PastFixRemoved { fix_id: id.to_owned() }),
         },
+        "article_use" => one!("article_use", ArticleUse, usage),
+        "kb_proposal" => one!("kb_proposal", KbProposal, review),
         "checklist_answer" => {
             if let Some((job_id, item_key)) = id.split_once('/')
                 && let Ok(job) = load_job(db, job_id)

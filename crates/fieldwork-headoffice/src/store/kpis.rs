@@ -180,6 +180,29 @@ pub struct KpiReport {
     pub complaint_times: Vec<ComplaintTime>,
     /// Per technician (the whole team when no technician is chosen), most jobs first.
     pub technicians: Vec<TechnicianKpis>,
+    /// First-time fix of the completed jobs on which a knowledge article was marked as used,
+    /// against those with none.
+    pub knowledge: KnowledgeEffect,
+}
+
+/// The first-time-fix rate with and without a knowledge article used on the job.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS,
+)]
+#[ts(export, export_to = "headoffice/")]
+pub struct KnowledgeEffect {
+    pub with_article: FixRate,
+    pub without_article: FixRate,
+}
+
+/// Completed jobs and how many of them were fixed the first time.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS,
+)]
+#[ts(export, export_to = "headoffice/")]
+pub struct FixRate {
+    pub completed: i64,
+    pub first_time: i64,
 }
 
 /// The jobs behind one number of the KPI page.

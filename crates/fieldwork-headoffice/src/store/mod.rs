@@ -120,6 +120,23 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<ArticleAdmin>;
     /// Takes the article back from every laptop; its versions stay readable here.
     async fn withdraw_kb_article(&self, by: &Dispatcher, id: &str) -> Result<ArticleAdmin>;
+    /// The review queue of fixes shared from the field.
+    async fn kb_proposals(&self, query: ProposalQuery) -> Result<Vec<ProposalListItem>>;
+    async fn kb_proposal(&self, id: &str) -> Result<ProposalDetail>;
+    /// Declines a pending shared fix; the reason reaches its technician's laptop.
+    async fn decline_kb_proposal(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        reason: &str,
+    ) -> Result<ProposalDetail>;
+    /// Takes a pending shared fix into the base: a new article or the next version of one.
+    async fn accept_kb_proposal(
+        &self,
+        by: &Dispatcher,
+        id: &str,
+        input: ProposalAccept,
+    ) -> Result<ArticleAdmin>;
 
     // --- work orders (dispatcher) ------------------------------------------------------------
     async fn create_job(&self, by: &Dispatcher, input: JobInput) -> Result<WorkOrder>;

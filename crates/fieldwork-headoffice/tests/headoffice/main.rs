@@ -20,6 +20,7 @@ mod dispatch;
 mod field_limits;
 mod instances;
 mod kb;
+mod kb_field;
 mod kpis;
 mod limits;
 mod openapi;

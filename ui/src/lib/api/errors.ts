@@ -70,6 +70,7 @@ const SHOW_DETAIL: Record<KnownErrorCode, boolean> = {
   role_change: true,
   open_complaint: true,
   stale_version: false,
+  already_decided: true,
   no_backend: false,
   network: false,
   unexpected: false,

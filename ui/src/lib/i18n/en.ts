@@ -768,6 +768,7 @@ const en = {
   'error.open_complaint': 'A complaint on this job is still open.',
   'error.stale_version':
     'Someone saved a newer version meanwhile. Reload to see it, then make your change again.',
+  'error.already_decided': 'Someone already decided on this shared fix.',
   'dispatch.admin.jt.items': {
     one: '{count} item, {required} required',
     other: '{count} items, {required} required',

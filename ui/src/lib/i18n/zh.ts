@@ -737,6 +737,7 @@ const zh: Messages = {
   'error.role_change': '无法进行该角色变更。',
   'error.open_complaint': '该工单仍有未处理的投诉。',
   'error.stale_version': '其他人已保存了更新的版本。请重新加载查看，然后再次修改。',
+  'error.already_decided': '已有人处理过这条分享的维修案例。',
   'dispatch.admin.jt.items': {
     one: '{count} 项，{required} 项必填',
     other: '{count} 项，{required} 项必填',

@@ -2,8 +2,9 @@
 import type { ArticleStatus } from "../ArticleStatus";
 import type { EquipmentCategory } from "../EquipmentCategory";
 import type { ArticleTitle } from "./ArticleTitle";
+import type { ArticleUses } from "./ArticleUses";
 
 /**
  * A line of the console's article list.
  */
-export type ArticleListItem = { id: string, status: ArticleStatus, latest_version: number, published_version: number | null, category: EquipmentCategory, titles: Array<ArticleTitle>, brands: Array<string>, fault_codes: Array<string>, author: string, updated_at: string, };
+export type ArticleListItem = { id: string, status: ArticleStatus, latest_version: number, published_version: number | null, category: EquipmentCategory, titles: Array<ArticleTitle>, brands: Array<string>, fault_codes: Array<string>, author: string, updated_at: string, uses: ArticleUses, };
