@@ -80,7 +80,8 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// The service knowledge base: search it, read an article, see which articles fit a job.
+    /// The service knowledge base: search it, read an article, see which articles and past
+    /// fixes fit a job, mark an article as used, share a job's fix.
     #[command(subcommand)]
     Kb(KbCommand),
     /// Changes waiting to be sent to head office.
@@ -326,6 +327,63 @@ pub enum KbCommand {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Mark an article as used on a job: it fixed the fault, or it did not help (from arrival
+    /// on site until completion; a later mark of the same article replaces the first). Sent to
+    /// head office with the next sync.
+    Mark {
+        job: String,
+        /// The article's id.
+        article: String,
+        #[command(flatten)]
+        outcome: MarkOutcome,
+    },
+    /// The team's past fixes that fit a job (the same model, or a fault code it names on the
+    /// same brand), best first: equipment, fault codes, diagnosis, resolution, parts, whether it
+    /// was fixed on the first visit, and the day.
+    Fixes {
+        job: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Share a completed job's fix with the knowledge base: head office reviews it (once per
+    /// job, again only after a decline). Sent with the next sync.
+    Share {
+        job: String,
+        /// What to call it, e.g. "E4 on Midea front loaders: blocked inlet filter".
+        #[arg(long)]
+        title: String,
+        /// What was found (default: the job's diagnosis).
+        #[arg(long)]
+        diagnosis: Option<String>,
+        /// What fixed it, one step per line (default: the job's resolution).
+        #[arg(long)]
+        resolution: Option<String>,
+        /// Anything else the next technician should know.
+        #[arg(long)]
+        comment: Option<String>,
+        /// A photo of the job that shows it (its id, `photo list`); repeat for several.
+        #[arg(long = "photo", value_name = "PHOTO")]
+        photos: Vec<String>,
+        /// The language it is written in: en or zh (default: zh when the title, diagnosis or
+        /// resolution has Chinese in it, otherwise en).
+        #[arg(long, value_parser = ["en", "zh"])]
+        language: Option<String>,
+    },
+    /// The fixes shared from a job, latest first, with head office's review: waiting, taken
+    /// into an article (which), or declined (why).
+    Shared { job: String },
+}
+
+/// What following an article did: exactly one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MarkOutcome {
+    /// The article fixed it.
+    #[arg(long)]
+    pub fixed: bool,
+    /// The article did not help.
+    #[arg(long)]
+    pub did_not_help: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,9 +13,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use fieldwork_core::domain::{JobStatus, PhotoKind, TimeEntryKind};
+use fieldwork_core::kb::Language;
+use fieldwork_core::kb_field::ArticleOutcome;
 use fieldwork_core::media::PhotoInput;
 use fieldwork_core::store::outbox::JobField;
-use fieldwork_core::store::{KbFilter, NewPart, NewSignature, NewTimeEntry, PhotoVariant};
+use fieldwork_core::store::{
+    KbFilter, NewPart, NewSignature, NewTimeEntry, PhotoVariant, ShareFix,
+};
 use fieldwork_core::{CoreError, JobFilter, Store};
 use fieldwork_report::Lang;
 
@@ -137,8 +141,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, CliError> {
             )?;
         }
         Command::Kb(cmd) => {
-            let store = Store::open(&dir)?;
-            kb(&store, cmd, out)?;
+            let mut store = Store::open(&dir)?;
+            kb(&mut store, cmd, out)?;
         }
         Command::Outbox { limit } => {
             let store = Store::open(&dir)?;
@@ -299,7 +303,7 @@ fn job(
     Ok(())
 }
 
-fn kb(store: &Store, cmd: KbCommand, out: &Out) -> Result<(), CoreError> {
+fn kb(store: &mut Store, cmd: KbCommand, out: &Out) -> Result<(), CoreError> {
     let language = output::reading_language();
     match cmd {
         KbCommand::Search { query, category, brand, limit } => {
@@ -310,6 +314,66 @@ fn kb(store: &Store, cmd: KbCommand, out: &Out) -> Result<(), CoreError> {
         KbCommand::Show { article } => out.kb_article(&store.kb_article(&article)?, language)?,
         KbCommand::Suggest { job, limit } => {
             out.kb_suggestions(&job, &store.kb_suggestions(&job, limit)?, language)?;
+        }
+        KbCommand::Mark { job, article, outcome } => {
+            let outcome =
+                if outcome.fixed { ArticleOutcome::Fixed } else { ArticleOutcome::DidNotHelp };
+            let usage = store.mark_article(&job, &article, outcome)?;
+            out.article_marked(&job, &usage)?;
+        }
+        KbCommand::Fixes { job, limit } => {
+            out.past_fixes(&job, &store.similar_fixes(&job, limit)?)?;
+        }
+        KbCommand::Share { job, title, diagnosis, resolution, comment, photos, language: lang } => {
+            let order = store.job_detail(&job)?.work_order;
+            // Said first, before a missing diagnosis or resolution: only done work is shared.
+            fieldwork_core::lifecycle::check_recording(
+                order.status,
+                fieldwork_core::lifecycle::Fact::FixShare,
+            )?;
+            // The job's own diagnosis and resolution unless the technician words them anew.
+            let own = |given: Option<String>, stored: Option<String>, field: &'static str| {
+                given.or(stored).filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+                    CoreError::invalid(
+                        field,
+                        format!("{job} has no {field}: give one with --{field}"),
+                    )
+                })
+            };
+            let diagnosis = own(diagnosis, order.diagnosis, "diagnosis")?;
+            let resolution = own(resolution, order.resolution, "resolution")?;
+            let written_in = match lang {
+                Some(l) => l.parse()?,
+                None if [&title, &diagnosis, &resolution]
+                    .iter()
+                    .any(|t| t.chars().any(fieldwork_core::kb::is_cjk)) =>
+                {
+                    Language::Chinese
+                }
+                None => Language::English,
+            };
+            let input = ShareFix {
+                language: written_in,
+                title,
+                diagnosis,
+                resolution,
+                comment,
+                photo_ids: photos,
+            };
+            out.fix_shared(&job, &store.share_fix(&job, input)?)?;
+        }
+        KbCommand::Shared { job } => {
+            // By id, also for a job no longer on this laptop (its fixes stay).
+            let (id, held) = match store.resolve_job_id(&job) {
+                Ok(id) => (id, true),
+                Err(e) if e.code() == fieldwork_core::ErrorCode::NotFound => (job.clone(), false),
+                Err(e) => return Err(e),
+            };
+            let shared = store.shared_fixes(&id)?;
+            if shared.is_empty() && !held {
+                return Err(CoreError::not_found("job", &job));
+            }
+            out.shared_fixes(&job, &shared)?;
         }
     }
     Ok(())

@@ -8,7 +8,8 @@ use std::time::Duration;
 use comfy_table::presets::NOTHING;
 use comfy_table::{Cell, Table};
 use fieldwork_core::domain::{JobDetail, JobSummary, Part, PhotoRef, SignatureRef, WorkOrder};
-use fieldwork_core::kb::{Article, Language, MatchReason};
+use fieldwork_core::kb::{Article, Language, MatchReason, PastFix};
+use fieldwork_core::kb_field::{ArticleOutcome, ArticleUse, ProposalReview, ProposalStatus};
 use fieldwork_core::lifecycle::{Role, allowed_moves};
 use fieldwork_core::money::format_cents;
 use fieldwork_core::seed::SeedSummary;
@@ -96,8 +97,17 @@ fn item(marker: &str, text: &str) -> String {
 /// One line for a usage error: clap's first line without its `error: ` prefix, plus how to get
 /// help.
 pub fn usage_error(kind: &str, rendered: &str, json: bool) {
-    let first = rendered.lines().next().unwrap_or(kind);
-    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or(kind);
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).trim().to_owned();
+    if message.ends_with(':') {
+        // "the following required arguments were not provided:" and the indented list after it.
+        let listed: Vec<&str> = lines
+            .take_while(|l| l.starts_with(' ') && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        message = format!("{message} {}", listed.join(", "));
+    }
     let line = if json {
         json!({ "code": "usage", "message": message }).to_string()
     } else {
@@ -226,7 +236,7 @@ impl Out {
                 any_or(&a.models),
             ]);
         }
-        self.text(&format!("{t}\n{} articles", articles.len()))
+        self.text(&format!("{t}\n{}", count(articles.len(), "article", "articles")))
     }
 
     /// An article as a technician reads it: what it covers, then its warnings, symptoms, causes
@@ -298,7 +308,129 @@ impl Out {
                 why.join(", "),
             ]);
         }
-        self.text(&format!("{t}\n{} articles fit {job}", found.len()))
+        let n = found.len();
+        self.text(&format!(
+            "{t}\n{} {} {job}",
+            count(n, "article", "articles"),
+            if n == 1 { "fits" } else { "fit" }
+        ))
+    }
+
+    pub fn article_marked(&self, job: &str, usage: &ArticleUse) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(usage);
+        }
+        let what = match usage.outcome {
+            ArticleOutcome::Fixed => "it fixed the fault",
+            ArticleOutcome::DidNotHelp => "it did not help",
+        };
+        self.text(&format!(
+            "Marked article {} (version {}) as used on {job}: {what}.\n\
+             Head office gets it with the next sync.",
+            usage.article_id, usage.article_version
+        ))
+    }
+
+    /// The team's past fixes for a job, each as a short block: what it was, then what was found
+    /// and done.
+    pub fn past_fixes(&self, job: &str, fixes: &[PastFix]) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(fixes);
+        }
+        if fixes.is_empty() {
+            return self.text(&format!("No past fixes of the team fit {job}."));
+        }
+        let mut blocks = Vec::with_capacity(fixes.len() + 1);
+        for f in fixes {
+            let equipment: Vec<String> =
+                [f.category.map(|c| c.to_string()), f.brand.clone(), f.model.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let mut head = vec![f.completed_on.to_string()];
+            if !equipment.is_empty() {
+                head.push(equipment.join(" "));
+            }
+            if !f.fault_codes.is_empty() {
+                head.push(f.fault_codes.join(", "));
+            }
+            head.push(String::from(if f.first_time_fix {
+                "fixed on the first visit"
+            } else {
+                "not fixed on the first visit"
+            }));
+            let mut block = head.join(" · ");
+            let mut line = |k: &str, v: &str| block.push_str(&format!("\n{}", field(k, v, 14)));
+            line("Problem", &f.problem);
+            line("Diagnosis", f.diagnosis.as_deref().unwrap_or("—"));
+            line("Resolution", &f.resolution);
+            if !f.parts.is_empty() {
+                let parts: Vec<String> = f
+                    .parts
+                    .iter()
+                    .map(|p| format!("{} × {} ({})", p.quantity, p.part_no, p.description))
+                    .collect();
+                line("Parts", &parts.join("\n"));
+            }
+            blocks.push(block);
+        }
+        let n = fixes.len();
+        blocks.push(format!(
+            "{} {} {job}",
+            count(n, "past fix", "past fixes"),
+            if n == 1 { "fits" } else { "fit" }
+        ));
+        self.text(&blocks.join("\n\n"))
+    }
+
+    pub fn fix_shared(&self, job: &str, review: &ProposalReview) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(review);
+        }
+        let p = &review.proposal;
+        self.text(&format!(
+            "Shared the fix of {job} as \"{}\" ({}).\n\
+             It waits for review at head office (sent with the next sync); \
+             `fieldwork kb shared {job}` shows what becomes of it.",
+            p.title, p.id
+        ))
+    }
+
+    /// The fixes shared from a job, each with where its review stands.
+    pub fn shared_fixes(&self, job: &str, reviews: &[ProposalReview]) -> Result<(), CoreError> {
+        if self.json {
+            return self.json(reviews);
+        }
+        if reviews.is_empty() {
+            return self.text(&format!("No fix shared from {job}."));
+        }
+        let blocks: Vec<String> = reviews
+            .iter()
+            .map(|r| {
+                let p = &r.proposal;
+                let lines = [
+                    p.title.clone(),
+                    field("Status", r.status.as_str(), 12),
+                    field("Review", &review_line(r), 12),
+                    field(
+                        "Shared",
+                        &format!("{} · {} · {}", local(p.at), language_name(p.language), p.id),
+                        12,
+                    ),
+                    field("Diagnosis", &p.diagnosis, 12),
+                    field("Resolution", &p.resolution, 12),
+                ];
+                let mut block = lines.join("\n");
+                if let Some(c) = &p.comment {
+                    block.push_str(&format!("\n{}", field("Comment", c, 12)));
+                }
+                if !p.photo_ids.is_empty() {
+                    block.push_str(&format!("\n{}", field("Photos", &p.photo_ids.join(", "), 12)));
+                }
+                block
+            })
+            .collect();
+        self.text(&blocks.join("\n\n"))
     }
 
     pub fn outbox(&self, entries: &[OutboxEntry], total: i64) -> Result<(), CoreError> {
@@ -718,6 +850,40 @@ impl Out {
             sections.push(format!("Next: {}", moves.join(", ")));
         }
         self.text(sections.join("\n\n").trim_end())
+    }
+}
+
+/// `1 article`, `2 articles`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `Label       text`, the label padded to `width` and later lines of the text indented under
+/// its first.
+fn field(label: &str, text: &str, width: usize) -> String {
+    let pad = " ".repeat(width);
+    let body = text.lines().collect::<Vec<_>>().join(&format!("\n{pad}"));
+    format!("{label:<width$}{body}")
+}
+
+/// Where a shared fix's review stands, for people.
+fn review_line(r: &ProposalReview) -> String {
+    let by = match (&r.reviewer, r.reviewed_at) {
+        (Some(who), Some(at)) => format!(" by {who} on {}", local(at)),
+        (Some(who), None) => format!(" by {who}"),
+        (None, Some(at)) => format!(" on {}", local(at)),
+        (None, None) => String::new(),
+    };
+    let article = r.article_id.as_deref().unwrap_or("—");
+    match r.status {
+        ProposalStatus::Pending => String::from("waiting for review at head office"),
+        ProposalStatus::Accepted => {
+            format!("taken{by} into a new article, {article} (a draft until it is published)")
+        }
+        ProposalStatus::Merged => format!("taken{by} into article {article}, as its next version"),
+        ProposalStatus::Declined => {
+            format!("declined{by}: {}", r.reason.as_deref().unwrap_or("no reason given"))
+        }
     }
 }
 
