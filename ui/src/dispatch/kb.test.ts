@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ArticleContent } from '../lib/api/headoffice';
+import type { ArticleContent, ArticleListItem, ProposalDetail } from '../lib/api/headoffice';
 import { createDispatchApi } from '../lib/api/headoffice';
 import { HttpClient } from '../lib/api/http';
 import { translate } from '../lib/i18n/translate';
 import {
   type ArticleDraft,
+  agePhrase,
   articleRefusal,
   canPublishLatest,
   contentFromDraft,
   draftChanged,
   draftFromContent,
+  draftFromProposal,
+  draftMergingProposal,
   emptyDraft,
   emptyText,
   inLanguage,
@@ -19,10 +22,12 @@ import {
   newStep,
   otherLanguages,
   previewContent,
+  rankSuggestions,
   refusedField,
   splitList,
   splitLines,
   stepsForKey,
+  suggestionQueries,
   versionRole,
   versionsPhrase,
 } from './kb';
@@ -290,5 +295,254 @@ describe('the knowledge base through the API door', () => {
     ]);
     expect(JSON.parse(seen[3]?.body ?? '{}')).toEqual({ base_version: 3, content: WASHER });
     expect(JSON.parse(seen[4]?.body ?? '{}')).toEqual({ version: 4 });
+  });
+});
+
+const SHA_A = 'A1'.repeat(32);
+const SHA_B = 'b2'.repeat(32);
+
+/** A fix tech1 shared from a completed job on a Midea washing machine. */
+function sharedFix(over: Partial<ProposalDetail['review']['proposal']> = {}): ProposalDetail {
+  const photo = (id: string, sha256: string) => ({
+    id,
+    job_id: 'job-1',
+    kind: 'fault' as const,
+    caption: null,
+    sha256,
+    thumb_sha256: 'cc'.repeat(32),
+    width: 640,
+    height: 480,
+    bytes: 1000,
+    taken_at: null,
+    created_at: '2026-12-01T09:00:00Z',
+  });
+  return {
+    review: {
+      proposal: {
+        id: 'fix-1',
+        job_id: 'job-1',
+        language: 'en',
+        title: '  E4: inlet valve blocked by limescale ',
+        diagnosis: 'Inlet valve filter full of limescale\n\nWater pressure fine',
+        resolution: 'Turn off the tap\n  Clean the inlet filter  \n\nDescale the valve\n',
+        comment: 'Bring descaler: the area has hard water',
+        photo_ids: ['ph-1', 'ph-2'],
+        at: '2026-12-01T10:00:00Z',
+        ...over,
+      },
+      status: 'pending',
+      article_id: null,
+      reason: null,
+      reviewer: null,
+      reviewed_at: null,
+    },
+    job_number: 'J-0042',
+    technician_name: 'Wang Wei',
+    equipment: { category: 'washing_machine', brand: 'Midea', model: 'MG100V11F' },
+    fault_codes: ['E4', 'e4-1'],
+    reported_problem: 'Shows E4 and does not fill',
+    photos: [photo('ph-1', SHA_A), photo('ph-2', SHA_B)],
+  };
+}
+
+describe('a shared fix becomes an article', () => {
+  it('prefills a new article from the fix and its job', () => {
+    const draft = draftFromProposal(sharedFix());
+    expect(contentFromDraft(draft)).toEqual({
+      category: 'washing_machine',
+      brands: ['Midea'],
+      models: ['MG100V11F'],
+      fault_codes: ['E4', 'E4-1'],
+      parts: [],
+      photos: [SHA_A.toLowerCase(), SHA_B],
+      texts: [
+        {
+          language: 'en',
+          title: 'E4: inlet valve blocked by limescale',
+          symptoms: ['Shows E4 and does not fill'],
+          causes: ['Inlet valve filter full of limescale', 'Water pressure fine'],
+          steps: ['Turn off the tap', 'Clean the inlet filter', 'Descale the valve'],
+          warnings: [],
+        },
+      ],
+    } satisfies ArticleContent);
+  });
+
+  it('leaves the product to choose when the job has no equipment, in the fix’s language', () => {
+    const fix = { ...sharedFix({ language: 'zh', resolution: '  ' }), equipment: null };
+    const draft = draftFromProposal(fix);
+    expect(draft.category).toBe('');
+    expect(draft.brands).toBe('');
+    expect(draft.texts.map((x) => x.language)).toEqual(['zh']);
+    expect(draft.texts[0]?.steps.map((x) => x.text)).toEqual(['']);
+    expect(contentFromDraft(draft)).toBeNull();
+  });
+
+  it('appends the fix’s new steps and photos to an existing article in its language', () => {
+    const base: ArticleContent = {
+      ...WASHER,
+      photos: [SHA_B],
+      texts: [
+        {
+          language: 'en',
+          title: 'Midea E4',
+          symptoms: [],
+          causes: [],
+          steps: ['Turn off the tap', 'Check the hose'],
+          warnings: ['Unplug first'],
+        },
+        {
+          language: 'zh',
+          title: '美的E4',
+          symptoms: [],
+          causes: [],
+          steps: ['关水'],
+          warnings: [],
+        },
+      ],
+    };
+    const content = contentFromDraft(draftMergingProposal(base, sharedFix()));
+    expect(content?.texts.find((x) => x.language === 'en')?.steps).toEqual([
+      'Turn off the tap',
+      'Check the hose',
+      'Clean the inlet filter',
+      'Descale the valve',
+    ]);
+    expect(content?.texts.find((x) => x.language === 'zh')?.steps).toEqual(['关水']);
+    expect(content?.photos).toEqual([SHA_B, SHA_A.toLowerCase()]);
+    // Everything else stays as the article has it.
+    expect(content?.brands).toEqual(WASHER.brands);
+    expect(content?.fault_codes).toEqual(WASHER.fault_codes);
+    expect(content?.texts.find((x) => x.language === 'en')?.warnings).toEqual(['Unplug first']);
+  });
+
+  it('adds the fix as a new language’s text when the article has none in it', () => {
+    const base: ArticleContent = {
+      ...WASHER,
+      texts: WASHER.texts.filter((x) => x.language === 'en'),
+    };
+    const content = contentFromDraft(draftMergingProposal(base, sharedFix({ language: 'zh' })));
+    expect(content?.texts.map((x) => x.language)).toEqual(['en', 'zh']);
+    expect(content?.texts[1]?.steps).toEqual([
+      'Turn off the tap',
+      'Clean the inlet filter',
+      'Descale the valve',
+    ]);
+  });
+});
+
+function listed(id: string, over: Partial<ArticleListItem> = {}): ArticleListItem {
+  return {
+    id,
+    status: 'published',
+    latest_version: 1,
+    published_version: 1,
+    category: 'washing_machine',
+    titles: [{ language: 'en', title: id }],
+    brands: [],
+    fault_codes: [],
+    author: 'admin',
+    updated_at: '2026-12-01T00:00:00Z',
+    uses: { used: 0, fixed: 0, did_not_help: 0 },
+    ...over,
+  };
+}
+
+describe('articles a shared fix could be added to', () => {
+  it('searches by fault code and brand within the product', () => {
+    expect(suggestionQueries(sharedFix())).toEqual([
+      { q: 'E4', category: 'washing_machine', limit: 20 },
+      { q: 'e4-1', category: 'washing_machine', limit: 20 },
+      { q: 'Midea', category: 'washing_machine', limit: 20 },
+    ]);
+    const bare = { equipment: null, fault_codes: [] };
+    expect(suggestionQueries(bare)).toEqual([]);
+    const productOnly = {
+      equipment: { category: 'oven' as const, brand: ' ', model: '' },
+      fault_codes: [],
+    };
+    expect(suggestionQueries(productOnly)).toEqual([{ category: 'oven', limit: 20 }]);
+  });
+
+  it('ranks by fault codes, then brand, then use; each once, other products and withdrawn out of the way', () => {
+    const found = [
+      listed('brand-only', { brands: ['midea'] }),
+      listed('code', { fault_codes: ['E4'], uses: { used: 1, fixed: 1, did_not_help: 0 } }),
+      listed('code-and-brand', { fault_codes: ['E4'], brands: ['Midea'] }),
+      listed('other-product', { category: 'oven', fault_codes: ['E4'] }),
+      listed('withdrawn', { status: 'withdrawn', fault_codes: ['E4', 'E4-1'] }),
+      listed('busy', { uses: { used: 9, fixed: 1, did_not_help: 8 } }),
+      listed('code', { fault_codes: ['E4'] }),
+    ];
+    const ranked = rankSuggestions(found, sharedFix());
+    expect(ranked.map((s) => s.article.id)).toEqual([
+      'code-and-brand',
+      'code',
+      'brand-only',
+      'busy',
+      'withdrawn',
+    ]);
+    expect(ranked[0]).toMatchObject({ codes: ['E4'], brand: true });
+    expect(ranked[4]?.codes).toEqual(['E4', 'E4-1']);
+  });
+});
+
+describe('how long a shared fix has waited', () => {
+  const now = new Date('2026-12-07T12:00:00Z');
+  it('reads in minutes, hours, then days', () => {
+    expect(agePhrase('2026-12-07T11:59:40Z', now)).toEqual({
+      key: 'dispatch.kb.shared.ageNow',
+      params: {},
+    });
+    expect(agePhrase('2026-12-07T11:15:00Z', now).params).toEqual({ count: 45 });
+    expect(agePhrase('2026-12-07T09:00:00Z', now)).toEqual({
+      key: 'dispatch.kb.shared.ageHours',
+      params: { count: 3 },
+    });
+    expect(agePhrase('2026-12-04T11:00:00Z', now)).toEqual({
+      key: 'dispatch.kb.shared.ageDays',
+      params: { count: 3 },
+    });
+    // A clock ahead of ours is "just now", never a negative age.
+    expect(agePhrase('2026-12-07T12:05:00Z', now).key).toBe('dispatch.kb.shared.ageNow');
+    expect(translate('zh', 'dispatch.kb.shared.ageDays', { count: 3 })).toBe('3 天前');
+  });
+});
+
+describe('the review queue through the API door', () => {
+  it('asks for a status, and sends decisions whole', async () => {
+    const seen: { url: string; method: string; body: string | null }[] = [];
+    const fetcher: typeof fetch = (input, init) => {
+      seen.push({
+        url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+        method: init?.method ?? 'GET',
+        body: typeof init?.body === 'string' ? init.body : null,
+      });
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    const api = createDispatchApi(new HttpClient({ fetch: fetcher }));
+    await api.kbProposals({ status: 'pending', limit: 1000 });
+    await api.kbProposals({});
+    await api.kbProposal('p/1');
+    await api.declineKbProposal('p/1', 'Already in article E4');
+    await api.acceptKbProposal('p/1', { article_id: null, base_version: null, content: WASHER });
+    await api.acceptKbProposal('p/1', { article_id: 'a1', base_version: 3, content: WASHER });
+    await api.kbArticles({ sort: 'most_used' });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /api/v1/kb/proposals?status=pending&limit=1000',
+      'GET /api/v1/kb/proposals',
+      'GET /api/v1/kb/proposals/p%2F1',
+      'POST /api/v1/kb/proposals/p%2F1/decline',
+      'POST /api/v1/kb/proposals/p%2F1/accept',
+      'POST /api/v1/kb/proposals/p%2F1/accept',
+      'GET /api/v1/kb/articles?sort=most_used',
+    ]);
+    expect(JSON.parse(seen[3]?.body ?? '{}')).toEqual({ reason: 'Already in article E4' });
+    expect(JSON.parse(seen[4]?.body ?? '{}')).toEqual({
+      article_id: null,
+      base_version: null,
+      content: WASHER,
+    });
+    expect(JSON.parse(seen[5]?.body ?? '{}')).toMatchObject({ article_id: 'a1', base_version: 3 });
   });
 });

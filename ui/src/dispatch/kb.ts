@@ -5,7 +5,19 @@
  * decision (`fieldwork_domain::kb::ArticleContent::normalised`): the editor only splits what
  * was typed into lists and sends it whole.
  */
-import type { ArticleContent, ArticleStatus, ArticleText, Language } from '../lib/api/headoffice';
+import type {
+  ArticleContent,
+  ArticleListItem,
+  ArticleQuery,
+  ArticleSort,
+  ArticleStatus,
+  ArticleText,
+  Language,
+  PhotoRef,
+  ProposalDetail,
+  ProposalEquipment,
+  ProposalStatus,
+} from '../lib/api/headoffice';
 import type { MessageKey } from '../lib/i18n';
 import type { EquipmentCategory } from '../lib/types/EquipmentCategory';
 
@@ -27,6 +39,13 @@ export const CATEGORIES: readonly EquipmentCategory[] = [
   'furniture',
   'smart_home',
 ];
+
+/** The orders the article list offers, the default first. */
+export const ARTICLE_SORTS: readonly ArticleSort[] = ['recent', 'most_used', 'often_unhelpful'];
+
+export function isArticleSort(s: string): s is ArticleSort {
+  return (ARTICLE_SORTS as readonly string[]).includes(s);
+}
 
 export function isArticleStatus(s: string): s is ArticleStatus {
   return (ARTICLE_STATUSES as readonly string[]).includes(s);
@@ -393,4 +412,147 @@ export function articleRefusal(error: { code: string; message: string }): Refusa
     return { field, phrase: { key: 'dispatch.kb.refused.texts', params: {} } };
   }
   return { field, phrase: null };
+}
+
+// --- fixes shared from the field ----------------------------------------------------------------
+
+/** Where a shared fix stands, the review queue's own first. */
+export const PROPOSAL_STATUSES: readonly ProposalStatus[] = [
+  'pending',
+  'accepted',
+  'merged',
+  'declined',
+];
+
+export function isProposalStatus(s: string): s is ProposalStatus {
+  return (PROPOSAL_STATUSES as readonly string[]).includes(s);
+}
+
+/** How long ago something happened, roughly: just now, minutes, hours, then days. */
+export function agePhrase(at: string, now: Date): Phrase {
+  const ms = now.getTime() - Date.parse(at);
+  const mins = Number.isFinite(ms) ? Math.max(0, Math.floor(ms / 60_000)) : 0;
+  if (mins < 1) return { key: 'dispatch.kb.shared.ageNow', params: {} };
+  if (mins < 60) return { key: 'dispatch.kb.shared.ageMinutes', params: { count: mins } };
+  const hours = Math.floor(mins / 60);
+  if (hours < 24) return { key: 'dispatch.kb.shared.ageHours', params: { count: hours } };
+  return { key: 'dispatch.kb.shared.ageDays', params: { count: Math.floor(hours / 24) } };
+}
+
+/** The photos' SHA-256 as an article keeps them: lower case, each once. */
+function photoHashes(photos: readonly PhotoRef[]): string[] {
+  return unique(photos.map((p) => p.sha256.toLowerCase()));
+}
+
+/** The text a shared fix becomes: its title, the job's problem as the symptoms, its diagnosis as the causes, a step per line of its resolution. */
+function textFromProposal(p: ProposalDetail): TextDraft {
+  const fix = p.review.proposal;
+  const steps = splitLines(fix.resolution);
+  return {
+    language: fix.language,
+    title: fix.title.trim(),
+    symptoms: splitLines(p.reported_problem).join('\n'),
+    causes: splitLines(fix.diagnosis).join('\n'),
+    warnings: '',
+    steps: steps.length > 0 ? steps.map((s) => newStep(s)) : [newStep()],
+  };
+}
+
+/**
+ * A new article written from a shared fix: it applies to the job's product, brand and model
+ * (the author widens the model to a pattern if it fits more), explains the job's fault codes, and
+ * carries the photos the technician chose; its one text is in the fix's language.
+ */
+export function draftFromProposal(p: ProposalDetail): ArticleDraft {
+  const e = p.equipment;
+  return {
+    category: e?.category ?? '',
+    brands: e?.brand.trim() ?? '',
+    models: e?.model.trim() ?? '',
+    faultCodes: unique(p.fault_codes.map((c) => c.toUpperCase())).join(', '),
+    parts: [],
+    photos: photoHashes(p.photos),
+    texts: [textFromProposal(p)],
+  };
+}
+
+/**
+ * The next version of article `base` with a shared fix added: the fix's steps after the
+ * article's own in the fix's language (a step it already has is not repeated) — or, when the
+ * article has no text in that language, the fix as that language's text — and the fix's photos
+ * after the article's. Everything else stays as the article has it.
+ */
+export function draftMergingProposal(base: ArticleContent, p: ProposalDetail): ArticleDraft {
+  const d = draftFromContent(base);
+  const language = p.review.proposal.language;
+  const text = d.texts.find((x) => x.language === language);
+  if (text) {
+    const kept = text.steps.filter((s) => s.text.trim() !== '');
+    const known = new Set(kept.map((s) => s.text.trim()));
+    const added = splitLines(p.review.proposal.resolution).filter((s) => !known.has(s));
+    text.steps = [...kept, ...added.map((s) => newStep(s))];
+    if (text.steps.length === 0) text.steps = [newStep()];
+  } else {
+    d.texts.push(textFromProposal(p));
+  }
+  for (const sha of photoHashes(p.photos)) if (!d.photos.includes(sha)) d.photos.push(sha);
+  return d;
+}
+
+/** What a shared fix is about, to find articles it could be added to. */
+export interface ProposalSubject {
+  equipment: ProposalEquipment | null;
+  fault_codes: string[];
+}
+
+/** How many articles each suggestion search asks for. */
+export const SUGGESTION_LIMIT = 20;
+
+/**
+ * The article searches that find where a shared fix could go: one per fault code (the first
+ * three) and one for the brand, within the product; the product alone when the job names
+ * neither. None when nothing is known of the job.
+ */
+export function suggestionQueries(p: ProposalSubject): ArticleQuery[] {
+  const category = p.equipment?.category ?? null;
+  const words = unique([...p.fault_codes.slice(0, 3), p.equipment?.brand ?? '']);
+  if (words.length === 0) return category ? [{ category, limit: SUGGESTION_LIMIT }] : [];
+  return words.map((q) => ({ q, category, limit: SUGGESTION_LIMIT }));
+}
+
+/** An article suggested for a shared fix, and what it has in common with the job. */
+export interface Suggestion {
+  article: ArticleListItem;
+  /** The job's fault codes the article explains. */
+  codes: string[];
+  /** Whether it names the job's brand (not merely any brand). */
+  brand: boolean;
+}
+
+const codeKey = (c: string) => c.toUpperCase().replace(/-/g, '');
+
+/**
+ * The articles found, each once, best first: of the job's product only (when known), those
+ * explaining more of its fault codes first, then those naming its brand, then the most used; a
+ * withdrawn article last.
+ */
+export function rankSuggestions(
+  found: readonly ArticleListItem[],
+  p: ProposalSubject,
+): Suggestion[] {
+  const seen = new Set<string>();
+  const brand = p.equipment?.brand.trim().toLowerCase() ?? '';
+  const jobCodes = p.fault_codes.map(codeKey);
+  const out: Suggestion[] = [];
+  for (const a of found) {
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    if (p.equipment && a.category !== p.equipment.category) continue;
+    const codes = a.fault_codes.filter((c) => jobCodes.includes(codeKey(c)));
+    const named = brand !== '' && a.brands.some((b) => b.trim().toLowerCase() === brand);
+    out.push({ article: a, codes, brand: named });
+  }
+  const rank = (s: Suggestion) =>
+    (s.article.status === 'withdrawn' ? -1000 : 0) + s.codes.length * 10 + (s.brand ? 5 : 0);
+  return out.sort((x, y) => rank(y) - rank(x) || y.article.uses.used - x.article.uses.used);
 }

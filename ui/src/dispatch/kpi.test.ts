@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { KpiValue } from '../lib/api/headoffice';
-import { defaultPeriod, percent, periodInstants, share, verdict } from './kpi';
+import { defaultPeriod, knowledgeShares, percent, periodInstants, share, verdict } from './kpi';
 
 const v = (numerator: number, denominator: number, target: number | null, higher = true) =>
   ({
@@ -36,5 +36,31 @@ describe('KPI arithmetic', () => {
     });
     const p = periodInstants('2026-11-01', '2026-11-01');
     expect(new Date(p.to).getTime() - new Date(p.from).getTime()).toBe(24 * 3600 * 1000);
+  });
+});
+
+describe('first-time fix with and without a knowledge article', () => {
+  it('gives each side its share and job count', () => {
+    expect(
+      knowledgeShares({
+        with_article: { completed: 4, first_time: 3 },
+        without_article: { completed: 10, first_time: 6 },
+      }),
+    ).toEqual({ with: { completed: 4, share: 0.75 }, without: { completed: 10, share: 0.6 } });
+  });
+
+  it('has no share on a side without completed jobs, and nothing when neither has any', () => {
+    expect(
+      knowledgeShares({
+        with_article: { completed: 0, first_time: 0 },
+        without_article: { completed: 2, first_time: 2 },
+      }),
+    ).toEqual({ with: { completed: 0, share: null }, without: { completed: 2, share: 1 } });
+    expect(
+      knowledgeShares({
+        with_article: { completed: 0, first_time: 0 },
+        without_article: { completed: 0, first_time: 0 },
+      }),
+    ).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /** The KPI page's arithmetic: shares, whether a number meets its target, the default period. */
-import type { KpiValue } from '../lib/api/headoffice';
+import type { KnowledgeEffect, KpiValue } from '../lib/api/headoffice';
 import { addDays, localDay } from '../lib/format/datetime';
 
 /** The share `numerator / denominator`, or null when nothing is counted. */
@@ -30,4 +30,24 @@ export function periodInstants(from: string, to: string): { from: string; to: st
     return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plus);
   };
   return { from: midnight(from, 0).toISOString(), to: midnight(to, 1).toISOString() };
+}
+
+/** One side of the knowledge card: completed jobs and the share fixed the first time. */
+export interface FixShare {
+  completed: number;
+  /** `null` when no job was completed. */
+  share: number | null;
+}
+
+/**
+ * First-time fix of the completed jobs with a knowledge article used against those without;
+ * `null` when no job was completed on either side (the card says so instead).
+ */
+export function knowledgeShares(k: KnowledgeEffect): { with: FixShare; without: FixShare } | null {
+  if (k.with_article.completed === 0 && k.without_article.completed === 0) return null;
+  const side = (r: KnowledgeEffect['with_article']): FixShare => ({
+    completed: r.completed,
+    share: share({ numerator: r.first_time, denominator: r.completed }),
+  });
+  return { with: side(k.with_article), without: side(k.without_article) };
 }

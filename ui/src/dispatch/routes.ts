@@ -25,6 +25,14 @@ export type DispatchRoute =
   | { name: 'kbArticle'; id: string; version: number | null }
   /** Writing the next version of an article. */
   | { name: 'kbEdit'; id: string }
+  /** The review queue of fixes shared from the field. */
+  | { name: 'kbShared' }
+  /** One shared fix, beside its job's facts. */
+  | { name: 'kbProposal'; id: string }
+  /** A new article written from shared fix `id`. */
+  | { name: 'kbProposalNew'; id: string }
+  /** The next version of article `article`, with shared fix `id` added to it. */
+  | { name: 'kbProposalMerge'; id: string; article: string }
   /** The jobs behind one KPI number. */
   | {
       name: 'kpiJobs';
@@ -96,6 +104,15 @@ export function parseRoute(hash: string): DispatchRoute {
     case 'kb': {
       if (!second) return { name: 'kb' };
       if (second === 'new' && !third) return { name: 'kbNew' };
+      if (second === 'shared') {
+        const [, , , action, article] = path.split('/').map(decode);
+        if (!third) return { name: 'kbShared' };
+        if (action === 'new') return { name: 'kbProposalNew', id: third };
+        if (action === 'into' && article) {
+          return { name: 'kbProposalMerge', id: third, article };
+        }
+        return { name: 'kbProposal', id: third };
+      }
       if (third === 'edit') return { name: 'kbEdit', id: second };
       const [, , , n] = path.split('/').map(decode);
       const version = third === 'v' && n && /^\d{1,9}$/.test(n) ? Number(n) : null;
@@ -152,6 +169,14 @@ export function href(route: DispatchRoute): string {
       return `#/kb/${encodeURIComponent(route.id)}${route.version === null ? '' : `/v/${route.version}`}`;
     case 'kbEdit':
       return `#/kb/${encodeURIComponent(route.id)}/edit`;
+    case 'kbShared':
+      return '#/kb/shared';
+    case 'kbProposal':
+      return `#/kb/shared/${encodeURIComponent(route.id)}`;
+    case 'kbProposalNew':
+      return `#/kb/shared/${encodeURIComponent(route.id)}/new`;
+    case 'kbProposalMerge':
+      return `#/kb/shared/${encodeURIComponent(route.id)}/into/${encodeURIComponent(route.article)}`;
     case 'kpiJobs':
       return `#/kpi-jobs/${encodeURIComponent(route.measure)}/${route.part}/${route.from}/${route.to}${
         route.technician ? `/${encodeURIComponent(route.technician)}` : ''

@@ -16,6 +16,8 @@ import type { JobStatus } from '../types/JobStatus';
 import type { JobType } from '../types/JobType';
 import type { Language } from '../types/Language';
 import type { Part } from '../types/Part';
+import type { PhotoRef } from '../types/PhotoRef';
+import type { ProposalStatus } from '../types/ProposalStatus';
 import type { Site } from '../types/Site';
 import type { Technician } from '../types/Technician';
 import type { WorkOrder } from '../types/WorkOrder';
@@ -24,7 +26,9 @@ import type { ArticleAdmin } from '../types/headoffice/ArticleAdmin';
 import type { ArticleEdit } from '../types/headoffice/ArticleEdit';
 import type { ArticleListItem } from '../types/headoffice/ArticleListItem';
 import type { ArticleQuery } from '../types/headoffice/ArticleQuery';
+import type { ArticleSort } from '../types/headoffice/ArticleSort';
 import type { ArticleTitle } from '../types/headoffice/ArticleTitle';
+import type { ArticleUses } from '../types/headoffice/ArticleUses';
 import type { ArticleVersionInfo } from '../types/headoffice/ArticleVersionInfo';
 import type { ClockWarning } from '../types/headoffice/ClockWarning';
 import type { Complaint } from '../types/headoffice/Complaint';
@@ -49,6 +53,7 @@ import type { JobRecord } from '../types/headoffice/JobRecord';
 import type { JobTypeAdmin } from '../types/headoffice/JobTypeAdmin';
 import type { JobTypeDefaults } from '../types/headoffice/JobTypeDefaults';
 import type { JobTypeInput } from '../types/headoffice/JobTypeInput';
+import type { KnowledgeEffect } from '../types/headoffice/KnowledgeEffect';
 import type { KpiJobsQuery } from '../types/headoffice/KpiJobsQuery';
 import type { KpiQuery } from '../types/headoffice/KpiQuery';
 import type { KpiReport } from '../types/headoffice/KpiReport';
@@ -59,6 +64,11 @@ import type { NewUserInput } from '../types/headoffice/NewUserInput';
 import type { PartAdmin } from '../types/headoffice/PartAdmin';
 import type { PartPatch } from '../types/headoffice/PartPatch';
 import type { PartQuery } from '../types/headoffice/PartQuery';
+import type { ProposalAccept } from '../types/headoffice/ProposalAccept';
+import type { ProposalDetail } from '../types/headoffice/ProposalDetail';
+import type { ProposalEquipment } from '../types/headoffice/ProposalEquipment';
+import type { ProposalListItem } from '../types/headoffice/ProposalListItem';
+import type { ProposalQuery } from '../types/headoffice/ProposalQuery';
 import type { RatioPart } from '../types/headoffice/RatioPart';
 import type { RejectedMutation } from '../types/headoffice/RejectedMutation';
 import type { ScheduleAdvice } from '../types/headoffice/ScheduleAdvice';
@@ -89,9 +99,11 @@ export type {
   ArticleEdit,
   ArticleListItem,
   ArticleQuery,
+  ArticleSort,
   ArticleStatus,
   ArticleText,
   ArticleTitle,
+  ArticleUses,
   ArticleVersionInfo,
   ClockWarning,
   Complaint,
@@ -115,6 +127,7 @@ export type {
   JobTypeAdmin,
   JobTypeDefaults,
   JobTypeInput,
+  KnowledgeEffect,
   KpiJobsQuery,
   KpiQuery,
   KpiReport,
@@ -127,6 +140,13 @@ export type {
   PartAdmin,
   PartPatch,
   PartQuery,
+  PhotoRef,
+  ProposalAccept,
+  ProposalDetail,
+  ProposalEquipment,
+  ProposalListItem,
+  ProposalQuery,
+  ProposalStatus,
   RatioPart,
   RejectedMutation,
   ScheduleAdvice,
@@ -217,7 +237,7 @@ export interface DispatchApi {
 
   /** The parts catalogue's parts in use (to pick an article's part numbers from). */
   parts(): Promise<Part[]>;
-  /** Knowledge articles, latest change first: words, a category, a status. */
+  /** Knowledge articles (latest change first unless `sort` says otherwise): words, a category, a status. */
   kbArticles(q: ArticleQuery): Promise<ArticleListItem[]>;
   /** An article: its latest version, where it stands and its versions (newest first). */
   kbArticle(id: string): Promise<ArticleAdmin>;
@@ -234,6 +254,18 @@ export interface DispatchApi {
   publishKbArticle(id: string, version: number): Promise<ArticleAdmin>;
   /** Admins only: takes the article back from every laptop. */
   withdrawKbArticle(id: string): Promise<ArticleAdmin>;
+  /** Fixes shared from completed jobs, the longest waiting first (pending unless asked). */
+  kbProposals(q: ProposalQuery): Promise<ProposalListItem[]>;
+  /** A shared fix with its job's equipment, problem, fault codes and chosen photos. */
+  kbProposal(id: string): Promise<ProposalDetail>;
+  /** Admins only: declines a pending shared fix; the reason goes back to the technician. */
+  declineKbProposal(id: string, reason: string): Promise<ProposalDetail>;
+  /**
+   * Admins only: takes a pending shared fix into a new article (no `article_id`) or the next
+   * version of one (`article_id` and `base_version`); `already_decided` when someone decided
+   * meanwhile, `stale_version` when the article changed since `base_version`.
+   */
+  acceptKbProposal(id: string, accept: ProposalAccept): Promise<ArticleAdmin>;
 
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
@@ -275,6 +307,7 @@ const enc = encodeURIComponent;
 export function createDispatchApi(http: HttpClient = new HttpClient()): DispatchApi {
   const job = (id: string) => `${V1}/jobs/${enc(id)}`;
   const kbArticle = (id: string) => `${V1}/kb/articles/${enc(id)}`;
+  const kbProposal = (id: string) => `${V1}/kb/proposals/${enc(id)}`;
   return {
     async session() {
       try {
@@ -424,6 +457,7 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
           q: q.q?.trim() || undefined,
           category: q.category ?? undefined,
           status: q.status ?? undefined,
+          sort: q.sort ?? undefined,
           limit: q.limit ?? undefined,
           offset: q.offset ?? undefined,
         })}`,
@@ -435,6 +469,17 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     editKbArticle: (id, edit) => http.put(kbArticle(id), edit),
     publishKbArticle: (id, version) => http.post(`${kbArticle(id)}/publish`, { version }),
     withdrawKbArticle: (id) => http.post(`${kbArticle(id)}/withdraw`),
+    kbProposals: (q) =>
+      http.get(
+        `${V1}/kb/proposals${query({
+          status: q.status ?? undefined,
+          limit: q.limit ?? undefined,
+          offset: q.offset ?? undefined,
+        })}`,
+      ),
+    kbProposal: (id) => http.get(kbProposal(id)),
+    declineKbProposal: (id, reason) => http.post(`${kbProposal(id)}/decline`, { reason }),
+    acceptKbProposal: (id, accept) => http.post(`${kbProposal(id)}/accept`, accept),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
