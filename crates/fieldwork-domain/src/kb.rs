@@ -407,6 +407,20 @@ pub fn model_matches(pattern: &str, model: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// The literal start of a model pattern as compared, before its first wildcard: every model the
+/// pattern covers begins with it (see [`model_matches`]); empty when it starts with one. With
+/// [`model_key_prefixes`] it narrows the articles read for a job without deciding anything.
+pub fn model_pattern_prefix(pattern: &str) -> String {
+    model_key(pattern).into_iter().take_while(|c| *c != '*' && *c != '?').collect()
+}
+
+/// Every start of `model` as compared (the empty one first, then one character more each time):
+/// the [`model_pattern_prefix`] of any pattern covering `model` is one of them.
+pub fn model_key_prefixes(model: &str) -> Vec<String> {
+    let key = model_key(model);
+    (0..=key.len()).map(|n| key[..n].iter().collect()).collect()
+}
+
 /// A fault code as compared: upper case, without `-`, spaces or dots (`e-4` and `E4` are one).
 pub fn fault_code_key(code: &str) -> String {
     code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
@@ -766,6 +780,40 @@ mod tests {
         assert!(!model_matches("EG100", "EG100MATE2S"), "no wildcard: the exact model only");
         assert!(!model_matches("", "EG100"));
         assert!(model_matches("*", "anything"));
+    }
+
+    #[test]
+    fn a_covering_pattern_s_literal_start_is_a_start_of_the_model() {
+        let models = ["EG100MATE2S", "KFR-35GW/(35592)FNhAa-B1", "Greenstar 4000 30kW", "G5*1", ""];
+        let patterns = [
+            "EG100*",
+            "eg100 mate2s",
+            "KFR-35GW/*",
+            "Greenstar * 30kW",
+            "WAN2828?GB",
+            "*",
+            "?G*",
+            "G 5*",
+            "G5\\*1",
+            "",
+            "EG1?0*",
+            "*30KW",
+        ];
+        for m in models {
+            let starts = model_key_prefixes(m);
+            assert_eq!(starts.first().map(String::as_str), Some(""));
+            for p in patterns {
+                if model_matches(p, m) {
+                    let prefix = model_pattern_prefix(p);
+                    assert!(
+                        starts.contains(&prefix),
+                        "{p:?} covers {m:?}: {prefix:?} not in {starts:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(model_pattern_prefix("eg1 00*x"), "EG100");
+        assert_eq!(model_pattern_prefix("?G*"), "");
     }
 
     #[test]
