@@ -7,7 +7,9 @@
 //! work exactly as the jobs' (see [`super::search`]) and are queried through the same plan.
 //!
 //! Which articles fit a job is decided by the domain ([`crate::kb::suggest`]); the store only
-//! gathers the job's signals and narrows the candidates to its kind of product.
+//! gathers the job's signals and narrows the candidates: to its kind of product, and through the
+//! indexes to the articles the rule could accept at all (a fault code the job names, a model
+//! pattern that could cover its model — `kb_model_prefixes` — or two of its terms).
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -196,11 +198,14 @@ pub(crate) fn put_article(conn: &Connection, a: &Article) -> Result<bool> {
         .query_row([&a.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let body = serde_json::to_string(a)?;
+    // What lists sort by: the body's `$.texts[0].title`.
+    let title = a.content.texts.first().map(|t| t.title.as_str());
     let seq = match stored {
         Some((_, version)) if version > a.version => return Ok(false),
         Some((seq, _)) => {
             conn.prepare_cached(
-                "UPDATE kb_articles SET version = ?2, category = ?3, body = ?4, updated_at = ?5
+                "UPDATE kb_articles SET version = ?2, category = ?3, body = ?4, updated_at = ?5,
+                     title = ?6
                  WHERE seq = ?1",
             )?
             .execute(params![
@@ -208,22 +213,24 @@ pub(crate) fn put_article(conn: &Connection, a: &Article) -> Result<bool> {
                 a.version,
                 a.content.category.as_str(),
                 body,
-                Ms(a.updated_at)
+                Ms(a.updated_at),
+                title
             ])?;
             unindex(conn, seq)?;
             seq
         }
         None => {
             conn.prepare_cached(
-                "INSERT INTO kb_articles (id, version, category, body, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO kb_articles (id, version, category, body, updated_at, title)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 a.id,
                 a.version,
                 a.content.category.as_str(),
                 body,
-                Ms(a.updated_at)
+                Ms(a.updated_at),
+                title
             ])?;
             conn.last_insert_rowid()
         }
@@ -233,6 +240,11 @@ pub(crate) fn put_article(conn: &Connection, a: &Article) -> Result<bool> {
         .execute(params![seq, text])?;
     conn.prepare_cached("INSERT INTO kb_search_trigram (rowid, body) VALUES (?1, fw_digits(?2))")?
         .execute(params![seq, text])?;
+    let mut prefix = conn
+        .prepare_cached("INSERT OR IGNORE INTO kb_model_prefixes (seq, prefix) VALUES (?1, ?2)")?;
+    for pattern in &a.content.models {
+        prefix.execute(params![seq, kb::model_pattern_prefix(pattern)])?;
+    }
     Ok(true)
 }
 
@@ -251,11 +263,33 @@ pub(crate) fn remove_article(conn: &Connection, id: &str) -> Result<bool> {
 fn unindex(conn: &Connection, seq: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM kb_search_words WHERE rowid = ?1")?.execute([seq])?;
     conn.prepare_cached("DELETE FROM kb_search_trigram WHERE rowid = ?1")?.execute([seq])?;
+    conn.prepare_cached("DELETE FROM kb_model_prefixes WHERE seq = ?1")?.execute([seq])?;
     Ok(())
 }
 
-/// Lists sort by the first text's title.
-const BY_TITLE: &str = " ORDER BY json_extract(a.body, '$.texts[0].title') COLLATE NOCASE, a.id";
+/// Most terms of a job's text looked up one by one when narrowing its suggestions; a longer
+/// text is ranked against every article of its kind of product instead.
+const MAX_NARROWING_TERMS: usize = 64;
+
+/// The word-index query finding every article whose title or symptoms hold `term` (one of
+/// [`kb::terms`]), or `None` when the index cannot be trusted to (a term of other characters
+/// than ASCII letters and apostrophes, or of two Chinese characters the index keeps as words).
+/// A Latin term is the word itself or with an `s` (the ranking folds a trailing `s`); a Chinese
+/// pair is a phrase.
+fn term_query(term: &str) -> Option<String> {
+    let chars: Vec<char> = term.chars().collect();
+    if chars.len() == 2 && chars.iter().all(|&c| kb::is_cjk(c) && c.is_alphabetic()) {
+        return Some(format!("\"{} {}\"", chars[0], chars[1]));
+    }
+    let latin = chars.iter().all(|&c| c.is_ascii_alphabetic() || c == '\'');
+    if latin && chars.iter().any(char::is_ascii_alphabetic) {
+        return Some(format!("\"{term}\" OR \"{term}s\""));
+    }
+    None
+}
+
+/// Lists sort by the first text's title (kept in `kb_articles.title`).
+const BY_TITLE: &str = " ORDER BY a.title COLLATE NOCASE, a.id";
 
 fn articles(conn: &Connection, sql: &str, args: Vec<Value>) -> Result<Vec<Article>> {
     let mut stmt = conn.prepare_cached(sql)?;
@@ -383,14 +417,80 @@ impl Store {
     pub fn kb_suggestions(&self, job: &str, limit: usize) -> Result<Vec<ArticleSuggestion>> {
         let stored = find_job(self.conn(), job)?;
         let signals = self.job_signals(&stored)?;
+        let narrowed = self.suggestion_candidates(&signals)?;
+        self.rank_suggestions(&signals, narrowed.as_deref(), limit)
+    }
+
+    /// The articles that could be suggested for a job, found in the indexes: those explaining a
+    /// fault code its text names, those with a model pattern that could cover its model, and
+    /// those sharing at least two of its terms ([`kb::terms`]) — the rule ([`kb::relevance`])
+    /// refuses every other article, whatever its score. `None` when the job's text cannot be
+    /// looked up that way (see [`term_query`]): every article of its kind is ranked then.
+    fn suggestion_candidates(&self, signals: &JobSignals) -> Result<Option<Vec<i64>>> {
+        let terms = kb::terms(&signals.text);
+        if terms.len() > MAX_NARROWING_TERMS {
+            return Ok(None);
+        }
+        let Some(queries) = terms.iter().map(|t| term_query(t)).collect::<Option<Vec<_>>>() else {
+            return Ok(None);
+        };
+        let conn = self.conn();
+        let mut words = conn
+            .prepare_cached("SELECT rowid FROM kb_search_words WHERE kb_search_words MATCH ?1")?;
+        let mut found: Vec<i64> = Vec::new();
+        // An article's fault code is indexed whole and as its key (`EA-12` also as `EA12`); the
+        // job's codes are ASCII letters and digits, so their keys are single words of the index.
+        let codes: Vec<String> = kb::fault_codes_in(&signals.text)
+            .iter()
+            .map(|c| format!("\"{}\"", kb::fault_code_key(c)))
+            .collect();
+        if !codes.is_empty() {
+            let hits = words.query_map([codes.join(" OR ")], |r| r.get::<_, i64>(0))?;
+            found.extend(hits.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        let mut shared: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
+        for q in &queries {
+            for seq in words.query_map([q], |r| r.get::<_, i64>(0))? {
+                *shared.entry(seq?).or_default() += 1;
+            }
+        }
+        found.extend(shared.into_iter().filter(|&(_, n)| n >= 2).map(|(seq, _)| seq));
+        if let Some(model) = signals.model.as_deref() {
+            let starts = serde_json::to_string(&kb::model_key_prefixes(model))?;
+            let hits = conn
+                .prepare_cached(
+                    "SELECT seq FROM kb_model_prefixes
+                     WHERE prefix IN (SELECT value FROM json_each(?1))",
+                )?
+                .query_map([starts], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            found.extend(hits);
+        }
+        found.sort_unstable();
+        found.dedup();
+        Ok(Some(found))
+    }
+
+    /// Ranks the articles of the job's kind (and brand, or none), or only those of `narrowed`
+    /// when given, by the domain's rule; equal scores keep title order.
+    fn rank_suggestions(
+        &self,
+        signals: &JobSignals,
+        narrowed: Option<&[i64]>,
+        limit: usize,
+    ) -> Result<Vec<ArticleSuggestion>> {
         // Candidates in SQL: the job's kind of product, and (when the job's brand is known)
         // articles naming it or no brand at all — the rule refuses every other one anyway, and
         // reading fewer articles is what keeps this fast on a big base.
         let mut sql = String::from("SELECT a.body FROM kb_articles a WHERE 1 = 1");
         let mut args: Vec<Value> = Vec::new();
+        if let Some(seqs) = narrowed {
+            args.push(Value::Text(serde_json::to_string(seqs)?));
+            sql.push_str(" AND a.seq IN (SELECT value FROM json_each(?1))");
+        }
         if let Some(c) = signals.category {
             args.push(Value::Text(c.as_str().to_owned()));
-            sql.push_str(" AND a.category = ?1");
+            sql.push_str(&format!(" AND a.category = ?{}", args.len()));
         }
         if let Some(brand) = signals.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
             args.push(Value::Text(brand.to_owned()));
@@ -415,7 +515,7 @@ impl Store {
             .collect::<Result<_>>()?;
         let found = kb::suggest(
             candidates.iter().map(|(id, c)| (id.as_str(), c)),
-            &signals,
+            signals,
             limit.min(MAX_LIMIT),
         );
         found
@@ -963,5 +1063,213 @@ mod tests {
         let count: i64 =
             store.conn().query_row("SELECT count(*) FROM past_fixes", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 0);
+    }
+
+    /// The demo base, and copies of it varied as the benchmark varies them (brand, models,
+    /// fault codes, title), in one store with `jobs` seeded jobs.
+    fn demo_store(jobs: usize, copies: usize) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let (today, now) = (at(20).date_naive(), at(20));
+        crate::seed::seed(&mut store, &crate::seed::SeedOptions { jobs, seed: 7, today, now })
+            .unwrap();
+        let base = fieldwork_domain::seed::kb::demo_articles();
+        let mut articles = Vec::new();
+        for copy in 1..=copies {
+            for (i, c) in base.iter().enumerate() {
+                let mut content = c.clone();
+                for brand in &mut content.brands {
+                    brand.push_str(&format!(" {copy}"));
+                }
+                for model in &mut content.models {
+                    *model = format!("{model}-{copy}");
+                }
+                for code in &mut content.fault_codes {
+                    *code = format!("{code}{copy}");
+                }
+                for text in &mut content.texts {
+                    text.title = format!("{} ({copy})", text.title);
+                }
+                let mut a = article(
+                    Spec {
+                        id: "x",
+                        category: c.category,
+                        brands: &[],
+                        models: &[],
+                        codes: &[],
+                        texts: vec![],
+                    },
+                    1,
+                );
+                a.id = format!("kb-copy-{copy}-{i}");
+                a.content = content;
+                articles.push(a);
+            }
+        }
+        store.put_kb_articles(&articles).unwrap();
+        store
+    }
+
+    /// Narrowing reads fewer articles but suggests exactly what ranking all of them suggests.
+    fn assert_narrowing_keeps(store: &Store, signals: &JobSignals) -> usize {
+        let full = store.rank_suggestions(signals, None, MAX_LIMIT).unwrap();
+        let candidates = store.suggestion_candidates(signals).unwrap();
+        let narrowed = store.rank_suggestions(signals, candidates.as_deref(), MAX_LIMIT).unwrap();
+        assert_eq!(narrowed, full, "{signals:?}");
+        candidates.map_or(usize::MAX, |c| c.len())
+    }
+
+    #[test]
+    fn narrowed_suggestions_are_those_of_the_whole_base_for_every_demo_job() {
+        let store = demo_store(400, 2);
+        let jobs: Vec<String> = store
+            .conn()
+            .prepare("SELECT id FROM work_orders ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(jobs.len() >= 400);
+        let (mut suggested, mut narrowed) = (0, 0);
+        for job in &jobs {
+            let signals = store.job_signals(&find_job(store.conn(), job).unwrap()).unwrap();
+            let n = assert_narrowing_keeps(&store, &signals);
+            narrowed += usize::from(n != usize::MAX);
+            suggested += usize::from(!store.kb_suggestions(job, 5).unwrap().is_empty());
+        }
+        assert!(suggested * 2 > jobs.len(), "{suggested} of {} jobs got an article", jobs.len());
+        assert!(narrowed * 10 > jobs.len() * 9, "narrowed for {narrowed} of {}", jobs.len());
+    }
+
+    #[test]
+    fn narrowed_suggestions_are_those_of_the_whole_base_for_jobs_written_from_the_articles() {
+        let store = demo_store(1, 2);
+        let total = usize::try_from(store.kb_article_count().unwrap()).unwrap();
+        let base = fieldwork_domain::seed::kb::demo_articles();
+        let mut smaller = 0;
+        let mut checked = 0;
+        for a in &base {
+            let brands: Vec<Option<String>> = std::iter::once(None)
+                .chain(a.brands.iter().map(|b| Some(b.clone())))
+                .chain([Some("Haier 1".to_owned()), Some("haier".to_owned())])
+                .collect();
+            let models: Vec<Option<String>> = std::iter::once(None)
+                .chain(a.models.iter().map(|m| Some(m.replace('*', "X1").replace('?', "7"))))
+                .chain(a.models.iter().map(|m| Some(format!("{}-1", m.replace('*', "")))))
+                .collect();
+            let mut texts: Vec<String> = vec![String::new()];
+            for t in &a.texts {
+                texts.push(t.title.clone());
+                texts.extend(t.symptoms.iter().cloned());
+                texts.push(t.symptoms.join(" "));
+                texts.extend(t.causes.first().cloned());
+            }
+            for code in &a.fault_codes {
+                texts.push(format!("shows {code}"));
+                texts.push(format!("显示{code}故障码，{}", a.texts[0].title));
+                texts.push(format!("{}1 after a reset", code.to_lowercase()));
+            }
+            for (i, text) in texts.iter().enumerate() {
+                let signals = JobSignals {
+                    category: if i % 7 == 3 { None } else { Some(a.category) },
+                    brand: brands[i % brands.len()].clone(),
+                    model: models[i % models.len()].clone(),
+                    text: text.clone(),
+                };
+                let n = assert_narrowing_keeps(&store, &signals);
+                smaller += usize::from(n < total / 2);
+                checked += 1;
+            }
+        }
+        assert!(smaller * 2 > checked, "narrowed to under half for {smaller} of {checked}");
+    }
+
+    #[test]
+    fn an_article_s_model_prefixes_follow_its_versions_and_its_removal() {
+        let mut store = store_with_library();
+        let prefixes = |store: &Store| -> Vec<(String, String)> {
+            store
+                .conn()
+                .prepare(
+                    "SELECT a.id, p.prefix FROM kb_model_prefixes p
+                     JOIN kb_articles a ON a.seq = p.seq ORDER BY a.id, p.prefix",
+                )
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let pair = |id: &str, p: &str| (id.to_owned(), p.to_owned());
+        assert_eq!(
+            prefixes(&store),
+            [
+                pair("kb-dishwasher-ea12", "SMS6ZCI00E"),
+                pair("kb-heater-e4", "F60-21WB1"),
+                pair("kb-washer-spin", "EG100")
+            ]
+        );
+        let mut v2 = library().remove(0);
+        v2.version = 2;
+        v2.content.models = vec!["*mate2s".into(), "xqg 100?".into()];
+        apply(&mut store, |b| {
+            assert!(b.kb_article(&v2).unwrap());
+            assert!(b.kb_article_removed("kb-heater-e4").unwrap());
+        });
+        assert_eq!(
+            prefixes(&store),
+            [
+                pair("kb-dishwasher-ea12", "SMS6ZCI00E"),
+                pair("kb-washer-spin", ""),
+                pair("kb-washer-spin", "XQG100")
+            ]
+        );
+        store.wipe_local_data("revoked").unwrap();
+        assert!(prefixes(&store).is_empty());
+    }
+
+    #[test]
+    fn a_store_from_before_the_model_prefixes_migrates_and_suggests_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut store = Store::init(dir.path()).unwrap();
+            store.put_kb_articles(&library()).unwrap();
+            // As the previous schema left it: no prefixes, no title column.
+            store
+                .conn()
+                .execute_batch(&format!(
+                    "DROP TABLE kb_model_prefixes;
+                     ALTER TABLE kb_articles DROP COLUMN title;
+                     PRAGMA user_version = {};",
+                    super::super::SCHEMA_VERSION - 1
+                ))
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let titles: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM kb_articles
+                 WHERE title IS json_extract(body, '$.texts[0].title')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(titles, 4);
+        let sentinels: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM kb_model_prefixes WHERE prefix = ''", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sentinels, 3, "every article with models stays a candidate");
+        assert_eq!(search(&store, "drum"), ["kb-washer-noise", "kb-washer-spin"]);
+        let signals = JobSignals {
+            category: Some(EquipmentCategory::WashingMachine),
+            brand: Some("Haier".into()),
+            model: Some("EG100MATE2S".into()),
+            text: "It makes a noise".into(),
+        };
+        assert_narrowing_keeps(&store, &signals);
+        let found = store.rank_suggestions(&signals, None, 10).unwrap();
+        assert_eq!(found.len(), 1, "the model alone: {found:?}");
     }
 }

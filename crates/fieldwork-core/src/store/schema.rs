@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_knowledge.sql"),
     include_str!("migrations/0006_past_fixes.sql"),
     include_str!("migrations/0007_kb_field.sql"),
+    include_str!("migrations/0008_kb_model_prefixes.sql"),
 ];
 
 /// The schema version this build writes.
