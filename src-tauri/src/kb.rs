@@ -1,14 +1,17 @@
 //! The knowledge base the laptop holds offline: search, one article, the articles that fit a job
-//! and the team's past fixes like it. Reads only, so each runs on the async runtime's threads
-//! (see `commands.rs`); the ranking and the search are the core's.
+//! and the team's past fixes like it (reads, on the async runtime's threads: see `commands.rs`);
+//! and what the technician gives back: an article marked as used on a job, a completed job's fix
+//! shared for review (changes of the job, recorded like any other and pushed at the next sync).
+//! The ranking, the search and the rules are the core's.
 
 use fieldwork_core::Store;
 use fieldwork_core::domain::EquipmentCategory;
 use fieldwork_core::kb::{Article, PastFix};
-use fieldwork_core::store::{ArticleSuggestion, ArticleSummary, KbFilter};
-use tauri::State;
+use fieldwork_core::kb_field::{ArticleOutcome, ArticleUse, ProposalReview};
+use fieldwork_core::store::{ArticleSuggestion, ArticleSummary, KbFilter, ShareFix};
+use tauri::{AppHandle, State};
 
-use crate::commands::{AppState, Result, store};
+use crate::commands::{AppState, Result, changed_locally, store};
 
 /// Articles a search lists when the window does not say.
 pub const SEARCH_LIMIT: usize = 50;
@@ -62,6 +65,57 @@ pub fn kb_suggestions(
 #[tauri::command(async)]
 pub fn kb_similar_fixes(state: State<'_, AppState>, job_id: String) -> Result<Vec<PastFix>> {
     Ok(store(&state)?.similar_fixes(&job_id, SIMILAR_FIXES)?)
+}
+
+/// The articles marked as used on a job, latest first.
+#[tauri::command(async)]
+pub fn kb_article_uses(state: State<'_, AppState>, job_id: String) -> Result<Vec<ArticleUse>> {
+    Ok(store(&state)?.article_uses(&job_id)?)
+}
+
+/// Marks an article as used on a job ("this fixed it" / "did not help"); returns the job's marks.
+#[tauri::command]
+pub fn kb_mark_article(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job_id: String,
+    article_id: String,
+    outcome: ArticleOutcome,
+) -> Result<Vec<ArticleUse>> {
+    // The store is released before the change is announced (the sync engine takes it then).
+    let (usage, uses) = {
+        let mut store = store(&state)?;
+        let usage = store.mark_article(&job_id, &article_id, outcome)?;
+        (usage, store.article_uses(&job_id)?)
+    };
+    changed_locally(&app, Some(usage.job_id));
+    Ok(uses)
+}
+
+/// The fixes shared from a job, latest first, with head office's review of each.
+#[tauri::command(async)]
+pub fn kb_shared_fixes(state: State<'_, AppState>, job_id: String) -> Result<Vec<ProposalReview>> {
+    let store = store(&state)?;
+    let id = store.job_view(&job_id)?.detail.work_order.id;
+    Ok(store.shared_fixes(&id)?)
+}
+
+/// Shares a completed job's fix with the team for review; returns the job's shared fixes.
+#[tauri::command]
+pub fn kb_share_fix(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    job_id: String,
+    fix: ShareFix,
+) -> Result<Vec<ProposalReview>> {
+    let (job, shared) = {
+        let mut store = store(&state)?;
+        let review = store.share_fix(&job_id, fix)?;
+        let shared = store.shared_fixes(&review.proposal.job_id)?;
+        (review.proposal.job_id, shared)
+    };
+    changed_locally(&app, Some(job));
+    Ok(shared)
 }
 
 #[cfg(test)]

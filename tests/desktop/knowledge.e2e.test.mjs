@@ -15,6 +15,10 @@
 //     (the same articles as `fieldwork kb search`), says when nothing matches, and works from the
 //     keyboard (↓ into the results, Enter opens, Esc comes back).
 //  4. In Chinese, the screen, the article and the job's panel are in Chinese.
+//  5. On a job of this laptop's technician that is on site, an article opened from the job's
+//     panel is marked "this fixed it"; the panel shows the mark and the outbox holds it.
+//  6. From a completed job of theirs, the technician shares the fix (title, photo) for review:
+//     the job shows it waiting, the outbox holds it, and a second share is not offered.
 //
 // Screenshots: target/e2e-screenshots/knowledge-*.png (English and Chinese).
 // Needs target/debug/fieldwork-desktop (UI embedded) and target/debug/fieldwork (make build).
@@ -93,6 +97,8 @@ describe('the knowledge base on the laptop: suggested on a job, searched, read, 
   let article; // that article, whole (`fieldwork kb show`)
   let total; // how many articles the laptop holds
   let zhSubstring; // a few Chinese characters from the middle of its Chinese title
+  let onSite; // a job of this laptop's technician, moved on site, with an article suggested
+  let completed; // a completed job of theirs
 
   const textIn = (a, lang) => a.texts.find((t) => t.language === lang) ?? a.texts[0];
 
@@ -181,6 +187,23 @@ describe('the knowledge base on the laptop: suggested on a job, searched, read, 
     }
     assert.ok(job, `some demo job naming ${CODES.join(' or ')} has a bilingual article explaining it suggested first`);
     zhSubstring = chineseRun(article);
+
+    // This laptop's technician's jobs: today's list is theirs. One with a suggested article,
+    // moved on site; one completed.
+    const tech = cli(dataDir, 'jobs')[0]?.assignee_name;
+    assert.ok(tech, 'the demo laptop has jobs today');
+    const theirs = cli(dataDir, 'jobs', '--all').filter((j) => j.assignee_name === tech);
+    for (const j of theirs.filter((x) => x.status === 'scheduled')) {
+      const suggested = cli(dataDir, 'kb', 'suggest', j.id);
+      if (suggested.length) {
+        onSite = { id: j.id, article: suggested[0].id };
+        break;
+      }
+    }
+    assert.ok(onSite, `a scheduled job of ${tech} has an article suggested`);
+    for (const s of ['en_route', 'on_site']) cli(dataDir, 'job', 'status', onSite.id, s);
+    completed = theirs.find((x) => x.status === 'completed');
+    assert.ok(completed, `${tech} has a completed job`);
 
     const port = await freePort();
     const nativePort = await freePort();
@@ -379,5 +402,56 @@ describe('the knowledge base on the laptop: suggested on a job, searched, read, 
     await setPanel(false);
     await session.execute('window.scrollTo(0, 0)');
     await shot('job-collapsed-zh');
+  });
+
+  /** The kinds of the changes waiting in the outbox for `jobId`. */
+  function outboxKinds(jobId) {
+    return cli(dataDir, 'outbox').entries.filter((e) => (e.mutation.job_id ?? e.mutation.usage?.job_id ?? e.mutation.proposal?.job_id) === jobId).map((e) => e.mutation.type);
+  }
+
+  step('an article opened from an on-site job is marked “this fixed it” (Chinese UI)', async () => {
+    await session.hash(`#/job/${onSite.id}`);
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${onSite.id}"][data-status="on_site"]`);
+    const toggle = await session.waitFor('[data-testid="kb-panel-toggle"]', { timeout: 15_000 });
+    if ((await toggle.attribute('aria-expanded')) !== 'true') await toggle.click();
+    await (await session.waitFor(`[data-testid="kb-suggestion"][data-article-id="${onSite.article}"]`)).click();
+    const use = await session.waitFor('[data-testid="kb-use"]');
+    assert.equal(await use.attribute('data-outcome'), '', 'not marked yet');
+    assert.match(await use.text(), /有帮助吗/);
+    await (await session.find('[data-testid="kb-use-fixed"]')).click();
+    await session.until('marked as fixed', async () => (await use.attribute('data-outcome')) === 'fixed');
+    await session.waitFor('[data-testid="kb-use-marked"]');
+    await shot('use-zh');
+    assert.ok(outboxKinds(onSite.id).includes('article_used'), 'the mark waits in the outbox for head office');
+
+    await (await session.find('[data-testid="kb-back"]')).click();
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${onSite.id}"]`);
+    const row = await session.waitFor(`[data-testid="kb-suggestion"][data-article-id="${onSite.article}"]`);
+    const mark = await session.until('the panel shows the mark', async () => (await row.findAll('[data-testid="kb-suggestion-mark"]'))[0]);
+    assert.match(await mark.text(), /解决了问题/);
+  });
+
+  step('a completed job’s fix is shared for review once (Chinese UI)', async () => {
+    await session.hash(`#/job/${completed.id}`);
+    await session.waitFor(`[data-testid="job-screen"][data-job-id="${completed.id}"][data-status="completed"]`);
+    const open = await session.waitFor('[data-testid="kb-share-open"]');
+    await open.scrollIntoView();
+    await open.click();
+    const form = await session.waitFor('[data-testid="kb-share-form"]');
+    const resolution = await session.find('[data-testid="kb-share-resolution"]');
+    assert.ok((await resolution.property('value')).trim().length > 0, 'the job’s resolution is offered as a start');
+    await (await session.find('[data-testid="kb-share-title"]')).sendKeys('排水泵堵塞：清理过滤器');
+    const photos = await session.findAll('[data-testid="kb-share-photo"]');
+    if (photos.length) await photos[0].click();
+    await form.scrollIntoView();
+    await shot('share-form-zh');
+    await (await session.find('[data-testid="kb-share-send"]')).click();
+    const shared = await session.waitFor('[data-testid="kb-shared"][data-status="pending"]');
+    assert.match(await shared.text(), /排水泵堵塞/);
+    assert.match(await shared.text(), /等待审核/);
+    assert.equal((await session.findAll('[data-testid="kb-share-open"]')).length, 0, 'no second share while one waits');
+    await shared.scrollIntoView();
+    await shot('shared-zh');
+    assert.ok(outboxKinds(completed.id).includes('fix_shared'), 'the shared fix waits in the outbox for head office');
   });
 });

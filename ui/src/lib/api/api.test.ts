@@ -150,6 +150,18 @@ describe('the api over a transport', () => {
     await api.kbArticle('kb-1');
     await api.kbSuggestions('WO-1');
     await api.kbSimilarFixes('WO-1');
+    await api.kbArticleUses('WO-1');
+    await api.kbMarkArticle('WO-1', 'kb-1', 'did_not_help');
+    await api.kbSharedFixes('WO-1');
+    const fix = {
+      language: 'en' as const,
+      title: 'E4: inlet filter',
+      diagnosis: 'Filter blocked',
+      resolution: 'Cleaned it',
+      comment: null,
+      photo_ids: ['p1'],
+    };
+    await api.kbShareFix('WO-1', fix);
     expect(calls).toEqual([
       {
         command: 'kb_search',
@@ -163,6 +175,13 @@ describe('the api over a transport', () => {
       // Tauri 2 maps `job_id` to `jobId`.
       { command: 'kb_suggestions', args: { jobId: 'WO-1' } },
       { command: 'kb_similar_fixes', args: { jobId: 'WO-1' } },
+      { command: 'kb_article_uses', args: { jobId: 'WO-1' } },
+      {
+        command: 'kb_mark_article',
+        args: { jobId: 'WO-1', articleId: 'kb-1', outcome: 'did_not_help' },
+      },
+      { command: 'kb_shared_fixes', args: { jobId: 'WO-1' } },
+      { command: 'kb_share_fix', args: { jobId: 'WO-1', fix } },
     ]);
   });
 

@@ -4,6 +4,8 @@
  */
 import type { AppInfo } from '../types/AppInfo';
 import type { Article } from '../types/Article';
+import type { ArticleOutcome } from '../types/ArticleOutcome';
+import type { ArticleUse } from '../types/ArticleUse';
 import type { ArticleSuggestion } from '../types/ArticleSuggestion';
 import type { ArticleSummary } from '../types/ArticleSummary';
 import type { JobField } from '../types/JobField';
@@ -18,6 +20,8 @@ import type { Part } from '../types/Part';
 import type { PastFix } from '../types/PastFix';
 import type { PhotoKind } from '../types/PhotoKind';
 import type { PhotoRef } from '../types/PhotoRef';
+import type { ProposalReview } from '../types/ProposalReview';
+import type { ShareFixInput } from '../types/ShareFixInput';
 import { toApiError } from './errors';
 import { SYNC_STATUS_EVENT, type SyncIssue, type SyncStatus } from './sync';
 import type { Transport, Unsubscribe } from './transport';
@@ -101,6 +105,14 @@ export interface Api {
   kbSuggestions(job: JobRef): Promise<ArticleSuggestion[]>;
   /** The team's resolved jobs on the same model or fault code, without personal details. */
   kbSimilarFixes(job: JobRef): Promise<PastFix[]>;
+  /** The articles marked as used on a job, latest first. */
+  kbArticleUses(job: JobRef): Promise<ArticleUse[]>;
+  /** Marks an article as used on a job (it fixed it, or it did not help); the job's marks. */
+  kbMarkArticle(job: JobRef, article: string, outcome: ArticleOutcome): Promise<ArticleUse[]>;
+  /** The fixes shared from a job, latest first, with head office's review. */
+  kbSharedFixes(job: JobRef): Promise<ProposalReview[]>;
+  /** Shares a completed job's fix with the team for review; the job's shared fixes. */
+  kbShareFix(job: JobRef, fix: ShareFixInput): Promise<ProposalReview[]>;
   /** Imports one picture (processed off the UI thread); rejects with why it is not a photo. */
   importPhoto(
     job: JobRef,
@@ -183,6 +195,11 @@ export function createApi(transport: Transport): Api {
     // Tauri 2 maps `job_id` to `jobId`.
     kbSuggestions: (job) => call('kb_suggestions', { jobId: job }),
     kbSimilarFixes: (job) => call('kb_similar_fixes', { jobId: job }),
+    kbArticleUses: (job) => call('kb_article_uses', { jobId: job }),
+    kbMarkArticle: (job, article, outcome) =>
+      call('kb_mark_article', { jobId: job, articleId: article, outcome }),
+    kbSharedFixes: (job) => call('kb_shared_fixes', { jobId: job }),
+    kbShareFix: (job, fix) => call('kb_share_fix', { jobId: job, fix }),
     importPhoto: (job, file, kind, caption) =>
       call('import_photo', frameUpload({ job, file_name: file.name, kind, caption }, file.bytes)),
     deletePhoto: (photoId) => call('delete_photo', { photoId }),

@@ -6,12 +6,15 @@
 import type { JobStatus } from '../../lib/types/JobStatus';
 import type { JobView } from '../../lib/types/JobView';
 
-export type Fact = 'note' | 'work' | 'feedback';
+export type Fact = 'note' | 'work' | 'feedback' | 'article_use' | 'fix_share';
 
 const ALLOWED: Record<Fact, readonly JobStatus[]> = {
   note: ['new', 'scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold', 'completed'],
   work: ['scheduled', 'en_route', 'on_site', 'in_progress', 'on_hold'],
   feedback: ['on_site', 'in_progress', 'on_hold', 'completed'],
+  // `kb_field::ARTICLE_USE_STATUSES` and `FIX_SHARE_STATUSES`.
+  article_use: ['on_site', 'in_progress', 'on_hold', 'completed'],
+  fix_share: ['completed', 'closed'],
 };
 
 /** Whether this device's technician (`technicianId`) may record `fact` on the job now. */

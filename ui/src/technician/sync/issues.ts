@@ -20,6 +20,8 @@ const CHANGE_KINDS = [
   'photo_deleted',
   'photo_caption_set',
   'signature_added',
+  'article_used',
+  'fix_shared',
 ] as const;
 
 const CONFLICT_KINDS = ['field_overwritten', 'cancelled_vs_completed'] as const;
