@@ -1101,6 +1101,14 @@ fn whole_job(db: &dyn Db, job: WorkOrder) -> Result<Vec<(&'static str, String, R
     )? {
         out.push(("photo", p.id.clone(), Record::Photo { photo: p }));
     }
+    // The articles marked as used on it (the job's new technician sees what was tried).
+    for (key, body) in
+        db.query_map("SELECT id, body FROM kb_article_uses WHERE job_id = ?1", &[&id], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?
+    {
+        out.push(("article_use", key, Record::ArticleUse { usage: serde_json::from_str(&body)? }));
+    }
     for w in db.bodies::<fieldwork_domain::domain::PartWithdrawal>(
         "SELECT body FROM part_withdrawals WHERE job_id = ?1",
         &[&id],

@@ -256,3 +256,32 @@ async fn marks_and_shared_fixes_travel_from_the_field_through_review_and_back() 
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_reassigned_brings_its_marks_to_the_new_technician() {
+    let mut w = World::new().await;
+    w.server.add_user("sup", UserRole::Admin, None).await;
+    let sup = DispatcherClient::sign_in(&w.server, "sup").await;
+    let article = w.dispatcher.post("/api/v1/kb/articles", article_content("Midea E4")).await;
+    let article = article["article"]["id"].as_str().unwrap().to_owned();
+    sup.post(&format!("/api/v1/kb/articles/{article}/publish"), json!({"version": 1})).await;
+    let job = w.job_a.clone();
+    let now = Utc::now();
+    let steps = vec![
+        status_at(&job, JobStatus::Scheduled, JobStatus::EnRoute, now),
+        status_at(&job, JobStatus::EnRoute, JobStatus::OnSite, now),
+        used(&job, &article, ArticleOutcome::DidNotHelp),
+    ];
+    let entries: Vec<_> = steps.into_iter().map(|m| w.a.entry(m)).collect();
+    let resp = w.a.push(&entries).await;
+    assert_eq!(outcome(&resp, 2)["outcome"], "applied", "{:?}", resp.results);
+    let (_, _, b_cursor) = feedback_records(&w.b, 0).await;
+
+    w.dispatcher.schedule(&job, "tech-b").await;
+    let (uses, _, _) = feedback_records(&w.b, b_cursor).await;
+    assert_eq!(uses.len(), 1, "{uses:?}");
+    assert_eq!(
+        (uses[0].article_id.as_str(), uses[0].outcome),
+        (article.as_str(), ArticleOutcome::DidNotHelp)
+    );
+}
