@@ -136,7 +136,7 @@ pub struct AppState {
         kb::decline_proposal,
         kb::accept_proposal,
     ),
-    components(schemas(ErrorBody, crate::store::RatioPart)),
+    components(schemas(ErrorBody, crate::store::RatioPart, crate::store::ArticleSort)),
     modifiers(&Conventions)
 )]
 #[derive(Debug)]

@@ -125,6 +125,8 @@ struct Target {
     follow_up: String,
     /// A knowledge article (a draft; articles belong to no job, a dispatcher reaches each).
     article: String,
+    /// The fix shared from the completed job (a missing id while the job is being worked).
+    proposal: String,
     /// A photo's JPEG, and its name.
     blob: Vec<u8>,
     sha: String,
@@ -143,6 +145,7 @@ impl Target {
             signature: fieldwork_domain::ids::new_id(),
             follow_up: fieldwork_domain::ids::new_id(),
             article: fieldwork_domain::ids::new_id(),
+            proposal: fieldwork_domain::ids::new_id(),
             sha: sha256_hex(&blob),
             blob,
         }
@@ -578,6 +581,22 @@ fn cases() -> Vec<Case> {
             |t| format!("/api/v1/kb/articles/{}/versions/1", t.article),
             none,
         ),
+        case(
+            Method::GET,
+            "/api/v1/kb/proposals",
+            DispatchCollection,
+            Completed,
+            |_| "/api/v1/kb/proposals".into(),
+            none,
+        ),
+        case(
+            Method::GET,
+            "/api/v1/kb/proposals/{id}",
+            DispatchObject,
+            Completed,
+            |t| format!("/api/v1/kb/proposals/{}", t.proposal),
+            none,
+        ),
     ]
 }
 
@@ -586,7 +605,7 @@ const PUBLIC_ROUTES: [(&str, &str); 3] =
     [("get", "/healthz"), ("post", "/api/v1/auth/device"), ("post", "/api/v1/auth/session")];
 
 /// The admin routes, tried by [`only_an_admins_session_reaches_the_admin_routes_and_refusals_change_nothing`].
-const ADMIN_ROUTES: [(&str, &str); 22] = [
+const ADMIN_ROUTES: [(&str, &str); 24] = [
     ("get", "/api/v1/admin/users"),
     ("post", "/api/v1/admin/users"),
     ("patch", "/api/v1/admin/users/{id}"),
@@ -609,6 +628,8 @@ const ADMIN_ROUTES: [(&str, &str); 22] = [
     ("put", "/api/v1/admin/sla-policy"),
     ("post", "/api/v1/kb/articles/{id}/publish"),
     ("post", "/api/v1/kb/articles/{id}/withdraw"),
+    ("post", "/api/v1/kb/proposals/{id}/decline"),
+    ("post", "/api/v1/kb/proposals/{id}/accept"),
 ];
 
 /// What a cell must answer.
@@ -750,8 +771,22 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
         png_sha256: sha256_hex(&png),
         strokes: None,
     });
+    let proposal = fieldwork_domain::ids::new_id();
     if stage != Stage::Working {
         steps.push(device.status(&job, JobStatus::InProgress, JobStatus::Completed, None));
+        steps.push(Mutation::FixShared {
+            proposal: fieldwork_domain::kb_field::FixProposal {
+                id: proposal.clone(),
+                job_id: job.clone(),
+                language: fieldwork_domain::kb::Language::English,
+                title: format!("Shared fix {seed}"),
+                diagnosis: "Drain blocked".into(),
+                resolution: "Cleared the drain".into(),
+                comment: None,
+                photo_ids: vec![],
+                at: Utc::now(),
+            },
+        });
     }
     let entries: Vec<_> = steps.into_iter().map(|m| device.entry(m)).collect();
     let r = device.push(&entries).await;
@@ -775,6 +810,7 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
     Target {
         technician: device.technician_id.clone(),
         article: article["article"]["id"].as_str().unwrap().to_owned(),
+        proposal,
         job,
         customer: customer["id"].as_str().unwrap().to_owned(),
         site: site["id"].as_str().unwrap().to_owned(),
@@ -1163,7 +1199,11 @@ async fn every_route_of_a_scheduled_job_answers_only_allowed_callers_and_refusal
 async fn every_route_of_a_completed_job_answers_only_allowed_callers_and_refusals_change_nothing() {
     let cells = run_matrix(Stage::Completed).await + run_matrix(Stage::Complaint).await;
     assert_eq!(cells, cells_at(Stage::Completed) + cells_at(Stage::Complaint));
-    assert_eq!(cells, 5 * CALLERS.len() * 3, "close, reopen, report, follow-up, resolution");
+    assert_eq!(
+        cells,
+        5 * CALLERS.len() * 3 + CALLERS.len() * (1 + 3),
+        "close, reopen, report, follow-up, resolution; the shared fixes' queue and one fix"
+    );
 }
 
 /// The matrix's routes are exactly the OpenAPI document's, less the admin and public ones: a
@@ -1267,7 +1307,11 @@ async fn admin_snapshot(admin: &DispatcherClient) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_nothing() {
-    let w = World::new().await;
+    let mut w = World::new().await;
+    w.server.state.store.put_job_type(quick_job_type()).await.unwrap();
+    // Two fixes shared from completed jobs: one to decline, one to take into an article.
+    let declined = target(&w.dispatcher, &mut w.a, Stage::Completed, 5).await.proposal;
+    let accepted = target(&w.dispatcher, &mut w.a, Stage::Completed, 6).await.proposal;
     w.server.add_user("boss", UserRole::Admin, None).await;
     w.server.add_user("old-boss", UserRole::Admin, None).await;
     w.server.add_user("carol", UserRole::Technician, Some("tech-c")).await;
@@ -1341,6 +1385,16 @@ async fn only_an_admins_session_reaches_the_admin_routes_and_refusals_change_not
             Some(json!({"version": 1})),
         ),
         (Method::POST, format!("/api/v1/kb/articles/{article}/withdraw"), None),
+        (
+            Method::POST,
+            format!("/api/v1/kb/proposals/{declined}/decline"),
+            Some(json!({"reason": "covered already"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/kb/proposals/{accepted}/accept"),
+            Some(json!({"content": article_body(7)})),
+        ),
         // Revoking goes last: it ends a laptop the other cells use.
         (Method::POST, format!("/api/v1/admin/devices/{device}/revoke"), None),
     ];
