@@ -315,22 +315,38 @@ pub(super) fn refresh_past_fix(w: &mut Writer<'_>, job: &WorkOrder) -> Result<()
     w.feed("past_fix", &id, None, None)
 }
 
-fn past_fix(db: &dyn Db, job: &WorkOrder, resolution: &str) -> Result<PastFix> {
+/// The personal details of a job that must never leave it in a text meant for the whole team:
+/// the customer's name, phones and email, the site's address, contact and postal code, the
+/// equipment's serial and the job's number.
+pub(super) fn personal_details(db: &dyn Db, job: &WorkOrder) -> Result<Vec<String>> {
     let customer = super::master::customer(db, &job.customer_id)?;
     let site = super::master::site(db, &job.site_id)?;
+    let mut details = vec![customer.name, customer.phone, site.address];
+    details.extend(customer.alt_phone);
+    details.extend(customer.email);
+    details.extend(site.contact_name);
+    details.extend(site.contact_phone);
+    details.extend(site.postal_code);
+    if let Some(id) = &job.equipment_id {
+        details.push(super::master::equipment(db, id)?.serial);
+    }
+    details.push(job.number.clone());
+    Ok(details)
+}
+
+/// `text` without any of `details` (see [`personal_details`]).
+pub(super) fn redacted(text: &str, details: &[String]) -> String {
+    let details: Vec<&str> = details.iter().map(String::as_str).collect();
+    kb::redact(text, &details)
+}
+
+fn past_fix(db: &dyn Db, job: &WorkOrder, resolution: &str) -> Result<PastFix> {
     let equipment = match &job.equipment_id {
         Some(id) => Some(super::master::equipment(db, id)?),
         None => None,
     };
-    let mut details: Vec<&str> = vec![&customer.name, &customer.phone, &site.address];
-    details.extend(customer.alt_phone.as_deref());
-    details.extend(customer.email.as_deref());
-    details.extend(site.contact_name.as_deref());
-    details.extend(site.contact_phone.as_deref());
-    details.extend(site.postal_code.as_deref());
-    details.extend(equipment.as_ref().map(|e| e.serial.as_str()));
-    details.push(&job.number);
-    let clean = |text: &str| kb::redact(text, &details);
+    let details = personal_details(db, job)?;
+    let clean = |text: &str| redacted(text, &details);
     let parts: Vec<PartUsed> = db.bodies(
         "SELECT body FROM parts_used WHERE job_id = ?1
            AND id NOT IN (SELECT part_used_id FROM part_withdrawals WHERE job_id = ?1)

@@ -198,10 +198,11 @@ pub(super) fn proposals(db: &dyn Db, q: &ProposalQuery) -> Result<Vec<ProposalLi
         let review: ProposalReview = serde_json::from_str(&body)?;
         let job = load_job(db, &review.proposal.job_id)?;
         let (equipment, fault_codes) = job_equipment(db, &job)?;
+        let details = super::kb::personal_details(db, &job)?;
         out.push(ProposalListItem {
             id: review.proposal.id.clone(),
             status: review.status,
-            title: review.proposal.title.clone(),
+            title: super::kb::redacted(&review.proposal.title, &details),
             language: review.proposal.language,
             job_id: job.id.clone(),
             job_number: job.number.clone(),
@@ -214,16 +215,26 @@ pub(super) fn proposals(db: &dyn Db, q: &ProposalQuery) -> Result<Vec<ProposalLi
     Ok(out)
 }
 
-/// One shared fix with what head office knows of its job.
+/// One shared fix with what head office knows of its job, its texts cleared of the job's
+/// personal details (a supervisor copies them into articles for every laptop).
 pub(super) fn proposal(db: &dyn Db, id: &str) -> Result<ProposalDetail> {
     let (body, technician_id): (String, String) = db
         .query_opt("SELECT body, technician_id FROM kb_proposals WHERE id = ?1", &[&id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?
         .ok_or(Error::NotFound)?;
-    let review: ProposalReview = serde_json::from_str(&body)?;
+    let mut review: ProposalReview = serde_json::from_str(&body)?;
     let job = load_job(db, &review.proposal.job_id)?;
     let (equipment, fault_codes) = job_equipment(db, &job)?;
+    // What a supervisor may copy into an article for every laptop: without the customer's,
+    // the site's or the job's personal details (as the team's past fixes).
+    let details = super::kb::personal_details(db, &job)?;
+    let clean = |text: &str| super::kb::redacted(text, &details);
+    let p = &mut review.proposal;
+    p.title = clean(&p.title);
+    p.diagnosis = clean(&p.diagnosis);
+    p.resolution = clean(&p.resolution);
+    p.comment = p.comment.as_deref().map(clean);
     let mut photos = Vec::new();
     for photo_id in &review.proposal.photo_ids {
         if let Some(p) = db.body::<PhotoRef>(
@@ -237,7 +248,7 @@ pub(super) fn proposal(db: &dyn Db, id: &str) -> Result<ProposalDetail> {
     Ok(ProposalDetail {
         technician_name: technician_name(db, &technician_id)?,
         job_number: job.number.clone(),
-        reported_problem: job.reported_problem.clone(),
+        reported_problem: clean(&job.reported_problem),
         equipment,
         fault_codes,
         photos,

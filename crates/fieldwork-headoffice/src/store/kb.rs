@@ -148,6 +148,9 @@ pub struct ProposalEquipment {
 
 /// A shared fix as a supervisor reviews it: the proposal and its decision, and what head office
 /// knows of the job (its equipment, the reported problem and fault codes, the chosen photos).
+/// Its texts come without the customer's, the site's or the job's personal details (name, phones,
+/// email, address, serial, job number), as the team's past fixes do: they are what a supervisor
+/// copies into an article for every laptop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
 #[ts(export, export_to = "headoffice/")]
 pub struct ProposalDetail {

@@ -139,6 +139,13 @@ async fn marks_and_shared_fixes_travel_from_the_field_through_review_and_back() 
     assert_eq!(outcome(&resp, 3)["code"], "not_found", "{:?}", resp.results);
     let (photo, _) = w.a.add_photo(&job, 3).await;
 
+    // The technician's words name the customer: the review shows them cleared (a supervisor
+    // copies them into an article for every laptop).
+    let mut first = proposal(&job, "E4 on Midea MG100: inlet filter", vec![photo.clone()]);
+    if let Mutation::FixShared { proposal } = &mut first {
+        proposal.diagnosis =
+            "Li Na (138 1111 2222) says the filter at 5 Xinhua Road was full of limescale".into();
+    }
     let field = |field, text: &str| Mutation::FieldSet {
         job_id: job.clone(),
         field,
@@ -153,7 +160,7 @@ async fn marks_and_shared_fixes_travel_from_the_field_through_review_and_back() 
         status_at(&job, JobStatus::InProgress, JobStatus::Completed, now),
         // Changed their mind after completing: it did fix it after all.
         used(&job, &article, ArticleOutcome::Fixed),
-        proposal(&job, "E4 on Midea MG100: inlet filter", vec![photo.clone()]),
+        first,
         proposal(&job, "The same job shared twice", vec![]),
     ];
     let entries: Vec<_> = steps.into_iter().map(|m| w.a.entry(m)).collect();
@@ -181,6 +188,11 @@ async fn marks_and_shared_fixes_travel_from_the_field_through_review_and_back() 
     assert_eq!(queue[0]["fault_codes"], json!(["E4"]));
     let detail = d.get(&format!("/api/v1/kb/proposals/{proposal_id}")).await;
     assert_eq!(detail["reported_problem"], "Shows E4 and does not fill");
+    let diagnosis = detail["review"]["proposal"]["diagnosis"].as_str().unwrap();
+    assert!(diagnosis.contains("full of limescale"), "{diagnosis}");
+    for personal in ["Li Na", "138 1111 2222", "5 Xinhua Road"] {
+        assert!(!diagnosis.contains(personal), "{personal:?} in the review: {diagnosis}");
+    }
     assert_eq!(detail["photos"][0]["id"], photo.as_str());
 
     // Only an admin decides; a decline needs a reason; a decision is made once.

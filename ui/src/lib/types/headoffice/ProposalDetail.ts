@@ -6,6 +6,9 @@ import type { ProposalEquipment } from "./ProposalEquipment";
 /**
  * A shared fix as a supervisor reviews it: the proposal and its decision, and what head office
  * knows of the job (its equipment, the reported problem and fault codes, the chosen photos).
+ * Its texts come without the customer's, the site's or the job's personal details (name, phones,
+ * email, address, serial, job number), as the team's past fixes do: they are what a supervisor
+ * copies into an article for every laptop.
  */
 export type ProposalDetail = { review: ProposalReview, job_number: string, technician_name: string, equipment: ProposalEquipment | null, fault_codes: Array<string>, reported_problem: string, 
 /**
