@@ -105,7 +105,8 @@ DEPS_FORBIDDEN := \
 	fieldwork-cli:fieldwork-headoffice,axum,axum-server,postgres,tokio-postgres,object_store \
 	fieldwork-domain:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,image,reqwest,axum,postgres \
 	fieldwork-wire:fieldwork-core,fieldwork-sync,rusqlite,image,reqwest,axum,postgres \
-	fieldwork-report:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,reqwest,axum,postgres
+	fieldwork-report:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,reqwest,axum,postgres \
+	fieldwork-media:fieldwork-core,fieldwork-sync,fieldwork-wire,rusqlite,reqwest,axum,postgres
 deps-check: check-toolchain
 	@fail=0; for rule in $(DEPS_FORBIDDEN); do \
 	  spec=$${rule%%:*}; pkg=$${spec%%+*}; prune=""; [ "$$spec" = "$$pkg" ] || prune="--prune $${spec#*+}"; \

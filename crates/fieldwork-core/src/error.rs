@@ -53,6 +53,17 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
 }
 
+impl From<fieldwork_media::MediaError> for CoreError {
+    fn from(e: fieldwork_media::MediaError) -> Self {
+        use fieldwork_media::MediaError as M;
+        match e {
+            M::UnsupportedFormat { file, format } => CoreError::UnsupportedFormat { file, format },
+            M::NotAnImage { file, detail } => CoreError::NotAnImage { file, detail },
+            M::ImageTooLarge { file, detail } => CoreError::ImageTooLarge { file, detail },
+        }
+    }
+}
+
 impl CoreError {
     /// A stable, lowercase code for programs (`{code, message}` on every boundary).
     pub fn code(&self) -> ErrorCode {

@@ -2,7 +2,8 @@
 //! brings in from a camera, a phone or the signature pad.
 //!
 //! - [`process_photo`]: one file's bytes → an upright, metadata-free JPEG and thumbnail, or an
-//!   error naming the file and what is wrong with it. Pure and thread-safe.
+//!   error naming the file and what is wrong with it. Pure and thread-safe; the pipeline itself
+//!   is `fieldwork-media`'s, which head office runs on article photos too.
 //! - [`process_batch`]: many files on a few worker threads, reporting each as it finishes, so a
 //!   batch of 30 photos never blocks the caller's UI thread for long.
 //! - [`blobs`]: the content-addressed media folder, written atomically.
@@ -11,22 +12,25 @@
 //! The store ([`crate::Store::import_photo`] and friends) ties these to a job's rows.
 
 pub mod blobs;
-mod photo;
 pub mod signature;
-mod sniff;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-pub use photo::{
-    JPEG_QUALITY, MAX_DECODE_BYTES, MAX_EDGE, MAX_FILE_BYTES, MAX_PIXELS, ProcessedPhoto,
-    THUMB_EDGE, THUMB_QUALITY, process_photo, sha256_hex,
+pub use fieldwork_media::{
+    JPEG_QUALITY, MAX_DECODE_BYTES, MAX_EDGE, MAX_FILE_BYTES, MAX_PIXELS, ProcessedPhoto, Sniffed,
+    THUMB_EDGE, THUMB_QUALITY, sha256_hex, sniff,
 };
-pub use sniff::{Sniffed, sniff};
 
 use crate::error::{CoreError, Result};
+
+/// Processes one photo file (see [`fieldwork_media::process_photo`]); `file_name` only names
+/// the file in errors.
+pub fn process_photo(file_name: &str, bytes: &[u8]) -> Result<ProcessedPhoto> {
+    Ok(fieldwork_media::process_photo(file_name, bytes)?)
+}
 
 /// One photo to import: a file on disk, or bytes already in memory (a paste, a drop).
 #[derive(Debug, Clone, PartialEq, Eq)]

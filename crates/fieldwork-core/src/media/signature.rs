@@ -42,20 +42,20 @@ pub fn check_signature_png(bytes: &[u8]) -> Result<SignatureImage> {
             SIGNATURE_PNG_MAX_BYTES / 1024
         )));
     }
-    match super::sniff::sniff(bytes) {
-        super::sniff::Sniffed::Supported(ImageFormat::Png) => {}
-        super::sniff::Sniffed::Supported(f) => {
+    match super::sniff(bytes) {
+        super::Sniffed::Supported(ImageFormat::Png) => {}
+        super::Sniffed::Supported(f) => {
             return Err(invalid(format!("it must be a PNG, not {f:?}")));
         }
-        super::sniff::Sniffed::Unsupported(name) => {
+        super::Sniffed::Unsupported(name) => {
             return Err(invalid(format!("it must be a PNG, not {name}")));
         }
-        super::sniff::Sniffed::NotAnImage(what) => {
+        super::Sniffed::NotAnImage(what) => {
             return Err(invalid(format!("it must be a PNG, but it is {what}")));
         }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Png);
-    let mut limits = super::photo::limits();
+    let mut limits = fieldwork_media::decoder_limits();
     limits.max_image_width = Some(SIGNATURE_MAX_SIDE);
     limits.max_image_height = Some(SIGNATURE_MAX_SIDE);
     reader.limits(limits);

@@ -14,8 +14,8 @@ use fast_image_resize as fir;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
 
-use super::sniff::{Sniffed, sniff};
-use crate::error::{CoreError, Result};
+use crate::sniff::{Sniffed, sniff};
+use crate::{MediaError, Result};
 
 /// Largest file accepted, in bytes. A 50 MP camera JPEG is about 25 MB.
 pub const MAX_FILE_BYTES: usize = 40 * 1024 * 1024;
@@ -67,13 +67,13 @@ impl std::fmt::Debug for ProcessedPhoto {
 
 /// Processes one photo file. `file_name` is only used to name the file in errors.
 ///
-/// Errors: [`CoreError::UnsupportedFormat`] (HEIC, TIFF, RAW, PDF … named),
-/// [`CoreError::NotAnImage`] (text, empty, truncated, damaged), [`CoreError::ImageTooLarge`]
+/// Errors: [`MediaError::UnsupportedFormat`] (HEIC, TIFF, RAW, PDF … named),
+/// [`MediaError::NotAnImage`] (text, empty, truncated, damaged), [`MediaError::ImageTooLarge`]
 /// (file or pixel count over the limits). Damaged metadata is ignored, never an error.
 pub fn process_photo(file_name: &str, bytes: &[u8]) -> Result<ProcessedPhoto> {
     let file = file_name.to_owned();
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(CoreError::ImageTooLarge {
+        return Err(MediaError::ImageTooLarge {
             file,
             detail: format!(
                 "the file is {:.1} MB; the limit is {} MB",
@@ -85,14 +85,14 @@ pub fn process_photo(file_name: &str, bytes: &[u8]) -> Result<ProcessedPhoto> {
     let format = match sniff(bytes) {
         Sniffed::Supported(f) => f,
         Sniffed::Unsupported(name) => {
-            return Err(CoreError::UnsupportedFormat { file, format: name.to_owned() });
+            return Err(MediaError::UnsupportedFormat { file, format: name.to_owned() });
         }
         Sniffed::NotAnImage(what) => {
-            return Err(CoreError::NotAnImage { file, detail: format!("it is {what}") });
+            return Err(MediaError::NotAnImage { file, detail: format!("it is {what}") });
         }
     };
     if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(CoreError::NotAnImage {
+        return Err(MediaError::NotAnImage {
             file,
             detail: String::from("the JPEG is cut short (truncated or damaged)"),
         });
@@ -140,7 +140,7 @@ struct Decoded {
 }
 
 /// The decoder limits: dimensions are checked from the header before any pixel buffer exists.
-pub(crate) fn limits() -> Limits {
+pub fn decoder_limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(65_535);
     limits.max_image_height = Some(65_535);
@@ -152,7 +152,7 @@ pub(crate) fn limits() -> Limits {
 /// decodes to 8-bit RGB (transparent parts on white).
 fn decode(file: &str, bytes: &[u8], format: ImageFormat) -> Result<Decoded> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits());
+    reader.limits(decoder_limits());
     let mut decoder = reader.into_decoder().map_err(|e| decode_error(file, format, e))?;
     let (w, h) = decoder.dimensions();
     check_pixels(file, w, h)?;
@@ -169,14 +169,14 @@ fn decode(file: &str, bytes: &[u8], format: ImageFormat) -> Result<Decoded> {
 
 pub(crate) fn check_pixels(file: &str, w: u32, h: u32) -> Result<()> {
     if w == 0 || h == 0 {
-        return Err(CoreError::NotAnImage {
+        return Err(MediaError::NotAnImage {
             file: file.to_owned(),
             detail: String::from("the picture has no pixels"),
         });
     }
     let pixels = u64::from(w) * u64::from(h);
     if pixels > MAX_PIXELS {
-        return Err(CoreError::ImageTooLarge {
+        return Err(MediaError::ImageTooLarge {
             file: file.to_owned(),
             detail: format!(
                 "the picture is {w}×{h} ({:.0} megapixels); the limit is {} megapixels",
@@ -188,21 +188,21 @@ pub(crate) fn check_pixels(file: &str, w: u32, h: u32) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn decode_error(file: &str, format: ImageFormat, e: ImageError) -> CoreError {
+pub(crate) fn decode_error(file: &str, format: ImageFormat, e: ImageError) -> MediaError {
     let file = file.to_owned();
     match e {
-        ImageError::Limits(l) => CoreError::ImageTooLarge { file, detail: l.to_string() },
-        ImageError::Unsupported(u) => CoreError::UnsupportedFormat {
+        ImageError::Limits(l) => MediaError::ImageTooLarge { file, detail: l.to_string() },
+        ImageError::Unsupported(u) => MediaError::UnsupportedFormat {
             file,
             format: format!("this kind of {} ({u})", format_name(format)),
         },
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            CoreError::NotAnImage {
+            MediaError::NotAnImage {
                 file,
                 detail: format!("the {} is cut short (truncated)", format_name(format)),
             }
         }
-        other => CoreError::NotAnImage {
+        other => MediaError::NotAnImage {
             file,
             detail: format!("the {} is damaged ({other})", format_name(format)),
         },
@@ -276,7 +276,7 @@ fn resize(image: RgbImage, w: u32, h: u32, file: &str) -> Result<RgbImage> {
 }
 
 fn resize_ref(image: &RgbImage, w: u32, h: u32, file: &str) -> Result<RgbImage> {
-    let fail = |detail: String| CoreError::NotAnImage {
+    let fail = |detail: String| MediaError::NotAnImage {
         file: file.to_owned(),
         detail: format!("it could not be scaled ({detail})"),
     };
@@ -303,7 +303,7 @@ fn orient(image: RgbImage, orientation: Orientation) -> RgbImage {
 
 fn encode_jpeg(image: &RgbImage, quality: u8, file: &str) -> Result<Vec<u8>> {
     let (w, h) = image.dimensions();
-    let fail = |detail: String| CoreError::NotAnImage {
+    let fail = |detail: String| MediaError::NotAnImage {
         file: file.to_owned(),
         detail: format!("it could not be re-encoded ({detail})"),
     };
