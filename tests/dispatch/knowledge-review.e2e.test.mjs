@@ -11,19 +11,11 @@
 // /tmp/kb-review-shots/ (KB_REVIEW_SHOTS overrides), failures to target/e2e-screenshots/.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 
-import { Device, ROOT, startHeadOffice } from './headoffice.mjs';
-
-const require = createRequire(join(ROOT, 'ui', 'package.json'));
-const { chromium } = require('playwright-core');
+import { consoleSession } from './chromium.mjs';
+import { Device } from './headoffice.mjs';
 
 const SHOTS = process.env.KB_REVIEW_SHOTS || '/tmp/kb-review-shots';
-const FAILED_SHOTS = join(ROOT, 'target', 'e2e-screenshots');
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 const FIX = {
   title: 'E4 and no water: inlet valve filter blocked by limescale',
@@ -39,85 +31,13 @@ const OTHER = {
 const REASON = 'The Midea E4 article already covers a faulty board; nothing new here.';
 
 let ho;
-let browser;
 let page;
-const pageErrors = [];
-let failed = null;
-
-function step(name, fn) {
-  test(name, async () => {
-    if (failed) throw new Error(`not run: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (e) {
-      failed = name;
-      await page
-        ?.screenshot({ path: join(FAILED_SHOTS, `failed-kb-review-${name.replace(/\W+/g, '-')}.png`), fullPage: true })
-        .catch(() => {});
-      throw e;
-    }
-  });
-}
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(FAILED_SHOTS, { recursive: true });
-  ho = await startHeadOffice({ jobs: 4 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // A refusal answered to a fetch (409) is expected here; a script error is not.
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
+const { step, byTest, shoot, api, signIn, signOut, pageErrors } = consoleSession({
+  name: 'kb-review',
+  jobs: 4,
+  shots: SHOTS,
+  ready: (s) => ({ ho, page } = s),
 });
-
-after(async () => {
-  await browser?.close();
-  await ho?.stop();
-});
-
-const byTest = (id) => page.getByTestId(id);
-
-/** A screenshot of what a 1366×768 screen shows (the toasts hidden), and of the whole page. */
-async function shoot(name) {
-  const hide = (v) =>
-    page.evaluate((value) => {
-      const t = document.querySelector('.toasts');
-      if (t) t.style.display = value;
-    }, v);
-  await hide('none');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  await page.screenshot({ path: join(SHOTS, `${name}-full.png`), fullPage: true });
-  await hide('');
-}
-
-/** The API as the signed-in browser calls it (same cookie jar). */
-async function api(method, path, body) {
-  const session = await page.request.get(`${ho.base}/api/v1/auth/session`);
-  const csrf = session.ok() ? (await session.json()).csrf_token : '';
-  const r = await page.request.fetch(`${ho.base}${path}`, { method, headers: { 'x-csrf-token': csrf }, data: body });
-  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
-  return r.json();
-}
-
-async function signIn(user, password) {
-  await byTest('sign-in-user').fill(user);
-  await byTest('sign-in-password').fill(password);
-  await byTest('sign-in-submit').click();
-  await byTest('board-screen').waitFor();
-}
-
-async function signOut() {
-  await byTest('sign-out').click();
-  await byTest('sign-in-submit').waitFor();
-}
 
 /** Two JPEG photos (and thumbnails) drawn by the browser's canvas. */
 async function pictures() {

@@ -10,19 +10,10 @@
 // Screenshots at 1366×768 go to /tmp/kb-shots/ (KB_SHOTS overrides), failures to
 // target/e2e-screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 
-import { ROOT, startHeadOffice } from './headoffice.mjs';
-
-const require = createRequire(join(ROOT, 'ui', 'package.json'));
-const { chromium } = require('playwright-core');
+import { consoleSession } from './chromium.mjs';
 
 const SHOTS = process.env.KB_SHOTS || '/tmp/kb-shots';
-const FAILED_SHOTS = join(ROOT, 'target', 'e2e-screenshots');
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 const EN = {
   title: 'Drum does not spin, E21 on the display',
@@ -42,87 +33,17 @@ const ZH = {
 };
 
 let ho;
-let browser;
 let page;
-const pageErrors = [];
-let failed = null;
+const { step, byTest, shoot, api, signIn, signOut, pageErrors } = consoleSession({
+  name: 'kb',
+  jobs: 4,
+  shots: SHOTS,
+  ready: (s) => ({ ho, page } = s),
+});
+
 let articleId;
 
-function step(name, fn) {
-  test(name, async () => {
-    if (failed) throw new Error(`not run: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (e) {
-      failed = name;
-      await page
-        ?.screenshot({ path: join(FAILED_SHOTS, `failed-kb-${name.replace(/\W+/g, '-')}.png`), fullPage: true })
-        .catch(() => {});
-      throw e;
-    }
-  });
-}
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(FAILED_SHOTS, { recursive: true });
-  ho = await startHeadOffice({ jobs: 4 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // A refusal answered to a fetch (409, 400) is expected here; a script error is not.
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await ho?.stop();
-});
-
-const byTest = (id) => page.getByTestId(id);
 const detail = (attrs) => page.locator(`[data-testid="kb-detail"]${attrs}`);
-
-/** A screenshot of what a 1366×768 screen shows (the toasts hidden), and of the whole page. */
-async function shoot(name) {
-  const hide = (v) =>
-    page.evaluate((value) => {
-      const t = document.querySelector('.toasts');
-      if (t) t.style.display = value;
-    }, v);
-  await hide('none');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  await page.screenshot({ path: join(SHOTS, `${name}-full.png`), fullPage: true });
-  await hide('');
-}
-
-/** The API as the signed-in browser calls it (same cookie jar). */
-async function api(method, path, body) {
-  const session = await page.request.get(`${ho.base}/api/v1/auth/session`);
-  const csrf = session.ok() ? (await session.json()).csrf_token : '';
-  const r = await page.request.fetch(`${ho.base}${path}`, { method, headers: { 'x-csrf-token': csrf }, data: body });
-  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
-  return r.json();
-}
-
-async function signIn(user, password) {
-  await byTest('sign-in-user').fill(user);
-  await byTest('sign-in-password').fill(password);
-  await byTest('sign-in-submit').click();
-  await byTest('board-screen').waitFor();
-}
-
-async function signOut() {
-  await byTest('sign-out').click();
-  await byTest('sign-in-submit').waitFor();
-}
 
 const stepTexts = () => page.locator('[data-testid="kb-step-text"]').evaluateAll((els) => els.map((e) => e.value));
 const previewSteps = () => byTest('preview-step').allInnerTexts();
