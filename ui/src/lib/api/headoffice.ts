@@ -83,7 +83,83 @@ import type { UserRole } from '../types/headoffice/UserRole';
 import type { UserUpdateInput } from '../types/headoffice/UserUpdateInput';
 import type { WithdrawnPart } from '../types/headoffice/WithdrawnPart';
 import type { SlaPolicy } from '../types/SlaPolicy';
-import { HttpClient, query } from './http';
+import { ApiError } from './errors';
+import { HttpClient, errorFrom, query } from './http';
+
+/**
+ * A picture head office keeps for knowledge articles (`POST /api/v1/kb/photos`): upright,
+ * scaled, without metadata, with a thumbnail. An article names it by `sha256` in its `photos`.
+ * Declared here until head office's generated `KbPhoto` type is in `../types/headoffice`.
+ */
+export interface KbPhoto {
+  sha256: string;
+  thumb_sha256: string;
+  width: number;
+  height: number;
+  /** Size of the stored JPEG. */
+  bytes: number;
+}
+
+/** The largest picture file head office takes for an article. */
+export const KB_PHOTO_MAX_BYTES = 40 * 1024 * 1024;
+
+/** How an upload is going: bytes sent of the file's `total`. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/**
+ * Sends a file's bytes as a request body and answers head office's status and body. The
+ * browser's is `xhrUpload` (`fetch` cannot report an upload's progress); tests give their own.
+ */
+export type UploadTransport = (request: {
+  url: string;
+  headers: Record<string, string>;
+  body: Blob;
+  onProgress?: UploadProgress;
+}) => Promise<{ status: number; text: string }>;
+
+/** `XMLHttpRequest`, which reports how much of the body has gone. */
+export const xhrUpload: UploadTransport = ({ url, headers, body, onProgress }) =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
+    }
+    xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+    xhr.onerror = () => reject(new ApiError('network', 'the upload did not reach head office'));
+    xhr.onabort = () => reject(new ApiError('network', 'the upload was stopped'));
+    xhr.send(body);
+  });
+
+/** `fetch` (no progress but the end): where there is no `XMLHttpRequest`. */
+export function fetchUpload(fetcher: typeof fetch = (i, init) => globalThis.fetch(i, init)) {
+  const upload: UploadTransport = async ({ url, headers, body, onProgress }) => {
+    let response: Response;
+    try {
+      response = await fetcher(url, {
+        method: 'POST',
+        headers,
+        body,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (reason) {
+      throw new ApiError('network', reason instanceof Error ? reason.message : String(reason));
+    }
+    onProgress?.(body.size, body.size);
+    return { status: response.status, text: await response.text() };
+  };
+  return upload;
+}
+
+/** Codes that mean "sign in again" when they answer a request made inside a session. */
+const SESSION_LOST: ReadonlySet<string> = new Set([
+  'unauthorized',
+  'session_expired',
+  'user_disabled',
+]);
 
 /**
  * `GET /api/v1/jobs`'s filter as the console builds it: the statuses as a list (the query
@@ -266,6 +342,15 @@ export interface DispatchApi {
    * meanwhile, `stale_version` when the article changed since `base_version`.
    */
   acceptKbProposal(id: string, accept: ProposalAccept): Promise<ArticleAdmin>;
+  /**
+   * Uploads a picture for articles (dispatchers and admins): head office turns it upright,
+   * strips its metadata and scales it. `not_an_image`, `unsupported_format` or
+   * `image_too_large` when it cannot take it (a file over `KB_PHOTO_MAX_BYTES` is refused
+   * before it is sent).
+   */
+  kbPhotoUpload(file: Blob, onProgress?: UploadProgress): Promise<KbPhoto>;
+  /** Where an article's picture (or its thumbnail) is, for an `<img>`. */
+  kbPhotoUrl(sha256: string, thumb: boolean): string;
 
   photoUrl(jobId: string, photoId: string, thumb: boolean): string;
   signatureUrl(jobId: string, signatureId: string): string;
@@ -304,15 +389,33 @@ export async function allJobs(
 }
 const enc = encodeURIComponent;
 
-export function createDispatchApi(http: HttpClient = new HttpClient()): DispatchApi {
+/** Bytes in megabytes, one decimal. */
+const megabytes = (bytes: number) => (Math.round((bytes / (1024 * 1024)) * 10) / 10).toString();
+
+/**
+ * The console's client of head office. `upload` sends picture files (`xhrUpload` in a
+ * browser, where it reports progress).
+ */
+export function createDispatchApi(
+  http: HttpClient = new HttpClient(),
+  upload: UploadTransport = typeof XMLHttpRequest === 'undefined' ? fetchUpload() : xhrUpload,
+): DispatchApi {
   const job = (id: string) => `${V1}/jobs/${enc(id)}`;
   const kbArticle = (id: string) => `${V1}/kb/articles/${enc(id)}`;
   const kbProposal = (id: string) => `${V1}/kb/proposals/${enc(id)}`;
+  // The session's CSRF token and session-lost handler, also kept here for uploads, which do
+  // not go through `http`.
+  let csrf: string | null = null;
+  let lost: ((code: string) => void) | null = null;
+  const setCsrf = (token: string | null) => {
+    csrf = token;
+    http.setCsrfToken(token);
+  };
   return {
     async session() {
       try {
         const info = await http.get<SessionInfo>(`${V1}/auth/session`);
-        http.setCsrfToken(info.csrf_token);
+        setCsrf(info.csrf_token);
         return info;
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -322,25 +425,24 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     },
     async signIn(user, password) {
       const info = await http.post<SessionInfo>(`${V1}/auth/session`, { user, password });
-      http.setCsrfToken(info.csrf_token);
+      setCsrf(info.csrf_token);
       return info;
     },
     async signOut() {
       try {
         await http.delete<void>(`${V1}/auth/session`);
       } finally {
-        http.setCsrfToken(null);
+        setCsrf(null);
       }
     },
     onSessionLost(handler) {
-      http.onSessionLost(
-        handler
-          ? (error) => {
-              http.setCsrfToken(null);
-              handler(error.code);
-            }
-          : null,
-      );
+      lost = handler
+        ? (code) => {
+            setCsrf(null);
+            handler(code);
+          }
+        : null;
+      http.onSessionLost(lost ? (error) => lost?.(error.code) : null);
     },
     onChanged(handler) {
       if (typeof EventSource === 'undefined') return () => {};
@@ -480,6 +582,40 @@ export function createDispatchApi(http: HttpClient = new HttpClient()): Dispatch
     kbProposal: (id) => http.get(kbProposal(id)),
     declineKbProposal: (id, reason) => http.post(`${kbProposal(id)}/decline`, { reason }),
     acceptKbProposal: (id, accept) => http.post(`${kbProposal(id)}/accept`, accept),
+    async kbPhotoUpload(file, onProgress) {
+      if (file.size > KB_PHOTO_MAX_BYTES) {
+        throw new ApiError(
+          'image_too_large',
+          `the file is ${megabytes(file.size)} MB; the limit is ${megabytes(KB_PHOTO_MAX_BYTES)} MB`,
+        );
+      }
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'Content-Type': 'application/octet-stream',
+      };
+      if (csrf) headers['X-CSRF-Token'] = csrf;
+      const sentWith = csrf;
+      const answer = await upload({
+        url: http.url(`${V1}/kb/photos`),
+        headers,
+        body: file,
+        onProgress,
+      });
+      let parsed: unknown = null;
+      try {
+        parsed = answer.text === '' ? null : JSON.parse(answer.text);
+      } catch {
+        parsed = null;
+      }
+      if (answer.status < 200 || answer.status >= 300) {
+        const error = errorFrom(answer.status, parsed, answer.text);
+        if (sentWith !== null && SESSION_LOST.has(error.code)) lost?.(error.code);
+        throw error;
+      }
+      return parsed as KbPhoto;
+    },
+    kbPhotoUrl: (sha256, thumb) =>
+      http.url(`${V1}/kb/photos/${enc(sha256)}${thumb ? '?thumb=true' : ''}`),
     photoUrl: (jobId, photoId, thumb) =>
       http.url(`${job(jobId)}/photos/${enc(photoId)}${thumb ? '?thumb=true' : ''}`),
     signatureUrl: (jobId, signatureId) => http.url(`${job(jobId)}/signatures/${enc(signatureId)}`),
