@@ -28,6 +28,10 @@ pub enum Error {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// A picture that is not one (or too large, or in a format that cannot be read): `400` with
+    /// the photo pipeline's code.
+    #[error(transparent)]
+    Media(#[from] fieldwork_media::MediaError),
     /// A rule refused the request (409) with `code`.
     #[error("{message}")]
     Rule { code: ErrorCode, message: String },
@@ -97,6 +101,7 @@ impl Error {
             Error::Forbidden => ErrorCode::Forbidden,
             Error::NotFound => ErrorCode::NotFound,
             Error::Invalid(_) => ErrorCode::Invalid,
+            Error::Media(e) => e.code(),
             Error::Rule { code, .. } => *code,
             Error::ScheduleOverlap { .. } => ErrorCode::ScheduleOverlap,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
@@ -123,7 +128,7 @@ impl Error {
             | Error::UserDisabled => StatusCode::UNAUTHORIZED,
             Error::CsrfFailed | Error::Forbidden => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
-            Error::Invalid(_) => StatusCode::BAD_REQUEST,
+            Error::Invalid(_) | Error::Media(_) => StatusCode::BAD_REQUEST,
             Error::Rule { .. }
             | Error::ScheduleOverlap { .. }
             | Error::AlreadyExists(_)

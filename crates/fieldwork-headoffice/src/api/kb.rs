@@ -8,19 +8,23 @@
 //! decline it with a reason that goes back to the technician's laptop.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use fieldwork_domain::kb::{Article, ArticleContent};
 use fieldwork_wire::wire::ErrorBody;
 use tracing::instrument;
 
 use super::AppState;
 use super::admin::AdminCaller;
+use super::dispatch::PhotoQuery;
 use crate::auth::DispatcherCaller;
+use crate::error::Error;
 use crate::error::Result;
 use crate::store::{
-    ArticleAdmin, ArticleEdit, ArticleListItem, ArticlePublish, ArticleQuery, ProposalAccept,
-    ProposalDecline, ProposalDetail, ProposalListItem, ProposalQuery,
+    ArticleAdmin, ArticleEdit, ArticleListItem, ArticlePublish, ArticleQuery, KbPhoto,
+    ProposalAccept, ProposalDecline, ProposalDetail, ProposalListItem, ProposalQuery,
 };
 
 /// Articles, newest change first: words of titles, brands, models or fault codes; a category; a
@@ -184,4 +188,62 @@ pub async fn accept_proposal(
     let article = s.store.accept_kb_proposal(&c.dispatcher(), &id, a).await?;
     tracing::info!(article = %article.article.id, "shared fix taken into an article");
     Ok(Json(article))
+}
+
+/// A picture for an article: the file's bytes as the request body (JPEG, PNG, WebP, GIF, BMP;
+/// at most the server's request size limit). Turned upright, scaled to at most 2,560 px and
+/// re-encoded without metadata (no GPS, no camera serial), exactly as a laptop keeps a photo,
+/// with a thumbnail; name it by its `sha256` in the article's `photos`.
+#[utoipa::path(post, path = "/api/v1/kb/photos", tag = "dispatch",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the picture file"),
+    responses((status = 201, body = KbPhoto),
+        (status = 400, body = ErrorBody, description = "not a picture (`not_an_image`), a format that cannot be read (`unsupported_format`) or too large (`image_too_large`)"),
+        (status = 413, body = ErrorBody)))]
+#[instrument(skip_all, fields(user = %c.0.user_name))]
+pub async fn add_photo(
+    State(s): State<AppState>,
+    c: DispatcherCaller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<KbPhoto>)> {
+    let processed =
+        tokio::task::spawn_blocking(move || fieldwork_media::process_photo("the picture", &body))
+            .await
+            .map_err(|e| Error::Internal(format!("photo worker: {e}")))??;
+    s.blobs.put(&processed.sha256, processed.jpeg.clone()).await?;
+    s.blobs.put(&processed.thumb_sha256, processed.thumb_jpeg.clone()).await?;
+    let photo = KbPhoto {
+        sha256: processed.sha256,
+        thumb_sha256: processed.thumb_sha256,
+        width: processed.width,
+        height: processed.height,
+        bytes: i64::try_from(processed.jpeg.len()).unwrap_or(i64::MAX),
+    };
+    let photo = s.store.add_kb_photo(&c.dispatcher(), photo).await?;
+    tracing::info!(sha256 = %photo.sha256, "article picture stored");
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+/// A picture an article may show (or its thumbnail), as a JPEG.
+#[utoipa::path(get, path = "/api/v1/kb/photos/{sha256}", tag = "dispatch",
+    params(("sha256" = String, Path, description = "the picture's SHA-256"), PhotoQuery),
+    responses((status = 200, description = "the picture", content(([u8] = "image/jpeg"))),
+        (status = 404, body = ErrorBody)))]
+pub async fn photo(
+    State(s): State<AppState>,
+    _c: DispatcherCaller,
+    Path(sha): Path<String>,
+    Query(q): Query<PhotoQuery>,
+) -> Result<Response> {
+    if !fieldwork_wire::wire::is_sha256_hex(&sha) {
+        return Err(Error::NotFound);
+    }
+    let p = s.store.kb_photo(&sha).await?;
+    let bytes = s.blobs.get(if q.thumb { &p.thumb_sha256 } else { &p.sha256 }).await?;
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok(resp)
 }

@@ -135,6 +135,8 @@ pub struct AppState {
         kb::proposal,
         kb::decline_proposal,
         kb::accept_proposal,
+        kb::add_photo,
+        kb::photo,
     ),
     components(schemas(ErrorBody, crate::store::RatioPart, crate::store::ArticleSort)),
     modifiers(&Conventions)
@@ -230,7 +232,9 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/kb/proposals", get(kb::proposals))
         .route("/kb/proposals/{id}", get(kb::proposal))
         .route("/kb/proposals/{id}/decline", post(kb::decline_proposal))
-        .route("/kb/proposals/{id}/accept", post(kb::accept_proposal));
+        .route("/kb/proposals/{id}/accept", post(kb::accept_proposal))
+        .route("/kb/photos", post(kb::add_photo))
+        .route("/kb/photos/{sha256}", get(kb::photo));
     Router::new()
         .route("/healthz", get(healthz))
         .nest(fieldwork_wire::wire::API_PREFIX, v1)

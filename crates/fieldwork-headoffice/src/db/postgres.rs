@@ -50,6 +50,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, sql: include_str!("pg_schema/v9.sql") },
     // Articles used on jobs, fixes shared for review.
     Migration { version: 10, sql: include_str!("pg_schema/v10.sql") },
+    // Pictures on knowledge articles.
+    Migration { version: 11, sql: include_str!("pg_schema/v11.sql") },
 ];
 
 // A schema version added to SQLite without its PostgreSQL migration does not compile.

@@ -17,7 +17,7 @@ use crate::db::{Db, Row, ToValue};
 use crate::error::{Error, Result};
 use crate::store::{
     ArticleAdmin, ArticleListItem, ArticleQuery, ArticleSort, ArticleTitle, ArticleUses,
-    ArticleVersionInfo, Dispatcher, Page,
+    ArticleVersionInfo, Dispatcher, KbPhoto, Page,
 };
 use fieldwork_domain::ErrorCode;
 
@@ -122,6 +122,7 @@ pub(super) fn create(
     content: ArticleContent,
 ) -> Result<ArticleAdmin> {
     let content = content.normalised().map_err(Error::from_rule)?;
+    known_photos(w, by, &content)?;
     let id = fieldwork_domain::ids::new_id();
     w.db.execute(
         "INSERT INTO kb_articles (id, status, latest_version, published_version, category,
@@ -152,6 +153,7 @@ pub(super) fn edit(
         ));
     }
     let content = content.normalised().map_err(Error::from_rule)?;
+    known_photos(w, by, &content)?;
     let number = s.latest_version + 1;
     w.db.execute(
         "UPDATE kb_articles SET latest_version = ?2, category = ?3, search_text = ?4,
@@ -185,6 +187,14 @@ pub(super) fn publish(
              published_body = ?4 WHERE id = ?1",
         &[&id, &number, &ms(now), &serde_json::to_string(&published)?],
     )?;
+    w.db.execute("DELETE FROM kb_published_photos WHERE article_id = ?1", &[&id])?;
+    for sha in &published.content.photos {
+        w.db.execute(
+            "INSERT INTO kb_published_photos (article_id, sha256) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING",
+            &[&id, sha],
+        )?;
+    }
     w.feed("kb_article", id, None, None)?;
     article(w.db, id)
 }
@@ -200,10 +210,88 @@ pub(super) fn withdraw(w: &mut Writer<'_>, id: &str) -> Result<ArticleAdmin> {
              published_body = NULL WHERE id = ?1",
         &[&id, &ms(w.now)],
     )?;
+    w.db.execute("DELETE FROM kb_published_photos WHERE article_id = ?1", &[&id])?;
     if was_published {
         w.feed("kb_article", id, None, None)?;
     }
     article(w.db, id)
+}
+
+fn photo_row(r: &Row) -> Result<KbPhoto> {
+    let side = |i: usize| -> Result<u32> { Ok(u32::try_from(r.get::<i64>(i)?).unwrap_or(0)) };
+    Ok(KbPhoto {
+        sha256: r.get(0)?,
+        thumb_sha256: r.get(1)?,
+        width: side(2)?,
+        height: side(3)?,
+        bytes: r.get(4)?,
+    })
+}
+
+/// A picture an article may name, if it is one.
+pub(super) fn photo(db: &dyn Db, sha: &str) -> Result<Option<KbPhoto>> {
+    db.query_opt(
+        "SELECT sha256, thumb_sha256, width, height, bytes FROM kb_photos WHERE sha256 = ?1",
+        &[&sha],
+        photo_row,
+    )
+}
+
+/// Records a picture uploaded in the console (its renditions are in the blob store already).
+pub(super) fn add_photo(w: &mut Writer<'_>, by: &Dispatcher, p: KbPhoto) -> Result<KbPhoto> {
+    for (sha, size) in [(&p.sha256, p.bytes), (&p.thumb_sha256, 0)] {
+        w.db.execute(
+            "INSERT INTO blobs (sha256, size, stored_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            &[sha, &size, &ms(w.now)],
+        )?;
+    }
+    w.db.execute(
+        "INSERT INTO kb_photos (sha256, thumb_sha256, width, height, bytes, added_by, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        &[
+            &p.sha256,
+            &p.thumb_sha256,
+            &i64::from(p.width),
+            &i64::from(p.height),
+            &p.bytes,
+            &by.name,
+            &ms(w.now),
+        ],
+    )?;
+    photo(w.db, &p.sha256)?.ok_or(Error::NotFound)
+}
+
+/// Checks that every picture `content` names is one an article may show: uploaded in the
+/// console, or a job's photo (a shared fix's, taken into an article), which becomes one here.
+fn known_photos(w: &mut Writer<'_>, by: &Dispatcher, content: &ArticleContent) -> Result<()> {
+    for sha in &content.photos {
+        if photo(w.db, sha)?.is_some() {
+            continue;
+        }
+        let job_photo: Option<fieldwork_domain::domain::PhotoRef> =
+            w.db.body("SELECT body FROM photos WHERE sha256 = ?1 LIMIT 1", &[sha])?;
+        let Some(p) = job_photo else {
+            return Err(Error::invalid(format!(
+                "photos: {sha} is not a picture uploaded for the knowledge base"
+            )));
+        };
+        w.db.execute(
+            "INSERT INTO kb_photos (sha256, thumb_sha256, width, height, bytes, added_by,
+                 added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            &[
+                sha,
+                &p.thumb_sha256,
+                &i64::from(p.width),
+                &i64::from(p.height),
+                &p.bytes,
+                &by.name,
+                &ms(w.now),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn list(db: &dyn Db, q: &ArticleQuery) -> Result<Vec<ArticleListItem>> {

@@ -36,7 +36,7 @@ use crate::store::kpis::*;
 use crate::store::types::*;
 
 /// Schema version written to `user_version`.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 /// The HLC node name of head office's own writes (dispatcher edits).
 pub const HEAD_OFFICE_NODE: &str = "head-office";
 
@@ -203,6 +203,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         // Articles marked as used on jobs; fixes shared from the field for review.
         tx.execute_batch(include_str!("schema_v10.sql"))?;
     }
+    if version < 11 {
+        // Pictures on knowledge articles, and which of them the laptops may download.
+        tx.execute_batch(include_str!("schema_v11.sql"))?;
+    }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
@@ -212,6 +216,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 /// or a photo (or its thumbnail) or signature on one of their jobs references it and was not
 /// pushed by one of their own devices (a job reassigned to them, with another technician's
 /// photos). A reference of their own proves nothing: anyone can push a photo naming any hash.
+/// A picture of a published knowledge article (`kb_published_photos`) every technician may hold.
 fn may_hold_blob(db: &dyn Db, technician: &str, sha: &str) -> Result<bool> {
     db.query_row(
         "SELECT EXISTS (SELECT 1 FROM blob_holders WHERE sha256 = ?1 AND technician_id = ?2)
@@ -223,6 +228,7 @@ fn may_hold_blob(db: &dyn Db, technician: &str, sha: &str) -> Result<bool> {
                         WHERE dm.job_id = p.job_id AND dm.kind = 'photo_added'
                           AND u.technician_id = ?2
                           AND json_extract(dm.payload, '$.photo.id') = p.id))
+             OR EXISTS (SELECT 1 FROM kb_published_photos WHERE sha256 = ?1)
              OR EXISTS (SELECT 1 FROM signatures s JOIN work_orders w ON w.id = s.job_id
                 WHERE s.png_sha256 = ?1 AND w.assignee_id = ?2
                   AND NOT EXISTS (SELECT 1 FROM device_mutations dm
@@ -528,6 +534,14 @@ impl<B: Backend> HeadOfficeStore for Service<B> {
     ) -> Result<ArticleAdmin> {
         let by = by.clone();
         self.write(move |w| kb::create(w, &by, content)).await
+    }
+    async fn add_kb_photo(&self, by: &Dispatcher, photo: KbPhoto) -> Result<KbPhoto> {
+        let by = by.clone();
+        self.write(move |w| kb::add_photo(w, &by, photo)).await
+    }
+    async fn kb_photo(&self, sha256: &str) -> Result<KbPhoto> {
+        let sha = sha256.to_owned();
+        self.read(move |db| kb::photo(db, &sha)?.ok_or(Error::NotFound)).await
     }
     async fn edit_kb_article(
         &self,

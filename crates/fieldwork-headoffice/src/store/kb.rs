@@ -57,6 +57,21 @@ pub enum ArticleSort {
     OftenUnhelpful,
 }
 
+/// A picture an article may show: uploaded in the console, or a job's photo taken into an
+/// article from a shared fix. `sha256` is what `ArticleContent::photos` names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
+#[ts(export, export_to = "headoffice/")]
+pub struct KbPhoto {
+    /// SHA-256 of the picture (an upright JPEG without metadata), lowercase hex.
+    pub sha256: String,
+    /// SHA-256 of its thumbnail (about 320 px).
+    pub thumb_sha256: String,
+    pub width: u32,
+    pub height: u32,
+    /// Size of the picture in bytes.
+    pub bytes: i64,
+}
+
 /// One saved version of an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, ts_rs::TS)]
 #[ts(export, export_to = "headoffice/")]

@@ -120,6 +120,11 @@ pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<ArticleAdmin>;
     /// Takes the article back from every laptop; its versions stay readable here.
     async fn withdraw_kb_article(&self, by: &Dispatcher, id: &str) -> Result<ArticleAdmin>;
+    /// Records a processed picture (both renditions already in the blob store) as one an
+    /// article may name; the same picture again is the same record.
+    async fn add_kb_photo(&self, by: &Dispatcher, photo: KbPhoto) -> Result<KbPhoto>;
+    /// A picture an article may name; `NotFound` for any other hash.
+    async fn kb_photo(&self, sha256: &str) -> Result<KbPhoto>;
     /// The review queue of fixes shared from the field.
     async fn kb_proposals(&self, query: ProposalQuery) -> Result<Vec<ProposalListItem>>;
     async fn kb_proposal(&self, id: &str) -> Result<ProposalDetail>;

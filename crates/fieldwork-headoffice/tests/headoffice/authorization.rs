@@ -96,6 +96,8 @@ enum Body {
     Json(Value),
     /// A whole blob sent with `PATCH` from offset 0.
     Blob(Vec<u8>),
+    /// A file's bytes as the body (`application/octet-stream`).
+    File(Vec<u8>),
     /// A push of one note on the target's job, from the caller's device (or forged in device
     /// A's name by a caller that has none).
     PushNote,
@@ -130,6 +132,8 @@ struct Target {
     /// A photo's JPEG, and its name.
     blob: Vec<u8>,
     sha: String,
+    /// A picture uploaded for the knowledge base (its SHA-256).
+    kb_photo: String,
 }
 
 impl Target {
@@ -148,6 +152,7 @@ impl Target {
             proposal: fieldwork_domain::ids::new_id(),
             sha: sha256_hex(&blob),
             blob,
+            kb_photo: sha256_hex(b"no such picture"),
         }
     }
 
@@ -582,6 +587,22 @@ fn cases() -> Vec<Case> {
             none,
         ),
         case(
+            Method::POST,
+            "/api/v1/kb/photos",
+            DispatchCollection,
+            Working,
+            |_| "/api/v1/kb/photos".into(),
+            |_| Body::File(tiny_bmp(200)),
+        ),
+        case(
+            Method::GET,
+            "/api/v1/kb/photos/{sha256}",
+            DispatchObject,
+            Working,
+            |t| format!("/api/v1/kb/photos/{}", t.kb_photo),
+            none,
+        ),
+        case(
             Method::GET,
             "/api/v1/kb/proposals",
             DispatchCollection,
@@ -686,6 +707,23 @@ struct Matrix {
     own: Target,
     other: Target,
     missing: Target,
+}
+
+/// A real 2×2 picture (an uncompressed BMP), its colours from `seed`.
+fn tiny_bmp(seed: u8) -> Vec<u8> {
+    let row = [seed, 0, 255, 0, seed, 255, 0, 0]; // two pixels, padded to 4 bytes
+    let mut v = b"BM".to_vec();
+    for n in [54u32 + 16, 0, 54, 40, 2, 2] {
+        v.extend(n.to_le_bytes());
+    }
+    v.extend(1u16.to_le_bytes());
+    v.extend(24u16.to_le_bytes());
+    for n in [0u32, 16, 2835, 2835, 0, 0] {
+        v.extend(n.to_le_bytes());
+    }
+    v.extend(row);
+    v.extend(row);
+    v
 }
 
 fn fake_png(seed: u8) -> Vec<u8> {
@@ -807,7 +845,22 @@ async fn target(d: &DispatcherClient, device: &mut Device, stage: Stage, seed: u
         fieldwork_domain::ids::new_id()
     };
     let article = d.post("/api/v1/kb/articles", article_body(seed)).await;
+    let kb_photo = d
+        .http
+        .post(format!("{}/api/v1/kb/photos", d.base))
+        .header("x-csrf-token", &d.csrf)
+        .body(tiny_bmp(seed))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Target {
+        kb_photo,
         technician: device.technician_id.clone(),
         article: article["article"]["id"].as_str().unwrap().to_owned(),
         proposal,
@@ -919,6 +972,7 @@ impl Matrix {
         req = match body {
             Body::None | Body::PushNote => req,
             Body::Json(v) => req.json(&v),
+            Body::File(bytes) => req.header("content-type", "application/octet-stream").body(bytes),
             Body::Blob(bytes) => req
                 .header("upload-offset", "0")
                 .header("upload-length", bytes.len().to_string())

@@ -496,6 +496,7 @@ async fn a_schema_3_database_gets_its_follow_up_facts_on_upgrade() {
                  rated, satisfied, complaints);
              DROP TABLE IF EXISTS status_times; DROP TABLE IF EXISTS part_withdrawals;
              DROP TABLE IF EXISTS blob_holders; DROP TABLE IF EXISTS sign_in_failures;
+             DROP TABLE IF EXISTS kb_published_photos; DROP TABLE IF EXISTS kb_photos;
              DROP TABLE IF EXISTS kb_article_uses; DROP TABLE IF EXISTS kb_proposals;
              DROP VIEW IF EXISTS kb_published; DROP TABLE IF EXISTS kb_article_versions;
              DROP TABLE IF EXISTS kb_articles; DROP TABLE IF EXISTS past_fixes;

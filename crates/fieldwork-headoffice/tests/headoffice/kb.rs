@@ -374,3 +374,163 @@ async fn a_resolved_job_reaches_every_laptop_as_a_past_fix_without_personal_deta
     let (fixes, _, _) = past_fixes(&w.b, b_cursor).await;
     assert_eq!(fixes, vec![(fix_id, None)]);
 }
+
+/// A real camera photo (with EXIF, GPS included) from the repository's test pictures.
+fn camera_photo() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/photos/camera/DSCN0010.jpg");
+    std::fs::read(path).unwrap()
+}
+
+async fn upload(client: &DispatcherClient, bytes: Vec<u8>) -> (reqwest::StatusCode, Value) {
+    let resp = client
+        .http
+        .post(format!("{}/api/v1/kb/photos", client.base))
+        .header("x-csrf-token", &client.csrf)
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// What a laptop's `GET /blobs/{sha}` answers: the status and the bytes.
+async fn laptop_download(w: &World, device: &Device, sha: &str) -> (u16, Vec<u8>) {
+    let resp = device
+        .http
+        .get(w.server.url(&format!("/api/v1/blobs/{sha}")))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_shows_uploaded_pictures_and_every_laptop_may_download_the_published_ones() {
+    let w = World::new().await;
+    w.server.add_user("sup", UserRole::Admin, None).await;
+    let sup = DispatcherClient::sign_in(&w.server, "sup").await;
+
+    // The console uploads a camera photo: it is kept as laptops keep photos — upright,
+    // scaled, re-encoded without metadata — with a thumbnail.
+    let (status, photo) = upload(&w.dispatcher, camera_photo()).await;
+    assert_eq!(status, 201, "{photo}");
+    let sha = photo["sha256"].as_str().unwrap().to_owned();
+    let thumb_sha = photo["thumb_sha256"].as_str().unwrap().to_owned();
+    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(640), Some(480)));
+    let full = w
+        .dispatcher
+        .http
+        .get(format!("{}/api/v1/kb/photos/{sha}", w.dispatcher.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status(), 200);
+    assert_eq!(full.headers()["content-type"], "image/jpeg");
+    let full = full.bytes().await.unwrap();
+    assert_eq!(sha256_hex(&full), sha);
+    assert_eq!(photo["bytes"].as_u64(), Some(full.len() as u64));
+    assert!(!full.windows(4).any(|w| w == b"Exif"), "no EXIF (no GPS) in a kept picture");
+    let thumb = w
+        .dispatcher
+        .http
+        .get(format!("{}/api/v1/kb/photos/{sha}?thumb=true", w.dispatcher.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(sha256_hex(&thumb), thumb_sha);
+    // The same picture again is the same record.
+    let (again, same) = upload(&sup, camera_photo()).await;
+    assert_eq!((again.as_u16(), &same), (201, &photo));
+
+    // Not a picture, a format that cannot be read, nothing at all: refused by name.
+    for (bytes, expected) in [
+        (b"these are the minutes of the meeting".to_vec(), "not_an_image"),
+        (camera_photo()[..4_000].to_vec(), "not_an_image"),
+        (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), "unsupported_format"),
+        (Vec::new(), "not_an_image"),
+    ] {
+        let (status, body) = upload(&w.dispatcher, bytes).await;
+        assert_eq!((status.as_u16(), code(&body)), (400, expected.to_owned()), "{body}");
+    }
+    // An article names only pictures head office keeps for the knowledge base.
+    let stranger = "ab".repeat(32);
+    let mut with_unknown = content("Drum does not spin (E21)", "E21");
+    with_unknown.photos = vec![stranger.clone()];
+    let (status, body) =
+        w.dispatcher.call(Method::POST, "/api/v1/kb/articles", Some(json!(with_unknown))).await;
+    assert_eq!((status.as_u16(), code(&body)), (400, "invalid".to_owned()), "{body}");
+    let (status, _) =
+        w.dispatcher.call(Method::GET, &format!("/api/v1/kb/photos/{stranger}"), None).await;
+    assert_eq!(status, 404);
+
+    // A laptop may download the picture only once a version naming it is published.
+    let mut with_photo = content("Drum does not spin (E21)", "E21");
+    with_photo.photos = vec![sha.clone()];
+    let created = w.dispatcher.post("/api/v1/kb/articles", json!(with_photo)).await;
+    let id = created["article"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["article"]["photos"], json!([sha]));
+    assert_eq!(laptop_download(&w, &w.a, &sha).await.0, 404, "a draft's picture");
+    sup.post(&format!("/api/v1/kb/articles/{id}/publish"), json!({"version": 1})).await;
+    let (records, _) = kb_records(&w.b, 0).await;
+    assert_eq!(records[0].1.as_ref().unwrap().content.photos, std::slice::from_ref(&sha));
+    for device in [&w.a, &w.b] {
+        let (status, bytes) = laptop_download(&w, device, &sha).await;
+        assert_eq!((status, sha256_hex(&bytes)), (200, sha.clone()));
+    }
+    // A technician's device token opens neither console route (404, as every dispatcher
+    // route answers a device): laptops download published pictures as blobs.
+    let resp = client()
+        .get(w.server.url(&format!("/api/v1/kb/photos/{sha}")))
+        .bearer_auth(&w.a.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    let resp = client()
+        .post(w.server.url("/api/v1/kb/photos"))
+        .bearer_auth(&w.a.token)
+        .body(camera_photo())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+
+    // A version without the picture, published: laptops may no longer download it; the
+    // console still shows it (older versions stay readable).
+    let edited = w
+        .dispatcher
+        .call(
+            Method::PUT,
+            &format!("/api/v1/kb/articles/{id}"),
+            Some(json!({"base_version": 1, "content": content("Drum does not spin", "E21")})),
+        )
+        .await;
+    assert_eq!(edited.0, 200, "{}", edited.1);
+    sup.post(&format!("/api/v1/kb/articles/{id}/publish"), json!({"version": 2})).await;
+    assert_eq!(laptop_download(&w, &w.a, &sha).await.0, 404, "no published version names it");
+    w.dispatcher.get(&format!("/api/v1/kb/articles/{id}/versions/1")).await;
+    let (status, _) =
+        w.dispatcher.call(Method::GET, &format!("/api/v1/kb/photos/{sha}"), None).await;
+    assert_eq!(status, 200);
+
+    // Published again with it, then withdrawn: gone from the laptops' reach.
+    let edited = w
+        .dispatcher
+        .call(
+            Method::PUT,
+            &format!("/api/v1/kb/articles/{id}"),
+            Some(json!({"base_version": 2, "content": with_photo})),
+        )
+        .await;
+    assert_eq!(edited.0, 200, "{}", edited.1);
+    sup.post(&format!("/api/v1/kb/articles/{id}/publish"), json!({"version": 3})).await;
+    assert_eq!(laptop_download(&w, &w.b, &sha).await.0, 200);
+    sup.post(&format!("/api/v1/kb/articles/{id}/withdraw"), json!({})).await;
+    assert_eq!(laptop_download(&w, &w.b, &sha).await.0, 404, "withdrawn");
+}

@@ -455,9 +455,10 @@ async fn a_schema_1_database_gets_its_kpi_facts_on_upgrade() {
         // What versions 2 (KPI facts, follow-ups), 3 (admin columns), 4 (follow-up and
         // complaint facts), 5 (judged device times), 6 (part withdrawals) and 7 (blob
         // holders), 8 (failed sign-ins), 9 (the knowledge base, past fixes) and 10 (articles
-        // used, shared fixes) added.
+        // used, shared fixes) and 11 (article photos) added.
         conn.execute_batch(
-            "DROP TABLE IF EXISTS kb_article_uses; DROP TABLE IF EXISTS kb_proposals;
+            "DROP TABLE IF EXISTS kb_published_photos; DROP TABLE IF EXISTS kb_photos;
+             DROP TABLE IF EXISTS kb_article_uses; DROP TABLE IF EXISTS kb_proposals;
              DROP TABLE job_facts; DROP TABLE follow_ups; DROP TABLE IF EXISTS status_times;
              DROP TABLE IF EXISTS part_withdrawals; DROP TABLE IF EXISTS blob_holders;
              DROP TABLE IF EXISTS sign_in_failures; DROP VIEW IF EXISTS kb_published;
