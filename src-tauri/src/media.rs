@@ -177,10 +177,14 @@ pub fn add_signature(
 enum MediaPath {
     Photo(String, PhotoVariant),
     Signature(String),
+    /// A picture of a knowledge article: the article's id and the picture's SHA-256.
+    ArticlePhoto(String, String),
 }
 
-/// Parses `photo/<id>/full`, `photo/<id>/thumb` or `signature/<id>` (percent-encoded as the
-/// UI's `convertFileSrc` makes it). Ids are UUIDs: anything else is refused.
+/// Parses `photo/<id>/full`, `photo/<id>/thumb`, `signature/<id>` or
+/// `kbphoto/<article id>/<sha256>` (percent-encoded as the UI's `convertFileSrc` makes it).
+/// Photo and signature ids are UUIDs, article ids letters, digits and dashes, hashes 64
+/// hexadecimal digits: anything else is refused.
 fn parse_media_path(raw: &str) -> Option<MediaPath> {
     let decoded = percent_encoding::percent_decode_str(raw.trim_start_matches('/')).decode_utf8();
     let decoded: Cow<'_, str> = decoded.ok()?;
@@ -196,6 +200,14 @@ fn parse_media_path(raw: &str) -> Option<MediaPath> {
             Some(MediaPath::Photo((*id).into(), PhotoVariant::Thumb))
         }
         ["signature", id] if id_ok(id) => Some(MediaPath::Signature((*id).into())),
+        ["kbphoto", article, sha]
+            if !article.is_empty()
+                && article.len() <= 64
+                && article.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && media::blobs::is_sha256(sha) =>
+        {
+            Some(MediaPath::ArticlePhoto((*article).into(), (*sha).into()))
+        }
         _ => None,
     }
 }
@@ -204,6 +216,9 @@ fn media_bytes(store: &Store, path: &MediaPath) -> fieldwork_core::Result<(Vec<u
     match path {
         MediaPath::Photo(id, variant) => Ok((store.photo_bytes(id, *variant)?, "image/jpeg")),
         MediaPath::Signature(id) => Ok((store.signature_png(id)?, "image/png")),
+        MediaPath::ArticlePhoto(article, sha) => {
+            Ok((store.kb_photo_bytes(article, sha)?, "image/jpeg"))
+        }
     }
 }
 
@@ -287,6 +302,11 @@ mod tests {
             parse_media_path(&format!("/signature%2F{id}")),
             Some(MediaPath::Signature(id.into()))
         );
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            parse_media_path(&format!("/kbphoto%2Fkb-washer-e4%2F{sha}")),
+            Some(MediaPath::ArticlePhoto("kb-washer-e4".into(), sha))
+        );
     }
 
     #[test]
@@ -299,6 +319,10 @@ mod tests {
             "/photo//thumb",
             "/secrets",
             "/photo/%ff/full",
+            "/kbphoto/kb-1/not-a-hash",
+            "/kbphoto/../abababababababababababababababababababababababababababababababab",
+            "/kbphoto/kb-1/ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB",
+            "/kbphoto//abababababababababababababababababababababababababababababababab",
         ] {
             assert_eq!(parse_media_path(bad), None, "{bad}");
         }

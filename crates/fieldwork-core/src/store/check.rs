@@ -82,8 +82,11 @@ impl Store {
                     missing_media.push(hash.clone());
                 }
             }
+            // Pictures of the articles held here are kept too (arrived or not).
+            let articles: HashSet<String> =
+                super::kb_photos::named_photos(conn)?.into_iter().collect();
             for (name, path) in on_disk {
-                if !referenced.contains(&name) {
+                if !referenced.contains(&name) && !articles.contains(&name) {
                     if sweep {
                         std::fs::remove_file(&path)?;
                         orphans_removed += 1;

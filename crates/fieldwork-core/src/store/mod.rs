@@ -8,6 +8,7 @@ mod check;
 pub(crate) mod commands;
 mod kb;
 mod kb_field;
+mod kb_photos;
 mod media;
 pub mod outbox;
 mod queries;

@@ -662,14 +662,35 @@ impl RemoteApply<'_> {
     }
 
     /// A published knowledge article, new or changed: kept unless this device holds a newer
-    /// version of it, and reindexed. Returns whether it was written.
+    /// version of it, and reindexed; its pictures not here yet are queued for download.
+    /// Returns whether it was written.
     pub fn kb_article(&self, a: &Article) -> Result<bool> {
-        kb::put_article(&self.tx, a)
+        let written = kb::put_article(&self.tx, a)?;
+        if written {
+            for sha in &a.content.photos {
+                self.want(sha)?;
+            }
+        }
+        Ok(written)
     }
 
-    /// A knowledge article withdrawn: dropped with its search rows. Returns whether it was here.
+    /// A knowledge article withdrawn: dropped with its search rows, and the downloads of its
+    /// pictures no other article here names are called off (the files themselves go with
+    /// `fieldwork check --sweep`). Returns whether it was here.
     pub fn kb_article_removed(&self, article_id: &str) -> Result<bool> {
-        kb::remove_article(&self.tx, article_id)
+        let photos = super::kb_photos::article_photos(&self.tx, article_id)?;
+        let removed = kb::remove_article(&self.tx, article_id)?;
+        for sha in photos {
+            if !super::kb_photos::photo_named(&self.tx, &sha)? {
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM blob_transfers WHERE sha256 = ?1 AND direction = 'down'
+                         AND NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = ?1)",
+                    )?
+                    .execute([&sha])?;
+            }
+        }
+        Ok(removed)
     }
 
     /// A past fix of the team, new or changed.

@@ -35,7 +35,11 @@ export interface StoreChanged {
 export type JobRef = string;
 
 /** A picture to show: a photo (full size or thumbnail) or a signature. */
-export type MediaRef = { photo: string; variant: 'full' | 'thumb' } | { signature: string };
+export type MediaRef =
+  | { photo: string; variant: 'full' | 'thumb' }
+  | { signature: string }
+  /** A picture of a knowledge article held on the laptop (by its SHA-256). */
+  | { article: string; picture: string };
 
 /** A picture file as the user picked, dropped or pasted it. */
 export interface PhotoUpload {

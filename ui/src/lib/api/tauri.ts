@@ -30,7 +30,11 @@ export function tauriTransport(): Transport {
     mediaUrl(media) {
       // Served by the shell's `media` protocol from the content-addressed media folder.
       const path =
-        'photo' in media ? `photo/${media.photo}/${media.variant}` : `signature/${media.signature}`;
+        'photo' in media
+          ? `photo/${media.photo}/${media.variant}`
+          : 'signature' in media
+            ? `signature/${media.signature}`
+            : `kbphoto/${media.article}/${media.picture}`;
       return isTauri() ? convertFileSrc(path, 'media') : '';
     },
     async subscribe<T>(event: string, handler: (payload: T) => void): Promise<Unsubscribe> {

@@ -4,6 +4,8 @@
  * commands with the same JSON arguments and results, so `createApi` works over either.
  */
 
+import type { MediaRef } from './api';
+
 /** Stops listening. */
 export type Unsubscribe = () => void;
 
@@ -13,8 +15,11 @@ export interface Transport {
    * sent (normally `{code, message}`), which the API turns into an `ApiError`.
    */
   call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T>;
-  /** A URL for a stored picture (`photo/<id>/full|thumb`, `signature/<id>`). */
-  mediaUrl(media: { photo: string; variant: 'full' | 'thumb' } | { signature: string }): string;
+  /**
+   * A URL for a stored picture (`photo/<id>/full|thumb`, `signature/<id>`,
+   * `kbphoto/<article>/<sha256>`).
+   */
+  mediaUrl(media: MediaRef): string;
   /** Listens to a named backend event until the returned function is called. */
   subscribe<T>(event: string, handler: (payload: T) => void): Promise<Unsubscribe>;
 }

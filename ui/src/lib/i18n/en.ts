@@ -1295,6 +1295,11 @@ const en = {
   'kb.article.steps': 'How to fix it',
   'kb.article.noSteps': 'No steps yet.',
   'kb.article.parts': 'Parts often needed',
+  'kb.article.pictures': 'Pictures',
+  'kb.article.pictureAlt': 'Picture {n} of {count}',
+  'kb.article.pictureNotHere':
+    'Picture {n} is not on this laptop yet: it comes with the next sync.',
+  'kb.article.pictureUnavailable': 'Picture {n} cannot be shown.',
   'kb.article.version': 'Version {version}, published {day}',
 
   'kb.panel.label': 'Knowledge base for this job',

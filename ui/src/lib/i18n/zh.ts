@@ -1246,6 +1246,10 @@ const zh: Messages = {
   'kb.article.steps': '维修步骤',
   'kb.article.noSteps': '尚未填写步骤。',
   'kb.article.parts': '常用配件',
+  'kb.article.pictures': '图片',
+  'kb.article.pictureAlt': '第 {n} 张图片，共 {count} 张',
+  'kb.article.pictureNotHere': '第 {n} 张图片尚未下载到本机，下次同步时送达。',
+  'kb.article.pictureUnavailable': '第 {n} 张图片无法显示。',
   'kb.article.version': '第 {version} 版，发布于 {day}',
 
   'kb.panel.label': '本工单的知识库参考',
