@@ -2,11 +2,11 @@
 //! `fieldwork` CLI as two technicians' laptops, and head office): a technician marks an article
 //! on a job and shares the completed job's fix; a supervisor takes it into a new article in the
 //! console and publishes it; at their next sync the sharing technician learns it was taken and
-//! another technician's laptop holds the new article. A declined fix brings its reason back to
-//! the one who shared it only.
+//! another technician's laptop holds the new article, with the fix's photo as its picture. A
+//! declined fix brings its reason back to the one who shared it only.
 #![allow(clippy::unwrap_used)]
 
-use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice};
+use fieldwork_e2e_sync::{Device, Dispatcher, HeadOffice, photo, sha256_hex};
 use serde_json::{Value, json};
 
 fn content(title: &str) -> Value {
@@ -30,6 +30,10 @@ fn a_shared_fix_is_reviewed_published_and_reaches_the_next_technician() {
         laptop.ok(&["kb", "search", "--limit", "1"])[0]["id"].as_str().unwrap().to_owned();
     laptop.start_work(&job);
     laptop.ok(&["kb", "mark", &job, &article, "--did-not-help"]);
+    laptop.ok(&["photo", "add", &job, photo("Nikon_D70.jpg").to_str().unwrap()]);
+    let taken = &laptop.ok(&["photo", "list", &job])[0];
+    let (photo_id, photo_sha) =
+        (taken["id"].as_str().unwrap().to_owned(), taken["sha256"].as_str().unwrap().to_owned());
     laptop.complete(&job);
     laptop.ok(&[
         "kb",
@@ -41,6 +45,8 @@ fn a_shared_fix_is_reviewed_published_and_reaches_the_next_technician() {
         "Drain hose kinked behind the unit",
         "--resolution",
         "Pulled the unit out\nStraightened the drain hose\nRan a rinse",
+        "--photo",
+        &photo_id,
     ]);
     let round = laptop.sync_ok();
     assert_eq!(round["round"]["rejected"], 0, "{round}");
@@ -53,11 +59,11 @@ fn a_shared_fix_is_reviewed_published_and_reaches_the_next_technician() {
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     let proposal = queue[0]["id"].as_str().unwrap().to_owned();
 
-    // A supervisor writes it up as a new article and publishes it.
-    let written = admin.post(
-        &format!("/kb/proposals/{proposal}/accept"),
-        json!({"content": content("Bosch E24: kinked drain hose")}),
-    );
+    // A supervisor writes it up as a new article with the fix's photo and publishes it.
+    let mut written = content("Bosch E24: kinked drain hose");
+    written["photos"] = json!([photo_sha]);
+    let written =
+        admin.post(&format!("/kb/proposals/{proposal}/accept"), json!({"content": written}));
     let new_article = written["article"]["id"].as_str().unwrap().to_owned();
     admin.post(&format!("/kb/articles/{new_article}/publish"), json!({"version": 1}));
 
@@ -71,6 +77,12 @@ fn a_shared_fix_is_reviewed_published_and_reaches_the_next_technician() {
     assert!(found.as_array().unwrap().iter().any(|a| a["id"] == new_article.as_str()), "{found}");
     let shown = colleague.ok(&["kb", "show", &new_article]);
     assert_eq!(shown["texts"][0]["steps"][1], "Check the drain hose for kinks.");
+    // The article's picture came down with it, though the job is not the colleague's.
+    assert_eq!(shown["photos"], json!([photo_sha]));
+    let file = std::fs::read(colleague.media_file(&photo_sha))
+        .unwrap_or_else(|e| panic!("the article's picture: {e}; {}", colleague.status()));
+    assert_eq!(sha256_hex(&file), photo_sha);
+    assert_eq!(colleague.status()["pending_downloads"], 0);
 }
 
 #[test]
