@@ -3,9 +3,11 @@
 // The Chromium test (console.e2e.test.mjs) walks the whole service loop; this one checks that the
 // same console works in the other engine the issue names: sign-in, the board with its lanes,
 // a review page, the SLA watch and the KPIs, the Chinese catalogue, sign-out, and no script
-// error or CSP violation on the way. Screenshots: target/e2e-screenshots/firefox-*.png.
+// error or CSP violation on the way; and an admin adds photos to a knowledge article (picked,
+// and dropped together with a text file, which is refused) and sees them on the saved article.
+// Screenshots: target/e2e-screenshots/firefox-*.png.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -133,5 +135,75 @@ test("the dispatcher console works in Firefox", async (t) => {
   );
   assert.equal(status, 401);
 
+  assert.deepEqual(pageErrors, [], "no script error or CSP violation");
+});
+
+test("an admin adds photos to a knowledge article in Firefox", async () => {
+  const camera = join(ROOT, "testdata", "photos", "camera", "DSCN0010.jpg");
+  const portrait = join(ROOT, "testdata", "photos", "orientation", "Portrait_6.jpg");
+  await page.goto(`${ho.base}/`);
+  await page.waitForSelector(sel("sign-in-user"));
+  await page.type(sel("sign-in-user"), "admin");
+  await page.type(sel("sign-in-password"), "admin-demo");
+  await page.click(sel("sign-in-submit"));
+  await page.waitForSelector(sel("board-screen"));
+  await page.goto(`${ho.base}/#/kb/new`);
+  await page.waitForSelector(sel("kb-editor"));
+  await page.select(sel("kb-category"), "refrigerator");
+  await page.type(sel("kb-title"), "Fridge too warm: condenser coils clogged");
+  await page.type(sel("kb-step-text"), "Vacuum the condenser coils behind the kick plate.");
+
+  // Picked with the file chooser.
+  const input = await page.$(sel("kb-photo-input"));
+  await input.uploadFile(camera);
+  await page.waitForSelector(`${sel("kb-photos")}[data-count="1"]`);
+
+  // Dropped together with a text file: the text file is refused, the photo is added.
+  await page.evaluate(
+    (files) => {
+      const dt = new DataTransfer();
+      for (const [name, type, b64] of files) {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], name, { type }));
+      }
+      const zone = document.querySelector('[data-testid="kb-photos"]');
+      for (const kind of ["dragenter", "dragover", "drop"]) {
+        zone.dispatchEvent(new DragEvent(kind, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    [
+      ["Portrait_6.jpg", "image/jpeg", readFileSync(portrait).toString("base64")],
+      ["notes.txt", "text/plain", Buffer.from("just notes\n").toString("base64")],
+    ],
+  );
+  await page.waitForSelector(`${sel("kb-upload")}[data-state="failed"]`);
+  assert.match(
+    await text("kb-upload-error"),
+    /This file is not a picture, or it is damaged\./,
+  );
+  await page.waitForSelector(`${sel("kb-photos")}[data-count="2"]`);
+  const loaded = (selector) =>
+    page.waitForFunction(
+      (s) => {
+        const imgs = [...document.querySelectorAll(s)];
+        return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      },
+      {},
+      selector,
+    );
+  await loaded(`${sel("kb-photo")} img`);
+  await page.$eval(sel("kb-photos"), (e) => e.scrollIntoView());
+  await page.screenshot({ path: join(SHOTS, "firefox-kb-editor-photos.png") });
+
+  await page.click(sel("kb-save"));
+  await page.waitForSelector(`${sel("kb-detail")}[data-latest="1"]`);
+  assert.equal(await count(sel("preview-photo")), 2);
+  await loaded(`${sel("preview-photo")} img`);
+  await page.click(sel("preview-photo"));
+  await page.waitForFunction(
+    () => document.querySelector('dialog[open] [data-testid="picture-full"]')?.naturalWidth > 0,
+  );
+  await page.screenshot({ path: join(SHOTS, "firefox-kb-photo-full.png") });
+  await page.keyboard.press("Escape");
   assert.deepEqual(pageErrors, [], "no script error or CSP violation");
 });

@@ -262,6 +262,13 @@ step('the admin writes a new article from the fix, prefilled, and publishes it',
   assert.equal(await panel.getByTestId('kb-causes').inputValue(), FIX.diagnosis);
   assert.deepEqual(await page.locator('[data-testid="kb-step-text"]').evaluateAll((els) => els.map((e) => e.value)), FIX.steps);
   assert.deepEqual(await byTest('preview-step').allInnerTexts(), FIX.steps);
+  // The fix's photos are the article's, shown from the job until it is saved.
+  assert.equal(await page.locator('[data-testid="kb-photos"]').getAttribute('data-count'), '2');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="kb-photo"] img, [data-testid="preview-photo"] img')].every(
+      (i) => i.complete && i.naturalWidth > 0,
+    ),
+  );
   await shoot('editor-from-fix');
   // The admin widens the model to the series and saves.
   await byTest('kb-models').fill('MG100*');
@@ -278,6 +285,14 @@ step('the admin writes a new article from the fix, prefilled, and publishes it',
   await byTest('kb-publish').click();
   await page.locator('[data-testid="kb-detail"][data-status="published"][data-published="1"]').waitFor();
   assert.match(await byTest('kb-detail-uses').innerText(), /Not marked on a job yet/);
+  // Now knowledge photos, served as the article's.
+  assert.equal(await byTest('preview-photo').count(), 2);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="preview-photo"] img')].every((i) => i.complete && i.naturalWidth > 0),
+  );
+  assert.ok(
+    (await page.locator('[data-testid="preview-photo"] img').first().getAttribute('src')).includes(`/kb/photos/${saved.article.photos[0]}`),
+  );
 });
 
 step('the queue now holds one; the decided fix says what became of it', async () => {

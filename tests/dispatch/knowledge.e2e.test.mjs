@@ -7,11 +7,19 @@
 // makes version 2, a draft, while the laptops keep version 1, which stays readable. A refusal
 // from head office shows beside its field; a version saved by someone else meanwhile is said
 // plainly and reloads. The admin withdraws the article after confirming.
+// Photos: the admin picks a camera photo (testdata/photos, see its SOURCES.md) and drops a
+// portrait one stored sideways together with a text file; each shows its upload, the text file
+// is refused with a clear sentence and nothing else is lost, the photos are put in order with a
+// button and Alt+←, and they are saved in that order; the article (and its older version) shows
+// them loaded, full size on a click, the portrait one upright.
 // Screenshots at 1366×768 go to /tmp/kb-shots/ (KB_SHOTS overrides), failures to
-// target/e2e-screenshots/.
+// target/e2e-screenshots/ (the editor with its photos there too, kb-editor-photos.png).
 import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { consoleSession } from './chromium.mjs';
+import { FAILED_SHOTS, consoleSession } from './chromium.mjs';
+import { ROOT } from './headoffice.mjs';
 
 const SHOTS = process.env.KB_SHOTS || '/tmp/kb-shots';
 
@@ -47,6 +55,40 @@ const detail = (attrs) => page.locator(`[data-testid="kb-detail"]${attrs}`);
 
 const stepTexts = () => page.locator('[data-testid="kb-step-text"]').evaluateAll((els) => els.map((e) => e.value));
 const previewSteps = () => byTest('preview-step').allInnerTexts();
+
+const CAMERA = join(ROOT, 'testdata', 'photos', 'camera', 'DSCN0010.jpg');
+const PORTRAIT = join(ROOT, 'testdata', 'photos', 'orientation', 'Portrait_6.jpg');
+/** The article's photos in the editor's order (their SHA-256). */
+const editorPhotos = () =>
+  page.locator('[data-testid="kb-photos"] li[data-key]').evaluateAll((els) => els.map((e) => e.dataset.key));
+/** Whether every image under `selector` has loaded (a broken one has no natural width). */
+const allLoaded = (selector) =>
+  page.waitForFunction(
+    (sel) => {
+      const imgs = [...document.querySelectorAll(sel)];
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    selector,
+  );
+
+/** Drops files (`[name, type, bytes]`) on the element with `testId`, as a desktop would. */
+async function dropFiles(testId, files) {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const [name, type, b64] of list) {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], name, { type }));
+    }
+    return dt;
+  }, files.map(([name, type, bytes]) => [name, type, Buffer.from(bytes).toString('base64')]));
+  const target = byTest(testId);
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  assert.equal(await target.evaluate((e) => e.classList.contains('dragging')), true, 'the drop zone lights up');
+  await target.dispatchEvent('drop', { dataTransfer });
+}
+
+let photos;
 
 let partNo;
 
@@ -148,6 +190,88 @@ step('the admin adds the Chinese text; the preview follows it; the editor is sho
   await shoot('kb-editor-zh');
 });
 
+step('the admin adds photos by picking and dropping; a text file is refused; the photos are put in order', async () => {
+  await byTest('kb-photos').scrollIntoViewIfNeeded();
+  await byTest('kb-photos-none').waitFor();
+  // Head office answers a moment later than usual, so the upload is seen under way.
+  let release;
+  let passed;
+  const held = new Promise((r) => (release = r));
+  const through = new Promise((r) => (passed = r));
+  await page.route('**/api/v1/kb/photos', async (route) => {
+    await held;
+    await route.continue();
+    passed();
+  });
+  await byTest('kb-photo-input').setInputFiles(CAMERA);
+  const upload = page.locator('[data-testid="kb-upload"]');
+  await upload.first().waitFor();
+  assert.match(await upload.first().innerText(), /DSCN0010\.jpg\s*(Uploading… \d+ %|Head office is processing it…)/);
+  assert.equal(await byTest('kb-save').isDisabled(), true, 'saving waits for the upload');
+  assert.match(await byTest('kb-save-wait').innerText(), /waits until the pictures/);
+  release();
+  await through;
+  await page.unroute('**/api/v1/kb/photos');
+  await page.locator('[data-testid="kb-photos"][data-count="1"]').waitFor();
+  await upload.first().waitFor({ state: 'detached' });
+  assert.equal(await byTest('kb-save').isDisabled(), false);
+
+  // Two files dropped together: a portrait photo stored sideways, and a text file.
+  await dropFiles('kb-photos', [
+    ['Portrait_6.jpg', 'image/jpeg', readFileSync(PORTRAIT)],
+    ['notes.txt', 'text/plain', Buffer.from('Not a picture: just notes about the E21 fault.\n')],
+  ]);
+  const refused = page.locator('[data-testid="kb-upload"][data-state="failed"]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /notes\.txt/);
+  assert.match(await refused.getByTestId('kb-upload-error').innerText(), /Not added: This file is not a picture, or it is damaged\./);
+  assert.equal(await refused.getByTestId('kb-upload-retry').count(), 0, 'the same file would be refused again');
+  await page.locator('[data-testid="kb-photos"][data-count="2"]').waitFor();
+  await allLoaded('[data-testid="kb-photo"] img');
+  await allLoaded('[data-testid="preview-photo"] img');
+  assert.equal(await byTest('preview-photo').count(), 2, 'the preview shows them too');
+  const [camera, portrait] = await editorPhotos();
+  assert.match(camera, /^[0-9a-f]{64}$/);
+  await byTest('kb-photos').scrollIntoViewIfNeeded();
+  await shoot('kb-editor-photos');
+  copyFileSync(join(SHOTS, 'kb-editor-photos.png'), join(FAILED_SHOTS, 'kb-editor-photos.png'));
+  // The refusal is dismissed; the photos stay.
+  await refused.getByTestId('kb-upload-dismiss').click();
+  assert.equal(await byTest('kb-upload').count(), 0);
+
+  // The portrait goes first with its button; the focus stays on its buttons.
+  await byTest('kb-photo-earlier').nth(1).click();
+  assert.deepEqual(await editorPhotos(), [portrait, camera]);
+  // Alt+→ on its thumbnail moves it back, and Alt+← once more.
+  await byTest('kb-photo').nth(0).focus();
+  await page.keyboard.press('Alt+ArrowRight');
+  assert.deepEqual(await editorPhotos(), [camera, portrait]);
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('li')?.dataset.key), portrait, 'the focus moves with it');
+  await page.keyboard.press('Alt+ArrowLeft');
+  assert.deepEqual(await editorPhotos(), [portrait, camera]);
+  // Removed, then put back with Undo.
+  await byTest('kb-photo-remove').nth(1).click();
+  assert.deepEqual(await editorPhotos(), [portrait]);
+  await page.locator('.toasts button', { hasText: 'Undo' }).click();
+  assert.deepEqual(await editorPhotos(), [portrait, camera]);
+  // A thumbnail opens the full picture, upright.
+  await byTest('kb-photo').nth(0).click();
+  const full = page.locator('dialog[open] [data-testid="picture-full"]');
+  await full.waitFor();
+  await page.waitForFunction(() => document.querySelector('dialog[open] [data-testid="picture-full"]')?.naturalWidth > 0);
+  const size = await full.evaluate((i) => [i.naturalWidth, i.naturalHeight]);
+  assert.ok(size[1] > size[0], `the portrait photo is upright: ${size}`);
+  await page.keyboard.press('Escape');
+  photos = [portrait, camera];
+  // In Chinese.
+  await byTest('language').selectOption('zh');
+  await page.locator('#kb-photos-title', { hasText: '照片和图示' }).waitFor();
+  assert.match(await byTest('kb-photo-add').innerText(), /添加照片/);
+  await byTest('kb-photos').scrollIntoViewIfNeeded();
+  await shoot('kb-editor-photos-zh');
+  await byTest('language').selectOption('en');
+});
+
 step('saving makes version 1, a draft; the admin publishes it', async () => {
   await byTest('kb-save').click();
   await detail('[data-status="draft"][data-latest="1"]').waitFor();
@@ -159,6 +283,7 @@ step('saving makes version 1, a draft; the admin publishes it', async () => {
   assert.deepEqual(saved.article.texts.find((t) => t.language === 'zh').steps, ZH.steps);
   assert.deepEqual(saved.article.fault_codes, ['E21']);
   assert.deepEqual(saved.article.parts, [partNo]);
+  assert.deepEqual(saved.article.photos, photos, 'the photos in the order put');
   assert.equal(await byTest('kb-detail-title').innerText(), EN.title);
   assert.equal(await byTest('kb-publish').innerText(), 'Publish version 1');
   assert.equal(await byTest('kb-withdraw').count(), 0, 'nothing to withdraw yet');
@@ -167,6 +292,17 @@ step('saving makes version 1, a draft; the admin publishes it', async () => {
   await detail('[data-status="published"][data-published="1"]').waitFor();
   assert.equal(await byTest('kb-publish').count(), 0, 'the laptops hold the latest version');
   assert.equal(await byTest('kb-detail-versions').innerText(), 'v1 · published');
+  // The article shows its photos, loaded, in order; one opens full size.
+  assert.deepEqual(
+    await page.locator('[data-testid="preview-photos"] li[data-key]').evaluateAll((els) => els.map((e) => e.dataset.key)),
+    photos,
+  );
+  await allLoaded('[data-testid="preview-photo"] img');
+  await byTest('preview-photo').nth(1).click();
+  await page.waitForFunction(() => document.querySelector('dialog[open] [data-testid="picture-full"]')?.naturalWidth > 0);
+  assert.match(await page.locator('dialog[open] h2').innerText(), /Photo 2 of 2/);
+  await page.keyboard.press('Escape');
+  await byTest('preview-photos').scrollIntoViewIfNeeded();
   await shoot('kb-detail-published');
 });
 
@@ -229,6 +365,8 @@ step('the dispatcher’s edit makes version 2, a draft, while version 1 stays pu
   await detail('[data-shown="1"]').waitFor();
   await byTest('kb-older').waitFor();
   assert.equal((await previewSteps())[1], EN.steps[1]);
+  assert.equal(await byTest('preview-photo').count(), 2, 'the older version shows its photos');
+  await allLoaded('[data-testid="preview-photo"] img');
   await page.evaluate(() => window.scrollTo(0, 0));
   await shoot('kb-detail-older');
   await byTest('kb-older').getByRole('link').click();

@@ -265,6 +265,38 @@ describe('refusals are shown beside the field they name', () => {
       articleRefusal({ code: 'invalid', message: 'texts: two texts in the same language (en)' }),
     ).toEqual({ field: 'texts', phrase: null });
   });
+
+  it('says which photo head office does not know, beside the photos', () => {
+    const sha = 'c'.repeat(64);
+    const error = {
+      code: 'invalid',
+      message: `photos: ${sha} is not a picture uploaded for the knowledge base`,
+    };
+    expect(refusedField(error)).toBe('photos');
+    expect(articleRefusal(error)).toEqual({
+      field: 'photos',
+      phrase: { key: 'dispatch.kb.refused.unknownPhoto', params: {} },
+    });
+    expect(
+      articleRefusal({ code: 'invalid', message: 'photos: 41 entries; at most 40 are allowed' }),
+    ).toEqual({
+      field: 'photos',
+      phrase: { key: 'dispatch.kb.refused.tooMany', params: { count: 41, max: 40 } },
+    });
+  });
+
+  it('sends the photos in the order the editor shows them', () => {
+    const d = {
+      ...emptyDraft('en'),
+      category: 'washing_machine' as const,
+      photos: ['b'.repeat(64), 'a'.repeat(64)],
+    };
+    d.texts = [{ ...emptyText('en'), title: 'Filter', steps: [newStep('Clean it')] }];
+    expect(contentFromDraft(d)?.photos).toEqual(['b'.repeat(64), 'a'.repeat(64)]);
+    const saved = structuredClone(d);
+    d.photos = moveItem(d.photos, 1, 0);
+    expect(draftChanged(d, saved)).toBe(true);
+  });
 });
 
 describe('the knowledge base through the API door', () => {

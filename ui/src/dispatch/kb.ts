@@ -149,7 +149,7 @@ export interface ArticleDraft {
   models: string;
   faultCodes: string;
   parts: string[];
-  /** Kept as they were: the editor does not change them. */
+  /** SHA-256 of its pictures, in the order technicians see them. */
   photos: string[];
   texts: TextDraft[];
 }
@@ -352,6 +352,7 @@ export const ARTICLE_FIELDS = [
   'models',
   'fault_codes',
   'parts',
+  'photos',
 ] as const;
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 
@@ -410,6 +411,9 @@ export function articleRefusal(error: { code: string; message: string }): Refusa
   }
   if (field === 'texts' && /needs its text/.test(error.message)) {
     return { field, phrase: { key: 'dispatch.kb.refused.texts', params: {} } };
+  }
+  if (field === 'photos' && /not a picture uploaded/.test(error.message)) {
+    return { field, phrase: { key: 'dispatch.kb.refused.unknownPhoto', params: {} } };
   }
   return { field, phrase: null };
 }

@@ -25,6 +25,21 @@ export interface UploadItem {
 /** Files uploaded at once: head office processes pictures in parallel, but a laptop's uplink is one. */
 export const IN_FLIGHT = 2;
 
+/** Failures worth trying again as they are: the way to head office, not the file. */
+const PASSING = new Set([
+  'network',
+  'timeout',
+  'offline',
+  'rate_limited',
+  'internal',
+  'server_error',
+]);
+
+/** Whether sending the same file again may work (a picture head office refused will not). */
+export function retryable(error: Pick<ApiError, 'code'> | null): boolean {
+  return error !== null && PASSING.has(error.code);
+}
+
 /** How far an upload is, 0 to 100. */
 export function percent(item: Pick<UploadItem, 'sent' | 'size'>): number {
   if (item.size <= 0) return 100;
@@ -81,10 +96,12 @@ export class PhotoUploads {
     this.#pump();
   }
 
-  /** Sends a failed file again, after the ones waiting. */
+  /** Sends a failed file again, after the ones waiting (when its failure was `retryable`). */
   retry(key: number): void {
     const item = this.#item(key);
-    if (!item || item.state !== 'failed' || !this.#files.has(key)) return;
+    if (!item || item.state !== 'failed' || !retryable(item.error) || !this.#files.has(key)) {
+      return;
+    }
     // Its place in the order is the end now: it goes after anything given since.
     this.items = [...this.items.filter((i) => i.key !== key), item];
     const live = this.#item(key);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ApiError } from '../lib/api/errors';
 import type { KbPhoto, UploadProgress } from '../lib/api/headoffice';
-import { PhotoUploads, percent } from './photoUploads.svelte';
+import { PhotoUploads, percent, retryable } from './photoUploads.svelte';
 
 interface Call {
   file: Blob;
@@ -86,6 +86,9 @@ describe('PhotoUploads', () => {
     await settle();
     expect(q.failed).toBe(2);
     const [a, b] = q.items;
+    // The same text file would be refused again.
+    q.retry(b?.key ?? 0);
+    expect(calls).toHaveLength(2);
     q.retry(a?.key ?? 0);
     expect(calls).toHaveLength(3);
     expect(calls[2]?.file).toBe(calls[0]?.file);
@@ -118,6 +121,16 @@ describe('PhotoUploads', () => {
     q.dismiss(key);
     expect(calls).toHaveLength(1);
     expect(q.items).toHaveLength(1);
+  });
+});
+
+describe('retryable', () => {
+  it('is a failure on the way, not a picture head office refused', () => {
+    expect(retryable(new ApiError('network', 'x'))).toBe(true);
+    expect(retryable(new ApiError('internal', 'x'))).toBe(true);
+    expect(retryable(new ApiError('not_an_image', 'x'))).toBe(false);
+    expect(retryable(new ApiError('payload_too_large', 'x'))).toBe(false);
+    expect(retryable(null)).toBe(false);
   });
 });
 

@@ -53,6 +53,7 @@ import type { JobRecord } from '../types/headoffice/JobRecord';
 import type { JobTypeAdmin } from '../types/headoffice/JobTypeAdmin';
 import type { JobTypeDefaults } from '../types/headoffice/JobTypeDefaults';
 import type { JobTypeInput } from '../types/headoffice/JobTypeInput';
+import type { KbPhoto } from '../types/headoffice/KbPhoto';
 import type { KnowledgeEffect } from '../types/headoffice/KnowledgeEffect';
 import type { KpiJobsQuery } from '../types/headoffice/KpiJobsQuery';
 import type { KpiQuery } from '../types/headoffice/KpiQuery';
@@ -85,20 +86,6 @@ import type { WithdrawnPart } from '../types/headoffice/WithdrawnPart';
 import type { SlaPolicy } from '../types/SlaPolicy';
 import { ApiError } from './errors';
 import { HttpClient, errorFrom, query } from './http';
-
-/**
- * A picture head office keeps for knowledge articles (`POST /api/v1/kb/photos`): upright,
- * scaled, without metadata, with a thumbnail. An article names it by `sha256` in its `photos`.
- * Declared here until head office's generated `KbPhoto` type is in `../types/headoffice`.
- */
-export interface KbPhoto {
-  sha256: string;
-  thumb_sha256: string;
-  width: number;
-  height: number;
-  /** Size of the stored JPEG. */
-  bytes: number;
-}
 
 /** The largest picture file head office takes for an article. */
 export const KB_PHOTO_MAX_BYTES = 40 * 1024 * 1024;
@@ -203,6 +190,7 @@ export type {
   JobTypeAdmin,
   JobTypeDefaults,
   JobTypeInput,
+  KbPhoto,
   KnowledgeEffect,
   KpiJobsQuery,
   KpiQuery,
