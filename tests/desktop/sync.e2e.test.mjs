@@ -2,7 +2,8 @@
 // on a free loopback port, `seed --demo`) from its own sign-in screen, receives the technician's
 // jobs, sends a note, and the dispatcher API shows the note arrived. Also: the first-start offer,
 // a wrong password explained, the sync indicator through its states, a change head office
-// rejects listed on the Sync page with the job number and reason.
+// rejects listed on the Sync page with the job number and reason; an article published with a
+// picture comes down with its picture, which the article screen shows.
 // Run under Xvfb: tests/desktop/run.sh (make e2e builds the binaries first).
 //
 // Overrides: FIELDWORK_DESKTOP_BIN, FIELDWORK_HEADOFFICE_BIN, TAURI_DRIVER_BIN, WEBKIT_WEBDRIVER_BIN.
@@ -84,7 +85,18 @@ async function dispatcher(base, user = 'dispatcher', password = 'dispatcher-demo
     assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
     return text === '' ? null : JSON.parse(text);
   };
-  return { get: (url) => call('GET', url), post: (url, body) => call('POST', url, body ?? {}) };
+  /** A file's bytes as the body (a picture for the knowledge base). */
+  const upload = async (url, bytes) => {
+    const res = await fetch(`${base}/api/v1${url}`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    const text = await res.text();
+    assert.equal(res.status, 201, `POST ${url}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  return { get: (url) => call('GET', url), post: (url, body) => call('POST', url, body ?? {}), upload };
 }
 
 describe('the desktop app syncs with a real head office', () => {
@@ -290,6 +302,41 @@ describe('the desktop app syncs with a real head office', () => {
     const desk = await dispatcher(ho.base);
     const record = await desk.get(`/jobs/${job.id}`);
     assert.ok(record.notes.some((n) => n.body === NOTE), `the note is at head office: ${JSON.stringify(record.notes)}`);
+  });
+
+  step('an article published with a picture reaches the laptop, and the picture shows', async () => {
+    // A supervisor uploads a camera photo for an article and publishes it.
+    const admin = await dispatcher(ho.base, 'admin', 'admin-demo');
+    const picture = await admin.upload(
+      '/kb/photos',
+      fs.readFileSync(path.join(ROOT, 'testdata/photos/camera/DSCN0010.jpg')),
+    );
+    const written = await admin.post('/kb/articles', {
+      category: 'washing_machine',
+      brands: ['Midea'],
+      fault_codes: ['E7'],
+      photos: [picture.sha256],
+      texts: [{ language: 'en', title: 'Midea E7: door lock wiring (with a picture)', steps: ['Check the lock plug.'] }],
+    });
+    const id = written.article.id;
+    await admin.post(`/kb/articles/${id}/publish`, { version: 1 });
+
+    // At the laptop's next sync the article and its picture come down; the article shows it.
+    const before = (await indicator()).lastSync;
+    await session.hash('#/sync');
+    await (await session.waitFor('[data-testid="sync-now"]')).click();
+    await waitSynced(before);
+    await session.hash(`#/knowledge/${encodeURIComponent(id)}`);
+    await session.waitFor(`[data-testid="kb-article"][data-article-id="${id}"]`);
+    const shown = await session.until('the picture is loaded', async () => {
+      const size = await session.execute(
+        "const i = document.querySelector('[data-testid=\"kb-pictures\"] img'); return i && i.complete ? [i.naturalWidth, i.naturalHeight] : null;",
+      );
+      return size && size[0] > 0 ? size : null;
+    }, 10_000);
+    assert.deepEqual(shown, [picture.width, picture.height]);
+    assert.equal((await session.findAll('[data-testid="picture-missing"]')).length, 0);
+    await shot('sync-article-picture');
   });
 
   step('a change head office refuses is listed on the Sync page with the job and why', async () => {
