@@ -17,6 +17,7 @@ use fieldwork_domain::domain::{
     PartUsed, Priority, TimeEntry, TimeEntrySource, WorkOrder,
 };
 use fieldwork_domain::hlc::Hlc;
+use fieldwork_domain::kb_field::{ArticleOutcome, ArticleUse};
 use fieldwork_domain::lifecycle::derived_time_entry;
 use fieldwork_domain::mutation::{JobField, Mutation, OutboxEntry};
 use fieldwork_domain::schedule::{self, Window, WorkingHours};
@@ -28,8 +29,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::error::{Error, Result};
 use crate::secrets::{new_token, token_hash};
 use crate::store::{
-    CustomerInput, DeviceCaller, Dispatcher, EquipmentInput, FollowUpInput, HeadOfficeStore,
-    JobInput, ScheduleInput, SiteInput,
+    ArticleListItem, ArticleQuery, CustomerInput, DeviceCaller, Dispatcher, EquipmentInput,
+    FollowUpInput, HeadOfficeStore, JobInput, ScheduleInput, SiteInput,
 };
 
 /// A technician of the demo with the laptop their visits are pushed from.
@@ -261,6 +262,12 @@ pub(super) struct Seeder<'a> {
     /// Finished jobs: (job id, when it was completed).
     finished: Vec<(String, DateTime<Utc>)>,
     pub customers: usize,
+    /// The published knowledge base, to follow on visits.
+    articles: Vec<ArticleListItem>,
+    /// When the seed runs: no act of the past is dated later.
+    wall: DateTime<Utc>,
+    /// The delays between the acts (a generator of their own, so the story stays the same).
+    delays: ChaCha8Rng,
 }
 
 /// A household and its appliance.
@@ -277,6 +284,9 @@ struct Visit<'a> {
     resolution: &'a str,
     parts: &'a [&'a str],
     fault_code: Option<String>,
+    /// The article the technician followed (its id and published version) and whether it fixed
+    /// the fault, marked on the job.
+    article: Option<(String, i64, ArticleOutcome)>,
 }
 
 impl<'a> Seeder<'a> {
@@ -301,12 +311,53 @@ impl<'a> Seeder<'a> {
             laptops,
             finished: Vec::new(),
             customers: 0,
+            articles: store
+                .kb_articles(ArticleQuery {
+                    status: Some(fieldwork_domain::kb::ArticleStatus::Published),
+                    limit: Some(1_000),
+                    ..ArticleQuery::default()
+                })
+                .await?,
+            wall: Utc::now(),
+            delays: rand::SeedableRng::seed_from_u64(0x0063_6c6f_636b),
         })
+    }
+
+    /// The published article for a fault code on this brand of product, if the base has one.
+    fn article_for(
+        &self,
+        category: EquipmentCategory,
+        brand: &str,
+        code: Option<&str>,
+    ) -> Option<(String, i64)> {
+        let code = code?;
+        self.articles
+            .iter()
+            .find(|a| {
+                a.category == category
+                    && a.fault_codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+                    && (a.brands.is_empty()
+                        || a.brands.iter().any(|b| b.eq_ignore_ascii_case(brand)))
+            })
+            .and_then(|a| Some((a.id.clone(), a.published_version?)))
+    }
+
+    /// Head office's next writes happen at `at` (at the latest a minute before the seed runs).
+    fn at(&self, at: DateTime<Utc>) {
+        self.store.clock().set(Some(at.min(self.wall - Duration::minutes(1))));
+    }
+
+    /// The past four weeks (see [`Seeder::past`]), each act dated when the story says it
+    /// happened; head office's clock is the wall clock again afterwards, whatever happened.
+    pub async fn history(&mut self, budget: usize) -> Result<usize> {
+        let made = self.past(budget).await;
+        self.store.clock().set(None);
+        made
     }
 
     /// The past four weeks: about `budget` finished jobs (the scenario's among them), then the
     /// closing and the follow-up calls. Returns how many jobs it made.
-    pub async fn history(&mut self, budget: usize) -> Result<usize> {
+    async fn past(&mut self, budget: usize) -> Result<usize> {
         let mut made = 0;
         // The scenario's fixes first, so they are there whatever the budget.
         for fix in MIDEA_E4_FIXES {
@@ -322,13 +373,25 @@ impl<'a> Seeder<'a> {
             } = *fix;
             let tech = fix.tech % self.crew.len();
             let home = self.home(C::WashingMachine, "Midea", model, chinese, days).await?;
-            let visit = Visit { diagnosis, resolution, parts, fault_code: Some("E4".into()) };
+            let visit = Visit {
+                diagnosis,
+                resolution,
+                parts,
+                fault_code: Some("E4".into()),
+                article: None,
+            };
             let (job, done) =
                 self.finished_job(&home, tech, days, "repair", problem, None, &visit).await?;
             made += 1;
             if model != MIDEA_WASHER {
                 let (diagnosis, resolution, parts) = MIDEA_E4_AGAIN;
-                let again = Visit { diagnosis, resolution, parts, fault_code: Some("E4".into()) };
+                let again = Visit {
+                    diagnosis,
+                    resolution,
+                    parts,
+                    fault_code: Some("E4".into()),
+                    article: None,
+                };
                 let back = self.days_since(done) - 3;
                 // The same technician goes back: a return visit of another technician's job
                 // cannot reach a laptop today (its `return_of` names a job outside the laptop's
@@ -355,11 +418,22 @@ impl<'a> Seeder<'a> {
             let pick = |b: Both| if chinese { b.1 } else { b.0 };
             let home = self.home(case.category, case.brand, case.model, chinese, days).await?;
             let code = fieldwork_domain::kb::fault_codes_in(case.problem.0).into_iter().next();
+            // Six technicians in ten open the team's article for the fault and mark it; when it
+            // fixed the fault, the repair fails again less often.
+            let article = self
+                .article_for(case.category, case.brand, code.as_deref())
+                .filter(|_| self.delays.gen_bool(0.6));
+            let outcome = match article {
+                Some(_) if self.delays.gen_bool(0.15) => Some(ArticleOutcome::DidNotHelp),
+                Some(_) => Some(ArticleOutcome::Fixed),
+                None => None,
+            };
             let visit = Visit {
                 diagnosis: pick(case.diagnosis),
                 resolution: pick(case.resolution),
                 parts: case.parts,
                 fault_code: code.clone(),
+                article: article.zip(outcome).map(|((id, v), o)| (id, v, o)),
             };
             let (job, done) = self
                 .finished_job(&home, tech, days, "repair", pick(case.problem), None, &visit)
@@ -369,7 +443,11 @@ impl<'a> Seeder<'a> {
             if let Some(again) = &case.again
                 && made < budget
                 && self.days_since(done) > 4
-                && self.rng.gen_bool(0.35)
+                && self.rng.gen_bool(match outcome {
+                    Some(ArticleOutcome::Fixed) => 0.12,
+                    Some(ArticleOutcome::DidNotHelp) => 0.5,
+                    None => 0.35,
+                })
             {
                 let back = self.days_since(done) - self.rng.gen_range(2..4);
                 let problem = if chinese {
@@ -382,7 +460,9 @@ impl<'a> Seeder<'a> {
                     resolution: pick(again.resolution),
                     parts: again.parts,
                     fault_code: code,
+                    article: None,
                 };
+
                 self.finished_job(&home, tech, back, "return_visit", &problem, Some(&job), &visit)
                     .await?;
                 made += 1;
@@ -538,6 +618,8 @@ impl<'a> Seeder<'a> {
         let priority = [Priority::Normal, Priority::Normal, Priority::High, Priority::Low]
             [self.rng.gen_range(0..4)];
         let reported_at = slot.start - Duration::minutes(self.rng.gen_range(240..2_400));
+        // The call is taken when it comes in; booked within the hour, now and then hours later.
+        self.at(reported_at);
         let job = self
             .store
             .create_job(
@@ -555,6 +637,12 @@ impl<'a> Seeder<'a> {
                 },
             )
             .await?;
+        let delay = if self.delays.gen_bool(0.1) {
+            self.delays.gen_range(90..300)
+        } else {
+            self.delays.gen_range(3..50)
+        };
+        self.at((reported_at + Duration::minutes(delay)).min(slot.start - Duration::minutes(30)));
         let job = self.schedule(&job.id, tech, slot).await?;
         let done = self.push_visit(&job, home, tech, slot.start, visit).await?;
         self.finished.push((job.id.clone(), done));
@@ -638,6 +726,16 @@ impl<'a> Seeder<'a> {
             m.push((at_work, Mutation::NoteAdded { note }));
         }
         m.push((at_work, field(job, JobField::Diagnosis, visit.diagnosis)));
+        if let Some((article_id, article_version, outcome)) = &visit.article {
+            let usage = ArticleUse {
+                job_id: job.id.clone(),
+                article_id: article_id.clone(),
+                article_version: *article_version,
+                outcome: *outcome,
+                at: at_work,
+            };
+            m.push((at_work, Mutation::ArticleUsed { usage }));
+        }
         for part_no in visit.parts {
             let Some(p) = self.catalogue.iter().find(|p| p.part_no == *part_no) else {
                 return Err(Error::Internal(format!(
@@ -679,6 +777,9 @@ impl<'a> Seeder<'a> {
             };
             m.push((done, Mutation::FeedbackGiven { feedback }));
         }
+        // The laptop syncs once the visit is over.
+        let synced = done + Duration::minutes(self.delays.gen_range(2..40));
+        self.at(synced);
         self.push(tech, m).await?;
         Ok(done)
     }
@@ -777,9 +878,12 @@ impl<'a> Seeder<'a> {
         let finished = std::mem::take(&mut self.finished);
         for (job_id, done) in &finished {
             let age = self.today - *done;
-            if age > Duration::days(4) {
-                self.store.move_job(&self.by, job_id, JobStatus::Closed, None).await?;
-            } else if self.rng.gen_bool(0.8) {
+            let old = age > Duration::days(4);
+            // Most customers are called back, mostly within the three days the handbook asks.
+            let call = if old { self.delays.gen_bool(0.85) } else { self.rng.gen_bool(0.8) };
+            let called = *done + Duration::hours(self.delays.gen_range(4..90));
+            if call && called < self.wall {
+                self.at(called);
                 let satisfaction = [5u8, 5, 4][self.rng.gen_range(0..3)];
                 self.store
                     .record_follow_up(
@@ -793,6 +897,12 @@ impl<'a> Seeder<'a> {
                         },
                     )
                     .await?;
+            }
+            if old {
+                // Closed after the review (and the call), a day to four later.
+                let closed = *done + Duration::hours(self.delays.gen_range(20..96));
+                self.at(if call { closed.max(called) } else { closed });
+                self.store.move_job(&self.by, job_id, JobStatus::Closed, None).await?;
             }
         }
         Ok(())

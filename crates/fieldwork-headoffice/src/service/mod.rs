@@ -49,6 +49,7 @@ pub struct Service<B> {
     /// transaction takes a thread of the blocking pool.
     reads: Arc<Semaphore>,
     writes: Arc<Semaphore>,
+    clock: Clock,
 }
 
 impl<B> Clone for Service<B> {
@@ -57,6 +58,28 @@ impl<B> Clone for Service<B> {
             backend: self.backend.clone(),
             reads: self.reads.clone(),
             writes: self.writes.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}
+
+/// When head office says a write happened: the wall clock, except while a demo's past is being
+/// seeded ([`crate::seed`]), which sets the instant each of its acts happened at (a dispatcher
+/// books a job soon after the call, closes it days after the visit), so that the demo's KPIs
+/// measure what the story says rather than the moment the seed ran. Nothing else sets it.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Arc<std::sync::Mutex<Option<DateTime<Utc>>>>);
+
+impl Clock {
+    /// The set instant, or the wall clock's.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.0.lock().ok().and_then(|at| *at).unwrap_or_else(Utc::now)
+    }
+
+    /// Writes from now on happen at `at`; `None` goes back to the wall clock.
+    pub fn set(&self, at: Option<DateTime<Utc>>) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = at;
         }
     }
 }
@@ -79,6 +102,7 @@ impl<B: Backend> Service<B> {
             backend: Arc::new(backend),
             reads: Arc::new(Semaphore::new(reads.max(1))),
             writes: Arc::new(Semaphore::new(writes.max(1))),
+            clock: Clock::default(),
         }
     }
 
@@ -111,10 +135,11 @@ impl<B: Backend> Service<B> {
     {
         let backend = self.backend.clone();
         let slot = self.writes.clone().acquire_owned().await.map_err(closed)?;
+        let now = self.clock.now();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
             backend.write(|db| {
-                let mut w = Writer::begin(db)?;
+                let mut w = Writer::begin(db, now)?;
                 let out = f(&mut w)?;
                 w.finish()?;
                 for n in notices {
@@ -276,7 +301,7 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn begin(db: &'a dyn Db) -> Result<Writer<'a>> {
+    fn begin(db: &'a dyn Db, now: DateTime<Utc>) -> Result<Writer<'a>> {
         // Both in one statement: on PostgreSQL every statement is a round trip, made while
         // holding the write lock every instance waits for.
         let meta = db.query_map(
@@ -289,7 +314,7 @@ impl<'a> Writer<'a> {
         let hlc = value("hlc")
             .and_then(|h| h.parse::<Hlc>().ok())
             .unwrap_or_else(|| Hlc::zero(HEAD_OFFICE_NODE));
-        Ok(Writer { db, now: Utc::now(), first_version: last + 1, next_version: last + 1, hlc })
+        Ok(Writer { db, now, first_version: last + 1, next_version: last + 1, hlc })
     }
 
     /// Records that `entity` `id` changed in this transaction.
@@ -342,6 +367,9 @@ impl<'a> Writer<'a> {
 
 #[async_trait]
 impl<B: Backend> HeadOfficeStore for Service<B> {
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
     async fn add_user(&self, new: NewUser) -> Result<User> {
         self.write(move |w| people::add_user(w, new)).await
     }

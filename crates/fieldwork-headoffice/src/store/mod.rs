@@ -22,6 +22,10 @@ use crate::error::Result;
 
 #[async_trait]
 pub trait HeadOfficeStore: Send + Sync + std::fmt::Debug + 'static {
+    /// The clock writes are dated by: set only while seeding a demo's past
+    /// ([`crate::service::Clock`]).
+    fn clock(&self) -> &crate::service::Clock;
+
     // --- people and devices -----------------------------------------------------------------
     async fn add_user(&self, new: NewUser) -> Result<User>;
     async fn user_by_name(&self, name: &str) -> Result<Option<UserWithPassword>>;
