@@ -191,7 +191,7 @@ pub async fn accept_proposal(
 }
 
 /// A picture for an article: the file's bytes as the request body (JPEG, PNG, WebP, GIF, BMP;
-/// at most the server's request size limit). Turned upright, scaled to at most 2,560 px and
+/// at most 40 MB, as a laptop takes a photo, whatever the limit of other requests). Turned upright, scaled to at most 2,560 px and
 /// re-encoded without metadata (no GPS, no camera serial), exactly as a laptop keeps a photo,
 /// with a thumbnail; name it by its `sha256` in the article's `photos`.
 #[utoipa::path(post, path = "/api/v1/kb/photos", tag = "dispatch",

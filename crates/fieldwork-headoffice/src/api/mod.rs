@@ -233,11 +233,18 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .route("/kb/proposals/{id}", get(kb::proposal))
         .route("/kb/proposals/{id}/decline", post(kb::decline_proposal))
         .route("/kb/proposals/{id}/accept", post(kb::accept_proposal))
+        .route("/kb/photos/{sha256}", get(kb::photo))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit));
+    // A picture for an article may be as large as a laptop takes a photo (a camera's JPEG),
+    // whatever the limit of other requests.
+    let pictures = Router::new()
         .route("/kb/photos", post(kb::add_photo))
-        .route("/kb/photos/{sha256}", get(kb::photo));
+        .layer(DefaultBodyLimit::max(fieldwork_media::MAX_FILE_BYTES))
+        .layer(RequestBodyLimitLayer::new(fieldwork_media::MAX_FILE_BYTES));
     Router::new()
         .route("/healthz", get(healthz))
-        .nest(fieldwork_wire::wire::API_PREFIX, v1)
+        .nest(fieldwork_wire::wire::API_PREFIX, v1.merge(pictures))
         .fallback(move |method: axum::http::Method, uri: axum::http::Uri| {
             let console = console.clone();
             async move {
@@ -250,7 +257,6 @@ pub fn router_with_console(state: AppState, console: crate::console::SharedConso
         .layer(middleware::from_fn_with_state(state.clone(), crate::events::announce_writes))
         .layer(middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
         .layer(RequestDecompressionLayer::new())
         .layer(middleware::from_fn(json_errors))
         // Compress answers worth it: a small JSON answer (most sync rounds) costs more to pack,
