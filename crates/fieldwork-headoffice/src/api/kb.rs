@@ -206,7 +206,7 @@ pub async fn add_photo(
     body: Bytes,
 ) -> Result<(StatusCode, Json<KbPhoto>)> {
     let processed =
-        tokio::task::spawn_blocking(move || fieldwork_media::process_photo("the picture", &body))
+        tokio::task::spawn_blocking(move || fieldwork_media::process_photo("The file", &body))
             .await
             .map_err(|e| Error::Internal(format!("photo worker: {e}")))??;
     s.blobs.put(&processed.sha256, processed.jpeg.clone()).await?;
