@@ -3,7 +3,10 @@
 //! (`FIELDWORK_BENCH_ARTICLES`: the demo base's articles varied in brand, model, fault code and
 //! wording) as a first sync would, in pages of 1,000 through the pull's own apply path, then:
 //!
-//! - `first sync`: articles applied per second (target ≥ 50,000 rows/s);
+//! - `first sync`: articles per second (target ≥ 50,000 rows/s), twice: as the pages are applied
+//!   (each article's row and its mark, page by page), and until the base is searchable (the
+//!   articles indexed after the last page, as the sync engine does before the round ends) — the
+//!   second is the first sync's figure, the first shows what indexing costs;
 //! - `search`: a mix of fault codes and their fragments (`E4`, `EA-1`), model fragments, brands,
 //!   Chinese substrings and English words, p50/p95/max (target p95 ≤ 20 ms);
 //! - `suggestions`: the articles for 200 of the store's jobs, ranked by the domain's rule,
@@ -111,7 +114,9 @@ fn main() {
     let started = Instant::now();
     let (today, now) = (Local::now().date_naive(), Utc::now());
     seed::seed(&mut store, &SeedOptions { jobs, seed: 42, today, now }).unwrap();
-    // The seed writes the demo base; the benchmark's base replaces it.
+    // The seed writes the demo base (indexed here, before the clock starts); the benchmark's
+    // base comes on top of it.
+    store.kb_index_pending().unwrap();
     println!("seeded {jobs} jobs in {:.1} s", started.elapsed().as_secs_f64());
 
     let library = articles(n);
@@ -123,11 +128,22 @@ fn main() {
         }
         batch.commit(page as i64 + 1).unwrap();
     }
-    let took = started.elapsed();
-    let per_second = n as f64 / took.as_secs_f64();
+    let applied = started.elapsed();
+    let indexing = Instant::now();
+    let indexed = store.kb_index_pending().unwrap();
+    assert_eq!(indexed, n, "every article applied waits to be indexed");
+    let indexing = indexing.elapsed();
+    let searchable = started.elapsed();
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    let applied_per_second = n as f64 / applied.as_secs_f64();
+    let per_second = n as f64 / searchable.as_secs_f64();
     println!(
-        "first sync: {n} articles applied in {:.0} ms → {per_second:.0} rows/s (target ≥ 50,000)",
-        took.as_secs_f64() * 1_000.0
+        "first sync: {n} articles applied in {:.0} ms → {applied_per_second:.0} rows/s applied; \
+         indexed in {:.0} ms more, searchable after {:.0} ms → {per_second:.0} rows/s applied and \
+         indexed (target ≥ 50,000)",
+        ms(applied),
+        ms(indexing),
+        ms(searchable),
     );
 
     let queries = [
@@ -204,12 +220,16 @@ fn main() {
         "suggestions: {suggest} (target p95 ≤ 30 ms); {suggested} of {} jobs got an article",
         ids.len()
     );
+    let verdict = |ok: bool| if ok { "OK" } else { "MISSED" };
     println!(
-        "SUMMARY knowledge base, {jobs} jobs, {n} articles: first sync {per_second:.0} rows/s \
-         (≥ 50,000 {}), search p95 {search_p95:.2} ms (≤ 20 {}), suggestions p95 \
-         {suggest_p95:.2} ms (≤ 30 {})",
-        if per_second >= 50_000.0 { "OK" } else { "MISSED" },
-        if search_p95 <= 20.0 { "OK" } else { "MISSED" },
-        if suggest_p95 <= 30.0 { "OK" } else { "MISSED" },
+        "SUMMARY knowledge base, {jobs} jobs, {n} articles: first sync (applied and searchable) \
+         {per_second:.0} rows/s (≥ 50,000 {}) — applied alone {applied_per_second:.0} rows/s \
+         (≥ 50,000 {}), searchable after {:.0} ms; search p95 {search_p95:.2} ms \
+         (≤ 20 {}), suggestions p95 {suggest_p95:.2} ms (≤ 30 {})",
+        verdict(per_second >= 50_000.0),
+        verdict(applied_per_second >= 50_000.0),
+        ms(searchable),
+        verdict(search_p95 <= 20.0),
+        verdict(suggest_p95 <= 30.0),
     );
 }

@@ -308,6 +308,9 @@ impl Engine {
         report.upload_ms = ms(t);
         let t = Instant::now();
         self.pull(&mut report).await?;
+        // A page only marks the articles it brings; they are indexed here, all at once, so the
+        // knowledge base is searchable when the round ends (a search would index them anyway).
+        self.store.kb_index_pending()?;
         report.pull_ms = ms(t);
         let t = Instant::now();
         self.download(&mut report).await?;

@@ -421,6 +421,7 @@ impl Store {
             "job_search_words",
             "kb_search_trigram",
             "kb_search_words",
+            "kb_rank_terms",
             "kb_articles",
             "past_fixes",
             "kb_article_uses",
@@ -442,9 +443,13 @@ impl Store {
             }
             // Deleting rows of a contentless FTS5 table only marks them deleted: the words stay
             // in the index's segments. 'delete-all' empties the index itself.
-            for index in
-                ["job_search_trigram", "job_search_words", "kb_search_trigram", "kb_search_words"]
-            {
+            for index in [
+                "job_search_trigram",
+                "job_search_words",
+                "kb_search_trigram",
+                "kb_search_words",
+                "kb_rank_terms",
+            ] {
                 tx.execute_batch(&format!("INSERT INTO {index}({index}) VALUES ('delete-all')"))?;
             }
             tx.execute("DELETE FROM meta WHERE key <> 'device_id'", [])?;
