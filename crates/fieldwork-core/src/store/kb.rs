@@ -336,12 +336,16 @@ fn code_token(category: EquipmentCategory, key: &str) -> String {
 /// An article's row of `kb_rank_terms`: the terms of its titles and symptoms (what the rule
 /// compares a job's terms with) and its fault codes' keys, each once.
 fn rank_tokens(c: &ArticleContent) -> String {
-    let mut tokens: Vec<String> = Vec::new();
-    for text in &c.texts {
-        for t in std::iter::once(&text.title).chain(&text.symptoms) {
-            tokens.extend(kb::terms(t).iter().map(|term| term_token(c.category, term)));
-        }
-    }
+    // The terms of the lines together are those of each line (a line break ends a word and a
+    // run of Chinese, and no phrase left out holds one), found in one pass.
+    let lines: Vec<&str> = c
+        .texts
+        .iter()
+        .flat_map(|t| std::iter::once(&t.title).chain(&t.symptoms))
+        .map(String::as_str)
+        .collect();
+    let mut tokens: Vec<String> =
+        kb::terms(&lines.join("\n")).iter().map(|term| term_token(c.category, term)).collect();
     tokens
         .extend(c.fault_codes.iter().map(|code| code_token(c.category, &kb::fault_code_key(code))));
     tokens.sort_unstable();
@@ -1328,6 +1332,24 @@ mod tests {
         apply(&mut store, |b| assert!(b.kb_article(&heater).unwrap()));
         assert_eq!(search(&store, "E5"), ["kb-heater-e4"]);
         assert_no_stale_rows(&store);
+    }
+
+    #[test]
+    fn an_article_s_ranking_tokens_are_the_terms_of_each_title_and_symptom_and_its_codes() {
+        for c in fieldwork_domain::seed::kb::demo_articles() {
+            let mut each: Vec<String> = Vec::new();
+            for t in &c.texts {
+                for line in std::iter::once(&t.title).chain(&t.symptoms) {
+                    each.extend(kb::terms(line).iter().map(|term| term_token(c.category, term)));
+                }
+            }
+            for code in &c.fault_codes {
+                each.push(code_token(c.category, &kb::fault_code_key(code)));
+            }
+            each.sort_unstable();
+            each.dedup();
+            assert_eq!(rank_tokens(&c), each.join(" "), "{:?}", c.texts[0].title);
+        }
     }
 
     #[test]
