@@ -28,16 +28,10 @@ pub enum CoreError {
     #[error("the data folder has not been set up yet; run `fieldwork init` first")]
     NotInitialised,
 
-    #[error(
-        "{file}: {format} files cannot be imported; save the photo as JPEG (or PNG) and import that"
-    )]
-    UnsupportedFormat { file: String, format: String },
-
-    #[error("{file} is not a picture Fieldwork can read: {detail}")]
-    NotAnImage { file: String, detail: String },
-
-    #[error("{file} is too large: {detail}")]
-    ImageTooLarge { file: String, detail: String },
+    /// A file that is not taken as a photo (`unsupported_format`, `not_an_image`,
+    /// `image_too_large`), as the shared photo pipeline says it.
+    #[error(transparent)]
+    Media(#[from] fieldwork_media::MediaError),
 
     #[error("the disk is full; nothing was saved")]
     DiskFull,
@@ -53,17 +47,6 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
 }
 
-impl From<fieldwork_media::MediaError> for CoreError {
-    fn from(e: fieldwork_media::MediaError) -> Self {
-        use fieldwork_media::MediaError as M;
-        match e {
-            M::UnsupportedFormat { file, format } => CoreError::UnsupportedFormat { file, format },
-            M::NotAnImage { file, detail } => CoreError::NotAnImage { file, detail },
-            M::ImageTooLarge { file, detail } => CoreError::ImageTooLarge { file, detail },
-        }
-    }
-}
-
 impl CoreError {
     /// A stable, lowercase code for programs (`{code, message}` on every boundary).
     pub fn code(&self) -> ErrorCode {
@@ -73,9 +56,7 @@ impl CoreError {
             CoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
             CoreError::DataDir { .. } => ErrorCode::DataDirUnusable,
             CoreError::NotInitialised => ErrorCode::NotInitialised,
-            CoreError::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
-            CoreError::NotAnImage { .. } => ErrorCode::NotAnImage,
-            CoreError::ImageTooLarge { .. } => ErrorCode::ImageTooLarge,
+            CoreError::Media(e) => e.code(),
             CoreError::DiskFull => ErrorCode::DiskFull,
             CoreError::Database(_) => ErrorCode::Database,
             CoreError::Report(e) => e.code(),

@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 pub use fieldwork_media::{
-    JPEG_QUALITY, MAX_DECODE_BYTES, MAX_EDGE, MAX_FILE_BYTES, MAX_PIXELS, ProcessedPhoto, Sniffed,
-    THUMB_EDGE, THUMB_QUALITY, sha256_hex, sniff,
+    JPEG_QUALITY, MAX_DECODE_BYTES, MAX_EDGE, MAX_FILE_BYTES, MAX_PIXELS, MediaError,
+    ProcessedPhoto, Sniffed, THUMB_EDGE, THUMB_QUALITY, sha256_hex, sniff,
 };
 
 use crate::error::{CoreError, Result};
@@ -64,22 +64,27 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
     let name = path
         .file_name()
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let open_error = |e: std::io::Error| CoreError::NotAnImage {
-        file: name.clone(),
-        detail: format!("it cannot be read ({e})"),
+    let open_error = |e: std::io::Error| {
+        CoreError::from(MediaError::NotAnImage {
+            file: name.clone(),
+            detail: format!("it cannot be read ({e})"),
+        })
     };
     let file = std::fs::File::open(path).map_err(open_error)?;
     let meta = file.metadata().map_err(open_error)?;
     if meta.is_dir() {
-        return Err(CoreError::NotAnImage { file: name, detail: String::from("it is a folder") });
+        let folder = MediaError::NotAnImage { file: name, detail: String::from("it is a folder") };
+        return Err(folder.into());
     }
-    let too_large = |len: u64| CoreError::ImageTooLarge {
-        file: name.clone(),
-        detail: format!(
-            "the file is {:.1} MB; the limit is {} MB",
-            len as f64 / 1_048_576.0,
-            MAX_FILE_BYTES / 1_048_576
-        ),
+    let too_large = |len: u64| {
+        CoreError::from(MediaError::ImageTooLarge {
+            file: name.clone(),
+            detail: format!(
+                "the file is {:.1} MB; the limit is {} MB",
+                len as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        })
     };
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(too_large(meta.len()));
@@ -121,10 +126,10 @@ where
                     let result =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| input.process()))
                             .unwrap_or_else(|_| {
-                                Err(CoreError::NotAnImage {
+                                Err(CoreError::from(MediaError::NotAnImage {
                                     file: input.file_name(),
                                     detail: String::from("the picture could not be decoded"),
-                                })
+                                }))
                             });
                     if tx.send((i, result)).is_err() {
                         break;

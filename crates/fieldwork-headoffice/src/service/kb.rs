@@ -246,6 +246,12 @@ pub(super) fn add_photo(w: &mut Writer<'_>, by: &Dispatcher, p: KbPhoto) -> Resu
             &[sha, &size, &ms(w.now)],
         )?;
     }
+    keep_photo(w, by, &p)?;
+    photo(w.db, &p.sha256)?.ok_or(Error::NotFound)
+}
+
+/// Makes `p` a picture articles may name (the first record of it stays).
+fn keep_photo(w: &mut Writer<'_>, by: &Dispatcher, p: &KbPhoto) -> Result<()> {
     w.db.execute(
         "INSERT INTO kb_photos (sha256, thumb_sha256, width, height, bytes, added_by, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
@@ -259,7 +265,7 @@ pub(super) fn add_photo(w: &mut Writer<'_>, by: &Dispatcher, p: KbPhoto) -> Resu
             &ms(w.now),
         ],
     )?;
-    photo(w.db, &p.sha256)?.ok_or(Error::NotFound)
+    Ok(())
 }
 
 /// Checks that every picture `content` names is one an article may show: uploaded in the
@@ -276,20 +282,14 @@ fn known_photos(w: &mut Writer<'_>, by: &Dispatcher, content: &ArticleContent) -
                 "photos: {sha} is not a picture uploaded for the knowledge base"
             )));
         };
-        w.db.execute(
-            "INSERT INTO kb_photos (sha256, thumb_sha256, width, height, bytes, added_by,
-                 added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-            &[
-                sha,
-                &p.thumb_sha256,
-                &i64::from(p.width),
-                &i64::from(p.height),
-                &p.bytes,
-                &by.name,
-                &ms(w.now),
-            ],
-        )?;
+        let kept = KbPhoto {
+            sha256: sha.clone(),
+            thumb_sha256: p.thumb_sha256,
+            width: p.width,
+            height: p.height,
+            bytes: p.bytes,
+        };
+        keep_photo(w, by, &kept)?;
     }
     Ok(())
 }
