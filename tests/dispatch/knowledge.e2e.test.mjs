@@ -300,7 +300,7 @@ step('saving makes version 1, a draft; the admin publishes it', async () => {
   await allLoaded('[data-testid="preview-photo"] img');
   await byTest('preview-photo').nth(1).click();
   await page.waitForFunction(() => document.querySelector('dialog[open] [data-testid="picture-full"]')?.naturalWidth > 0);
-  assert.match(await page.locator('dialog[open] h2').innerText(), /Photo 2 of 2/);
+  assert.match(await page.locator('dialog[open] h2').innerText(), /Picture 2 of 2/);
   await page.keyboard.press('Escape');
   await byTest('preview-photos').scrollIntoViewIfNeeded();
   await shoot('kb-detail-published');

@@ -311,6 +311,7 @@ const en = {
   'photos.captionRemoved': 'Caption removed',
   'photos.captionTooLong': 'The caption is {count} characters long; at most {max} fit.',
   'photos.position': '{n} of {total}',
+  'photos.pictureOf': 'Picture {n} of {total}',
   'photos.close': 'Close',
   'photos.previous': 'Previous photo',
   'photos.next': 'Next photo',
@@ -1157,7 +1158,6 @@ const en = {
   'dispatch.kb.photos.removed': 'Photo {n} removed from the article.',
   'dispatch.kb.photos.keys': 'Alt+← and Alt+→ on a photo move it earlier or later.',
   'dispatch.kb.photos.wait': 'Saving waits until the pictures being added are uploaded.',
-  'dispatch.kb.photos.viewerTitle': 'Photo {n} of {total}',
   'dispatch.kb.standing.withdrawn':
     'Withdrawn: no laptop has it any more. Its versions stay readable here.',
   'dispatch.kb.standing.draft': 'Not on any laptop yet: an admin publishes it.',
