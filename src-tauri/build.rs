@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "kb_shared_fixes",
     "kb_share_fix",
     "import_photo",
+    "photo_file",
     "delete_photo",
     "set_photo_caption",
     "add_signature",

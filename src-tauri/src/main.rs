@@ -95,6 +95,7 @@ fn run(state: AppState, reports: report::ReportsDir, sync: sync::SyncService) ->
             kb::kb_shared_fixes,
             kb::kb_share_fix,
             media::import_photo,
+            media::photo_file,
             media::delete_photo,
             media::set_photo_caption,
             media::add_signature,

@@ -124,6 +124,19 @@ async fn process_in_background(file_name: String, bytes: Vec<u8>) -> Result<medi
     Ok(processed?)
 }
 
+/// A photo's full picture (the stored JPEG), for the UI to draw a marked-up copy on. Read off
+/// the UI thread; bytes, not a `media://` URL, so the picture drawn on stays the app's own.
+#[tauri::command]
+pub async fn photo_file(app: AppHandle, photo_id: String) -> Result<tauri::ipc::Response> {
+    let bytes = tauri::async_runtime::spawn_blocking(move || -> Result<Vec<u8>> {
+        let state = app.state::<AppState>();
+        Ok(store(&state)?.photo_bytes(&photo_id, PhotoVariant::Full)?)
+    })
+    .await
+    .map_err(|e| CommandError::new(ErrorCode::Io, format!("reading the photo stopped: {e}")))??;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
 #[tauri::command]
 pub fn delete_photo(
     app: AppHandle,

@@ -437,6 +437,56 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     job.cameraPhotos = 1;
   });
 
+  step('mark up a copy of a photo: an arrow, a circle and a word; the original stays', async () => {
+    const shown = async () => (await session.findAll('[data-testid="photo"]')).length;
+    const before = await shown();
+    const original = await session.waitFor('[data-testid="photo"]');
+    const originalId = await original.attribute('data-photo-id');
+    const originalKind = await original.attribute('data-kind');
+    const listedBefore = cli(dataDir, 'photo', 'list', job.id);
+    const originalSha = listedBefore.find((p) => p.id === originalId).sha256;
+    await (await original.find('[data-testid="photo-markup"]')).click();
+    await session.waitFor('[data-testid="markup-dialog"][open] [data-testid="markup-canvas"]:not(.hidden)', { timeout: 15_000 });
+    // Draw with the pointer as a finger would: press, move, release (in the canvas's own
+    // coordinates, scaled from the screen).
+    const drag = (from, to) =>
+      session.execute(
+        `const c = document.querySelector('[data-testid="markup-canvas"]');
+         const b = c.getBoundingClientRect();
+         const at = (p) => ({ clientX: b.left + p[0] * b.width, clientY: b.top + p[1] * b.height,
+                              pointerId: 7, bubbles: true, isPrimary: true });
+         c.dispatchEvent(new PointerEvent('pointerdown', at(arguments[0])));
+         c.dispatchEvent(new PointerEvent('pointermove', at([(arguments[0][0] + arguments[1][0]) / 2, (arguments[0][1] + arguments[1][1]) / 2])));
+         c.dispatchEvent(new PointerEvent('pointermove', at(arguments[1])));
+         c.dispatchEvent(new PointerEvent('pointerup', at(arguments[1])));
+         return Number(c.dataset.shapes);`,
+        [from, to],
+      );
+    assert.equal(await drag([0.2, 0.2], [0.5, 0.5]), 1, 'an arrow');
+    await (await session.find('[data-testid="markup-tool-circle"]')).click();
+    assert.equal(await drag([0.55, 0.4], [0.8, 0.7]), 2, 'a circle');
+    assert.equal(await drag([0.6, 0.6], [0.6, 0.6]), 2, 'a tap without a drag draws nothing');
+    await (await session.find('[data-testid="markup-tool-text"]')).click();
+    await (await session.waitFor('[data-testid="markup-text"]')).sendKeys('Leak here');
+    assert.equal(await drag([0.1, 0.8], [0.1, 0.8]), 3, 'the word placed where tapped');
+    await (await session.find('[data-testid="markup-undo"]')).click();
+    assert.equal(Number(await (await session.find('[data-testid="markup-canvas"]')).attribute('data-shapes')), 2, 'Undo takes the word back');
+    assert.equal(await drag([0.1, 0.8], [0.1, 0.8]), 3);
+    await shot('photo-markup');
+    await (await session.find('[data-testid="markup-save"]')).click();
+    await session.until('the marked copy shown', async () => (await shown()) === before + 1, 30_000);
+    assert.equal(await session.execute("return document.querySelector('[data-testid=\"markup-dialog\"]').open;"), false);
+
+    const listed = cli(dataDir, 'photo', 'list', job.id);
+    assert.equal(listed.length, listedBefore.length + 1, 'one more photo');
+    assert.equal(listed.find((p) => p.id === originalId).sha256, originalSha, 'the original is unchanged');
+    const copy = listed.find((p) => !listedBefore.some((b) => b.id === p.id));
+    assert.equal(copy.kind, originalKind, 'the copy keeps the kind');
+    assert.match(copy.caption, /^Marked up: /);
+    assert.notEqual(copy.sha256, originalSha);
+    job.cameraPhotos = (job.cameraPhotos ?? 0) + 1;
+  });
+
   step('Complete lists what is missing; fix it there and complete', async () => {
     await (await session.waitFor('[data-testid="move-completed"]')).click();
     await session.waitFor(`[data-testid="complete-screen"][data-job-id="${job.id}"]`);

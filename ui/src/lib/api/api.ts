@@ -124,6 +124,8 @@ export interface Api {
     kind: PhotoKind,
     caption: string | null,
   ): Promise<PhotoRef>;
+  /** A photo's full picture (JPEG bytes), to draw a marked-up copy on. */
+  photoFile(photoId: string): Promise<ArrayBuffer>;
   /** Deletes a photo (possible until the job is completed). */
   deletePhoto(photoId: string): Promise<JobView>;
   /** Edits a photo's caption (`null` or blank clears it; possible until the job is completed). */
@@ -206,6 +208,7 @@ export function createApi(transport: Transport): Api {
     kbShareFix: (job, fix) => call('kb_share_fix', { jobId: job, fix }),
     importPhoto: (job, file, kind, caption) =>
       call('import_photo', frameUpload({ job, file_name: file.name, kind, caption }, file.bytes)),
+    photoFile: (photoId) => call('photo_file', { photoId }),
     deletePhoto: (photoId) => call('delete_photo', { photoId }),
     setPhotoCaption: (photoId, caption) => call('set_photo_caption', { photoId, caption }),
     addSignature: (job, s) =>
