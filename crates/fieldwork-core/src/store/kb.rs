@@ -462,10 +462,12 @@ impl Store {
     }
 
     /// Builds the search and ranking rows of every article written since they were last built
-    /// (a pulled page only marks its articles), [`INDEX_CHUNK`] articles per transaction, each
-    /// article's rows and the removal of its mark together. Returns how many were indexed. The
-    /// sync engine calls it once a pull is applied; searches and suggestions call it before
-    /// answering, so they never miss an article held (it costs one look-up when none waits).
+    /// (a pulled page only marks its articles), 5,000 articles per transaction, each article's
+    /// rows and the removal of its mark together. Returns how many were indexed. The sync engine
+    /// calls it once a pull is applied; searches and suggestions call it before answering, so
+    /// they never miss an article held: it costs one look-up when none waits, and otherwise
+    /// waits for the write lock like any change (a search during a first sync may take as long as
+    /// indexing what has come so far, once).
     pub fn kb_index_pending(&self) -> Result<usize> {
         let mut indexed = 0;
         loop {
