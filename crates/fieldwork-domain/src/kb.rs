@@ -659,6 +659,44 @@ pub fn relevance(
     {
         return None;
     }
+    let job_codes: Vec<String> =
+        fault_codes_in(&job.text).iter().map(|c| fault_code_key(c)).collect();
+    let mut article_terms = Vec::new();
+    for text in &article.texts {
+        article_terms.extend(terms(&text.title));
+        for s in &text.symptoms {
+            article_terms.extend(terms(s));
+        }
+    }
+    let shared = job_terms.iter().filter(|t| article_terms.contains(t)).count();
+    let facts = RankFacts {
+        brands: &article.brands,
+        models: &article.models,
+        fault_codes: &article.fault_codes,
+    };
+    score(facts, job, &job_codes, u32::try_from(shared).unwrap_or(MAX_WORDS))
+}
+
+/// What the ranking reads of an article besides its words: the brands, model patterns and fault
+/// codes it names.
+#[derive(Debug, Clone, Copy)]
+pub struct RankFacts<'a> {
+    pub brands: &'a [String],
+    pub models: &'a [String],
+    pub fault_codes: &'a [String],
+}
+
+/// The ranking's points and refusals for an article of the job's kind of product: `job_codes`
+/// are the keys ([`fault_code_key`]) of the fault codes the job's text names
+/// ([`fault_codes_in`]), `shared` how many of the job's terms ([`terms`]) the article's titles
+/// and symptoms hold. [`relevance`] calls it on a whole article; the laptop's store on the
+/// compact rows it keeps for ranking, so the rule is this one either way.
+pub fn score(
+    article: RankFacts<'_>,
+    job: &JobSignals,
+    job_codes: &[String],
+    shared: u32,
+) -> Option<Relevance> {
     let mut score = 0;
     let mut reasons = Vec::new();
     if !article.brands.is_empty() {
@@ -667,39 +705,31 @@ pub fn relevance(
         score += BRAND_POINTS;
         reasons.push(MatchReason::Brand { brand: named.clone() });
     }
-    if let Some(model) = job.model.as_deref()
-        && let Some(pattern) = article.models.iter().find(|p| model_matches(p, model))
+    let mut model = false;
+    if let Some(job_model) = job.model.as_deref()
+        && let Some(pattern) = article.models.iter().find(|p| model_matches(p, job_model))
     {
         score += MODEL_POINTS;
         reasons.push(MatchReason::Model { model: pattern.clone() });
+        model = true;
     }
-    let job_codes = fault_codes_in(&job.text);
-    for code in &article.fault_codes {
-        if job_codes.iter().any(|c| fault_code_key(c) == fault_code_key(code)) {
+    let mut named_code = false;
+    for code in article.fault_codes {
+        if job_codes.contains(&fault_code_key(code)) {
             score += FAULT_CODE_POINTS;
             reasons.push(MatchReason::FaultCode { code: code.clone() });
+            named_code = true;
         }
     }
-    let mut article_terms = Vec::new();
-    for text in &article.texts {
-        article_terms.extend(terms(&text.title));
-        for s in &text.symptoms {
-            article_terms.extend(terms(s));
-        }
-    }
-    let shared =
-        job_terms.iter().filter(|t| article_terms.contains(t)).count().min(MAX_WORDS as usize);
-    let shared = u32::try_from(shared).unwrap_or(MAX_WORDS);
+    let shared = shared.min(MAX_WORDS);
     if shared > 0 {
         score += WORD_POINTS * shared;
         reasons.push(MatchReason::Words { count: shared });
     }
-    let named_code = reasons.iter().any(|r| matches!(r, MatchReason::FaultCode { .. }));
     if !job_codes.is_empty() && !article.fault_codes.is_empty() && !named_code {
         // The job shows a code and the article is about others.
         return None;
     }
-    let model = reasons.iter().any(|r| matches!(r, MatchReason::Model { .. }));
     if !named_code && !model && shared < 2 {
         return None;
     }

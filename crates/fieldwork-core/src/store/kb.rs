@@ -34,9 +34,7 @@ use super::search::{Plan, plan};
 use super::sqltime::{Ms, word};
 use crate::domain::EquipmentCategory;
 use crate::error::{CoreError, Result};
-use crate::kb::{
-    self, Article, ArticleContent, JobSignals, Language, MatchReason, PastFix, Relevance,
-};
+use crate::kb::{self, Article, ArticleContent, JobSignals, Language, PastFix, Relevance};
 
 /// Longest list one query returns.
 const MAX_LIMIT: usize = 2_000;
@@ -377,54 +375,23 @@ struct Candidates {
     shared: HashMap<i64, u32>,
 }
 
-/// [`kb::relevance`] of an article of the job's kind from its ranking row: the same signals, the
-/// same points and the same refusals, in the same order. `job_codes` are the keys
-/// ([`kb::fault_code_key`]) of the codes the job's text names ([`kb::fault_codes_in`]); `shared`
-/// is how many of the job's terms ([`kb::terms`]) the article's titles and symptoms hold. Tests
-/// compare the suggestions with the domain's ranking of every article (`kb::suggest`).
+/// [`kb::relevance`] of an article of the job's kind from its ranking row ([`kb::score`], the
+/// domain's rule). `job_codes` are the keys ([`kb::fault_code_key`]) of the codes the job's text
+/// names ([`kb::fault_codes_in`]); `shared` is how many of the job's terms ([`kb::terms`]) the
+/// article's titles and symptoms hold. Tests compare the suggestions with the domain's ranking of
+/// every article (`kb::suggest`).
 fn relevance_of(
     article: &RankRow,
     job: &JobSignals,
     job_codes: &[String],
     shared: u32,
 ) -> Option<Relevance> {
-    let mut score = 0;
-    let mut reasons = Vec::new();
-    if !article.brands.is_empty() {
-        let brand = job.brand.as_deref().map(str::trim).unwrap_or_default();
-        let named = article.brands.iter().find(|b| b.eq_ignore_ascii_case(brand))?;
-        score += kb::BRAND_POINTS;
-        reasons.push(MatchReason::Brand { brand: named.clone() });
-    }
-    let mut model = false;
-    if let Some(job_model) = job.model.as_deref()
-        && let Some(pattern) = article.models.iter().find(|p| kb::model_matches(p, job_model))
-    {
-        score += kb::MODEL_POINTS;
-        reasons.push(MatchReason::Model { model: pattern.clone() });
-        model = true;
-    }
-    let mut named_code = false;
-    for code in &article.fault_codes {
-        if job_codes.contains(&kb::fault_code_key(code)) {
-            score += kb::FAULT_CODE_POINTS;
-            reasons.push(MatchReason::FaultCode { code: code.clone() });
-            named_code = true;
-        }
-    }
-    let shared = shared.min(kb::MAX_WORDS);
-    if shared > 0 {
-        score += kb::WORD_POINTS * shared;
-        reasons.push(MatchReason::Words { count: shared });
-    }
-    if !job_codes.is_empty() && !article.fault_codes.is_empty() && !named_code {
-        // The job shows a code and the article is about others.
-        return None;
-    }
-    if !named_code && !model && shared < 2 {
-        return None;
-    }
-    Some(Relevance { score, reasons })
+    let facts = kb::RankFacts {
+        brands: &article.brands,
+        models: &article.models,
+        fault_codes: &article.fault_codes,
+    };
+    kb::score(facts, job, job_codes, shared)
 }
 
 /// Lists sort by the first text's title (kept in `kb_articles.title`).
