@@ -61,3 +61,95 @@ mod tests {
         assert!(parse_instant("half past nine", today).is_err());
     }
 }
+
+/// Fuzzing-style property tests (issue 17, point 5): whatever is typed as a time, the reading
+/// never panics and answers a time or a clear `invalid` error on the time; what the CLI writes
+/// reads back. Few cases by default; `FIELDWORK_FUZZ_CASES` sets them (`make fuzz`).
+#[cfg(test)]
+mod hostile {
+    use chrono::{Datelike, LocalResult, Timelike};
+    use fieldwork_core::ErrorCode;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn cases(default: u32) -> ProptestConfig {
+        let n = std::env::var("FIELDWORK_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(default);
+        ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn check(text: &str, today: NaiveDate) -> Result<(), TestCaseError> {
+        if let Err(e) = parse_instant(text, today) {
+            prop_assert_eq!(e.code(), ErrorCode::Invalid, "{}", e);
+            prop_assert!(e.to_string().starts_with("time"), "{e}");
+        }
+        Ok(())
+    }
+
+    /// Any instant from year 2 to 9998, to the second (so every offset keeps a 4-digit year).
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        (-62_104_060_800i64..253_370_764_799).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(cases(256))]
+
+        #[test]
+        fn any_text_is_a_time_or_a_clear_refusal(text in ".{0,40}") {
+            check(&text, today())?;
+        }
+
+        #[test]
+        fn time_like_text_is_a_time_or_a_clear_refusal(
+            text in "[ +\\-]{0,2}[0-9٠-٩]{0,12}[-:T .Zz+]{0,2}[0-9]{0,6}[-:T .Zz+]{0,2}[0-9]{0,6}[:.+\\-Z]{0,2}[0-9]{0,10}",
+            day in 0i32..4_000_000,
+        ) {
+            let today = NaiveDate::from_num_days_from_ce_opt(day - 1_000_000).unwrap_or_else(today);
+            check(&text, today)?;
+        }
+
+        #[test]
+        fn rfc3339_reads_back_as_itself(t in instant(), minutes in -1439i32..1440) {
+            // RFC 3339 offsets are whole minutes.
+            let offset = chrono::FixedOffset::east_opt(minutes * 60).unwrap();
+            let shown = t.with_timezone(&offset).to_rfc3339();
+            prop_assert_eq!(parse_instant(&shown, today()).unwrap(), t, "{}", shown);
+            let z = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            prop_assert_eq!(parse_instant(&z, today()).unwrap(), t, "{}", z);
+        }
+
+        #[test]
+        fn the_local_form_the_cli_shows_reads_back(t in instant()) {
+            // Whole minutes of local time (old local mean times have offsets in seconds).
+            let naive = t.with_timezone(&Local).naive_local().with_second(0).unwrap();
+            // A local time that the clocks skip or repeat has no single answer.
+            if let LocalResult::Single(t) = Local.from_local_datetime(&naive) {
+                let t = t.with_timezone(&Utc);
+                let shown = local(t);
+                prop_assert_eq!(parse_instant(&shown, today()).unwrap(), t, "{}", shown);
+                let with_t = shown.replacen(' ', "T", 1);
+                prop_assert_eq!(parse_instant(&with_t, today()).unwrap(), t, "{}", with_t);
+            }
+        }
+
+        #[test]
+        fn a_clock_time_is_today(h in 0u32..24, m in 0u32..60, day in 1u32..366) {
+            let today = NaiveDate::from_yo_opt(2026, day).unwrap();
+            let naive = today.and_hms_opt(h, m, 0).unwrap();
+            if let LocalResult::Single(_) = Local.from_local_datetime(&naive) {
+                let t = parse_instant(&format!(" {h:02}:{m:02} "), today).unwrap();
+                let back = t.with_timezone(&Local);
+                prop_assert_eq!((back.date_naive(), back.hour(), back.minute()), (today, h, m));
+                prop_assert_eq!(back.ordinal(), day);
+            }
+        }
+    }
+}
