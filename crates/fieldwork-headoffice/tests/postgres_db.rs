@@ -261,10 +261,10 @@ fn migrations_create_the_schema_at_the_current_version_once() -> Result<()> {
     let _c = shared();
     let url = fresh_database("migrate");
     let b = open(&url, 2);
-    assert_eq!(SCHEMA_VERSION, 10);
-    assert_eq!(b.schema_version()?, 10);
+    assert_eq!(SCHEMA_VERSION, 11);
+    assert_eq!(b.schema_version()?, 11);
 
-    // The same tables and views, columns and indexes as SQLite's schema at version 10 (SQLite's
+    // The same tables and views, columns and indexes as SQLite's schema at version 11 (SQLite's
     // case-insensitive unique `users.name` is the index `users_name` on lower(name)).
     let (sqlite_columns, mut sqlite_indexes) = sqlite_schema()?;
     sqlite_indexes.push("users_name".into());
@@ -337,15 +337,15 @@ fn migrations_create_the_schema_at_the_current_version_once() -> Result<()> {
         .expect_err("a second alice");
     assert!(err.to_string().contains("users_name"), "{err}");
 
-    // A second open finds version 10 and changes nothing.
+    // A second open finds version 11 and changes nothing.
     drop(b);
     let b = open(&url, 1);
-    assert_eq!(b.schema_version()?, 10);
+    assert_eq!(b.schema_version()?, 11);
     let rows: i64 = pg
         .query_one("SELECT COUNT(*) FROM schema_version", &[])
         .map_err(|e| Error::Internal(e.to_string()))?
         .get(0);
-    assert_eq!(rows, 4, "versions 7 to 10, each once");
+    assert_eq!(rows, 5, "versions 7 to 11, each once");
     assert_eq!(
         b.read(|db| db.value::<String>("SELECT value FROM meta WHERE key = 'kept'", &[]))?,
         Some("yes".into())
@@ -378,7 +378,7 @@ fn two_instances_opening_at_once_migrate_once() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(rows, vec![7, 8, 9, 10], "each migration, recorded once");
+    assert_eq!(rows, vec![7, 8, 9, 10, 11], "each migration, recorded once");
 }
 
 #[test]
@@ -390,10 +390,10 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
         "CREATE TABLE schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL,
              program TEXT NOT NULL);
          INSERT INTO schema_version VALUES (7, 0, 'old'), (8, 0, 'old'), (9, 0, 'old'),
-             (10, 0, 'old'), (11, 1, 'a newer fieldwork');
+             (10, 0, 'old'), (11, 0, 'old'), (12, 1, 'a newer fieldwork');
          CREATE TABLE from_the_future (x BIGINT)",
     )
-    .expect("a database at version 11");
+    .expect("a database at version 12");
     let catalog = |pg: &mut Client| -> Vec<String> {
         pg.query(
             "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -409,7 +409,7 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
 
     let err = PgBackend::open(&url, 1).expect_err("a newer schema is refused");
     let message = err.to_string();
-    assert!(message.contains("schema version 11") && message.contains("newer"), "{message}");
+    assert!(message.contains("schema version 12") && message.contains("newer"), "{message}");
 
     assert_eq!(catalog(&mut pg), before, "nothing created or dropped");
     let versions: Vec<i64> = pg
@@ -418,7 +418,7 @@ fn a_database_with_a_newer_schema_is_refused_untouched() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, vec![7, 8, 9, 10, 11]);
+    assert_eq!(versions, vec![7, 8, 9, 10, 11, 12]);
 }
 
 #[test]
