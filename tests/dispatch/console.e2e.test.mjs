@@ -842,12 +842,28 @@ step('an admin adds a part, edits a checklist, sets the SLA policy and disables 
   await item.getByTestId('jt-item-label').fill('Photo of the level');
   await item.getByTestId('jt-item-label-zh').fill('水平仪照片');
   assert.equal(await item.getByTestId('jt-item-key').inputValue(), 'photo_of_the_level');
+  // Asked on furniture and kitchens only (issue 14 point 3): a washing machine's installation
+  // does not ask it, and the editor's preview shows which items each product's jobs ask.
+  await item.getByTestId('jt-item-asked-on').locator('summary').click();
+  await item.getByTestId('jt-item-category-furniture').check();
+  await item.getByTestId('jt-item-category-kitchen').check();
+  assert.match(await item.getByTestId('jt-item-asked-on').locator('summary').innerText(), /Kitchen, Furniture/);
+  await byTest('jt-preview').selectOption('washing_machine');
+  assert.equal(await item.getAttribute('data-asked'), 'false');
+  // Item 4 is the seeded grounding and safety check, asked on appliances.
+  assert.equal(await byTest('jt-item').nth(3).getAttribute('data-asked'), 'true');
+  await byTest('jt-preview').selectOption('furniture');
+  assert.equal(await item.getAttribute('data-asked'), 'true');
+  assert.equal(await byTest('jt-item').nth(3).getAttribute('data-asked'), 'false', 'no grounding on a sofa');
   await shoot('dispatch-admin-job-types.png');
   await byTest('jt-save').click();
   await byTest('jt-editor').waitFor({ state: 'detached' });
   const types = await api('GET', '/api/v1/admin/job-types');
   const installation = types.find((t) => t.job_type.code === 'installation');
-  assert.ok(installation.job_type.checklist.some((i) => i.key === 'photo_of_the_level'));
+  const added = installation.job_type.checklist.find((i) => i.key === 'photo_of_the_level');
+  assert.deepEqual(added.categories, ['kitchen', 'furniture']);
+  const seeded = installation.job_type.checklist.find((i) => i.key === 'grounding_safety');
+  assert.ok(seeded.categories.includes('water_heater') && !seeded.categories.includes('furniture'));
 
   // A new part, found by its Chinese description.
   await byTest('admin-tab-parts').click();

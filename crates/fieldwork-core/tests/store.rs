@@ -146,6 +146,19 @@ fn furnish(store: &mut Store) {
         warranty_end: Some(date(2027, 6, 2)),
     })
     .expect("the head-office records are written");
+    // A second product at the site: a recliner, whose repairs ask a furniture checklist.
+    w.equipment(&Equipment {
+        id: "equipment-recliner".into(),
+        site_id: SITE_ID.into(),
+        category: EquipmentCategory::Furniture,
+        brand: "La-Z-Boy".into(),
+        model: "Pinnacle".into(),
+        serial: "LZB-0042".into(),
+        purchased_on: None,
+        installed_on: None,
+        warranty_end: None,
+    })
+    .expect("the head-office records are written");
     for t in seed::content::job_type_templates() {
         w.job_type(&JobType {
             id: format!("type-{}", t.code),
@@ -968,6 +981,82 @@ fn completion_is_refused_until_the_resolution_required_items_and_a_signature_or_
     store.change_status(j, JobStatus::Completed, None).unwrap();
     // Once completed, the work is fixed: clearing the resolution is no longer possible.
     refused(&mut store, j, "forbidden", |s| s.set_job_field(j, JobField::Resolution, None));
+}
+
+#[test]
+fn a_sofa_repair_asks_the_furniture_checklist_not_the_electrical_and_gas_safety_check() {
+    let (mut store, washer_job) = workshop();
+    store.set_actor(dispatcher());
+    let sofa = store
+        .create_work_order(NewWorkOrder {
+            job_type_code: "repair".into(),
+            priority: Priority::Normal,
+            customer_id: CUSTOMER_ID.into(),
+            site_id: SITE_ID.into(),
+            equipment_id: Some("equipment-recliner".into()),
+            reported_problem: "Recliner footrest will not close".into(),
+            reported_at: None,
+            return_of: None,
+            goodwill: false,
+        })
+        .unwrap()
+        .id;
+    let start = test_clock() + Duration::hours(4);
+    store.schedule_job(&sofa, TECH_ID, start, start + Duration::hours(1)).unwrap();
+    store.set_actor(technician());
+
+    let keys = |store: &Store, job: &str| -> Vec<String> {
+        store.job_detail(job).unwrap().checklist.into_iter().map(|a| a.item_key).collect()
+    };
+    let sofa_items = keys(&store, &sofa);
+    assert!(sofa_items.contains(&"mechanism_test".to_owned()), "{sofa_items:?}");
+    assert!(!sofa_items.contains(&"safety_check".to_owned()), "{sofa_items:?}");
+    let washer_items = keys(&store, &washer_job);
+    assert!(washer_items.contains(&"safety_check".to_owned()), "{washer_items:?}");
+    assert!(!washer_items.contains(&"mechanism_test".to_owned()), "{washer_items:?}");
+
+    // An item the job does not ask cannot be answered on it, and says which items it has.
+    let err =
+        refused(&mut store, &sofa, "invalid", |s| s.answer_checklist(&sofa, "safety_check", "yes"));
+    assert!(err.to_string().contains("mechanism_test"), "{err}");
+
+    // Completion asks the sofa's required items only.
+    start_work(&mut store, &sofa);
+    let err = refused(&mut store, &sofa, "completion_blocked", |s| {
+        s.change_status(&sofa, JobStatus::Completed, None)
+    });
+    let CoreError::Rule(RuleError::CompletionBlocked { missing }) = &err else { panic!("{err:?}") };
+    let missing: Vec<&str> = missing
+        .iter()
+        .filter_map(|m| match m {
+            Missing::ChecklistItem { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "symptom_confirmed",
+            "root_cause",
+            "test_after_repair",
+            "mechanism_test",
+            "customer_informed"
+        ]
+    );
+    store
+        .set_job_field(&sofa, JobField::Resolution, Some("Re-tensioned the footrest spring"))
+        .unwrap();
+    for (key, value) in [
+        ("symptom_confirmed", "yes"),
+        ("root_cause", "Wear"),
+        ("test_after_repair", "Pass"),
+        ("mechanism_test", "yes"),
+        ("customer_informed", "yes"),
+    ] {
+        store.answer_checklist(&sofa, key, value).unwrap();
+    }
+    store.set_job_field(&sofa, JobField::SignatureAbsenceReason, Some("Customer was out")).unwrap();
+    store.change_status(&sofa, JobStatus::Completed, None).unwrap();
 }
 
 #[test]

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{ChecklistValue, JobType, PartUsed, PhotoKind, TimeEntry, WorkOrder};
+use crate::domain::{
+    ChecklistValue, EquipmentCategory, JobType, PartUsed, PhotoKind, TimeEntry, WorkOrder,
+};
 use crate::error::Result;
 use crate::lifecycle::{self, CompletionFacts};
 use crate::signed::SignedFacts;
@@ -42,6 +44,9 @@ pub struct JobRecords {
     pub job: WorkOrder,
     /// The job's type: its checklist and the photo kinds it requires.
     pub job_type: JobType,
+    /// The kind of product the job's equipment is (`None`: no equipment): which of the type's
+    /// checklist items the job asks ([`JobType::checklist_for`]).
+    pub equipment_category: Option<EquipmentCategory>,
     /// Checklist answers as stored: the item key and the answer's JSON ([`ChecklistValue`]).
     pub checklist_answers: Vec<(String, String)>,
     /// Every photo of the job, withdrawn ones included (flagged).
@@ -94,8 +99,7 @@ pub fn completion_facts(records: &JobRecords) -> Result<CompletionFacts> {
         })
         .collect();
     let unanswered_required_items = jt
-        .checklist
-        .iter()
+        .checklist_for(records.equipment_category)
         .filter(|item| {
             item.required
                 && !answers.get(item.key.as_str()).is_some_and(|v| item.is_satisfied_by(v))
@@ -159,6 +163,7 @@ mod tests {
             required,
             unit: None,
             options: vec!["Pass".into(), "Fail".into()],
+            categories: vec![],
         }
     }
 
@@ -223,6 +228,7 @@ mod tests {
                     item("notes", ChecklistItemKind::Text, false),
                 ],
             },
+            equipment_category: Some(EquipmentCategory::WaterHeater),
             checklist_answers: vec![
                 ("breaker_off".into(), r#"{"kind":"checkbox","value":true}"#.into()),
                 ("test_result".into(), r#"{"kind":"choice","value":"Pass"}"#.into()),
@@ -270,6 +276,27 @@ mod tests {
         r.checklist_answers.push(("unknown".into(), r#"{"kind":"text","value":"x"}"#.into()));
         r.signature_summaries = vec![r.signed_facts_sha256().unwrap()];
         assert_eq!(missing(&r).len(), 2, "{:?}", missing(&r));
+    }
+
+    #[test]
+    fn a_required_item_for_other_products_is_not_missing_and_one_for_this_product_is() {
+        let mut r = complete();
+        r.job_type.checklist.push(ChecklistItem {
+            categories: vec![EquipmentCategory::Furniture],
+            ..item("mechanism", ChecklistItemKind::Checkbox, true)
+        });
+        r.signature_summaries = vec![r.signed_facts_sha256().unwrap()];
+        assert_eq!(missing(&r), vec![], "a water heater's repair does not ask it");
+        r.equipment_category = None;
+        assert_eq!(missing(&r), vec![], "nor does a job without equipment");
+        r.equipment_category = Some(EquipmentCategory::Furniture);
+        assert_eq!(
+            missing(&r),
+            vec![Missing::ChecklistItem {
+                key: "mechanism".into(),
+                label: "Label of mechanism".into()
+            }]
+        );
     }
 
     #[test]

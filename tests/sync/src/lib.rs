@@ -321,11 +321,14 @@ impl Device {
             let kind = kind.as_str().unwrap();
             self.ok(&["photo", "add", job, photo.to_str().unwrap(), "--kind", kind]);
         }
-        for item in detail["job_type"]["checklist"].as_array().unwrap() {
-            if !item["required"].as_bool().unwrap_or(false) {
+        // The items this job asks (its type's, for its equipment), the required ones.
+        let template = detail["job_type"]["checklist"].as_array().unwrap();
+        for asked in detail["checklist"].as_array().unwrap() {
+            if !asked["required"].as_bool().unwrap_or(false) {
                 continue;
             }
-            let key = item["key"].as_str().unwrap();
+            let key = asked["item_key"].as_str().unwrap();
+            let item = template.iter().find(|i| i["key"] == key).unwrap();
             let value = match item["kind"].as_str().unwrap() {
                 "checkbox" => String::from("yes"),
                 "number" => String::from("1"),

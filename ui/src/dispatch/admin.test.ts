@@ -34,6 +34,7 @@ function item(key: string, patch: Partial<ChecklistItem> = {}): ChecklistItem {
     required: true,
     unit: null,
     options: [],
+    categories: [],
     ...patch,
   };
 }

@@ -18,7 +18,7 @@ import type {
   ProposalEquipment,
   ProposalStatus,
 } from '../lib/api/headoffice';
-import type { MessageKey } from '../lib/i18n';
+import { EQUIPMENT_CATEGORIES, type MessageKey } from '../lib/i18n';
 import type { EquipmentCategory } from '../lib/types/EquipmentCategory';
 
 /** The languages an article can be written in, in the order the editor offers them. */
@@ -26,19 +26,8 @@ export const LANGUAGES: readonly Language[] = ['en', 'zh'];
 
 export const ARTICLE_STATUSES: readonly ArticleStatus[] = ['draft', 'published', 'withdrawn'];
 
-/** The equipment categories, in the order the console lists them. */
-export const CATEGORIES: readonly EquipmentCategory[] = [
-  'air_conditioner',
-  'water_heater',
-  'washing_machine',
-  'refrigerator',
-  'dishwasher',
-  'oven',
-  'range_hood',
-  'kitchen',
-  'furniture',
-  'smart_home',
-];
+/** The equipment categories, in the order the apps list them. */
+export const CATEGORIES: readonly EquipmentCategory[] = EQUIPMENT_CATEGORIES;
 
 /** The orders the article list offers, the default first. */
 export const ARTICLE_SORTS: readonly ArticleSort[] = ['recent', 'most_used', 'often_unhelpful'];

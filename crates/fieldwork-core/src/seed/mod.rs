@@ -772,7 +772,7 @@ impl Generator<'_, '_> {
         }
         let work_at = (start + Duration::minutes(20)).min(latest);
         let done = o.resolution.is_some();
-        let checklist = self.types[jt].checklist.clone();
+        let checklist: Vec<_> = self.types[jt].checklist_for(Some(category)).cloned().collect();
         for item in &checklist {
             // Required items are all answered on finished jobs and about half on jobs under way;
             // optional ones only sometimes, as technicians do.

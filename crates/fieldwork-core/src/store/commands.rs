@@ -577,7 +577,7 @@ impl Store {
     /// Answers checklist item `item_key` with a value typed by a person (`yes`, `230 V`, …).
     pub fn answer_checklist(&mut self, job: &str, item_key: &str, raw: &str) -> Result<()> {
         self.change_job(job, Some(Fact::Work), |c, stored| {
-            let item = queries::checklist_item(c.tx, &stored.order.job_type_id, item_key)?;
+            let item = queries::checklist_item(c.tx, &stored.order, item_key)?;
             let value = item.parse_value(raw)?;
             let before: Option<String> =
                 c.tx.query_row(

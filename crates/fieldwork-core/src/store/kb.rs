@@ -1593,11 +1593,12 @@ mod tests {
             let mut store = Store::init(dir).unwrap();
             store.put_kb_articles(&library()).unwrap();
             // Schema 8's articles were indexed as they were written; schema 9 added the marks
-            // and the ranking rows.
+            // and the ranking rows (and schema 10 the checklist items' categories).
             store
                 .conn()
                 .execute_batch(
-                    "DROP TABLE kb_unindexed; DROP TABLE kb_rank; DROP TABLE kb_rank_terms;",
+                    "DROP TABLE kb_unindexed; DROP TABLE kb_rank; DROP TABLE kb_rank_terms;
+                     ALTER TABLE checklist_items DROP COLUMN categories;",
                 )
                 .unwrap();
             if version == 7 {

@@ -7,9 +7,9 @@ use super::Store;
 use super::sqltime::{Ms, at, at_opt, word, word_opt};
 use crate::completion::{self, JobRecords, PartRecord, PhotoRecord};
 use crate::domain::{
-    ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, Feedback, JobDetail,
-    JobStatus, JobSummary, JobType, Note, PartUsed, Site, StatusChange, Technician, TimeEntry,
-    WorkOrder,
+    ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, EquipmentCategory,
+    Feedback, JobDetail, JobStatus, JobSummary, JobType, Note, PartUsed, Site, StatusChange,
+    Technician, TimeEntry, WorkOrder,
 };
 use crate::error::{CoreError, Result};
 use crate::hlc::Hlc;
@@ -143,6 +143,7 @@ pub(crate) fn stamp_field_clock(
 
 fn checklist_template(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
     let options: String = r.get(6)?;
+    let categories: String = r.get(7)?;
     Ok(ChecklistItem {
         key: r.get(0)?,
         label: r.get(1)?,
@@ -151,28 +152,39 @@ fn checklist_template(r: &Row<'_>) -> rusqlite::Result<ChecklistItem> {
         required: r.get(4)?,
         unit: r.get(5)?,
         options: serde_json::from_str(&options).unwrap_or_default(),
+        categories: serde_json::from_str(&categories).unwrap_or_default(),
     })
 }
 
-const CHECKLIST_COLUMNS: &str = "key, label, label_zh, kind, required, unit, options";
+const CHECKLIST_COLUMNS: &str = "key, label, label_zh, kind, required, unit, options, categories";
 
+/// The kind of product the job's equipment is; `None` when it names none (or one this laptop
+/// does not hold).
+pub(crate) fn equipment_category(
+    conn: &Connection,
+    job: &WorkOrder,
+) -> Result<Option<EquipmentCategory>> {
+    let Some(id) = job.equipment_id.as_deref() else { return Ok(None) };
+    let category: Option<String> = conn
+        .prepare_cached("SELECT category FROM equipment WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(category.and_then(|c| c.parse().ok()))
+}
+
+/// The item `key` of the checklist `job` follows (its type's items for its equipment).
 pub(crate) fn checklist_item(
     conn: &Connection,
-    job_type_id: &str,
+    job: &WorkOrder,
     key: &str,
 ) -> Result<ChecklistItem> {
-    let sql = format!(
-        "SELECT {CHECKLIST_COLUMNS} FROM checklist_items WHERE job_type_id = ?1 AND key = ?2"
-    );
-    if let Some(item) =
-        conn.query_row(&sql, params![job_type_id, key.trim()], checklist_template).optional()?
-    {
-        return Ok(item);
+    let jt = job_type(conn, &job.job_type_id)?;
+    let category = equipment_category(conn, job)?;
+    let key = key.trim();
+    if let Some(item) = jt.checklist_for(category).find(|i| i.key == key) {
+        return Ok(item.clone());
     }
-    let keys: Vec<String> = conn
-        .prepare_cached("SELECT key FROM checklist_items WHERE job_type_id = ?1 ORDER BY position")?
-        .query_map([job_type_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let keys: Vec<&str> = jt.checklist_for(category).map(|i| i.key.as_str()).collect();
     Err(CoreError::invalid(
         "checklist item",
         format!("this job has no item {:?}; its items are: {}", key, keys.join(", ")),
@@ -204,7 +216,14 @@ pub(crate) fn job_type(conn: &Connection, id: &str) -> Result<JobType> {
     })
 }
 
-fn answers(conn: &Connection, seq: i64, jt: &JobType) -> Result<Vec<ChecklistAnswer>> {
+/// The checklist `job` follows, each item with its answer (unanswered: `None`).
+fn answers(
+    conn: &Connection,
+    seq: i64,
+    job: &WorkOrder,
+    jt: &JobType,
+) -> Result<Vec<ChecklistAnswer>> {
+    let category = equipment_category(conn, job)?;
     let mut stmt = conn.prepare_cached(
         "SELECT item_key, value, answered_at FROM checklist_answers WHERE job_seq = ?1",
     )?;
@@ -212,8 +231,7 @@ fn answers(conn: &Connection, seq: i64, jt: &JobType) -> Result<Vec<ChecklistAns
         .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, at(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(jt
-        .checklist
-        .iter()
+        .checklist_for(category)
         .map(|item| {
             let found = given.iter().find(|(k, _, _)| *k == item.key);
             ChecklistAnswer {
@@ -278,6 +296,7 @@ pub(crate) fn job_records(conn: &Connection, stored: &StoredJob) -> Result<JobRe
     Ok(JobRecords {
         job: job.clone(),
         job_type: job_type(conn, &job.job_type_id)?,
+        equipment_category: equipment_category(conn, job)?,
         checklist_answers,
         photos,
         parts,
@@ -461,7 +480,7 @@ impl Store {
         let conn = self.conn();
         let StoredJob { seq, order } = find_job(conn, id_or_number)?;
         let jt = job_type(conn, &order.job_type_id)?;
-        let checklist = answers(conn, seq, &jt)?;
+        let checklist = answers(conn, seq, &order, &jt)?;
         let customer = conn
             .prepare_cached(
                 "SELECT id, name, phone, alt_phone, email, created_at FROM customers WHERE id = ?1",

@@ -109,7 +109,7 @@ pub(crate) fn job_type(conn: &Connection, jt: &JobType) -> Result<()> {
     for (position, item) in jt.checklist.iter().enumerate() {
         conn.prepare_cached(
             "INSERT INTO checklist_items (job_type_id, key, position, label, label_zh, kind,
-             required, unit, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             required, unit, options, categories) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             jt.id,
@@ -120,7 +120,8 @@ pub(crate) fn job_type(conn: &Connection, jt: &JobType) -> Result<()> {
             item.kind.as_str(),
             item.required,
             item.unit,
-            serde_json::to_string(&item.options)?
+            serde_json::to_string(&item.options)?,
+            serde_json::to_string(&item.categories)?
         ])?;
     }
     Ok(())

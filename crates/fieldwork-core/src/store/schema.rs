@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_kb_field.sql"),
     include_str!("migrations/0008_kb_model_prefixes.sql"),
     include_str!("migrations/0009_kb_deferred_index.sql"),
+    include_str!("migrations/0010_checklist_categories.sql"),
 ];
 
 /// The schema version this build writes.

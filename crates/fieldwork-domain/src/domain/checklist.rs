@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PhotoKind, word_enum};
+use super::{EquipmentCategory, PhotoKind, word_enum};
 use crate::error::{Result, RuleError};
 
 /// A kind of work (installation, repair, …) with the checklist every such job follows.
@@ -16,7 +16,21 @@ pub struct JobType {
     pub name_zh: String,
     /// Photos that must exist before a job of this type can be completed.
     pub required_photo_kinds: Vec<PhotoKind>,
+    /// Every item of the type's checklist; a job follows the ones that apply to its equipment
+    /// ([`JobType::checklist_for`]).
     pub checklist: Vec<ChecklistItem>,
+}
+
+impl JobType {
+    /// The checklist a job of this type follows on equipment of `category` (`None`: the job
+    /// names no equipment): the items for every product and those for that category, in the
+    /// template's order. A sofa's repair does not ask for an electrical and gas safety check.
+    pub fn checklist_for(
+        &self,
+        category: Option<EquipmentCategory>,
+    ) -> impl Iterator<Item = &ChecklistItem> {
+        self.checklist.iter().filter(move |item| item.applies_to(category))
+    }
 }
 
 word_enum! {
@@ -42,6 +56,9 @@ pub struct ChecklistItem {
     pub unit: Option<String>,
     /// Options for choice items.
     pub options: Vec<String>,
+    /// The kinds of product the item is asked for; empty: every job of the type asks it.
+    #[serde(default)]
+    pub categories: Vec<EquipmentCategory>,
 }
 
 /// An answer's value, shaped by the item's kind.
@@ -59,6 +76,13 @@ pub enum ChecklistValue {
 pub const CHECKLIST_TEXT_MAX_CHARS: usize = 2_000;
 
 impl ChecklistItem {
+    /// Whether a job on equipment of `category` asks this item: an item for every product
+    /// always; an item for some products only when the job's equipment is one of them (a job
+    /// without equipment asks only the items for every product).
+    pub fn applies_to(&self, category: Option<EquipmentCategory>) -> bool {
+        self.categories.is_empty() || category.is_some_and(|c| self.categories.contains(&c))
+    }
+
     /// Reads a value typed by a person (`yes`, `230`, `230 V`, `ok`) according to this item's
     /// kind, or says what was expected.
     pub fn parse_value(&self, raw: &str) -> Result<ChecklistValue> {
@@ -160,7 +184,47 @@ mod tests {
             required: true,
             unit: Some("V".into()),
             options: vec!["Pass".into(), "Fail".into()],
+            categories: vec![],
         }
+    }
+
+    #[test]
+    fn a_job_follows_the_items_for_every_product_and_those_for_its_equipment() {
+        use EquipmentCategory as C;
+        let general = ChecklistItem { key: "general".into(), ..item(ChecklistItemKind::Checkbox) };
+        let gas = ChecklistItem {
+            key: "gas".into(),
+            categories: vec![C::WaterHeater, C::Oven],
+            ..item(ChecklistItemKind::Checkbox)
+        };
+        let recliner = ChecklistItem {
+            key: "recliner".into(),
+            categories: vec![C::Furniture],
+            ..item(ChecklistItemKind::Checkbox)
+        };
+        let jt = JobType {
+            id: "t".into(),
+            code: "repair".into(),
+            name: "Repair".into(),
+            name_zh: "维修".into(),
+            required_photo_kinds: vec![],
+            checklist: vec![general, gas, recliner],
+        };
+        let keys = |c: Option<C>| jt.checklist_for(c).map(|i| i.key.as_str()).collect::<Vec<_>>();
+        assert_eq!(keys(Some(C::WaterHeater)), ["general", "gas"]);
+        assert_eq!(keys(Some(C::Furniture)), ["general", "recliner"]);
+        assert_eq!(keys(Some(C::Dishwasher)), ["general"]);
+        assert_eq!(keys(None), ["general"]);
+    }
+
+    #[test]
+    fn an_item_written_before_categories_existed_is_for_every_product() {
+        let old = r#"{"key":"k","label":"K","label_zh":"K","kind":"checkbox","required":true,
+                      "unit":null,"options":[]}"#;
+        let item: ChecklistItem = serde_json::from_str(old).unwrap();
+        assert!(item.categories.is_empty());
+        assert!(item.applies_to(Some(EquipmentCategory::Furniture)));
+        assert!(item.applies_to(None));
     }
 
     #[test]

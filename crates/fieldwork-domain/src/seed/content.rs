@@ -790,8 +790,38 @@ fn item(
         required,
         unit: None,
         options: Vec::new(),
+        categories: Vec::new(),
     }
 }
+
+/// `item` asked only on jobs for these kinds of product.
+fn only(categories: &[EquipmentCategory], item: ChecklistItem) -> ChecklistItem {
+    ChecklistItem { categories: categories.to_vec(), ..item }
+}
+
+use EquipmentCategory as Cat;
+/// Products on mains power (and gas, for water heaters and ovens).
+const APPLIANCES: &[EquipmentCategory] = &[
+    Cat::AirConditioner,
+    Cat::WaterHeater,
+    Cat::WashingMachine,
+    Cat::Refrigerator,
+    Cat::Dishwasher,
+    Cat::Oven,
+    Cat::RangeHood,
+];
+/// Appliances with a water supply or a drain.
+const WET: &[EquipmentCategory] = &[
+    Cat::AirConditioner,
+    Cat::WaterHeater,
+    Cat::WashingMachine,
+    Cat::Dishwasher,
+    Cat::Refrigerator,
+];
+/// Appliances with a refrigerant circuit.
+const COOLING: &[EquipmentCategory] = &[Cat::AirConditioner, Cat::Refrigerator];
+/// Products that are furniture or fitted cabinetry.
+const FURNISHING: &[EquipmentCategory] = &[Cat::Furniture, Cat::Kitchen];
 
 fn check(key: &str, label: &str, label_zh: &str, required: bool) -> ChecklistItem {
     item(key, label, label_zh, ChecklistItemKind::Checkbox, required)
@@ -843,10 +873,12 @@ pub fn job_type_templates() -> Vec<JobTypeTemplate> {
             checklist: vec![
                 check("unpack_inspect", "Unpack and inspect for transport damage", "开箱检查运输损坏", true),
                 check("position_level", "Position and level the unit", "就位并调平", true),
-                check("connect_services", "Connect power, water and drain", "连接电源、进水和排水", true),
-                choice("grounding_safety", "Grounding and safety check", "接地及安全检查", PASS_FAIL, true),
-                number("supply_voltage", "Supply voltage", "电源电压", "V", false),
-                check("power_on_test", "Power-on test", "通电测试", true),
+                only(APPLIANCES, check("connect_services", "Connect power, water and drain", "连接电源、进水和排水", true)),
+                only(APPLIANCES, choice("grounding_safety", "Grounding and safety check", "接地及安全检查", PASS_FAIL, true)),
+                only(APPLIANCES, number("supply_voltage", "Supply voltage", "电源电压", "V", false)),
+                only(&[Cat::SmartHome], check("pair_network", "Paired with the customer's network and app", "已连接客户网络及应用", true)),
+                only(FURNISHING, check("anchor_fitted", "Anti-tip anchor or wall fixing fitted", "已安装防倾倒固定件", true)),
+                only(APPLIANCES, check("power_on_test", "Power-on test", "通电测试", true)),
                 check("function_test", "Function test", "功能测试", true),
                 check("explain_use", "Explain use and care to the customer", "向客户讲解使用与保养", true),
                 check("clean_up", "Clean up and remove packaging", "清理现场并带走包装", false),
@@ -863,7 +895,8 @@ pub fn job_type_templates() -> Vec<JobTypeTemplate> {
                 choice("root_cause", "Root cause", "故障原因", ROOT_CAUSES, true),
                 check("parts_replaced", "Parts replaced", "已更换配件", false),
                 choice("test_after_repair", "Test after repair", "维修后测试", PASS_FAIL, true),
-                check("safety_check", "Electrical and gas safety check", "电气及燃气安全检查", true),
+                only(APPLIANCES, check("safety_check", "Electrical and gas safety check", "电气及燃气安全检查", true)),
+                only(FURNISHING, check("mechanism_test", "Mechanism, hinges and fixings operated through full travel", "机构、铰链及紧固件全行程测试", true)),
                 check("customer_informed", "Cause and fix explained to customer", "已向客户说明原因及处理", true),
                 check("clean_up", "Work area cleaned", "清理现场", false),
             ],
@@ -874,11 +907,13 @@ pub fn job_type_templates() -> Vec<JobTypeTemplate> {
             name_zh: "保养",
             required_photo_kinds: Vec::new(),
             checklist: vec![
-                check("filter_cleaned", "Filters cleaned or replaced", "清洗或更换过滤网", true),
-                number("refrigerant_pressure", "Refrigerant pressure", "冷媒压力", "bar", false),
-                check("drain_cleared", "Drain cleared and flushed", "疏通并冲洗排水", true),
-                check("connections_tightened", "Electrical connections tightened", "检查紧固电气接线", true),
-                number("operating_current", "Operating current", "运行电流", "A", false),
+                only(APPLIANCES, check("filter_cleaned", "Filters cleaned or replaced", "清洗或更换过滤网", true)),
+                only(FURNISHING, check("fixings_lubricated", "Fixings tightened and moving parts lubricated", "紧固件已拧紧、活动部件已润滑", true)),
+                only(&[Cat::SmartHome], check("firmware_updated", "Firmware updated", "固件已更新", false)),
+                only(COOLING, number("refrigerant_pressure", "Refrigerant pressure", "冷媒压力", "bar", false)),
+                only(WET, check("drain_cleared", "Drain cleared and flushed", "疏通并冲洗排水", true)),
+                only(APPLIANCES, check("connections_tightened", "Electrical connections tightened", "检查紧固电气接线", true)),
+                only(APPLIANCES, number("operating_current", "Operating current", "运行电流", "A", false)),
                 choice("overall_condition", "Overall condition", "整体状况", CONDITION, true),
                 text("advice", "Advice for the customer", "给客户的建议", false),
             ],
@@ -891,9 +926,9 @@ pub fn job_type_templates() -> Vec<JobTypeTemplate> {
             checklist: vec![
                 check("nameplate_recorded", "Nameplate and serial recorded", "记录铭牌及序列号", true),
                 choice("installation_compliant", "Installed to manufacturer's spec", "安装符合厂家要求", YES_NO_NA, true),
-                choice("leak_check", "Water and gas leak check", "漏水漏气检查", PASS_FAIL, true),
-                number("insulation_resistance", "Insulation resistance", "绝缘电阻", "MΩ", false),
-                number("clearance", "Ventilation clearance", "通风间距", "mm", false),
+                only(WET, choice("leak_check", "Water and gas leak check", "漏水漏气检查", PASS_FAIL, true)),
+                only(APPLIANCES, number("insulation_resistance", "Insulation resistance", "绝缘电阻", "MΩ", false)),
+                only(APPLIANCES, number("clearance", "Ventilation clearance", "通风间距", "mm", false)),
                 text("defects_found", "Defects found", "发现的问题", false),
                 choice("overall_result", "Overall result", "检测结论", PASS_ADVISORY_FAIL, true),
             ],
@@ -1082,9 +1117,14 @@ mod tests {
         assert_eq!(codes, ["installation", "repair", "maintenance", "inspection", "return_visit"]);
         for t in &types {
             assert!(t.required_photo_kinds.is_empty(), "{}", t.code);
-            assert!((5..=10).contains(&t.checklist.len()), "{}", t.code);
-            assert!(t.checklist.iter().any(|i| i.required), "{}", t.code);
-            assert!(t.checklist.iter().any(|i| !i.required), "{}", t.code);
+            assert!(t.checklist.len() <= 14, "{}", t.code);
+            // Whatever the product, a job asks a few items, some of them required.
+            for &category in EquipmentCategory::ALL {
+                let asked: Vec<_> =
+                    t.checklist.iter().filter(|i| i.applies_to(Some(category))).collect();
+                assert!((3..=10).contains(&asked.len()), "{} on {category}", t.code);
+                assert!(asked.iter().any(|i| i.required), "{} on {category}", t.code);
+            }
             let keys: HashSet<_> = t.checklist.iter().map(|i| i.key.as_str()).collect();
             assert_eq!(keys.len(), t.checklist.len(), "{}", t.code);
             for i in &t.checklist {

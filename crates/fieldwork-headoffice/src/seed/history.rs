@@ -275,6 +275,7 @@ struct Home {
     customer_id: String,
     site_id: String,
     equipment_id: String,
+    category: EquipmentCategory,
     chinese: bool,
 }
 
@@ -567,7 +568,13 @@ impl<'a> Seeder<'a> {
             )
             .await?;
         self.customers += 1;
-        Ok(Home { customer_id: customer.id, site_id: site.id, equipment_id: equipment.id, chinese })
+        Ok(Home {
+            customer_id: customer.id,
+            site_id: site.id,
+            equipment_id: equipment.id,
+            category: equipment.category,
+            chinese,
+        })
     }
 
     /// The technician's first free appointment from `after`.
@@ -680,7 +687,7 @@ impl<'a> Seeder<'a> {
             .job_types
             .iter()
             .find(|t| t.id == job.job_type_id)
-            .map(|t| t.checklist.clone())
+            .map(|t| t.checklist_for(Some(home.category)).cloned().collect::<Vec<_>>())
             .unwrap_or_default();
         for item in &checklist {
             let value = match (item.key.as_str(), item.kind) {

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use fieldwork_domain::ErrorCode;
 use fieldwork_domain::domain::{
-    ChecklistAnswer, ChecklistValue, Customer, JobStatus, JobType, PartUsed, StatusChange,
-    Technician, TimeEntry, WarrantyStatus, WorkOrder,
+    ChecklistAnswer, ChecklistItem, ChecklistValue, Customer, Equipment, EquipmentCategory,
+    JobStatus, JobType, PartUsed, StatusChange, Technician, TimeEntry, WarrantyStatus, WorkOrder,
 };
 use fieldwork_domain::hlc::Hlc;
 use fieldwork_domain::lifecycle::{self, CompletionFacts, MoveRequest, Role, ScheduleFacts};
@@ -649,14 +649,44 @@ pub(super) fn job_list_rows(db: &dyn Db, sql: &str, args: Vec<Value>) -> Result<
     Ok(out)
 }
 
-/// The checklist of a job: its type's items with the answers given.
+/// The checklist a job follows (its type's items for its equipment), with the answers given.
 pub(super) fn checklist(
     db: &dyn Db,
     job: &WorkOrder,
     jt: &JobType,
 ) -> Result<Vec<ChecklistAnswer>> {
+    let category = equipment_category(db, job)?;
+    answers_to(db, job, jt.checklist_for(category))
+}
+
+/// Every item of the job's type with its answer, whether or not it applies to the job's
+/// equipment now: what a laptop holds of the job (the signed facts cover every answer).
+pub(super) fn every_answer(
+    db: &dyn Db,
+    job: &WorkOrder,
+    jt: &JobType,
+) -> Result<Vec<ChecklistAnswer>> {
+    answers_to(db, job, jt.checklist.iter())
+}
+
+/// The kind of product the job's equipment is; `None` when the job names none.
+pub(super) fn equipment_category(
+    db: &dyn Db,
+    job: &WorkOrder,
+) -> Result<Option<EquipmentCategory>> {
+    let Some(id) = job.equipment_id.as_deref() else { return Ok(None) };
+    let equipment: Option<Equipment> =
+        db.body("SELECT body FROM equipment WHERE id = ?1", &[&id])?;
+    Ok(equipment.map(|e| e.category))
+}
+
+fn answers_to<'a>(
+    db: &dyn Db,
+    job: &WorkOrder,
+    items: impl Iterator<Item = &'a ChecklistItem>,
+) -> Result<Vec<ChecklistAnswer>> {
     let mut out = Vec::new();
-    for item in &jt.checklist {
+    for item in items {
         let answer = db.query_opt(
             "SELECT value, answered_at FROM checklist_answers WHERE job_id = ?1 AND item_key = ?2",
             &[&job.id, &item.key],
@@ -746,6 +776,7 @@ pub(super) fn job_records(
     Ok(JobRecords {
         job: job.clone(),
         job_type,
+        equipment_category: equipment_category(db, job)?,
         checklist_answers,
         photos,
         parts,

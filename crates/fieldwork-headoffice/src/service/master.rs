@@ -320,6 +320,9 @@ fn checked_job_type(id: String, code: String, input: JobTypeInput) -> Result<Job
                 item.key
             )));
         }
+        // The products it is asked for, each once, in one order ([] = every product).
+        item.categories.sort();
+        item.categories.dedup();
         checklist.push(item);
     }
     Ok(JobType {

@@ -1027,7 +1027,7 @@ fn materialise(
             {
                 let jt = jobs::job_type_of(db, &job)?;
                 if let Some(answer) =
-                    jobs::checklist(db, &job, &jt)?.into_iter().find(|a| a.item_key == item_key)
+                    jobs::every_answer(db, &job, &jt)?.into_iter().find(|a| a.item_key == item_key)
                 {
                     push(
                         "checklist_answer",
@@ -1069,7 +1069,7 @@ fn whole_job(db: &dyn Db, job: WorkOrder) -> Result<Vec<(&'static str, String, R
     }
     let id = job.id.clone();
     let jt = jobs::job_type_of(db, &job)?;
-    let answers = jobs::checklist(db, &job, &jt)?;
+    let answers = jobs::every_answer(db, &job, &jt)?;
     out.push(("job", id.clone(), Record::Job { work_order: job }));
     for n in db.bodies::<fieldwork_domain::domain::Note>(
         "SELECT body FROM notes WHERE job_id = ?1",

@@ -37,6 +37,7 @@ fn guarded_job_type() -> JobType {
         required,
         unit: None,
         options: vec!["Pass".into(), "Fail".into()],
+        categories: vec![],
     };
     JobType {
         id: "jt-guarded".into(),
@@ -176,6 +177,7 @@ fn signed_summary(
     JobRecords {
         job: job.clone(),
         job_type: guarded_job_type(),
+        equipment_category: None,
         checklist_answers: answers
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::to_string(v).unwrap()))

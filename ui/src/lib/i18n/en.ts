@@ -697,6 +697,13 @@ const en = {
   'dispatch.admin.jt.options': 'Options',
   'dispatch.admin.jt.optionsPlaceholder': 'good, worn, broken',
   'dispatch.admin.jt.required': 'Required',
+  'dispatch.admin.jt.askedOn': 'Asked on',
+  'dispatch.admin.jt.everyProduct': 'every product',
+  'dispatch.admin.jt.askedOnHint':
+    'Tick the products this item is for. None ticked: every job of this type asks it.',
+  'dispatch.admin.jt.preview': 'Show the checklist of',
+  'dispatch.admin.jt.previewAll': 'every item',
+  'dispatch.admin.jt.notAsked': 'Not asked on {category}',
   'dispatch.admin.jt.moveUp': 'Move item {n} up',
   'dispatch.admin.jt.moveDown': 'Move item {n} down',
   'dispatch.admin.jt.remove': 'Remove',

@@ -57,7 +57,8 @@ export function moveLabel(move: Move): string {
     : t('move.other', { status: statusLabel(move.to) });
 }
 
-const CATEGORIES: readonly string[] = [
+/** The equipment categories, in the order the apps list them (the domain's `EquipmentCategory`). */
+export const EQUIPMENT_CATEGORIES: readonly EquipmentCategory[] = [
   'air_conditioner',
   'water_heater',
   'washing_machine',
@@ -68,11 +69,13 @@ const CATEGORIES: readonly string[] = [
   'kitchen',
   'furniture',
   'smart_home',
-] satisfies readonly EquipmentCategory[];
+];
 
 /** A technician skill: named like an equipment category when it is one, else as stored. */
 export function skillLabel(skill: string): string {
-  return CATEGORIES.includes(skill) ? categoryLabel(skill as EquipmentCategory) : skill;
+  return (EQUIPMENT_CATEGORIES as readonly string[]).includes(skill)
+    ? categoryLabel(skill as EquipmentCategory)
+    : skill;
 }
 
 /** Picks the Chinese or the English text of a bilingual record. */

@@ -13,4 +13,9 @@ code: string, name: string, name_zh: string,
 /**
  * Photos that must exist before a job of this type can be completed.
  */
-required_photo_kinds: Array<PhotoKind>, checklist: Array<ChecklistItem>, };
+required_photo_kinds: Array<PhotoKind>, 
+/**
+ * Every item of the type's checklist; a job follows the ones that apply to its equipment
+ * ([`JobType::checklist_for`]).
+ */
+checklist: Array<ChecklistItem>, };

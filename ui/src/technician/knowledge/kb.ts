@@ -117,18 +117,7 @@ export function categoriesOf(
 }
 
 /** The equipment categories, in the order the apps list them. */
-export const CATEGORIES: readonly EquipmentCategory[] = [
-  'air_conditioner',
-  'water_heater',
-  'washing_machine',
-  'refrigerator',
-  'dishwasher',
-  'oven',
-  'range_hood',
-  'kitchen',
-  'furniture',
-  'smart_home',
-];
+export { EQUIPMENT_CATEGORIES as CATEGORIES } from '../../lib/i18n';
 
 /** Whether a past fix was done at the first visit, as its label. */
 export function firstTimeFixPhrase(firstTime: boolean): Phrase {
