@@ -18,6 +18,7 @@ mod customer_word;
 mod device_clocks;
 mod dispatch;
 mod field_limits;
+mod hostile_wire;
 mod instances;
 mod kb;
 mod kb_field;
