@@ -32,6 +32,10 @@ const PULL_PAGE: usize = 2_000;
 const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Media files handled per round in each direction (the rest wait for the next round).
 const BLOBS_PER_ROUND: usize = 1_000;
+/// Answers to one file's upload that may leave it where it stood (or move it back) before the
+/// upload is given up for this round: a head office, or a proxy before it, that keeps answering
+/// the same offset would otherwise have the round send the same chunk for ever.
+const UPLOAD_STALLS: u32 = 8;
 
 /// Why a round (or a sign-in) failed.
 #[derive(Debug, thiserror::Error)]
@@ -465,9 +469,16 @@ impl Engine {
         let mut offset = self.ho.blob_offset(sha).await?;
         let mut sent = 0u64;
         let mut restarts = 0;
+        let mut stalls = 0;
         loop {
             if offset >= total && total > 0 {
                 return Ok(sent);
+            }
+            if stalls > UPLOAD_STALLS {
+                return Err(ClientError::Protocol(format!(
+                    "head office takes no more of {sha}: it stays at byte {offset} of {total}"
+                ))
+                .into());
             }
             let start = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
             let end = start.saturating_add(CHUNK_BYTES).min(bytes.len());
@@ -478,15 +489,18 @@ impl Engine {
                     if status.complete {
                         return Ok(sent);
                     }
+                    stalls += u32::from(status.offset <= offset);
                     offset = status.offset;
                 }
                 Err(ClientError::Refused { code, message, .. })
                     if code == ErrorCode::OffsetMismatch =>
                 {
-                    offset = match message.parse() {
+                    let held = match message.parse() {
                         Ok(o) => o,
                         Err(_) => self.ho.blob_offset(sha).await?,
                     };
+                    stalls += u32::from(held <= offset);
+                    offset = held;
                 }
                 Err(ClientError::Refused { code, .. })
                     if code == ErrorCode::HashMismatch && restarts < 2 =>
