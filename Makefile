@@ -212,15 +212,20 @@ bench: deps bench-desktop bench-photo-batch bench-dispatch bench-photos bench-sy
 	$(CARGO) bench --locked -p fieldwork-report --bench report
 
 # Issue 17, point 5: the property tests of what arrives from outside (photo import, signature
-# strokes and picture, typed prices and times) run a few hundred cases each in `make test`; this
-# runs FUZZ_CASES of each in a release build. Most of the time (about 10 minutes at 20,000) goes
-# to the damaged camera photos. A failure prints the minimal input.
+# strokes and picture, typed prices and times, the sync wire at head office and at the device)
+# run proptest's default 256 cases each in `make test` (the slow ones a quarter of that); this
+# runs them with PROPTEST_CASES=$(FUZZ_CASES) in a release build, head office's on SQLite. Most of
+# the time goes to the damaged camera photos. A failure prints the minimal input and is kept in a
+# .proptest-regressions file beside its test, which replays it first from then on.
 FUZZ_CASES ?= 20000
+fuzz: export PROPTEST_CASES = $(FUZZ_CASES)
 fuzz: check-toolchain
-	FIELDWORK_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --locked -p fieldwork-media --test hostile
-	FIELDWORK_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --locked -p fieldwork-core --test hostile_signature
-	FIELDWORK_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --locked -p fieldwork-domain --test hostile_money
-	FIELDWORK_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --locked -p fieldwork-cli --bin fieldwork -- hostile::
+	$(CARGO) test --release --locked -p fieldwork-media --test hostile
+	$(CARGO) test --release --locked -p fieldwork-core --test hostile_signature
+	$(CARGO) test --release --locked -p fieldwork-domain --test hostile_money
+	$(CARGO) test --release --locked -p fieldwork-cli --bin fieldwork -- hostile::
+	$(CARGO) test --release --locked -p fieldwork-sync --test hostile_answers
+	$(CARGO) test --release --locked -p fieldwork-headoffice --test headoffice -- hostile_wire::
 
 # The dispatcher board with 5,000 open jobs and 200 technicians (issue 6's figure), release build,
 # in headless Chromium.

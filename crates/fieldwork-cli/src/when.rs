@@ -64,7 +64,7 @@ mod tests {
 
 /// Fuzzing-style property tests (issue 17, point 5): whatever is typed as a time, the reading
 /// never panics and answers a time or a clear `invalid` error on the time; what the CLI writes
-/// reads back. Few cases by default; `FIELDWORK_FUZZ_CASES` sets them (`make fuzz`).
+/// reads back. proptest's default 256 cases each, or `PROPTEST_CASES` (`make fuzz`).
 #[cfg(test)]
 mod hostile {
     use chrono::{Datelike, LocalResult, Timelike};
@@ -72,15 +72,6 @@ mod hostile {
     use proptest::prelude::*;
 
     use super::*;
-
-    fn cases(default: u32) -> ProptestConfig {
-        let n = std::env::var("FIELDWORK_FUZZ_CASES")
-            .ok()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(default);
-        ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
-    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -100,8 +91,6 @@ mod hostile {
     }
 
     proptest! {
-        #![proptest_config(cases(256))]
-
         #[test]
         fn any_text_is_a_time_or_a_clear_refusal(text in ".{0,40}") {
             check(&text, today())?;

@@ -3,8 +3,9 @@
 //! characters changed, cut or inserted, deep nesting, random bytes, damaged PNGs — the checks
 //! never panic and answer either the accepted value or a clear `invalid` error naming the field.
 //!
-//! Case counts are small by default so `make test` stays quick; `FIELDWORK_FUZZ_CASES` sets them
-//! (`make fuzz` runs these with many more cases in a release build).
+//! Each property runs proptest's default case count (256, or `PROPTEST_CASES`: `make fuzz` runs
+//! them with many more in a release build). A failure is kept beside this file in a
+//! `.proptest-regressions` file, which replays it first on every later run.
 
 // Helpers may unwrap: a failing unwrap is a failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -16,16 +17,6 @@ use fieldwork_core::media::signature::{SIGNATURE_MAX_SIDE, check_signature_png, 
 use fieldwork_domain::ErrorCode;
 use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 use proptest::prelude::*;
-
-/// Cases per property: `FIELDWORK_FUZZ_CASES`, else `default`.
-fn cases(default: u32) -> ProptestConfig {
-    let n = std::env::var("FIELDWORK_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default);
-    ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 fn assert_clear_refusal(e: &CoreError, field: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(e.code(), ErrorCode::Invalid, "{}", e);
@@ -181,8 +172,6 @@ fn check_png_answer(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(cases(256))]
-
     #[test]
     fn random_text_as_strokes_is_refused_cleanly(json in ".{0,200}") {
         check_strokes_answer(&json)?;

@@ -3,8 +3,9 @@
 //! never panics and answers either exact cents or a clear `invalid` error on the unit price; and
 //! every amount it formats reads back as itself.
 //!
-//! Case counts are small by default so `make test` stays quick; `FIELDWORK_FUZZ_CASES` sets them
-//! (`make fuzz` runs these with many more cases in a release build).
+//! Each property runs proptest's default case count (256, or `PROPTEST_CASES`: `make fuzz` runs
+//! them with many more in a release build). A failure is kept beside this file in a
+//! `.proptest-regressions` file, which replays it first on every later run.
 
 // Helpers may unwrap: a failing unwrap is a failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,16 +13,6 @@
 use fieldwork_domain::ErrorCode;
 use fieldwork_domain::money::{format_cents, parse_price};
 use proptest::prelude::*;
-
-/// Cases per property: `FIELDWORK_FUZZ_CASES`, else `default`.
-fn cases(default: u32) -> ProptestConfig {
-    let n = std::env::var("FIELDWORK_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default);
-    ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 /// Ok: cents that are not negative and format back to text that reads as the same cents.
 /// Err: `invalid` on the unit price.
@@ -40,8 +31,6 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(cases(256))]
-
     #[test]
     fn any_text_is_a_price_or_a_clear_refusal(text in ".{0,40}") {
         check(&text)?;
