@@ -12,8 +12,9 @@ use fieldwork_core::store::{NewPart, NewSignature};
 use fieldwork_domain::RuleError;
 use fieldwork_domain::completion::{JobRecords, PartRecord, PhotoRecord};
 use fieldwork_domain::domain::{
-    ChecklistItem, ChecklistItemKind, ChecklistValue, JobStatus, JobType, PartUsed, PartWithdrawal,
-    PhotoKind, PhotoRef, TimeEntry, TimeEntryKind, TimeEntrySource, WorkOrder,
+    ChecklistItem, ChecklistItemKind, ChecklistValue, EquipmentCategory, JobStatus, JobType,
+    PartUsed, PartWithdrawal, PhotoKind, PhotoRef, TimeEntry, TimeEntryKind, TimeEntrySource,
+    WorkOrder,
 };
 use fieldwork_domain::lifecycle::Missing;
 use fieldwork_domain::mutation::{JobField, Mutation};
@@ -49,9 +50,18 @@ fn guarded_job_type() -> JobType {
             item(REQUIRED_ITEMS[0].0, REQUIRED_ITEMS[0].1, ChecklistItemKind::Checkbox, true),
             item(REQUIRED_ITEMS[1].0, REQUIRED_ITEMS[1].1, ChecklistItemKind::Choice, true),
             item("notes", "Notes", ChecklistItemKind::Text, false),
+            // Asked on water heaters only: the guarded job names no equipment, so it never
+            // counts there.
+            ChecklistItem {
+                categories: vec![EquipmentCategory::WaterHeater],
+                ..item(GAS_ITEM.0, GAS_ITEM.1, ChecklistItemKind::Checkbox, true)
+            },
         ],
     }
 }
+
+/// A required item of the guarded type for water heaters only.
+const GAS_ITEM: (&str, &str) = ("gas_valve", "Gas valve and flue checked");
 
 /// What the pushed work leaves out or changes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,6 +85,11 @@ enum Gap {
 
 /// A head office with the guarded job type, and one guarded job scheduled for technician A.
 async fn guarded_world() -> (World, String) {
+    guarded_world_on(None).await
+}
+
+/// [`guarded_world`], the job on equipment of `category` when given.
+async fn guarded_world_on(category: Option<EquipmentCategory>) -> (World, String) {
     let w = World::new().await;
     w.server.state.store.put_job_type(guarded_job_type()).await.unwrap();
     let customer = w
@@ -88,14 +103,21 @@ async fn guarded_world() -> (World, String) {
             json!({"customer_id": customer["id"], "address": "1 Huaihai Road", "city": "Shanghai"}),
         )
         .await;
-    let job = w
-        .dispatcher
-        .post(
-            "/api/v1/jobs",
-            json!({"job_type": "guarded", "priority": "normal", "customer_id": customer["id"],
-                   "site_id": site["id"], "reported_problem": "Water heater trips the breaker"}),
-        )
-        .await;
+    let mut new_job = json!({"job_type": "guarded", "priority": "normal",
+        "customer_id": customer["id"], "site_id": site["id"],
+        "reported_problem": "Water heater trips the breaker"});
+    if let Some(category) = category {
+        let equipment = w
+            .dispatcher
+            .post(
+                "/api/v1/equipment",
+                json!({"site_id": site["id"], "category": category, "brand": "Haier",
+                       "model": "JSQ25", "serial": "SN-GUARDED"}),
+            )
+            .await;
+        new_job["equipment_id"] = equipment["id"].clone();
+    }
+    let job = w.dispatcher.post("/api/v1/jobs", new_job).await;
     let job = job["id"].as_str().unwrap().to_owned();
     w.dispatcher.schedule(&job, "tech-a").await;
     (w, job)
@@ -328,6 +350,32 @@ fn item(key: &str) -> Missing {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_required_item_for_the_jobs_product_is_needed_and_one_for_other_products_is_not() {
+    // A dishwasher's job does not ask the water heaters' item: accepted as on no equipment.
+    let (mut w, job) = guarded_world_on(Some(EquipmentCategory::Dishwasher)).await;
+    let result = work_and_complete(&mut w, &job, Gap::None).await;
+    assert_eq!(result["outcome"], "applied", "{result}");
+    w.server.stop().await;
+    // A water heater's job does: refused for exactly that item.
+    let (mut w, job) = guarded_world_on(Some(EquipmentCategory::WaterHeater)).await;
+    let record = w.dispatcher.job(&job).await;
+    let asked: Vec<&str> = record["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["item_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(asked, ["breaker_off", "test_result", "notes", GAS_ITEM.0]);
+    let result = work_and_complete(&mut w, &job, Gap::None).await;
+    assert_eq!(result["code"], "completion_blocked", "{result}");
+    let expected = RuleError::CompletionBlocked {
+        missing: vec![Missing::ChecklistItem { key: GAS_ITEM.0.into(), label: GAS_ITEM.1.into() }],
+    };
+    assert_eq!(result["reason"], expected.to_string().as_str());
+    w.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_completion_with_every_fact_is_accepted() {
     let (mut w, job) = guarded_world().await;
     let result = work_and_complete(&mut w, &job, Gap::None).await;
@@ -479,7 +527,10 @@ fn work_and_sign(store: &mut Store, job: &str) {
             },
         )
         .unwrap();
-    for item in store.job_detail(job).unwrap().job_type.checklist {
+    // Every item the job asks (its type's, for its equipment).
+    let detail = store.job_detail(job).unwrap();
+    for asked in &detail.checklist {
+        let item = detail.job_type.checklist.iter().find(|i| i.key == asked.item_key).unwrap();
         let raw = match item.kind {
             ChecklistItemKind::Checkbox => "yes".to_owned(),
             ChecklistItemKind::Number => "230".to_owned(),
