@@ -549,3 +549,76 @@ impl Device {
         (id, sha)
     }
 }
+
+/// Answers every item of the checklist `job` asks on the device's `store` (its type's items for
+/// its equipment) with a satisfying value, as a technician working through it does.
+pub fn answer_the_checklist(store: &mut fieldwork_core::Store, job: &str) {
+    use fieldwork_domain::domain::ChecklistItemKind;
+    let detail = store.job_detail(job).unwrap();
+    for asked in &detail.checklist {
+        let item = detail.job_type.checklist.iter().find(|i| i.key == asked.item_key).unwrap();
+        let raw = match item.kind {
+            ChecklistItemKind::Checkbox => "yes".to_owned(),
+            ChecklistItemKind::Number => "230".to_owned(),
+            ChecklistItemKind::Choice => item.options.first().cloned().unwrap_or_default(),
+            ChecklistItemKind::Text => "checked".to_owned(),
+        };
+        store.answer_checklist(job, &item.key, &raw).unwrap();
+    }
+}
+
+/// A PNG with a stroke of ink, as a signature pad sends it.
+pub fn signature_png() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(300, 100, |x, y| {
+        if (y as i32 - 50).abs() < 3 && x > 20 && x < 280 {
+            image::Rgba([10, 10, 80, 255])
+        } else {
+            image::Rgba([255, 255, 255, 0])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// Works `job` on the laptop up to the customer's signature (in progress, a part, a checklist
+/// answer, the resolution), signed.
+pub fn work_and_sign(store: &mut fieldwork_core::Store, job: &str) {
+    for to in [JobStatus::EnRoute, JobStatus::OnSite, JobStatus::InProgress] {
+        store.change_status(job, to, None).unwrap();
+    }
+    store
+        .add_part(
+            job,
+            fieldwork_core::store::NewPart {
+                part_no: "DRAIN-HOSE-2M".into(),
+                quantity: 1.0,
+                description: Some("Drain hose 2 m".into()),
+                unit_price_cents: Some(4_500),
+                chargeable: Some(true),
+            },
+        )
+        .unwrap();
+    // Every checklist answer the job type asks for (one of each kind the catalogue has).
+    answer_the_checklist(store, job);
+    store
+        .set_job_field(
+            job,
+            fieldwork_domain::mutation::JobField::Resolution,
+            Some("Replaced the drain hose"),
+        )
+        .unwrap();
+    store
+        .add_signature(
+            job,
+            fieldwork_core::store::NewSignature {
+                signer_name: "Chen Jing".into(),
+                statement: Some("The work was done to my satisfaction".into()),
+                png: signature_png(),
+                strokes_json: None,
+            },
+        )
+        .unwrap();
+}

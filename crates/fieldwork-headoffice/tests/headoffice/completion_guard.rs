@@ -8,7 +8,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldwork_core::Store;
-use fieldwork_core::store::{NewPart, NewSignature};
 use fieldwork_domain::RuleError;
 use fieldwork_domain::completion::{JobRecords, PartRecord, PhotoRecord};
 use fieldwork_domain::domain::{
@@ -491,66 +490,6 @@ impl Laptop {
         assert_eq!(self.engine.status().pending_mutations, 0, "{report:?}");
         report.rejected
     }
-}
-
-/// A PNG with a stroke of ink, as a signature pad sends it.
-fn signature_png() -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(200, 80, |x, y| {
-        if (y as i32 - 40).abs() < 3 && x > 20 && x < 180 {
-            image::Rgba([10, 10, 80, 255])
-        } else {
-            image::Rgba([255, 255, 255, 0])
-        }
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
-/// Works a (repair) job on the laptop: in progress, a part, every checklist item, the
-/// resolution, and the customer's signature.
-fn work_and_sign(store: &mut Store, job: &str) {
-    for to in [JobStatus::EnRoute, JobStatus::OnSite, JobStatus::InProgress] {
-        store.change_status(job, to, None).unwrap();
-    }
-    store
-        .add_part(
-            job,
-            NewPart {
-                part_no: "DRAIN-HOSE-2M".into(),
-                quantity: 1.0,
-                description: Some("Drain hose 2 m".into()),
-                unit_price_cents: Some(4_500),
-                chargeable: Some(true),
-            },
-        )
-        .unwrap();
-    // Every item the job asks (its type's, for its equipment).
-    let detail = store.job_detail(job).unwrap();
-    for asked in &detail.checklist {
-        let item = detail.job_type.checklist.iter().find(|i| i.key == asked.item_key).unwrap();
-        let raw = match item.kind {
-            ChecklistItemKind::Checkbox => "yes".to_owned(),
-            ChecklistItemKind::Number => "230".to_owned(),
-            ChecklistItemKind::Choice => item.options.first().cloned().unwrap_or_default(),
-            ChecklistItemKind::Text => "checked".to_owned(),
-        };
-        store.answer_checklist(job, &item.key, &raw).unwrap();
-    }
-    store.set_job_field(job, JobField::Resolution, Some("Replaced the drain hose")).unwrap();
-    store
-        .add_signature(
-            job,
-            NewSignature {
-                signer_name: "Chen Jing".into(),
-                statement: None,
-                png: signature_png(),
-                strokes_json: None,
-            },
-        )
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,8 +8,6 @@ use std::path::Path;
 
 use fieldwork_core::Store;
 use fieldwork_core::store::NewPart;
-use fieldwork_core::store::NewSignature;
-use fieldwork_domain::domain::{ChecklistItemKind, JobStatus};
 use fieldwork_domain::mutation::{JobField, Mutation};
 use fieldwork_headoffice::store::UserRole;
 use fieldwork_sync::client::TlsOptions;
@@ -26,22 +24,6 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img)
         .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
-        .unwrap();
-    out
-}
-
-/// A PNG with a stroke of ink, as a signature pad sends it.
-fn signature_png() -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(300, 100, |x, y| {
-        if (y as i32 - 50).abs() < 3 && x > 20 && x < 280 {
-            image::Rgba([10, 10, 80, 255])
-        } else {
-            image::Rgba([255, 255, 255, 0])
-        }
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img)
-        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
         .unwrap();
     out
 }
@@ -159,49 +141,6 @@ impl Laptop {
         assert_eq!(status.pending_mutations, 0, "{report:?} {status:?}");
         assert_eq!(status.rejected, 0, "nothing refused: {status:?}");
     }
-}
-
-/// Works `job` on the laptop up to the customer's signature (in progress, a part, a checklist
-/// answer, the resolution), signed.
-fn work_and_sign(store: &mut Store, job: &str) {
-    for to in [JobStatus::EnRoute, JobStatus::OnSite, JobStatus::InProgress] {
-        store.change_status(job, to, None).unwrap();
-    }
-    store
-        .add_part(
-            job,
-            NewPart {
-                part_no: "DRAIN-HOSE-2M".into(),
-                quantity: 1.0,
-                description: Some("Drain hose 2 m".into()),
-                unit_price_cents: Some(4_500),
-                chargeable: Some(true),
-            },
-        )
-        .unwrap();
-    // Every checklist answer the job type asks for (one of each kind the catalogue has).
-    let detail = store.job_detail(job).unwrap();
-    for item in &detail.job_type.checklist {
-        let raw = match item.kind {
-            ChecklistItemKind::Checkbox => "yes".to_owned(),
-            ChecklistItemKind::Number => "230".to_owned(),
-            ChecklistItemKind::Choice => item.options.first().cloned().unwrap_or_default(),
-            ChecklistItemKind::Text => "checked".to_owned(),
-        };
-        store.answer_checklist(job, &item.key, &raw).unwrap();
-    }
-    store.set_job_field(job, JobField::Resolution, Some("Replaced the drain hose")).unwrap();
-    store
-        .add_signature(
-            job,
-            NewSignature {
-                signer_name: "Chen Jing".into(),
-                statement: Some("The work was done to my satisfaction".into()),
-                png: signature_png(),
-                strokes_json: None,
-            },
-        )
-        .unwrap();
 }
 
 fn signature_of(record: &Value) -> &Value {
