@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { requiredItems } from '../checklist.mjs';
 import { freePort } from './procs.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
@@ -146,7 +147,7 @@ describe('the technician app keeps what was entered (issue 12: rating, photo und
     // asks for the signature only.
     startWork(dataDir, rated.id);
     const detail = cli(dataDir, 'job', 'show', rated.id);
-    for (const item of detail.job_type.checklist.filter((i) => i.required)) {
+    for (const item of requiredItems(detail)) {
       const value = { checkbox: 'yes', number: '230', choice: item.options?.[0], text: 'ok' }[item.kind];
       cli(dataDir, 'job', 'checklist', rated.id, item.key, String(value));
     }

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { requiredItems } from '../checklist.mjs';
 import { freePort } from './procs.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
@@ -227,7 +228,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
   });
 
   step('fill every required checklist item', async () => {
-    const required = detail.job_type.checklist.filter((i) => i.required);
+    const required = requiredItems(detail);
     assert.ok(required.length > 0, 'the job type has required checklist items');
     for (const item of required) {
       const css = `[data-testid="job-checklist"] [data-testid="checklist-${item.key}"]`;
@@ -595,7 +596,7 @@ describe('technician works a job from Today to Complete in the desktop app', () 
     assert.equal(typed.unit_price_cents, 350);
     assert.equal(typed.line_total_cents, 700);
 
-    for (const item of detail.job_type.checklist.filter((i) => i.required)) {
+    for (const item of requiredItems(detail)) {
       const a = j.checklist.find((c) => c.item_key === item.key);
       assert.ok(a?.value, `checklist ${item.key} answered`);
       const expected = { checkbox: true, number: 230, choice: item.options[0], text: 'ok' }[item.kind];

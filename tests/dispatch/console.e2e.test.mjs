@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { askedItems } from '../checklist.mjs';
 import { Device, ROOT, startHeadOffice } from './headoffice.mjs';
 
 const require = createRequire(join(ROOT, 'ui', 'package.json'));
@@ -650,7 +651,7 @@ step('the CLI works the job offline, completes it and syncs; the open board foll
   cli(['job', 'note', n, 'Drain pump blocked by a coin <b>removed</b>']);
   const kinds = new Set(['fault', 'after', ...job.job_type.required_photo_kinds]);
   for (const kind of kinds) cli(['photo', 'add', n, CAMERA_JPEG, '--kind', kind, '--caption', `${kind} (Canon 40D)`]);
-  for (const item of job.job_type.checklist) {
+  for (const item of askedItems(job)) {
     const value =
       item.kind === 'checkbox' ? 'yes' : item.kind === 'number' ? '230' : item.kind === 'choice' ? item.options[0] : 'checked';
     cli(['job', 'checklist', n, item.key, value]);
