@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { requiredItems } from '../checklist.mjs';
+import { askedItems, requiredItems } from '../checklist.mjs';
 import { freePort } from './procs.mjs';
 import { Session, waitForDriver } from './webdriver.mjs';
 
@@ -230,7 +230,25 @@ describe('technician works a job from Today to Complete in the desktop app', () 
   step('fill every required checklist item', async () => {
     const required = requiredItems(detail);
     assert.ok(required.length > 0, 'the job type has required checklist items');
-    for (const item of required) {
+    // "All as expected": every open required yes/no check ticked in one click; an optional one
+    // stays unanswered.
+    const checks = required.filter((i) => i.kind === 'checkbox');
+    assert.ok(checks.length >= 2, 'the job asks several required yes/no checks');
+    const optional = askedItems(detail).filter((i) => i.kind === 'checkbox' && !i.required);
+    const tickAll = await session.waitFor('[data-testid="checklist-tick-all"]');
+    await session.until('"all done" enabled', () => tickAll.enabled());
+    await session.execute("document.querySelector('[data-testid=\"job-checklist\"]').scrollIntoView()");
+    await shot('checklist');
+    await tickAll.click();
+    for (const item of checks) {
+      await session.waitFor(`[data-testid="job-checklist"] .done [data-testid="checklist-${item.key}"]`);
+    }
+    await session.until('no open check left', async () => (await session.findAll('[data-testid="checklist-tick-all"]')).length === 0);
+    for (const item of optional) {
+      const box = await session.waitFor(`[data-testid="job-checklist"] [data-testid="checklist-${item.key}"]`);
+      assert.equal(await box.selected(), false, `${item.key} is left to the technician`);
+    }
+    for (const item of required.filter((i) => i.kind !== 'checkbox')) {
       const css = `[data-testid="job-checklist"] [data-testid="checklist-${item.key}"]`;
       const input = await session.waitFor(css);
       await session.until(`${item.key} enabled`, () => input.enabled());

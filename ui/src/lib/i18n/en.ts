@@ -165,6 +165,10 @@ const en = {
   'checklist.choose': 'Choose…',
   'checklist.saved': 'Saved',
   'checklist.done': '{done} of {total} done',
+  'checklist.tickAll': 'All {count} required checks done',
+  'checklist.tickAllHint':
+    'Ticks every unanswered required yes/no check; untick any that was not done.',
+  'checklist.tickedAll': '{count} checks ticked',
   'checklist.numberHint': 'A number',
 
   'text.diagnosis': 'Diagnosis',

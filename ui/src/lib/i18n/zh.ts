@@ -161,6 +161,9 @@ const zh: Messages = {
   'checklist.choose': '请选择…',
   'checklist.saved': '已保存',
   'checklist.done': '已完成 {done}/{total}',
+  'checklist.tickAll': '{count} 项必检项全部完成',
+  'checklist.tickAllHint': '勾选所有未回答的必填是/否检查项；未完成的请取消勾选。',
+  'checklist.tickedAll': '已勾选 {count} 项检查',
   'checklist.numberHint': '数字',
 
   'text.diagnosis': '故障诊断',
